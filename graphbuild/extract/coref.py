@@ -1,0 +1,150 @@
+"""Reference resolution: pronouns, "the former/the latter" and title-only descriptions.
+
+A reference never creates a person; it points back to one the article already named.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from graphbuild.extract import lexicon
+from graphbuild.extract.document import ParsedArticle
+from graphbuild.extract.mentions import GazetteerLike, MentionIndex, fold
+
+_DEFINITE = re.compile(
+    r"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?the\s+(?P<mods>(?:[A-Z][\w'-]*\s+){0,3})"
+    r"(?P<noun>(?:[A-Za-z-]+\s+)?(?:minister|president|leader|chief|premier|chancellor|"
+    r"secretary-general|secretary|diplomat|envoy|foreign minister|prime minister|host|guest|"
+    r"chairperson|chairman|chair|king|emir|sultan|high representative|commissioner))\b",
+    re.I,
+)
+
+
+@dataclass
+class Resolver:
+    """Resolves references to person indices, given what has been learnt about roles."""
+
+    parsed: ParsedArticle
+    mentions: MentionIndex
+    gaz: GazetteerLike
+    titles: dict[int, list[str]] = field(default_factory=dict)
+    parties: dict[int, list[str]] = field(default_factory=dict)  # person -> party labels
+
+    def persons_before(self, pos: int, *, outside_quotes: bool = True) -> list[int]:
+        """Person indices mentioned before ``pos``, most recent first, without repeats."""
+        seen: list[int] = []
+        for m in sorted(self.mentions.person_mentions, key=lambda m: -m.start):
+            if m.end > pos:
+                continue
+            if outside_quotes and self.parsed.in_quote(m.start):
+                continue
+            if m.person not in seen:
+                seen.append(m.person)
+        return seen
+
+    def subject_before(self, pos: int) -> int | None:
+        """The most recent person that was the subject of a clause before ``pos``."""
+        sent_index = self.parsed.sentence_index(pos)
+        for si in range(sent_index, max(-1, sent_index - 6), -1):
+            sent = self.parsed.sentences[si]
+            subjects = []
+            for m in self.mentions.person_mentions:
+                if not (sent.start_char <= m.start < sent.end_char) or m.end > pos:
+                    continue
+                if self.parsed.in_quote(m.start):
+                    continue
+                tok = self._head_token(m.start, m.end)
+                if tok is not None and self._is_subject(tok):
+                    subjects.append(m)
+            if subjects:
+                return max(subjects, key=lambda m: m.start).person if si == sent_index else min(
+                    subjects, key=lambda m: m.start
+                ).person
+        before = self.persons_before(pos)
+        return before[0] if before else None
+
+    def _head_token(self, start: int, end: int) -> Token | None:
+        span = self.parsed.span(start, end)
+        return span.root if span is not None and len(span) else None
+
+    @staticmethod
+    def _is_subject(tok: Token) -> bool:
+        t: Token | None = tok
+        hops = 0
+        while t is not None and hops < 4:
+            if t.dep_ in ("nsubj", "nsubjpass"):
+                return True
+            if t.dep_ in ("compound", "appos", "conj", "flat") and t.head is not t:
+                t = t.head
+                hops += 1
+                continue
+            return False
+        return False
+
+    def former_latter(self, pos: int, which: str) -> int | None:
+        before = self.persons_before(pos)
+        if len(before) < 2:
+            return None
+        latter, former = before[0], before[1]
+        return former if which == "former" else latter
+
+    def resolve_token(self, tok: Token) -> int | None:
+        """The person a subject/object token refers to, if it is a reference."""
+        span_start, span_end = tok.left_edge.idx, tok.idx + len(tok)
+        named = self.mentions.person_at(tok.idx, tok.idx + len(tok))
+        if named is not None:
+            return named.person
+        low = tok.lower_
+        if low in lexicon.PRONOUNS_PERSON:
+            return self.subject_before(tok.idx)
+        if low in ("former", "latter") and any(c.lower_ == "the" for c in tok.children):
+            return self.former_latter(tok.idx, low)
+        phrase = self.parsed.text[span_start:span_end]
+        return self.resolve_definite(phrase, tok.idx)
+
+    def resolve_definite(self, phrase: str, pos: int) -> int | None:
+        """"the Turkish leader", "the Minister", "HE the GCC Secretary-General"."""
+        m = _DEFINITE.search(phrase)
+        if m is None:
+            return None
+        noun = fold(m.group("noun"))
+        mods = m.group("mods").split()
+        party = None
+        for word in mods:
+            entry = self.gaz.demonym(word) or self.gaz.lookup(word)
+            if entry is not None and entry.type in ("Country", "Organization"):
+                party = entry.label
+        head = noun.split()[-1]
+        candidates = self.persons_before(pos)
+        scored: list[tuple[int, int]] = []
+        for rank, person in enumerate(candidates):
+            titles = [fold(t) for t in self.titles.get(person, [])]
+            parties = self.parties.get(person, [])
+            if party is not None and parties and party not in parties:
+                continue
+            generic = head in ("leader", "chief", "diplomat", "host", "guest", "head")
+            if generic:
+                fits = bool(titles) or party is not None
+            else:
+                fits = any(noun in t or head in t.split() or head in t for t in titles)
+            if not fits:
+                continue
+            score = 0 if (party is not None and party in parties) else 1
+            scored.append((score, rank))
+        if not scored:
+            return None
+        best = min(scored)
+        return candidates[best[1]]
+
+    def definite_party(self, phrase: str) -> str | None:
+        m = _DEFINITE.search(phrase)
+        if m is None:
+            return None
+        for word in m.group("mods").split():
+            entry = self.gaz.demonym(word) or self.gaz.lookup(word)
+            if entry is not None and entry.type in ("Country", "Organization"):
+                return entry.label
+        return None

@@ -1,0 +1,342 @@
+"""Date expressions in news text and their resolution to calendar dates.
+
+News gives dates relative to the moment of writing ("on Tuesday", "Monday (27 February)",
+"next Tuesday", "today"). They are resolved against a reference date: the publication date
+when known, otherwise the text's own anchors (a dateline, a fully dated event, an anniversary
+whose base year and number fix the year). A stated weekday must agree with the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+Tense = Literal["past", "future", "unknown"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in text, before resolution."""
+
+    start: int
+    end: int
+    text: str
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    weekday: int | None = None
+    relative: str | None = None  # "today", "yesterday", "tomorrow", "next", "last", "same-day"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.day is not None and self.month is not None and self.year is not None
+
+
+# Order matters: longer, more specific forms first; spans found are not re-matched.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "wd-d-m-y",
+        re.compile(
+            rf"\b(?P<wd>{_WEEKDAY_RE}),?\s*\(?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_RE})"
+            rf"(?:,?\s+(?P<y>\d{{4}}))?\)?"
+        ),
+    ),
+    (
+        "wd-m-d-y",
+        re.compile(
+            rf"\b(?P<wd>{_WEEKDAY_RE}),?\s*\(?(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+            rf"(?:,?\s+(?P<y>\d{{4}}))?\)?"
+        ),
+    ),
+    (
+        "d-m-y",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_RE})(?:,?\s+(?P<y>\d{{4}}))?\b"
+        ),
+    ),
+    (
+        "m-d-y",
+        re.compile(
+            rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?"
+        ),
+    ),
+    ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("next-wd", re.compile(rf"\b(?P<rel>next|last|this)\s+(?P<wd>{_WEEKDAY_RE})\b")),
+    ("wd", re.compile(rf"\b(?P<wd>{_WEEKDAY_RE})\b")),
+    (
+        "rel",
+        re.compile(r"\b(?P<rel>today|yesterday|tomorrow|later (?:in|that|on) the (?:day|same day))\b", re.I),
+    ),
+]
+
+
+def find_dates(text: str, offset: int = 0) -> list[DateMention]:
+    """All date expressions in ``text``, in order, non-overlapping (offsets shifted by offset)."""
+    taken: list[tuple[int, int]] = []
+    found: list[DateMention] = []
+    for _kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            groups = m.groupdict()
+            month = MONTHS.get(groups["m"].rstrip(".").lower()) if groups.get("m") else None
+            day = int(groups["d"]) if groups.get("d") else None
+            if groups.get("m") and groups["m"].isdigit():
+                month = int(groups["m"])
+            year = int(groups["y"]) if groups.get("y") else None
+            weekday = WEEKDAYS.get(groups["wd"].lower()) if groups.get("wd") else None
+            rel = groups.get("rel")
+            if day is not None and month is not None and not _valid_day(day, month, year):
+                continue
+            relative = None
+            if rel:
+                rel_l = rel.lower()
+                relative = "same-day" if rel_l.startswith("later") else rel_l
+            taken.append((s, e))
+            found.append(
+                DateMention(s + offset, e + offset, m.group(0), day, month, year, weekday, relative)
+            )
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _valid_day(day: int, month: int, year: int | None) -> bool:
+    try:
+        dt.date(year if year is not None else 2000, month, day)  # 2000: leap, allows 29 Feb
+    except ValueError:
+        return False
+    return True
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def year_for_weekday(day: int, month: int, weekday: int, not_after: dt.date) -> int | None:
+    """Latest year, not after ``not_after``'s year + 1, in which day/month falls on weekday.
+
+    The date itself must not lie more than a year after ``not_after`` (announced events
+    can be a few months ahead of the reference date).
+    """
+    for year in range(not_after.year + 1, not_after.year - 60, -1):
+        d = _safe_date(year, month, day)
+        if d is not None and d.weekday() == weekday and d <= not_after + dt.timedelta(days=366):
+            if year == not_after.year + 1 and d > not_after + dt.timedelta(days=300):
+                continue
+            return year
+    return None
+
+
+def resolve_relative_date(
+    mention: DateMention,
+    reference: dt.date | None,
+    tense: Tense = "unknown",
+    previous: dt.date | None = None,
+) -> dt.date | None:
+    """Resolve a date mention to a calendar date, or None when it cannot be fixed.
+
+    ``previous`` is the date of the previously mentioned event (for "later in the day").
+    """
+    if mention.relative == "same-day":
+        return previous or reference
+    if reference is None:
+        if mention.is_complete:
+            return _checked(mention, mention.year, mention.month, mention.day)  # type: ignore[arg-type]
+        return None
+    if mention.relative in ("today", "yesterday", "tomorrow"):
+        shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[mention.relative]
+        return reference + dt.timedelta(days=shift)
+    if mention.day is not None and mention.month is not None:
+        if mention.year is not None:
+            return _checked(mention, mention.year, mention.month, mention.day)
+        return _resolve_day_month(mention, reference, tense)
+    if mention.weekday is not None:
+        return _resolve_weekday(mention.weekday, reference, tense, mention.relative)
+    return None
+
+
+def _checked(mention: DateMention, year: int, month: int, day: int) -> dt.date | None:
+    d = _safe_date(year, month, day)
+    if d is None:
+        return None
+    if mention.weekday is not None and d.weekday() != mention.weekday:
+        return None
+    return d
+
+
+def _resolve_day_month(mention: DateMention, reference: dt.date, tense: Tense) -> dt.date | None:
+    assert mention.day is not None and mention.month is not None
+    if mention.weekday is not None:
+        # the year that makes the weekday right, nearest to the reference date
+        candidates = [
+            d
+            for y in range(reference.year - 30, reference.year + 2)
+            if (d := _safe_date(y, mention.month, mention.day)) is not None
+            and d.weekday() == mention.weekday
+        ]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda d: (abs((d - reference).days), d > reference))
+    this_year = _safe_date(reference.year, mention.month, mention.day)
+    options = [
+        d
+        for y in (reference.year - 1, reference.year, reference.year + 1)
+        if (d := _safe_date(y, mention.month, mention.day)) is not None
+    ]
+    if tense == "past":
+        past = [d for d in options if d <= reference]
+        return max(past) if past else this_year
+    if tense == "future":
+        future = [d for d in options if d >= reference]
+        return min(future) if future else this_year
+    return min(options, key=lambda d: abs((d - reference).days))
+
+
+def _resolve_weekday(
+    weekday: int, reference: dt.date, tense: Tense, relative: str | None
+) -> dt.date | None:
+    delta_back = (reference.weekday() - weekday) % 7  # 0..6 days back to that weekday
+    delta_fwd = (weekday - reference.weekday()) % 7 or 7  # 1..7 days ahead
+    if relative == "next":
+        return reference + dt.timedelta(days=delta_fwd)
+    if relative == "last":
+        return reference - dt.timedelta(days=delta_back or 7)
+    if tense == "future":
+        return reference + dt.timedelta(days=delta_fwd)
+    if tense == "past":
+        return reference - dt.timedelta(days=delta_back)
+    # unknown tense: the nearest such day, preferring the past
+    if delta_back <= delta_fwd:
+        return reference - dt.timedelta(days=delta_back)
+    return reference + dt.timedelta(days=delta_fwd)
+
+
+_ANCHOR = re.compile(
+    r"\b(?P<num>\w+(?:-\w+)?)\s+anniversary\b|\b(?P<num2>\d+|\w+)\s+years\s+(?:since|after|of)\b"
+)
+
+
+def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
+    """Years implied by "the Nth anniversary of … <date with year>" (base year + N)."""
+    years = []
+    for m in _ANCHOR.finditer(text):
+        word = (m.group("num") or m.group("num2") or "").lower()
+        n = number_of.get(word)
+        if n is None:
+            digits = re.match(r"(\d+)", word)
+            n = int(digits.group(1)) if digits else None
+        if not n:
+            continue
+        tail = text[m.end() : m.end() + 300]
+        stop = re.search(r"[.;]\s", tail)
+        tail = tail[: stop.start()] if stop else tail
+        full = [d for d in find_dates(tail) if d.year is not None]
+        if full:
+            years.append(full[0].year + n)  # type: ignore[operator]
+    return years
+
+
+def infer_reference_date(
+    text: str,
+    published: dt.date | None,
+    number_of: dict[str, int],
+    today: dt.date,
+) -> dt.date | None:
+    """The date relative expressions are resolved against, following the annotation rules.
+
+    Publication date first; else a dateline with a full date; else the year implied by an
+    anniversary (or by the latest fully dated event) combined with a weekday+day+month
+    mention or a partial dateline; else the latest year, not after today, in which a stated
+    weekday+day+month is right.
+    """
+    if published is not None:
+        return published
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    edge_lines = lines[:3] + lines[-2:]
+    for line in edge_lines:
+        if len(line) <= 80:
+            full = [d for d in find_dates(line) if d.is_complete]
+            if full:
+                d = full[0]
+                return dt.date(d.year, d.month, d.day)  # type: ignore[arg-type]
+    mentions = find_dates(text)
+    anchors = anniversary_anchor_years(text, number_of)
+    complete_years = [d.year for d in mentions if d.is_complete and d.year is not None]
+    anchor = max(anchors) if anchors else (max(complete_years) if complete_years else None)
+    for d in mentions:
+        if d.weekday is not None and d.day is not None and d.month is not None and d.year is None:
+            if anchor is not None:
+                options = [
+                    x
+                    for y in (anchor - 1, anchor, anchor + 1)
+                    if (x := _safe_date(y, d.month, d.day)) is not None
+                    and x.weekday() == d.weekday
+                ]
+                if options:
+                    return min(options, key=lambda x: abs(x.year - anchor))
+            year = year_for_weekday(d.day, d.month, d.weekday, today)
+            if year is not None:
+                return dt.date(year, d.month, d.day)
+    if anchor is not None:
+        head = text[:200]
+        for d in find_dates(head):
+            if d.day is not None and d.month is not None and d.year is None:
+                found = _safe_date(anchor, d.month, d.day)
+                if found is not None:
+                    return found
+        complete = [
+            dt.date(d.year, d.month, d.day)  # type: ignore[arg-type]
+            for d in mentions
+            if d.is_complete
+        ]
+        if complete and not anchors:
+            return max(complete)
+    return None

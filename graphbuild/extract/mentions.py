@@ -1,0 +1,453 @@
+"""Mentions of people, states, organisations, places and offices, and who they refer to.
+
+Persons come from the NER model and from names that follow an office title; short forms
+(surname, "Mr X", given names of a patronymic) attach to the fullest name the article gives.
+Countries, organisations and places come from the offline gazetteer, including demonyms,
+official long forms ("the Republic of X") and capital or government metonyms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from graphbuild.extract import lexicon
+from graphbuild.extract.document import ParsedArticle
+
+
+class GazetteerEntryLike(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def qid(self) -> str | None: ...
+    @property
+    def iso2(self) -> str | None: ...
+
+
+class GazetteerLike(Protocol):
+    def lookup(self, name: str) -> GazetteerEntryLike | None: ...
+    def demonym(self, word: str) -> GazetteerEntryLike | None: ...
+    def metonym(self, name: str) -> GazetteerEntryLike | None: ...
+
+
+def fold(text: str) -> str:
+    """Case- and diacritics-insensitive key ("Erdoğan" == "erdogan")."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(fold(t) for t in name.split() if t.strip(".,"))
+
+
+_OFFICIAL_FORM = re.compile(
+    r"^(?:the\s+)?(?:(?:Federative|Islamic|Democratic|People's|Socialist|United|Federal|Arab|"
+    r"Bolivarian|Plurinational|Cooperative|Co-operative|Hashemite|Oriental|Independent|"
+    r"Sovereign|Union)\s+)*(?:Republic|Kingdom|State|Principality|Grand Duchy|Sultanate|Emirate|"
+    r"Commonwealth|Federation|Confederation)\s+of\s+(?:the\s+)?(?P<name>.+)$"
+)
+_ADJ_FORM = re.compile(
+    r"^(?:the\s+)?(?P<adj>[A-Z][\w'-]+)\s+(?:Republic|Federation|Kingdom|Confederation)$"
+)
+
+
+def resolve_party_phrase(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """The country or organisation a phrase names, however officially it is worded."""
+    phrase = phrase.strip().rstrip(",.;:")
+    if phrase.endswith("'s") or phrase.endswith("’s"):
+        phrase = phrase[:-2]
+    if not phrase or not phrase[:1].isupper() and not phrase.startswith("the "):
+        return None
+    for candidate in (phrase, re.sub(r"^the\s+", "", phrase)):
+        entry = gaz.lookup(candidate)
+        if entry is not None and entry.type in ("Country", "Organization"):
+            return entry
+    m = _OFFICIAL_FORM.match(phrase)
+    if m:
+        return resolve_party_phrase(m.group("name"), gaz)
+    m = _ADJ_FORM.match(phrase)
+    if m:
+        entry = gaz.demonym(m.group("adj"))
+        if entry is not None:
+            return entry
+    return None
+
+
+@dataclass
+class GeoMention:
+    start: int
+    end: int
+    text: str
+    kind: str  # "name", "demonym", "metonym", "capital"
+    entry: GazetteerEntryLike
+
+
+@dataclass
+class TitleMention:
+    start: int
+    end: int
+    title: str
+    party: GazetteerEntryLike | None = None
+    party_span: tuple[int, int] | None = None
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    text: str
+    person: int = -1  # index into ``MentionIndex.persons``
+
+
+@dataclass
+class Person:
+    index: int
+    name: str
+    key: tuple[str, ...]
+    mentions: list[PersonMention] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+_NAME_PARTICLES = {
+    "bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "das", "van", "von", "der",
+    "den", "du", "la", "le", "ben", "y", "del", "di", "ould", "abu", "st.",
+}
+_NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii"}
+_NOT_NAME = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|The|A|An|On|In|At|"
+    r"During|After|Before|His|Her|Their|Our|Its|We|They|He|She|It|This|That|These|Those)$"
+)
+_FACILITY_WORDS = {
+    "palace", "house", "pavilion", "hall", "office", "centre", "center", "building", "square",
+    "hotel", "airport", "ministry", "street", "university", "institute", "council", "union",
+    "bank", "fund", "organisation", "organization", "forum", "summit", "committee", "party",
+    "agency", "strait", "straits", "sea", "river", "mountains", "island", "islands", "gulf",
+    "coast", "region", "province", "city", "treaty", "declaration", "agreement", "act", "accord",
+    "protocol", "memorandum", "initiative", "programme", "program", "plan", "corridor",
+}
+_TITLE_WORDS = {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()} | {
+    fold(w) for p in lexicon.PORTFOLIOS for w in p.split()
+}
+
+
+def _title_regex() -> re.Pattern[str]:
+    heads = sorted(lexicon.OFFICE_HEADS, key=len, reverse=True)
+    portfolios = sorted(lexicon.PORTFOLIOS, key=len, reverse=True)
+    head = "|".join(re.escape(h) for h in heads)
+    port = "|".join(re.escape(p) for p in portfolios)
+    cap = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|\([A-Z][A-Za-z]+\))"
+    joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on) +(?:the +)?)"
+    core = (
+        rf"(?:(?:{'|'.join(lexicon.TITLE_PREFIXES)}) +)*(?:(?:{port}) +)?(?:{head})"
+        rf"(?: +(?:of|for) +(?:the +)?{cap}(?:{joiner}{cap})*)?"
+    )
+    return re.compile(rf"(?<![\w-])(?:{core})(?: +and +(?:{core}))?(?![\w-])")
+
+
+TITLE_RE = _title_regex()
+
+
+@dataclass
+class MentionIndex:
+    """All mentions found in one article, with persons clustered."""
+
+    geo: list[GeoMention]
+    titles: list[TitleMention]
+    persons: list[Person]
+    person_mentions: list[PersonMention]
+
+    def person_at(self, start: int, end: int) -> PersonMention | None:
+        for m in self.person_mentions:
+            if m.start < end and start < m.end:
+                return m
+        return None
+
+    def persons_in(self, start: int, end: int) -> list[PersonMention]:
+        return [m for m in self.person_mentions if start <= m.start and m.end <= end]
+
+    def geo_in(self, start: int, end: int) -> list[GeoMention]:
+        return [g for g in self.geo if start <= g.start and g.end <= end]
+
+
+def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
+    """Gazetteer names, demonyms and metonyms, longest match first, by token n-grams."""
+    doc = parsed.doc
+    out: list[GeoMention] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        found = None
+        for size in range(min(7, n - i), 0, -1):
+            span = doc[i : i + size]
+            text = span.text
+            if not text[:1].isupper() or "\n" in text:
+                continue
+            if span[-1].text in ("'s", "’s", ",", "."):
+                continue
+            entry = gaz.lookup(text)
+            kind = "name"
+            if entry is None and size <= 2:
+                entry = gaz.demonym(text)
+                kind = "demonym"
+            if entry is None:
+                entry = gaz.metonym(text)
+                kind = "metonym"
+            if entry is None and size >= 3:
+                entry = resolve_party_phrase(text, gaz)
+                kind = "name"
+            if entry is not None and entry.type in ("Country", "Organization", "Place"):
+                found = GeoMention(span.start_char, span.end_char, text, kind, entry)
+                break
+        if found is not None:
+            out.append(found)
+            i = doc.char_span(found.start, found.end, alignment_mode="expand").end  # type: ignore[union-attr]
+        else:
+            i += 1
+    return out
+
+
+def find_titles(
+    parsed: ParsedArticle, gaz: GazetteerLike, blocked: list[tuple[int, int]]
+) -> list[TitleMention]:
+    """Office titles, cut where a name or honorific begins, with "of <party>" split off."""
+    text = parsed.text
+    out: list[TitleMention] = []
+    for m in TITLE_RE.finditer(text):
+        start, end = m.span()
+        # never run into a person's name or an honorific
+        for bs, _be in blocked:
+            if start < bs < end:
+                end = bs
+        raw = text[start:end]
+        hon = re.search(r",?\s+(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Prince|Dr\.?|Ms\.?|Mr\.?|Mrs\.?)\b", raw)
+        if hon:
+            raw = raw[: hon.start()]
+        raw = raw.rstrip(" ,")
+        # split off "of <party>"
+        party = None
+        party_span = None
+        title = raw
+        for om in re.finditer(r"\s+(?:of|for)\s+", raw):
+            rest = raw[om.end() :]
+            words = re.split(r"(?<=[^\s,]) (?=\S)", rest.split(",")[0])
+            for k in range(len(words), 0, -1):
+                phrase = " ".join(words[:k])
+                entry = resolve_party_phrase(phrase, gaz)
+                if entry is not None:
+                    party = entry
+                    p_start = start + om.end()
+                    party_span = (p_start, p_start + len(phrase))
+                    title = raw[: om.start()]
+                    raw = raw[: om.end() + len(phrase)]
+                    break
+            if party is not None:
+                break
+        if party is None and "," in title:
+            title = title.split(",")[0]
+            raw = title
+        title = title.strip()
+        if not title:
+            continue
+        out.append(TitleMention(start, start + len(raw), title, party, party_span))
+    return out
+
+
+def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim honorifics, titles and possessives off a candidate name span."""
+    span = text[start:end]
+    words = list(re.finditer(r"\S+", span))
+    while words and (
+        fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
+        or fold(words[0].group(0)) in _TITLE_WORDS
+    ):
+        words.pop(0)
+    while words and fold(words[-1].group(0)).rstrip(",") in {"'s", "’s"}:
+        words.pop()
+    if not words:
+        return None
+    s = start + words[0].start()
+    e = start + words[-1].end()
+    while e > s and text[e - 1] in ",;:)":
+        e -= 1
+    if text[e - 2 : e] in ("'s", "’s"):
+        e -= 2
+    if e <= s:
+        return None
+    return s, e
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    if not words or any(ch.isdigit() for ch in text):
+        return False
+    if any(_NOT_NAME.match(w) for w in words[:1]):
+        return False
+    if fold(words[-1]) in _FACILITY_WORDS:
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    return bool(caps) and all(
+        w[:1].isupper() or fold(w) in _NAME_PARTICLES or fold(w) in _NAME_SUFFIXES for w in words
+    )
+
+
+def _name_after(text: str, pos: int) -> tuple[int, int] | None:
+    """A capitalised name starting at ``pos`` (after optional honorifics)."""
+    m = re.match(
+        r"(?:[ ,]*(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Prince|Princess|Sayyid|Dr\.?|Ms\.?|Mr\.?|"
+        r"Mrs\.?|Ambassador|General|Madam)\b\.?)*(?: +|, +)"
+        r"((?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*)(?:\s+(?:(?:bin|bint|ibn|al|el|de|da|dos|van|von|der|ben|"
+        r"del|ould|abu)\s+)*(?:al-|el-)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*)*)",
+        text[pos:],
+    )
+    if not m:
+        return None
+    s, e = pos + m.start(1), pos + m.end(1)
+    return s, e
+
+
+def find_persons(
+    parsed: ParsedArticle,
+    gaz: GazetteerLike,
+    geo: list[GeoMention],
+) -> tuple[list[PersonMention], list[TitleMention]]:
+    """Person name mentions (NER + names after titles) and the titles around them."""
+    text = parsed.text
+    candidates: list[tuple[int, int]] = []
+    for ent in parsed.doc.ents:
+        if ent.label_ == "PERSON":
+            cleaned = _clean_person_span(text, ent.start_char, ent.end_char)
+            if cleaned:
+                candidates.append(cleaned)
+    titles = find_titles(parsed, gaz, candidates)
+    anchors = [t.end for t in titles] + [
+        m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)
+    ]
+    for anchor in anchors:
+        after = _name_after(text, anchor)
+        if after is None:
+            continue
+        cleaned = _clean_person_span(text, *after)
+        if cleaned:
+            candidates.append(cleaned)
+    # a name followed by ", the <title>" or "'s": NER sometimes tags these as places
+    geo_spans = [(g.start, g.end) for g in geo]
+    mentions: list[PersonMention] = []
+    for s0, e0 in sorted(set(candidates)):
+        s, e = s0, e0
+        cut = re.search(r"\n|(?<=\w\w\w)\.\s+(?=[A-Z])|,", text[s:e])
+        if cut:
+            e = s + cut.start()
+        name = text[s:e].rstrip(".") if not text[s:e].endswith(("Jr.", "Sr.")) else text[s:e]
+        e = s + len(name)
+        if len(name.split()) == 1 and text[max(0, s - 4) : s].lower() == "the ":
+            continue
+        if not _looks_like_name(name):
+            continue
+        if any(gs <= s and e <= ge for gs, ge in geo_spans):
+            continue
+        if gaz.lookup(name) is not None and gaz.lookup(name).type != "Person":  # type: ignore[union-attr]
+            continue
+        if any(m.start < e and s < m.end for m in mentions):
+            # keep the longer of overlapping candidates
+            overlapping = [m for m in mentions if m.start < e and s < m.end]
+            if all((e - s) > (m.end - m.start) for m in overlapping):
+                for m in overlapping:
+                    mentions.remove(m)
+            else:
+                continue
+        mentions.append(PersonMention(s, e, name))
+    mentions.sort(key=lambda m: m.start)
+    # drop title spans that overlap a name
+    titles = [t for t in titles if not any(m.start < t.end and t.start < m.end for m in mentions)]
+    return mentions, titles
+
+
+def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(full[i : i + n] == part for i in range(len(full) - n + 1))
+
+
+def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[Person]:
+    """Attach every short form to the fullest name it is part of (nearest such name)."""
+    persons: list[Person] = []
+    multi = sorted(
+        (m for m in mentions if len(name_tokens(m.text)) >= 2),
+        key=lambda m: -len(name_tokens(m.text)),
+    )
+    for m in multi:
+        key = name_tokens(m.text)
+        home = next((p for p in persons if _contains(p.key, key)), None)
+        if home is None:
+            home = Person(len(persons), m.text, key)
+            persons.append(home)
+        m.person = home.index
+        home.mentions.append(m)
+    for m in mentions:
+        if m.person >= 0:
+            continue
+        key = name_tokens(m.text)
+        options = [p for p in persons if _contains(p.key, key)]
+        if options:
+            before = [p for p in options if p.first <= m.start]
+            pick = (
+                max(before, key=lambda p: max(x.start for x in p.mentions if x.start <= m.start))
+                if before
+                else min(options, key=lambda p: p.first)
+            )
+        else:
+            entry = gaz.lookup(m.text)
+            known = entry.label if entry is not None and entry.type == "Person" else None
+            key2 = name_tokens(known) if known else key
+            pick = next((p for p in persons if p.key == key2), None)
+            if pick is None:
+                pick = Person(len(persons), known or m.text, key2)
+                persons.append(pick)
+        m.person = pick.index
+        pick.mentions.append(m)
+    for p in persons:
+        p.mentions.sort(key=lambda x: x.start)
+    return persons
+
+
+def add_surname_mentions(
+    parsed: ParsedArticle, persons: list[Person], mentions: list[PersonMention]
+) -> None:
+    """Surnames of named people that NER missed or mistyped ("Bayramov" as a place)."""
+    surnames: dict[str, int] = {}
+    for p in persons:
+        if len(p.key) >= 2:
+            surnames.setdefault(p.key[-1], p.index)
+    taken = [(m.start, m.end) for m in mentions]
+    for tok in parsed.doc:
+        if not tok.text[:1].isupper():
+            continue
+        key = fold(tok.text)
+        if key not in surnames:
+            continue
+        s, e = tok.idx, tok.idx + len(tok.text)
+        if any(ts < e and s < te for ts, te in taken):
+            continue
+        m = PersonMention(s, e, tok.text, surnames[key])
+        mentions.append(m)
+        persons[surnames[key]].mentions.append(m)
+    mentions.sort(key=lambda m: m.start)
+    for p in persons:
+        p.mentions.sort(key=lambda x: x.start)
+
+
+def index_mentions(parsed: ParsedArticle, gaz: GazetteerLike) -> MentionIndex:
+    geo = find_geo(parsed, gaz)
+    person_mentions, titles = find_persons(parsed, gaz, geo)
+    # a geo match inside a name ("Jordan" in a surname) is not a place
+    persons = cluster_persons(person_mentions, gaz)
+    add_surname_mentions(parsed, persons, person_mentions)
+    geo = [g for g in geo if not any(m.start <= g.start and g.end <= m.end for m in person_mentions)]
+    return MentionIndex(geo, titles, persons, person_mentions)

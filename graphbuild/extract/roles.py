@@ -1,0 +1,222 @@
+"""Offices: who acts for which state or organisation, with the title as written.
+
+Patterns: a title before the name ("Russian Foreign Minister X", "Minister of Foreign Affairs
+of the Republic of Y X", "Kazakhstan's President X"), an apposition after it ("X, the Foreign
+Minister of Ukraine", "X, Russia's top diplomat"), "his <demonym> counterpart X" (same office
+as the other side), distributive lists ("the foreign ministers of A and B, X and Y"), and
+definite descriptions that add a party to a known person ("the Turkish leader").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graphbuild.extract.document import ParsedArticle
+from graphbuild.extract.mentions import (
+    GazetteerEntryLike,
+    GazetteerLike,
+    GeoMention,
+    MentionIndex,
+    PersonMention,
+    TitleMention,
+)
+
+_GAP_HONORIFICS = re.compile(
+    r"^[\s,]*(?:(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Sheikha|Prince|Princess|Sayyid|Dr\.?|Ms\.?|Mr\.?|"
+    r"Mrs\.?|Ambassador|General|Madam|Excellency|His|Her)\s*)*$"
+)
+
+
+@dataclass
+class RoleFact:
+    person: int
+    title: str | None
+    party: GazetteerEntryLike | None
+    start: int
+    end: int
+    rule: str
+    confidence: float
+
+
+def _party_before(text: str, pos: int, geo: list[GeoMention]) -> GeoMention | None:
+    """A demonym, "Country's" or organisation name directly before ``pos``."""
+    for g in geo:
+        if g.end <= pos and re.fullmatch(r"(?:'s|’s)?\s*(?:the\s+)?", text[g.end : pos]):
+            if g.entry.type in ("Country", "Organization"):
+                return g
+    return None
+
+
+def _title_before(text: str, m: PersonMention, titles: list[TitleMention]) -> TitleMention | None:
+    best = None
+    for t in titles:
+        if t.end <= m.start and _GAP_HONORIFICS.match(text[t.end : m.start]):
+            if best is None or t.end > best.end:
+                best = t
+    return best
+
+
+def _title_after(text: str, m: PersonMention, titles: list[TitleMention], geo: list[GeoMention]):  # type: ignore[no-untyped-def]
+    """", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
+    tail = text[m.end : m.end + 200]
+    lead = re.match(r",\s+(?:the\s+|an?\s+|its\s+)?", tail)
+    if not lead:
+        return None, None
+    pos = m.end + lead.end()
+    party = None
+    for g in geo:
+        if g.start == pos and g.entry.type in ("Country", "Organization"):
+            rest = text[g.end : g.end + 4]
+            if re.match(r"(?:'s|’s)?\s", rest):
+                party = g
+                pos = g.end + len(re.match(r"(?:'s|’s)?\s*", text[g.end :]).group(0))  # type: ignore[union-attr]
+    for t in titles:
+        if t.start == pos:
+            return t, party
+    return None, None
+
+
+def extract_roles(
+    parsed: ParsedArticle, mentions: MentionIndex, gaz: GazetteerLike
+) -> list[RoleFact]:
+    text = parsed.text
+    facts: list[RoleFact] = []
+    geo = mentions.geo
+    for m in mentions.person_mentions:
+        t = _title_before(text, m, mentions.titles)
+        if t is not None:
+            party_entry = t.party
+            start = t.start
+            if party_entry is None:
+                g = _party_before(text, t.start, geo)
+                if g is not None:
+                    party_entry = g.entry
+                    start = g.start
+            facts.append(
+                RoleFact(m.person, t.title, party_entry, start, m.end, "role.title-before-name", 0.9)
+            )
+            continue
+        t2, g2 = _title_after(text, m, mentions.titles, geo)
+        if t2 is not None:
+            party_entry = t2.party or (g2.entry if g2 is not None else None)
+            facts.append(
+                RoleFact(
+                    m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85
+                )
+            )
+            continue
+        # "Russian Lavrov" / "Kazakhstan's Tokayev" without a title: party only
+        g = _party_before(text, m.start, geo)
+        if g is not None and g.kind in ("demonym", "name") and text[g.end : m.start].strip() in (
+            "'s",
+            "’s",
+            "",
+        ):
+            facts.append(RoleFact(m.person, None, g.entry, g.start, m.end, "role.party-before-name", 0.7))
+    facts += _counterparts(parsed, mentions, facts)
+    facts += _distributive(parsed, mentions, gaz)
+    return facts
+
+
+_COUNTERPART = re.compile(
+    r"\b(?:his|her|their|its)\s+(?P<dems>[A-Z][\w'-]+(?:(?:,\s+|\s+and\s+)[A-Z][\w'-]+)*)\s+"
+    r"counterparts?\b,?\s*"
+)
+
+
+def _counterparts(
+    parsed: ParsedArticle, mentions: MentionIndex, facts: list[RoleFact]
+) -> list[RoleFact]:
+    """"his Kazakh counterpart X": X holds the same office for the named country."""
+    text = parsed.text
+    out: list[RoleFact] = []
+    for cm in _COUNTERPART.finditer(text):
+        dem_geo = [g for g in mentions.geo if cm.start("dems") <= g.start < cm.end("dems")]
+        names = [
+            m
+            for m in mentions.person_mentions
+            if cm.end() <= m.start < cm.end() + 160
+        ]
+        # the names that follow directly, in a list
+        listed: list[PersonMention] = []
+        pos = cm.end()
+        for m in names:
+            gap = text[pos : m.start]
+            if listed and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+                break
+            if not listed and not re.fullmatch(
+                r"[\s,]*(?:(?:[A-Z][\w.-]*\s+){0,12})?", gap
+            ):
+                break
+            listed.append(m)
+            pos = m.end
+            if len(listed) == max(1, len(dem_geo)):
+                break
+        if not listed:
+            continue
+        # office of the other side: the titled person earlier in the sentence
+        sent = parsed.sentences[parsed.sentence_index(cm.start())]
+        other_title = None
+        for f in facts:
+            if sent.start_char <= f.start < cm.start() and f.title:
+                other_title = f.title
+        explicit = {f.person: f for f in facts if f.title and cm.end() <= f.start <= pos}
+        for i, m in enumerate(listed):
+            g = dem_geo[i] if i < len(dem_geo) else (dem_geo[0] if len(dem_geo) == 1 else None)
+            party = g.entry if g is not None else None
+            if m.person in explicit:
+                if explicit[m.person].party is None and party is not None:
+                    explicit[m.person].party = party
+                continue
+            out.append(
+                RoleFact(m.person, other_title, party, cm.start(), m.end, "role.counterpart", 0.8)
+            )
+    return out
+
+
+_DISTRIBUTIVE = re.compile(
+    r"\b(?:the\s+)?(?P<title>(?:foreign|defence|defense|finance|trade|prime)\s+ministers|"
+    r"presidents|ministers of foreign affairs|leaders)\s+of\s+(?P<parties>[^,.;]+?(?:,\s+[^,.;]+?)*"
+    r"\s+and\s+[A-Z][^,.;]*?)\s*,\s+",
+    re.I,
+)
+
+
+def _distributive(
+    parsed: ParsedArticle, mentions: MentionIndex, gaz: GazetteerLike
+) -> list[RoleFact]:
+    """"the foreign ministers of A and B, X and Y": pair parties and names in order."""
+    text = parsed.text
+    out: list[RoleFact] = []
+    for dm in _DISTRIBUTIVE.finditer(text):
+        parties = [
+            g for g in mentions.geo if dm.start("parties") <= g.start < dm.end("parties")
+        ]
+        listed: list[PersonMention] = []
+        pos = dm.end()
+        for m in mentions.person_mentions:
+            if m.start < pos:
+                continue
+            gap = text[pos : m.start]
+            if listed and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
+                break
+            if not listed and gap.strip():
+                break
+            listed.append(m)
+            pos = m.end
+        if len(listed) != len(parties) or len(listed) < 2:
+            continue
+        title = _singular_title(dm.group("title"))
+        for g, m in zip(parties, listed, strict=True):
+            out.append(RoleFact(m.person, title, g.entry, dm.start(), m.end, "role.distributive", 0.8))
+    return out
+
+
+def _singular_title(plural: str) -> str:
+    low = plural.lower()
+    if low.startswith("ministers of"):
+        return "Minister" + plural[len("ministers") :]
+    words = plural.split()
+    words[-1] = re.sub(r"s$", "", words[-1])
+    return " ".join(w.capitalize() if w.islower() else w for w in words)
