@@ -46,23 +46,27 @@ class Resolver:
         return seen
 
     def subject_before(self, pos: int) -> int | None:
-        """The most recent person that was the subject of a clause before ``pos``."""
+        """The person who was most recently the subject of a clause before ``pos``.
+
+        Subjects in the current sentence (before ``pos``) win, then the first subject of
+        each earlier sentence; descriptions ("the GCC Secretary-General") count as subjects.
+        """
         sent_index = self.parsed.sentence_index(pos)
         for si in range(sent_index, max(-1, sent_index - 6), -1):
             sent = self.parsed.sentences[si]
-            subjects = []
-            for m in self.mentions.person_mentions:
-                if not (sent.start_char <= m.start < sent.end_char) or m.end > pos:
+            found: list[tuple[int, int]] = []
+            for tok in sent:
+                if tok.idx >= pos or tok.dep_ not in ("nsubj", "nsubjpass"):
                     continue
-                if self.parsed.in_quote(m.start):
+                if self.parsed.in_quote(tok.idx) or tok.lower_ in lexicon.PRONOUNS_PERSON:
                     continue
-                tok = self._head_token(m.start, m.end)
-                if tok is not None and self._is_subject(tok):
-                    subjects.append(m)
-            if subjects:
-                return max(subjects, key=lambda m: m.start).person if si == sent_index else min(
-                    subjects, key=lambda m: m.start
-                ).person
+                s, e = tok.left_edge.idx, tok.idx + len(tok)
+                named = [m for m in self.mentions.persons_in(s, e) if not self.parsed.in_quote(m.start)]
+                person = named[-1].person if named else self.resolve_definite(self.parsed.text[s:e], s)
+                if person is not None:
+                    found.append((tok.idx, person))
+            if found:
+                return max(found)[1] if si == sent_index else min(found)[1]
         before = self.persons_before(pos)
         return before[0] if before else None
 

@@ -148,10 +148,13 @@ class EventExtractor:
         if lemma == "visit":
             return True
         # "X and Y <did something> at a summit"
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in ("at", "during"):
-                if any(p.lemma_.lower() in ("summit", "meeting", "talk", "talks") for p in c.children):
-                    return True
+        if tok.tag_ == "VBD":
+            for c in tok.subtree:
+                if c.dep_ == "prep" and c.lower_ in ("at", "during") and c.head.dep_ not in ("relcl", "advcl"):
+                    if any(p.lemma_.lower() in ("summit", "meeting", "talk", "talks") for p in c.children):
+                        subj = [s for s in tok.children if s.dep_ == "nsubj"]
+                        if subj and any(x.dep_ == "conj" for x in subj[0].children):
+                            return True
         return False
 
     def _chain(self, tok: Token) -> list[Token]:
@@ -292,8 +295,9 @@ class EventExtractor:
                     else:
                         out.append(s)
                 return out
-        if tok.dep_ == "conj":
-            return self._subjects(tok.head)
+        top = self._chain(tok)[-1]
+        if top.dep_ == "conj" and top.head is not top:
+            return self._subjects(top.head)
         if tok.dep_ == "acl":  # "a meeting hosted by X" -> handled by agent
             return []
         return []

@@ -250,6 +250,16 @@ def find_titles(
                     break
             if party is not None:
                 break
+        if party is None:
+            acro = re.search(r"\(([A-Z][A-Za-z]{1,9})\)", raw)
+            if acro:
+                entry = resolve_party_phrase(acro.group(1), gaz)
+                if entry is not None:
+                    party = entry
+                    party_span = (start + acro.start(1), start + acro.end(1))
+                    pre = re.search(r"\s+(?:of|for)\s+", raw)
+                    title = raw[: pre.start()] if pre else raw[: acro.start()]
+                    raw = raw[: acro.end()]
         if party is None and "," in title:
             title = title.split(",")[0]
             raw = title
@@ -420,24 +430,54 @@ def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[P
 def add_surname_mentions(
     parsed: ParsedArticle, persons: list[Person], mentions: list[PersonMention]
 ) -> None:
-    """Surnames of named people that NER missed or mistyped ("Bayramov" as a place)."""
-    surnames: dict[str, int] = {}
+    """Short forms of named people that NER missed or mistyped ("Bayramov" as a place).
+
+    Any contiguous part of a full name ("Faki" of "Moussa Faki Mahamat", "Park" of "Park
+    Jin", "Grlić Radman") that belongs to exactly one person in the article refers to them.
+    """
+    owners: dict[tuple[str, ...], set[int]] = {}
     for p in persons:
-        if len(p.key) >= 2:
-            surnames.setdefault(p.key[-1], p.index)
+        if len(p.key) < 2:
+            continue
+        n = len(p.key)
+        for size in range(1, n):
+            for i in range(n - size + 1):
+                part = p.key[i : i + size]
+                if all(w in _NAME_PARTICLES or len(w) < 3 for w in part):
+                    continue
+                owners.setdefault(part, set()).add(p.index)
+    unique = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
     taken = [(m.start, m.end) for m in mentions]
-    for tok in parsed.doc:
-        if not tok.text[:1].isupper():
-            continue
-        key = fold(tok.text)
-        if key not in surnames:
-            continue
-        s, e = tok.idx, tok.idx + len(tok.text)
-        if any(ts < e and s < te for ts, te in taken):
-            continue
-        m = PersonMention(s, e, tok.text, surnames[key])
-        mentions.append(m)
-        persons[surnames[key]].mentions.append(m)
+    doc = parsed.doc
+    words = [(m.start(), m.end()) for m in re.finditer(r"[^\s,.;:!?()\"“”]+(?:'s|’s)?", parsed.text)]
+    i = 0
+    while i < len(words):
+        matched = False
+        for size in (3, 2, 1):
+            if i + size > len(words):
+                continue
+            s, e = words[i][0], words[i + size - 1][1]
+            chunk = parsed.text[s:e]
+            if chunk.endswith(("'s", "’s")):
+                chunk = chunk[:-2]
+                e -= 2
+            if not chunk[:1].isupper() or "\n" in chunk:
+                continue
+            key = name_tokens(chunk)
+            if key not in unique or any(ts < e and s < te for ts, te in taken):
+                continue
+            if _NOT_NAME.match(chunk):
+                continue
+            m = PersonMention(s, e, chunk, unique[key])
+            mentions.append(m)
+            persons[unique[key]].mentions.append(m)
+            taken.append((s, e))
+            i += size
+            matched = True
+            break
+        if not matched:
+            i += 1
+    del doc
     mentions.sort(key=lambda m: m.start)
     for p in persons:
         p.mentions.sort(key=lambda x: x.start)
