@@ -14,12 +14,14 @@ from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex, fold
 
+_ROLE_NOUN = (
+    r"(?i:minister|president|leader|chief|premier|chancellor|secretary-general|secretary|"
+    r"diplomat|envoy|host|guest|chairperson|chairman|chair|king|emir|sultan|"
+    r"high representative|commissioner)"
+)
 _DEFINITE = re.compile(
-    r"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?the\s+(?P<mods>(?:[A-Z][\w'-]*\s+){0,3})"
-    r"(?P<noun>(?:[A-Za-z-]+\s+)?(?:minister|president|leader|chief|premier|chancellor|"
-    r"secretary-general|secretary|diplomat|envoy|foreign minister|prime minister|host|guest|"
-    r"chairperson|chairman|chair|king|emir|sultan|high representative|commissioner))\b",
-    re.I,
+    rf"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?(?:the|The)\s+(?P<mods>(?:[A-Z][\w'-]*\s+){{0,4}}?)"
+    rf"(?P<noun>(?:(?:[A-Z][\w-]*|foreign|prime|defence|defense)\s+)?{_ROLE_NOUN})\b"
 )
 
 
@@ -58,9 +60,13 @@ class Resolver:
             for tok in sent:
                 if tok.idx >= pos or tok.dep_ not in ("nsubj", "nsubjpass"):
                     continue
-                if self.parsed.in_quote(tok.idx) or tok.lower_ in lexicon.PRONOUNS_PERSON:
+                if self.parsed.in_quote(tok.idx):
                     continue
                 s, e = tok.left_edge.idx, tok.idx + len(tok)
+                if tok.text in ("HE", "HH"):  # "HE the Prime Minister": an honorific
+                    e = tok.sent[min(len(tok.sent) - 1, tok.i - tok.sent.start + 8)].idx
+                elif tok.lower_ in lexicon.PRONOUNS_PERSON:
+                    continue
                 named = [m for m in self.mentions.persons_in(s, e) if not self.parsed.in_quote(m.start)]
                 person = named[-1].person if named else self.resolve_definite(self.parsed.text[s:e], s)
                 if person is not None:
@@ -114,13 +120,15 @@ class Resolver:
         m = _DEFINITE.search(phrase)
         if m is None:
             return None
-        noun = fold(m.group("noun"))
-        mods = m.group("mods").split()
         party = None
-        for word in mods:
+        noun_words: list[str] = []
+        for word in (m.group("mods") + " " + m.group("noun")).split():
             entry = self.gaz.demonym(word) or self.gaz.lookup(word)
             if entry is not None and entry.type in ("Country", "Organization"):
                 party = entry.label
+            else:
+                noun_words.append(word)
+        noun = fold(" ".join(noun_words))
         head = noun.split()[-1]
         candidates = self.persons_before(pos)
         scored: list[tuple[int, int]] = []
@@ -130,18 +138,19 @@ class Resolver:
             if party is not None and parties and party not in parties:
                 continue
             generic = head in ("leader", "chief", "diplomat", "host", "guest", "head")
+            exact = any(noun in t for t in titles)
             if generic:
                 fits = bool(titles) or party is not None
             else:
-                fits = any(noun in t or head in t.split() or head in t for t in titles)
+                fits = exact or any(head in t.split() or head in t for t in titles)
             if not fits:
                 continue
             score = 0 if (party is not None and party in parties) else 1
-            scored.append((score, rank))
+            scored.append((score, 0 if exact else 1, rank))
         if not scored:
             return None
         best = min(scored)
-        return candidates[best[1]]
+        return candidates[best[2]]
 
     def definite_party(self, phrase: str) -> str | None:
         m = _DEFINITE.search(phrase)

@@ -177,7 +177,7 @@ class EventExtractor:
                 return None, False
             if any(k.dep_ in ("aux",) and k.lower_ in lexicon.HEDGE_MODALS for k in kids):
                 return None, False
-            if t.lemma_.lower() in lexicon.HEDGE_LEMMAS and t is not tok:
+            if lexicon.forms(t.lemma_, t.lower_) & lexicon.HEDGE_LEMMAS and t is not tok:
                 return None, False
             if any(k.lower_ in ("will", "shall", "'ll") and k.dep_ == "aux" for k in kids):
                 future = True
@@ -195,7 +195,7 @@ class EventExtractor:
                 perfect = True
         # a governing hedge above the clause ("hopes to", "agreed to", "invited ... to")
         head = chain[-1]
-        if head.dep_ in ("xcomp", "ccomp") and head.head.lemma_.lower() in lexicon.HEDGE_LEMMAS:
+        if head.dep_ in ("xcomp", "ccomp") and lexicon.forms(head.head.lemma_, head.head.lower_) & lexicon.HEDGE_LEMMAS:
             return None, False
         if future:
             return "scheduled", False
@@ -230,6 +230,17 @@ class EventExtractor:
         if not out:
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
+        else:
+            # "he and X": a pronoun coordinated with a name
+            for c in tok.conjuncts:
+                if c.lower_ in ("he", "she"):
+                    r = self.resolver.subject_before(c.idx)
+                    if r is not None and r not in out:
+                        out.insert(0, r)
+            if tok.lower_ in ("he", "she"):
+                r = self.resolver.subject_before(tok.idx)
+                if r is not None and r not in out:
+                    out.insert(0, r)
         return out
 
     def _reference(self, tok: Token) -> list[int]:
@@ -305,7 +316,9 @@ class EventExtractor:
     def _objects(self, tok: Token) -> list[Token]:
         out: list[Token] = []
         for c in tok.children:
-            if c.dep_ in ("dobj", "obj", "dative", "attr"):
+            if c.dep_ in ("dobj", "obj", "dative", "attr") or (
+                c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host")
+            ):
                 out.append(c)
                 for cc in c.children:
                     if cc.dep_ == "prep" and cc.lower_ in ("with", "by"):

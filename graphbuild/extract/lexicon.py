@@ -439,3 +439,13 @@ SPEECH_VERBS = frozenset(
     }
 )
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
+
+
+def forms(lemma: str, lower: str) -> set[str]:
+    """A word's lemma and crude stems, because the small model's lemmatizer errs ("hoped" ->
+    "hop")."""
+    out = {lemma.lower(), lower}
+    for suffix in ("ing", "ed", "es", "d", "s"):
+        if lower.endswith(suffix) and len(lower) - len(suffix) >= 3:
+            out.add(lower[: -len(suffix)])
+    return out

@@ -304,7 +304,11 @@ def _looks_like_name(text: str) -> bool:
         return False
     caps = [w for w in words if w[:1].isupper()]
     return bool(caps) and all(
-        w[:1].isupper() or fold(w) in _NAME_PARTICLES or fold(w) in _NAME_SUFFIXES for w in words
+        w[:1].isupper()
+        or fold(w) in _NAME_PARTICLES
+        or fold(w) in _NAME_SUFFIXES
+        or re.match(r"(?:al|el|ad|ul|bin|ben)-[A-Z]", w)
+        for w in words
     )
 
 
@@ -340,6 +344,17 @@ def find_persons(
     anchors = [t.end for t in titles] + [
         m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)
     ]
+    for t in titles:
+        before = re.search(
+            r"((?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|al-[A-Z][\w'’-]*)(?: +(?:(?:bin|ibn|al|el|de|da|van|von|"
+            r"ben|ould|abu) +)*(?:al-|el-)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*)+), +(?:the +)?$",
+            text[max(0, t.start - 80) : t.start],
+        )
+        if before:
+            s0 = t.start - len(before.group(0)) + before.start(1) - before.start(0)
+            cleaned = _clean_person_span(text, s0, s0 + len(before.group(1)))
+            if cleaned:
+                candidates.append(cleaned)
     for anchor in anchors:
         after = _name_after(text, anchor)
         if after is None:
@@ -461,7 +476,9 @@ def add_surname_mentions(
             if chunk.endswith(("'s", "’s")):
                 chunk = chunk[:-2]
                 e -= 2
-            if not chunk[:1].isupper() or "\n" in chunk:
+            if "\n" in chunk or not (
+                chunk[:1].isupper() or re.match(r"(?:al|el|ad|ul)-[A-Z]", chunk)
+            ):
                 continue
             key = name_tokens(chunk)
             if key not in unique or any(ts < e and s < te for ts, te in taken):

@@ -109,11 +109,13 @@ class QuoteExtractor:
                     candidates.append(tok)
         # also "X said the peace was "…"": the verb governing the quote's first token
         inner = doc.char_span(q.start, min(q.end, q.start + 1), alignment_mode="expand")
+        candidates.sort(key=lambda t: min(abs(t.idx - q.mark_start), abs(t.idx - q.end)))
         if inner is not None and len(inner):
             gov = _speech_verb(inner[0])
-            if gov is not None and not (q.mark_start <= gov.idx <= q.end) and gov not in candidates:
+            if gov is not None and not (q.mark_start <= gov.idx <= q.end):
+                if gov in candidates:
+                    candidates.remove(gov)
                 candidates.insert(0, gov)
-        candidates.sort(key=lambda t: min(abs(t.idx - q.mark_start), abs(t.idx - q.end)))
         for verb in candidates:
             subj = _subject(verb)
             if subj is None:
