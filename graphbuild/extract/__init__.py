@@ -99,13 +99,11 @@ def _definite_parties(
     for m in _DEFINITE.finditer(parsed.text):
         if parsed.in_quote(m.start()):
             continue
-        if not m.group("mods").strip():
-            continue
         # not a pre-title of a name ("the Russian Foreign Minister Sergey Lavrov")
-        if mentions.person_at(m.end(), m.end() + 3) is not None or parsed.text[m.end() : m.end() + 1] == " " and mentions.person_at(m.end() + 1, m.end() + 2):
+        if mentions.person_at(m.end(), m.end() + 3) is not None:
             continue
         entry = None
-        for word in m.group("mods").split():
+        for word in (m.group("mods") + " " + m.group("noun")).split():
             e = resolver.gaz.demonym(word) or resolver.gaz.lookup(word)
             if e is not None and e.type in ("Country", "Organization"):
                 entry = e
@@ -158,7 +156,7 @@ def _fallback_parties(
                 break
         if found is None:
             for ev in events.events:
-                if ev.kind != "Meeting" or ev.participants[:1] != [person] or ev.place is None:
+                if ev.kind != "Meeting" or ev.host != person or ev.place is None:
                     continue
                 country = gaz.metonym(ev.place.text)
                 if country is None or country.type != "Country":

@@ -25,6 +25,14 @@ _DEFINITE = re.compile(
 )
 
 
+# What a generic description can refer to, as a pattern over (folded) titles.
+_GENERIC_CATEGORIES = {
+    "leader": r"president|prime minister|premier|chancellor|king|queen|emir|sultan|head of",
+    "chief": r"secretary|chief|head|director|chair|president",
+    "diplomat": r"foreign|diplomat|secretary of state|ambassador|envoy|minister",
+}
+
+
 @dataclass
 class Resolver:
     """Resolves references to person indices, given what has been learnt about roles."""
@@ -129,8 +137,9 @@ class Resolver:
             else:
                 noun_words.append(word)
         noun = fold(" ".join(noun_words))
-        head = noun.split()[-1]
+        head = noun.split()[-1] if noun else ""
         candidates = self.persons_before(pos)
+        category = _GENERIC_CATEGORIES.get(head)
         scored: list[tuple[int, int]] = []
         for rank, person in enumerate(candidates):
             titles = [fold(t) for t in self.titles.get(person, [])]
@@ -139,6 +148,12 @@ class Resolver:
                 continue
             generic = head in ("leader", "chief", "diplomat", "host", "guest", "head")
             exact = any(noun in t for t in titles)
+            if category is not None:
+                # "the Turkish leader": the most recent head of state or government
+                if not any(re.search(category, t) for t in titles):
+                    continue
+                scored.append((0, 0, rank))
+                continue
             if generic:
                 fits = bool(titles) or party is not None
             else:
@@ -156,7 +171,7 @@ class Resolver:
         m = _DEFINITE.search(phrase)
         if m is None:
             return None
-        for word in m.group("mods").split():
+        for word in (m.group("mods") + " " + m.group("noun")).split():
             entry = self.gaz.demonym(word) or self.gaz.lookup(word)
             if entry is not None and entry.type in ("Country", "Organization"):
                 return entry.label

@@ -44,6 +44,7 @@ class EventFact:
     label: str | None = None
     agreement: tuple[int, int, str] | None = None  # span and name of the agreement
     signatories: list[str] = field(default_factory=list)  # party labels
+    host: int | None = None  # who received or hosted the others
 
 
 @dataclass
@@ -473,8 +474,20 @@ class EventExtractor:
         rule = f"event.{status}.{tok.lemma_.lower()}"
         self.events.append(
             EventFact(kind, participants, date, place, sent.start_char, sent.end_char, rule,
-                      0.85 if not inherited else 0.7, si)
+                      0.85 if not inherited else 0.7, si, host=self._host(tok))
         )
+
+    def _host(self, tok: Token) -> int | None:
+        """The subject of an active "received/hosted", or the agent of a passive one."""
+        if tok.lemma_.lower() not in ("receive", "host"):
+            return None
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if passive:
+            agents = [x for c in tok.children if c.dep_ == "agent" for x in c.children]
+            people = [p for a in agents for p in self._persons_in(a)]
+        else:
+            people = [p for s in self._subjects(tok) for p in self._persons_in(s)]
+        return people[0] if len(people) == 1 else None
 
     def _remember(self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense) -> None:
         for d in dates:

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 
@@ -274,6 +276,8 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     """Trim honorifics, titles and possessives off a candidate name span."""
     span = text[start:end]
     words = list(re.finditer(r"\S+", span))
+    while words and words[0].group(0).lower() in STOP_WORDS and words[0].group(0) not in ("Jr.",):
+        words.pop(0)
     while words and (
         fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
         or fold(words[0].group(0)) in _TITLE_WORDS

@@ -146,7 +146,7 @@ def _counterparts(
             if listed and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
                 break
             if not listed and not re.fullmatch(
-                r"[\s,]*(?:(?:[A-Z][\w.-]*\s+){0,12})?", gap
+                r"[\s,]*(?:(?:[A-Z][\w.-]*|of|for|and|the)\s+){0,12}", gap
             ):
                 break
             listed.append(m)
