@@ -1,0 +1,106 @@
+"""Date expressions and their resolution against a reference date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graphbuild.extract import lexicon
+from graphbuild.extract.dates import (
+    find_dates,
+    infer_reference_date,
+    resolve_relative_date,
+)
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]
+NUMBERS = {**lexicon.ORDINAL_WORDS, **lexicon.CARDINAL_WORDS}
+references = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2090, 12, 31))
+
+
+@given(references, st.integers(min_value=0, max_value=6))
+def test_past_weekday_is_the_most_recent_one_not_after_the_reference(
+    reference: dt.date, weekday: int
+) -> None:
+    mention = find_dates(f"They met on {WEEKDAY_NAMES[weekday]}.")[0]
+    resolved = resolve_relative_date(mention, reference, "past")
+    assert resolved is not None
+    assert resolved.weekday() == weekday
+    assert dt.timedelta(0) <= reference - resolved < dt.timedelta(days=7)
+
+
+@given(references, st.integers(min_value=0, max_value=6))
+def test_future_weekday_is_the_next_one_after_the_reference(reference: dt.date, weekday: int) -> None:
+    mention = find_dates(f"They will meet on {WEEKDAY_NAMES[weekday]}.")[0]
+    resolved = resolve_relative_date(mention, reference, "future")
+    assert resolved is not None
+    assert resolved.weekday() == weekday
+    assert dt.timedelta(days=1) <= resolved - reference <= dt.timedelta(days=7)
+
+
+@given(references, st.integers(min_value=-20, max_value=20))
+def test_weekday_with_day_and_month_takes_the_year_that_makes_it_right(
+    reference: dt.date, offset: int
+) -> None:
+    target = reference + dt.timedelta(days=offset)
+    text = f"on {WEEKDAY_NAMES[target.weekday()]} ({target.day} {MONTH_NAMES[target.month - 1]})"
+    mention = find_dates(text)[0]
+    assert mention.weekday == target.weekday() and mention.year is None
+    assert resolve_relative_date(mention, reference, "past") == target
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_a_full_date_round_trips_in_both_orders(day: dt.date) -> None:
+    for text in (
+        f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}",
+        f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}",
+    ):
+        (mention,) = find_dates(text)
+        assert mention.is_complete
+        assert resolve_relative_date(mention, None) == day
+
+
+def test_a_wrong_weekday_is_rejected() -> None:
+    # 1 March 2025 was a Saturday.
+    (mention,) = find_dates("Monday, 1 March 2025")
+    assert resolve_relative_date(mention, dt.date(2025, 3, 5)) is None
+
+
+def test_next_weekday_and_same_day() -> None:
+    friday = dt.date(2025, 3, 14)
+    (nxt,) = find_dates("next Tuesday")
+    assert resolve_relative_date(nxt, friday) == dt.date(2025, 3, 18)
+    (later,) = find_dates("Later in the day")
+    assert resolve_relative_date(later, friday, previous=dt.date(2025, 3, 13)) == dt.date(
+        2025, 3, 13
+    )
+
+
+@given(st.integers(min_value=1960, max_value=2060), st.integers(min_value=1, max_value=60))
+def test_reference_year_from_an_anniversary(base_year: int, number: int) -> None:
+    event_year = base_year + number
+    anchor = dt.date(event_year, 5, 20)
+    text = (
+        f"They met on {WEEKDAY_NAMES[anchor.weekday()]} (20 May), on the {number}th anniversary "
+        f"of the accord signed on 20 May {base_year}."
+    )
+    assert infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1)) == anchor
+
+
+def test_publication_date_wins_and_dateline_is_used_otherwise() -> None:
+    published = dt.date(2024, 1, 2)
+    assert infer_reference_date("Any text.", published, NUMBERS, dt.date(2026, 1, 1)) == published
+    text = "Valletta, 3 October 2023\n\nThe ministers met today."
+    assert infer_reference_date(text, None, NUMBERS, dt.date(2026, 1, 1)) == dt.date(2023, 10, 3)
+
+
+@given(st.text(max_size=300))
+def test_arbitrary_text_never_breaks_date_finding(text: str) -> None:
+    for mention in find_dates(text):
+        assert text[mention.start : mention.end] == mention.text
+        resolve_relative_date(mention, dt.date(2025, 1, 1), "past")
