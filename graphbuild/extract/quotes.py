@@ -60,7 +60,6 @@ class QuoteExtractor:
     def run(self) -> list[QuoteFact]:
         facts: list[QuoteFact] = []
         last_by_paragraph: dict[int, int] = {}
-        previous_speaker: int | None = None
         for q in self.parsed.quotes:
             speaker, rule = self._attribute(q)
             if speaker is None and self._standalone(q):
@@ -69,8 +68,6 @@ class QuoteExtractor:
                     speaker, rule = last_by_paragraph[q.paragraph - 1], "quote.continued"
             if speaker is None and q.paragraph in last_by_paragraph and self._bare_sentence(q):
                 speaker, rule = last_by_paragraph[q.paragraph], "quote.same-paragraph"
-            del previous_speaker
-            previous_speaker = speaker
             if speaker is None:
                 continue
             last_by_paragraph[q.paragraph] = speaker
@@ -88,7 +85,7 @@ class QuoteExtractor:
         return [
             s
             for s in self.parsed.sentences
-            if s.start_char < q.end + 1 and q.mark_start <= s.end_char
+            if s.start_char <= q.end and q.mark_start < s.start_char + len(s.text.rstrip())
         ]
 
     def _attribute(self, q: QuoteSpan) -> tuple[int | None, str]:
