@@ -232,6 +232,23 @@ class Scorecard:
                 score.fn += 1
                 score.false_negatives.append((article_id, g))
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "articles": self.articles,
+            "macro_f1": round(self.macro_f1, 4),
+            "relations": {
+                rel: {
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "f1": round(s.f1, 4),
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                }
+                for rel, s in self.relations.items()
+            },
+        }
+
     def table(self) -> str:
         lines = [f"{'relation':<14} {'P':>6} {'R':>6} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}"]
         for rel, s in self.relations.items():

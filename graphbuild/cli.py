@@ -1,0 +1,271 @@
+"""``diplograph``: build, serve, query, export, validate and evaluate the knowledge graph.
+
+Errors of our own are printed as one readable message (no traceback unless ``--debug``)
+and the exit status is non-zero; a build reports every rejected article by file and reason.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from graphbuild import __version__
+from graphbuild.errors import DiplographError
+from graphbuild.settings import SETTINGS, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    def __init__(self, settings: Settings, debug: bool, quiet: bool):
+        self.settings = settings
+        self.debug = debug
+        self.quiet = quiet
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        "store",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Store directory (default: setting 'store', var/store).",
+    )(func)
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    obj: Context = ctx.obj
+    return obj.settings.replace(**{k: v for k, v in overrides.items() if v is not None})
+
+
+class DiplographGroup(click.Group):
+    """Turns our exceptions into one line on stderr and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DiplographError as exc:
+            debug = "--debug" in sys.argv
+            if debug:
+                raise
+            click.secho(f"error: {exc}", err=True, fg="red")
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=DiplographGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="diplograph")
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="DIPLOGRAPH_SETTINGS",
+    help="TOML settings file (overridden by DIPLOGRAPH_* variables and flags).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
+@click.pass_context
+def main(ctx: click.Context, settings_file: Path | None, debug: bool, quiet: bool) -> None:
+    """Diplomatic news articles -> validated, Wikidata-linked RDF -> SPARQL 1.1."""
+    try:
+        settings = load_settings(settings_file)
+    except DiplographError as exc:
+        if debug:
+            raise
+        click.secho(f"error: {exc}", err=True, fg="red")
+        ctx.exit(exc.exit_code)
+    ctx.obj = Context(settings, debug, quiet)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (0 = all cores).")
+@click.option("--force", is_flag=True, help="Rebuild articles even when unchanged.")
+@click.pass_context
+def build(ctx: click.Context, paths: tuple[Path, ...], store: Path | None, jobs: int | None, force: bool) -> None:
+    """Build (or replace) the graphs of the articles in PATHS."""
+    from graphbuild.pipeline import build_corpus
+
+    settings = _settings(ctx, store=str(store) if store else None, jobs=jobs)
+    report = build_corpus(list(paths), settings, force=force, quiet=ctx.obj.quiet)
+    for where, reason in report.rejected:
+        click.secho(f"rejected {where}: {reason}", err=True, fg="yellow")
+    ctx.obj.say(
+        f"built {len(report.built)}, unchanged {len(report.skipped)}, "
+        f"rejected {len(report.rejected)} article(s) into {settings.store}"
+    )
+    if report.rejected:
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@store_option
+@click.pass_context
+def remove(ctx: click.Context, article_ids: tuple[str, ...], store: Path | None) -> None:
+    """Drop the graphs of the given articles from the store."""
+    from graphbuild.store import GraphStore
+
+    settings = _settings(ctx, store=str(store) if store else None)
+    with GraphStore.open(Path(settings.store), base=settings.base_iri) as gs:
+        for aid in article_ids:
+            gs.remove_article(aid)
+            ctx.obj.say(f"removed {aid}")
+
+
+@main.command()
+@store_option
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 5000).")
+@click.option("--query-timeout", "query_timeout_s", type=float, default=None, help="Seconds.")
+@click.pass_context
+def serve(
+    ctx: click.Context, store: Path | None, host: str | None, port: int | None,
+    query_timeout_s: float | None,
+) -> None:
+    """Serve the store over SPARQL 1.1 with a production WSGI server."""
+    from server.wsgi import serve as run_server
+
+    settings = _settings(
+        ctx, store=str(store) if store else None, host=host, port=port,
+        query_timeout_s=query_timeout_s,
+    )
+    run_server(settings)
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table")
+@click.pass_context
+def query(ctx: click.Context, query: str, store: Path | None, fmt: str) -> None:
+    """Run a SPARQL QUERY (text, or @file.rq) against the store."""
+    from graphbuild.store import GraphStore
+    from graphbuild.query_output import print_results
+
+    settings = _settings(ctx, store=str(store) if store else None)
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text(encoding="utf-8")
+    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+        print_results(gs.query(query), fmt, sys.stdout)
+
+
+@main.command()
+@store_option
+@click.option(
+    "--format", "fmt",
+    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]), default="trig",
+)
+@click.option("--article", "article_id", default=None, help="Only this article's graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def export(ctx: click.Context, store: Path | None, fmt: str, article_id: str | None, output: Path | None) -> None:
+    """Export the whole graph or one article's graph."""
+    from graphbuild.store import GraphStore
+
+    settings = _settings(ctx, store=str(store) if store else None)
+    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+        if output is None:
+            gs.export(fmt, article_id, sys.stdout.buffer)
+        else:
+            with output.open("wb") as fh:
+                gs.export(fmt, article_id, fh)
+            ctx.obj.say(f"wrote {output}")
+
+
+@main.command("validate")
+@store_option
+@click.pass_context
+def validate_cmd(ctx: click.Context, store: Path | None) -> None:
+    """Validate every article graph in the store against the SHACL shapes."""
+    from graphbuild.store import GraphStore
+    from graphbuild.validate import load_ontology, load_shapes, validation_report
+
+    settings = _settings(ctx, store=str(store) if store else None)
+    shapes, ontology = load_shapes(), load_ontology()
+    failures = 0
+    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+        ids = gs.article_ids()
+        for aid in ids:
+            conforms, _report, text = validation_report(gs.article_graph(aid), shapes, ontology)
+            if not conforms:
+                failures += 1
+                click.echo(f"{aid}: does not conform\n{text}")
+    click.echo(f"{len(ids) - failures} of {len(ids)} article graph(s) conform")
+    if failures:
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@store_option
+@click.option("--errors/--no-errors", default=True, help="List false positives and negatives.")
+@click.option("--min-macro-f1", type=float, default=None, help="Exit 1 below this macro-F1.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_context
+def evaluate(
+    ctx: click.Context, gold_dir: Path, store: Path | None, errors: bool,
+    min_macro_f1: float | None, as_json: bool,
+) -> None:
+    """Score the store's facts against GOLD_DIR/*.gold.json (P/R/F1 per relation)."""
+    from graphbuild.evaluate import Scorecard, facts_from_gold, load_gold
+    from graphbuild.store import GraphStore
+    from graphbuild.store_facts import facts_from_store
+
+    settings = _settings(ctx, store=str(store) if store else None)
+    gold = load_gold(gold_dir)
+    card = Scorecard()
+    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+        present = set(gs.article_ids())
+        for aid, g in gold.items():
+            if aid not in present:
+                ctx.obj.say(f"warning: {aid} is not in the store; build it first")
+            card.add(aid, facts_from_store(gs, aid, settings.base_iri), facts_from_gold(g))
+    if as_json:
+        click.echo(json.dumps(card.as_dict(), indent=2))
+    else:
+        click.echo(card.table())
+        if errors:
+            click.echo(card.errors())
+    if min_macro_f1 is not None and card.macro_f1 < min_macro_f1:
+        click.secho(f"macro-F1 {card.macro_f1:.3f} is below {min_macro_f1}", err=True, fg="red")
+        ctx.exit(1)
+
+
+@main.command("settings")
+def settings_cmd() -> None:
+    """List every setting with its default and meaning."""
+    for s in SETTINGS:
+        click.echo(f"{s.name:<28} {s.default!r:<40} {s.help}")
+
+
+@main.command("explain")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the Annotations as JSON instead.")
+@click.pass_context
+def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
+    """Show each fact extracted from ARTICLE with its evidence sentence and rule.
+
+    `--json` prints the Annotations; save it as <stem>.annotations.json next to the article,
+    correct it, and the next build uses it instead of extraction.
+    """
+    from graphbuild.explain import explain
+    from graphbuild.pipeline import Toolkit, annotate, collect, BuildReport
+
+    report = BuildReport()
+    articles = collect([article], report)
+    if report.rejected:
+        where, reason = report.rejected[0]
+        raise DiplographError(reason, where=where)
+    kit = Toolkit.load(ctx.obj.settings)
+    ann = annotate(articles[0], kit)
+    click.echo(ann.to_json() if as_json else explain(ann))

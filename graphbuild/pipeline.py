@@ -1,0 +1,221 @@
+"""The per-article pipeline and the corpus build around it.
+
+``process_article`` is the whole chain for one article (extract or curated annotations ->
+link -> RDF -> reason -> validate) and is a function of its inputs, so the corpus build can
+run it in worker processes; only ``build`` touches the store, one transaction per article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
+from graphbuild.errors import ArticleError, DiplographError, ValidationFailed
+from graphbuild.extract import EXTRACTOR, Extractor, load_pipeline
+from graphbuild.gazetteer import Gazetteer, load_gazetteer
+from graphbuild.ingest import SourcedArticle, read_articles
+from graphbuild.link import link
+from graphbuild.mapping import to_rdf
+from graphbuild.reason import materialise
+from graphbuild.settings import Settings
+from graphbuild.validate import load_ontology, load_shapes, validate
+
+
+def text_digest(article: ArticleInfo) -> str:
+    """What an incremental build compares: the text, the metadata and the extractor."""
+    h = hashlib.sha256()
+    h.update(EXTRACTOR.encode())
+    h.update(article.model_dump_json().encode())
+    return h.hexdigest()
+
+
+@dataclass
+class ArticleResult:
+    article_id: str
+    source: str
+    graph: Graph | None = None
+    annotations: Annotations | None = None
+    error: str | None = None
+    digest: str = ""
+
+
+@dataclass
+class Toolkit:
+    """What every article needs, loaded once per process."""
+
+    settings: Settings
+    gazetteer: Gazetteer
+    ontology: Graph
+    shapes: Graph
+    extractor: Extractor | None = None
+
+    @classmethod
+    def load(cls, settings: Settings, with_nlp: bool = True) -> Toolkit:
+        gaz = load_gazetteer()
+        extractor = Extractor(load_pipeline(), gaz) if with_nlp else None
+        return cls(settings, gaz, load_ontology(), load_shapes(), extractor)
+
+
+def annotate(article: SourcedArticle, kit: Toolkit) -> Annotations:
+    """Curated annotations when a researcher wrote them, else extraction; then linking."""
+    curated = article.curated_path
+    if curated is not None and curated.exists():
+        ann = load_annotations(curated)
+        if ann.article.id != article.info.id or ann.article.text != article.info.text:
+            raise ArticleError(
+                "curated annotations were made for a different article text",
+                where=str(curated),
+                hint="re-export them with `diplograph explain --json` for the current text",
+            )
+        ann = ann.model_copy(update={"curated": True})
+    else:
+        if kit.extractor is None:
+            raise DiplographError("no extractor loaded")
+        ann = kit.extractor.extract(article.info)
+    return link(ann, kit.gazetteer)
+
+
+def to_validated_graph(ann: Annotations, kit: Toolkit) -> Graph:
+    graph = to_rdf(ann, kit.settings.base_iri)
+    if kit.settings.reason:
+        graph = materialise(graph, kit.ontology)
+    if kit.settings.validate:
+        validate(graph, kit.shapes, kit.ontology)
+    return graph
+
+
+def process_article(article: SourcedArticle, kit: Toolkit) -> ArticleResult:
+    """One article through every stage; a failure is reported, never raised."""
+    result = ArticleResult(article.info.id, article.source, digest=text_digest(article.info))
+    try:
+        result.annotations = annotate(article, kit)
+        result.graph = to_validated_graph(result.annotations, kit)
+    except ValidationFailed as exc:
+        result.error = f"SHACL violation: {exc.message}\n{exc.report}"
+    except DiplographError as exc:
+        result.error = str(exc)
+    return result
+
+
+# ---- worker processes -------------------------------------------------------------------
+_WORKER_KIT: list[Toolkit] = []
+
+
+def _init_worker(settings: Settings) -> None:
+    _WORKER_KIT.append(Toolkit.load(settings))
+
+
+def _work(article: SourcedArticle) -> tuple[str, str, str | None, str | None, str]:
+    result = process_article(article, _WORKER_KIT[0])
+    nquads = result.graph.serialize(format="nt") if result.graph is not None else None
+    return result.article_id, result.source, nquads, result.error, result.digest
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def effective_jobs(settings: Settings) -> int:
+    jobs = int(settings.jobs)
+    return jobs if jobs > 0 else (os.cpu_count() or 1)
+
+
+def run_articles(
+    articles: Sequence[SourcedArticle],
+    settings: Settings,
+    jobs: int,
+    kit: Toolkit | None = None,
+) -> Iterator[ArticleResult]:
+    """Results in input order; in worker processes when ``jobs`` > 1."""
+    if jobs <= 1 or len(articles) < 4:
+        kit = kit or Toolkit.load(settings)
+        for article in articles:
+            yield process_article(article, kit)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(settings,)
+    ) as pool:
+        for aid, source, nquads, error, digest in pool.map(_work, articles, chunksize=4):
+            graph = None
+            if nquads is not None:
+                graph = Graph()
+                graph.parse(data=nquads, format="nt")
+            yield ArticleResult(aid, source, graph, None, error, digest)
+
+
+def collect(
+    paths: Iterable[Path], report: BuildReport
+) -> list[SourcedArticle]:
+    """Readable articles; unreadable ones go into the report with their reason."""
+    out: list[SourcedArticle] = []
+    for item in read_articles(list(paths)):
+        if isinstance(item, ArticleError):
+            report.rejected.append((item.where or "?", item.message))
+        else:
+            out.append(item)
+    return out
+
+
+ProgressCallback = Callable[[ArticleResult], None]
+
+
+def build_corpus(
+    paths: list[Path], settings: Settings, *, force: bool = False, quiet: bool = False
+) -> BuildReport:
+    """Build the given articles into the store: one transaction per article.
+
+    Unchanged articles (same text, metadata and extractor) are skipped unless ``force``;
+    a rejected article is reported and the others still land.
+    """
+    from rich.progress import Progress
+
+    from graphbuild.store import ArticleRecord, GraphStore
+
+    report = BuildReport()
+    articles = collect(paths, report)
+    with GraphStore.open(Path(settings.store), base=settings.base_iri) as store:
+        store.load_ontology(load_ontology())
+        todo = []
+        for article in articles:
+            record = store.article_record(article.info.id)
+            if not force and record is not None and record.digest == text_digest(article.info):
+                report.skipped.append(article.info.id)
+            else:
+                todo.append(article)
+        jobs = min(effective_jobs(settings), max(1, len(todo) // 4))
+        show = not quiet and len(todo) > 3
+        with Progress(disable=not show, transient=True) as progress:
+            task = progress.add_task("building", total=len(todo))
+            for result in run_articles(todo, settings, jobs):
+                progress.advance(task)
+                if result.error is not None or result.graph is None:
+                    report.rejected.append((result.source, result.error or "no graph"))
+                    continue
+                store.replace_article(
+                    result.article_id,
+                    result.graph,
+                    ArticleRecord(
+                        article_id=result.article_id,
+                        digest=result.digest,
+                        extractor=EXTRACTOR,
+                        source=result.source,
+                    ),
+                )
+                report.built.append(result.article_id)
+    return report
