@@ -128,7 +128,7 @@ class EventExtractor:
         lemma = tok.lemma_.lower()
         if tok.pos_ not in ("VERB", "AUX"):
             return False
-        if lemma in ("meet", "receive", "host"):
+        if lemma in ("meet", "receive", "host", "welcome"):
             return True
         if lemma in lexicon.LIGHT_VERBS:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
@@ -141,6 +141,12 @@ class EventExtractor:
                 return True
         if lemma == "take":
             if any(c.lower_ == "part" for c in tok.children):
+                return True
+            # "talks between X and Y took place"
+            if any(c.lower_ == "place" and c.dep_ == "dobj" for c in tok.children) and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lexicon.MEETING_NOUNS
+                for c in tok.children
+            ):
                 return True
         if lemma == "sit" and any(c.lower_ == "down" for c in tok.children):
             return True
@@ -347,7 +353,10 @@ class EventExtractor:
         out: list[Token] = []
         for cc in noun.children:
             if cc.dep_ == "prep" and cc.lower_ in ("with", "between"):
-                out.extend(x for x in cc.children if x.dep_ == "pobj")
+                for x in cc.children:
+                    if x.dep_ == "pobj":
+                        out.append(x)
+                        out.extend(x.conjuncts)
             if cc.dep_ == "acl":
                 out.extend(x for a in cc.children if a.dep_ == "agent" for x in a.children)
             if cc.dep_ == "prep" and cc.lower_ in ("at", "in"):
@@ -357,7 +366,11 @@ class EventExtractor:
 
     def _participants(self, tok: Token) -> list[int]:
         people: list[int] = []
-        tokens = self._subjects(tok) + self._objects(tok)
+        subjects = self._subjects(tok)
+        tokens = subjects + self._objects(tok)
+        for subj in subjects:
+            if subj.lemma_.lower() in lexicon.MEETING_NOUNS:
+                tokens = [t for t in tokens if t is not subj] + self._objects_of_noun(subj)
         # objects of the verbs in the chain too ("is scheduled to hold talks with X")
         for t in tokens:
             for p in self._persons_in(t):
