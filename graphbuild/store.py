@@ -1,0 +1,512 @@
+"""The embedded store: pyoxigraph on disk, one named graph per article, atomic replaces.
+
+Every write is one SPARQL Update request, which pyoxigraph applies in a single RocksDB
+transaction (``Store.update`` wraps the whole request in ``storage.transaction``): a build
+killed at any moment leaves an article's graph as it was or complete, never half-written,
+and its build record in ``{base}graph/builds`` always describes the graph that is there.
+``bulk_load``/``bulk_extend`` are faster but not transactional, so they are not used.
+
+The SPARQL default graph is the union of the named graphs at query time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Self
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib.term import Node
+
+from graphbuild.errors import QueryError, StoreError
+from graphbuild.formats import GraphFormat
+from graphbuild.mapping import (
+    DEFAULT_BASE,
+    DG,
+    PREFIXES,
+    PROV,
+    graph_iri,
+    normalise_base,
+    ontology_graph_iri,
+)
+
+QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+TermLike = ox.NamedNode | ox.BlankNode | ox.Literal
+GraphData = Graph | Iterable[ox.Triple] | Iterable[ox.Quad]
+"""What a graph replace accepts: an rdflib graph or pyoxigraph triples/quads (graph ignored)."""
+
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+_P_ID = ox.NamedNode(_DCTERMS + "identifier")
+_P_SOURCE = ox.NamedNode(_DCTERMS + "source")
+_P_DIGEST = ox.NamedNode(str(DG.contentDigest))
+_P_EXTRACTOR = ox.NamedNode(str(DG.extractor))
+_P_BUILT = ox.NamedNode(str(PROV.generatedAtTime))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """How an article's graph was built, so an incremental build can skip unchanged ones."""
+
+    article_id: str
+    digest: str
+    """sha256 of what the graph was built from (text, metadata, extractor)."""
+    extractor: str
+    source: str = ""
+    built_at: dt.datetime = field(default_factory=_now)
+
+
+@dataclass(frozen=True)
+class StoreVersion:
+    """Changes whenever any article or the ontology is rebuilt: an HTTP ``ETag``."""
+
+    etag: str
+    modified: dt.datetime | None
+
+
+def builds_graph_iri(base: str) -> str:
+    """The named graph holding one build record per article graph."""
+    return f"{normalise_base(base)}graph/builds"
+
+
+def _ox_term(term: Node) -> TermLike:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        label = str(term)
+        if not label.replace("_", "").replace("-", "").isalnum():
+            label = "b" + hashlib.blake2b(label.encode(), digest_size=12).hexdigest()
+        return ox.BlankNode(label)
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store a {type(term).__name__} ({term!r}) as an RDF term")
+
+
+def _triple_lines(data: GraphData) -> Iterator[str]:
+    """N-Triples-shaped lines (valid inside SPARQL ``INSERT DATA``), validated by pyoxigraph."""
+    if isinstance(data, Graph):
+        for s, p, o in data:
+            yield f"{_ox_term(s)} {_ox_term(p)} {_ox_term(o)} ."
+        return
+    for t in data:
+        yield f"{t.subject} {t.predicate} {t.object} ."
+
+
+def _record_lines(subject: str, record: ArticleRecord) -> list[str]:
+    s = f"<{subject}>"
+    built = ox.Literal(record.built_at.isoformat(), datatype=_XSD_DATETIME)
+    lines = [
+        f"{s} {_P_DIGEST} {ox.Literal(record.digest)} .",
+        f"{s} {_P_EXTRACTOR} {ox.Literal(record.extractor)} .",
+        f"{s} {_P_BUILT} {built} .",
+    ]
+    if record.article_id:
+        lines.append(f"{s} {_P_ID} {ox.Literal(record.article_id)} .")
+    if record.source:
+        lines.append(f"{s} {_P_SOURCE} {ox.Literal(record.source)} .")
+    return lines
+
+
+def _record_from(values: dict[str, str]) -> ArticleRecord | None:
+    try:
+        built = dt.datetime.fromisoformat(values[_P_BUILT.value])
+        return ArticleRecord(
+            article_id=values[_P_ID.value],
+            digest=values[_P_DIGEST.value],
+            extractor=values[_P_EXTRACTOR.value],
+            source=values.get(_P_SOURCE.value, ""),
+            built_at=built,
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def _canonical_digest(graph: Graph) -> str:
+    lines = sorted(_triple_lines(graph))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+class GraphStore:
+    """A pyoxigraph store with Diplograph's layout: article graphs, ontology, build records.
+
+    Open it with :meth:`open` (on disk) or :meth:`memory` (tests); use it as a context
+    manager or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        *,
+        base: str = DEFAULT_BASE,
+        path: Path | None = None,
+        read_only: bool = False,
+        lock_fd: int | None = None,
+    ) -> None:
+        self._store: ox.Store | None = store
+        self.base = normalise_base(base)
+        self.path = path
+        self.read_only = read_only
+        self._lock_fd = lock_fd
+        self._article_prefix = str(graph_iri(self.base, ""))
+        self.builds_graph = builds_graph_iri(self.base)
+        self.ontology_graph = str(ontology_graph_iri(self.base))
+
+    # ---- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        read_only: bool = False,
+        *,
+        base: str = DEFAULT_BASE,
+        exclusive: bool = False,
+    ) -> GraphStore:
+        """Open the store at ``path`` (created when writable and missing).
+
+        ``exclusive`` with ``read_only`` also takes the writer's lock, so no build can change
+        the data under a running server (pyoxigraph's read-only mode must not see writes).
+        """
+        path = Path(path)
+        if read_only:
+            if not (path / "CURRENT").exists():
+                if path.exists():
+                    raise StoreError(
+                        "is not a Diplograph store (no RocksDB data in it)",
+                        where=str(path),
+                        hint="point --store at the directory `diplograph build` wrote",
+                    )
+                raise StoreError(
+                    "no store here yet", where=str(path), hint="run `diplograph build` first"
+                )
+            lock_fd = _take_lock(path) if exclusive else None
+            try:
+                store = ox.Store.read_only(str(path))
+            except OSError as exc:
+                _release_lock(lock_fd)
+                raise _store_error(exc, path) from exc
+            return cls(store, base=base, path=path, read_only=True, lock_fd=lock_fd)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(path))
+        except OSError as exc:
+            raise _store_error(exc, path) from exc
+        return cls(store, base=base, path=path)
+
+    @classmethod
+    def memory(cls, *, base: str = DEFAULT_BASE) -> GraphStore:
+        """A throw-away in-memory store (tests, one-off conversions)."""
+        return cls(ox.Store(), base=base)
+
+    def close(self) -> None:
+        if self._store is not None and not self.read_only and self.path is not None:
+            with contextlib.suppress(OSError):
+                self._store.flush()
+        self._store = None
+        _release_lock(self._lock_fd)
+        self._lock_fd = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store (for code that needs its full API)."""
+        if self._store is None:
+            raise StoreError("the store is closed", where=str(self.path or "memory"))
+        return self._store
+
+    def _writable(self) -> ox.Store:
+        if self.read_only:
+            raise StoreError(
+                "the store is open read-only", where=str(self.path), hint="open it writable"
+            )
+        return self.raw
+
+    # ---- IRIs -----------------------------------------------------------------------------
+
+    def graph_iri(self, article_id: str) -> str:
+        return str(graph_iri(self.base, article_id))
+
+    # ---- writing --------------------------------------------------------------------------
+
+    def replace_article(self, article_id: str, data: GraphData, meta: ArticleRecord) -> None:
+        """Replace one article's graph and its build record in one transaction."""
+        if meta.article_id != article_id:
+            raise ValueError(f"record is for '{meta.article_id}', not '{article_id}'")
+        store = self._writable()
+        g = f"<{self.graph_iri(article_id)}>"
+        b = f"<{self.builds_graph}>"
+        try:
+            body = "\n".join(_triple_lines(data))
+        except (ValueError, TypeError) as exc:
+            raise StoreError(
+                f"the article graph has an invalid term: {exc}", where=article_id
+            ) from exc
+        record = "\n".join(_record_lines(self.graph_iri(article_id), meta))
+        update = (
+            f"DROP SILENT GRAPH {g} ;\n"
+            f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }} ;\n"
+            f"INSERT DATA {{\nGRAPH {g} {{\n{body}\n}}\nGRAPH {b} {{\n{record}\n}}\n}}"
+        )
+        self._update(store, update, article_id)
+
+    def remove_article(self, article_id: str) -> bool:
+        """Drop an article's graph and build record (one transaction); ``False`` if absent."""
+        store = self._writable()
+        present = self.has_article(article_id)
+        g = f"<{self.graph_iri(article_id)}>"
+        self._update(
+            store,
+            f"DROP SILENT GRAPH {g} ;\n"
+            f"DELETE WHERE {{ GRAPH <{self.builds_graph}> {{ {g} ?p ?o }} }}",
+            article_id,
+        )
+        return present
+
+    def load_ontology(self, graph: Graph) -> bool:
+        """Put the ontology into ``{base}graph/ontology``; ``False`` when it was already there."""
+        digest = _canonical_digest(graph)
+        current = self._records().get(self.ontology_graph)
+        if current is not None and current.digest == digest:
+            return False
+        record = ArticleRecord(article_id="", digest=digest, extractor="ontology")
+        store = self._writable()
+        g = f"<{self.ontology_graph}>"
+        body = "\n".join(_triple_lines(graph))
+        lines = _record_lines(self.ontology_graph, record)
+        self._update(
+            store,
+            f"DROP SILENT GRAPH {g} ;\n"
+            f"DELETE WHERE {{ GRAPH <{self.builds_graph}> {{ {g} ?p ?o }} }} ;\n"
+            f"INSERT DATA {{\nGRAPH {g} {{\n{body}\n}}\n"
+            f"GRAPH <{self.builds_graph}> {{\n" + "\n".join(lines) + "\n}\n}",
+            "ontology",
+        )
+        return True
+
+    def _update(self, store: ox.Store, update: str, where: str) -> None:
+        try:
+            store.update(update)
+        except SyntaxError as exc:  # our own bug: terms are serialised by pyoxigraph
+            raise StoreError(f"internal error writing the graph: {exc}", where=where) from exc
+        except OSError as exc:
+            raise _store_error(exc, self.path) from exc
+
+    # ---- reading --------------------------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        """Ids of the articles that have a graph in the store, sorted."""
+        prefix = self._article_prefix
+        ids = [
+            unquote(g.value[len(prefix) :])
+            for g in self.raw.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
+        ]
+        return sorted(ids)
+
+    def has_article(self, article_id: str) -> bool:
+        return self.raw.contains_named_graph(ox.NamedNode(self.graph_iri(article_id)))
+
+    def article_record(self, article_id: str) -> ArticleRecord | None:
+        """The build record of an article's graph, or ``None`` if it was never built."""
+        subject = ox.NamedNode(self.graph_iri(article_id))
+        values = {
+            q.predicate.value: _value(q.object)
+            for q in self.raw.quads_for_pattern(
+                subject, None, None, ox.NamedNode(self.builds_graph)
+            )
+        }
+        return _record_from(values) if values else None
+
+    def article_records(self) -> dict[str, ArticleRecord]:
+        """Every article's build record, by article id."""
+        return {
+            r.article_id: r
+            for g, r in self._records().items()
+            if g.startswith(self._article_prefix)
+        }
+
+    def _records(self) -> dict[str, ArticleRecord]:
+        by_subject: dict[str, dict[str, str]] = {}
+        for q in self.raw.quads_for_pattern(None, None, None, ox.NamedNode(self.builds_graph)):
+            values = by_subject.setdefault(_value(q.subject), {})
+            values[q.predicate.value] = _value(q.object)
+        out: dict[str, ArticleRecord] = {}
+        for subject, values in by_subject.items():
+            values.setdefault(_P_ID.value, "")
+            record = _record_from(values)
+            if record is not None:
+                out[subject] = record
+        return out
+
+    def version(self) -> StoreVersion:
+        """A fingerprint of everything built into the store, for HTTP caching of exports."""
+        records = sorted((g, r.digest, r.built_at.isoformat()) for g, r in self._records().items())
+        h = hashlib.sha256(repr(records).encode())
+        latest = max((r.built_at for r in self._records().values()), default=None)
+        return StoreVersion(etag=h.hexdigest()[:32], modified=latest)
+
+    def article_graph(self, article_id: str) -> Graph:
+        """One article's graph as an rdflib graph (for validation and inspection)."""
+        if not self.has_article(article_id):
+            raise StoreError(
+                f"no article '{article_id}' in the store", hint="build it with `diplograph build`"
+            )
+        data = self.raw.dump(
+            format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(self.graph_iri(article_id))
+        )
+        graph = Graph()
+        if data:
+            graph.parse(data=data.decode("utf-8"), format="nt")
+        return graph
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_union: bool = True,
+        default_graph: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+    ) -> QueryResults:
+        """Run a SPARQL query; the default graph is the union of all named graphs.
+
+        ``default_graph``/``named_graphs`` restrict the dataset (SPARQL Protocol's
+        ``default-graph-uri``/``named-graph-uri``). A malformed query raises ``QueryError``
+        with the parser's line and column.
+        """
+        default = [ox.NamedNode(g) for g in default_graph] if default_graph else None
+        named: list[ox.NamedNode | ox.BlankNode] | None = (
+            [ox.NamedNode(g) for g in named_graphs] if named_graphs else None
+        )
+        try:
+            return self.raw.query(
+                sparql,
+                use_default_graph_as_union=default_graph_union and default is None,
+                default_graph=list(default) if default else None,
+                named_graphs=named,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {exc.msg}") from exc
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+
+    # ---- export ---------------------------------------------------------------------------
+
+    def export(self, fmt: str | GraphFormat, article_id: str | None, out: BinaryIO) -> None:
+        """Stream the whole store, or one article's graph, to ``out``.
+
+        Triple formats (Turtle, N-Triples, RDF/XML) get the union of the graphs; dataset
+        formats (TriG, N-Quads, JSON-LD) keep the named graphs.
+        """
+        try:
+            target = fmt if isinstance(fmt, GraphFormat) else GraphFormat.lookup(fmt)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from exc
+        store = self.raw
+        prefixes = self.prefixes()
+        try:
+            if article_id is not None:
+                if not self.has_article(article_id):
+                    raise StoreError(
+                        f"no article '{article_id}' in the store",
+                        hint="`diplograph build` it, or list ids with a query",
+                    )
+                g = ox.NamedNode(self.graph_iri(article_id))
+                if target.datasets:
+                    ox.serialize(
+                        store.quads_for_pattern(None, None, None, g),
+                        out,
+                        target.ox,
+                        prefixes=prefixes,
+                    )
+                else:
+                    store.dump(out, target.ox, from_graph=g, prefixes=prefixes)
+            elif target.datasets:
+                store.dump(out, target.ox, prefixes=prefixes)
+            else:
+                union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+                assert isinstance(union, ox.QueryTriples)
+                ox.serialize(union, out, target.ox, prefixes=prefixes)
+        except OSError as exc:
+            raise _store_error(exc, self.path) from exc
+
+    def dump_nquads(self) -> bytes:
+        """The whole dataset as N-Quads (to hand an in-memory store to worker processes)."""
+        return self.raw.dump(format=ox.RdfFormat.N_QUADS) or b""
+
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes for readable Turtle/TriG: the vocabularies plus this instance's resources."""
+        out = {name: str(ns) for name, ns in PREFIXES}
+        out["rdf"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        out["rdfs"] = "http://www.w3.org/2000/01/rdf-schema#"
+        out["dcterms"] = _DCTERMS
+        out["res"] = f"{self.base}resource/"
+        return out
+
+
+# ---- locking -------------------------------------------------------------------------------
+
+
+def _take_lock(path: Path) -> int:
+    """Hold RocksDB's own ``LOCK`` file (a POSIX record lock), as a writer would."""
+    try:
+        fd = os.open(path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _store_error(exc, path) from exc
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise _locked(path) from exc
+    return fd
+
+
+def _release_lock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
+def _locked(path: Path | None) -> StoreError:
+    return StoreError(
+        "the store is in use by another process",
+        where=str(path),
+        hint="stop the running `diplograph serve` or build that holds it, then retry",
+    )
+
+
+def _store_error(exc: OSError, path: Path | None) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower():
+        return _locked(path)
+    return StoreError(f"cannot use the store: {text}", where=str(path or "memory"))

@@ -1,0 +1,347 @@
+"""The embedded store: atomic article replaces, build records, union default graph, exports."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import signal
+import subprocess
+import sys
+import textwrap
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+
+from graphbuild.errors import QueryError, StoreError
+from graphbuild.formats import GraphFormat
+from graphbuild.store import ArticleRecord, GraphStore, builds_graph_iri
+
+EX = Namespace("http://example.org/")
+
+
+def small_graph(tag: str, n: int = 3) -> Graph:
+    """A hand-made graph whose every object carries ``tag``, so versions can be told apart."""
+    g = Graph()
+    for i in range(n):
+        g.add((EX[f"person{i}"], EX.name, Literal(f"{tag} person {i}", lang="en")))
+        g.add((EX[f"person{i}"], EX.metWith, EX[f"person{(i + 1) % n}"]))
+    return g
+
+
+def record(article_id: str, digest: str = "d1") -> ArticleRecord:
+    return ArticleRecord(article_id=article_id, digest=digest, extractor="test@1", source="a.txt")
+
+
+def graph_triples(store: GraphStore, article_id: str) -> set[tuple[str, str, str]]:
+    return {(str(s), str(p), str(o)) for s, p, o in store.article_graph(article_id)}
+
+
+def as_set(g: Graph) -> set[tuple[str, str, str]]:
+    return {(str(s), str(p), str(o)) for s, p, o in g}
+
+
+@pytest.fixture
+def store() -> Iterator[GraphStore]:
+    with GraphStore.memory() as s:
+        yield s
+
+
+def test_replace_stores_graph_and_record(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("old"), record("a1", "first"))
+    store.replace_article("a1", small_graph("new", n=2), record("a1", "second"))
+    assert graph_triples(store, "a1") == as_set(small_graph("new", n=2))
+    rec = store.article_record("a1")
+    assert rec is not None
+    assert (rec.article_id, rec.digest, rec.extractor, rec.source) == (
+        "a1",
+        "second",
+        "test@1",
+        "a.txt",
+    )
+    assert store.article_ids() == ["a1"]
+    assert store.article_record("never-built") is None
+
+
+def test_replace_leaves_other_articles_alone(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1"))
+    store.replace_article("a2", small_graph("two"), record("a2"))
+    store.replace_article("a1", small_graph("uno"), record("a1"))
+    assert graph_triples(store, "a2") == as_set(small_graph("two"))
+    assert set(store.article_records()) == {"a1", "a2"}
+
+
+def test_failure_halfway_through_the_data_keeps_the_old_graph(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("old"), record("a1", "old"))
+
+    def broken() -> Iterator[ox.Triple]:
+        for i in range(100):
+            if i == 50:
+                raise RuntimeError("extractor crashed")
+            yield ox.Triple(ox.NamedNode(EX[f"s{i}"]), ox.NamedNode(EX.p), ox.Literal("new"))
+
+    with pytest.raises(RuntimeError):
+        store.replace_article("a1", broken(), record("a1", "new"))
+    assert graph_triples(store, "a1") == as_set(small_graph("old"))
+    rec = store.article_record("a1")
+    assert rec is not None and rec.digest == "old"
+
+
+def test_invalid_term_is_a_store_error_and_keeps_the_old_graph(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("old"), record("a1", "old"))
+    bad = small_graph("new")
+    bad.add((URIRef("http://example.org/has space"), EX.p, Literal("x")))
+    with pytest.raises(StoreError):
+        store.replace_article("a1", bad, record("a1", "new"))
+    assert graph_triples(store, "a1") == as_set(small_graph("old"))
+
+
+def test_record_must_name_the_same_article(store: GraphStore) -> None:
+    with pytest.raises(ValueError):
+        store.replace_article("a1", small_graph("x"), record("a2"))
+
+
+def test_remove_article_drops_graph_and_record(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1"))
+    store.replace_article("a2", small_graph("two"), record("a2"))
+    assert store.remove_article("a1") is True
+    assert store.remove_article("a1") is False
+    assert store.article_ids() == ["a2"]
+    assert store.article_record("a1") is None
+    assert store.article_record("a2") is not None
+
+
+def test_article_ids_round_trip_unusual_characters(store: GraphStore) -> None:
+    ids = ["with space", "slash/inside", "ünïcode-ид", "plain_id.2024"]
+    for aid in ids:
+        store.replace_article(aid, small_graph(aid), record(aid))
+    assert store.article_ids() == sorted(ids)
+    for aid in ids:
+        assert graph_triples(store, aid) == as_set(small_graph(aid))
+
+
+def test_default_graph_is_the_union_of_article_graphs(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1"))
+    store.replace_article("a2", small_graph("two"), record("a2"))
+    q = "SELECT ?n WHERE { ?p <http://example.org/name> ?n }"
+    union = {str(sol["n"].value) for sol in store.query(q)}  # type: ignore[union-attr]
+    assert union == {f"{t} person {i}" for t in ("one", "two") for i in range(3)}
+    assert not bool(store.query("ASK { ?s ?p ?o }", default_graph_union=False))
+    only_a2 = store.query(q, default_graph=[store.graph_iri("a2")])
+    assert {str(sol["n"].value) for sol in only_a2} == {f"two person {i}" for i in range(3)}  # type: ignore[union-attr]
+
+
+def test_malformed_query_names_line_and_column(store: GraphStore) -> None:
+    with pytest.raises(QueryError) as info:
+        store.query("SELECT ?x WHERE {\n  ?x ?y \n}")
+    assert "3:" in info.value.message or "2:" in info.value.message
+
+
+def test_ontology_is_loaded_once_and_is_not_an_article(store: GraphStore) -> None:
+    onto = Graph()
+    onto.add((EX.Meeting, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("m")))
+    assert store.load_ontology(onto) is True
+    assert store.load_ontology(onto) is False
+    assert store.article_ids() == []
+    assert bool(store.query(f"ASK {{ GRAPH <{store.ontology_graph}> {{ ?s ?p ?o }} }}"))
+
+
+def test_version_changes_when_an_article_is_rebuilt(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1", "v1"))
+    before = store.version()
+    assert store.version() == before
+    store.replace_article("a1", small_graph("one"), record("a1", "v2"))
+    assert store.version().etag != before.etag
+
+
+def test_build_records_live_in_their_own_graph(store: GraphStore) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1"))
+    builds = builds_graph_iri(store.base)
+    ask = f"ASK {{ GRAPH <{builds}> {{ <{store.graph_iri('a1')}> ?p ?o }} }}"
+    assert bool(store.query(ask))
+
+
+@pytest.mark.parametrize("fmt", list(GraphFormat))
+def test_export_of_one_article_parses_back(store: GraphStore, fmt: GraphFormat) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1"))
+    store.replace_article("a2", small_graph("two"), record("a2"))
+    out = io.BytesIO()
+    store.export(fmt, "a1", out)
+    if fmt.datasets:
+        ds = parse_dataset(out.getvalue(), fmt)
+        g = ds.graph(URIRef(store.graph_iri("a1")))
+        assert as_set(g) == as_set(small_graph("one"))
+    else:
+        g = Graph().parse(data=out.getvalue(), format=_rdflib_name(fmt))
+        assert as_set(g) == as_set(small_graph("one"))
+
+
+@pytest.mark.parametrize("fmt", list(GraphFormat))
+def test_export_of_everything_parses_back(store: GraphStore, fmt: GraphFormat) -> None:
+    store.replace_article("a1", small_graph("one"), record("a1"))
+    store.replace_article("a2", small_graph("two"), record("a2"))
+    out = io.BytesIO()
+    store.export(fmt.key, None, out)
+    expected = as_set(small_graph("one")) | as_set(small_graph("two"))
+    if fmt.datasets:
+        ds = parse_dataset(out.getvalue(), fmt)
+        names = {str(g.identifier) for g in ds.graphs()}
+        assert {store.graph_iri("a1"), store.graph_iri("a2")} <= names
+        triples = as_set(ds.graph(URIRef(store.graph_iri("a1")))) | as_set(
+            ds.graph(URIRef(store.graph_iri("a2")))
+        )
+        assert triples == expected
+    else:
+        g = Graph().parse(data=out.getvalue(), format=_rdflib_name(fmt))
+        assert expected <= as_set(g)
+
+
+def test_export_of_unknown_article_or_format_is_a_store_error(store: GraphStore) -> None:
+    with pytest.raises(StoreError):
+        store.export("turtle", "missing", io.BytesIO())
+    with pytest.raises(StoreError) as info:
+        store.export("docx", None, io.BytesIO())
+    assert "turtle" in info.value.message
+
+
+def parse_dataset(data: bytes, fmt: GraphFormat) -> Dataset:
+    ds = Dataset()
+    with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ds.parse(data=data, format=_rdflib_name(fmt))
+    return ds
+
+
+def _rdflib_name(fmt: GraphFormat) -> str:
+    return {
+        "turtle": "turtle",
+        "ntriples": "nt",
+        "jsonld": "json-ld",
+        "rdfxml": "xml",
+        "trig": "trig",
+        "nquads": "nquads",
+    }[fmt.key]
+
+
+# ---- on disk -------------------------------------------------------------------------------
+
+
+def test_read_only_open_of_a_missing_store_says_build_first(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as info:
+        GraphStore.open(tmp_path / "nothing", read_only=True)
+    assert "diplograph build" in (info.value.hint or "")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StoreError):
+        GraphStore.open(tmp_path / "empty", read_only=True)
+
+
+def test_on_disk_store_survives_reopening_and_refuses_writes_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with GraphStore.open(path) as s:
+        s.replace_article("a1", small_graph("one"), record("a1"))
+    with GraphStore.open(path, read_only=True) as ro:
+        assert graph_triples(ro, "a1") == as_set(small_graph("one"))
+        with pytest.raises(StoreError):
+            ro.replace_article("a1", small_graph("two"), record("a1"))
+
+
+def test_closed_store_says_so(tmp_path: Path) -> None:
+    s = GraphStore.open(tmp_path / "store")
+    s.close()
+    with pytest.raises(StoreError):
+        s.article_ids()
+
+
+HOLD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from graphbuild.store import GraphStore
+    s = GraphStore.open(Path(sys.argv[1]), read_only=sys.argv[2] == "ro", exclusive=True)
+    print("ready", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+@pytest.mark.parametrize("mode", ["rw", "ro"])
+def test_a_store_held_by_another_process_is_a_clear_error(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "store"
+    with GraphStore.open(path) as s:
+        s.replace_article("a1", small_graph("one"), record("a1"))
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), mode], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+            with pytest.raises(StoreError) as info:
+                GraphStore.open(path)
+            assert "in use" in info.value.message
+            with GraphStore.open(path, read_only=True) as reader:  # readers are never blocked
+                assert reader.article_ids() == ["a1"]
+        finally:
+            holder.kill()
+    with GraphStore.open(path) as s:
+        assert s.article_ids() == ["a1"]
+
+
+REPLACER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    import pyoxigraph as ox
+    from graphbuild.store import ArticleRecord, GraphStore
+
+    SIZES = {"A": 20000, "B": 15000}
+
+    def version(tag):
+        p = ox.NamedNode("http://example.org/p")
+        return [
+            ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(f"{tag}{i}"))
+            for i in range(SIZES[tag])
+        ]
+
+    graphs = {tag: version(tag) for tag in SIZES}
+    with GraphStore.open(Path(sys.argv[1])) as store:
+        n = 0
+        while True:
+            tag = "AB"[n % 2]
+            store.replace_article("big", graphs[tag], ArticleRecord("big", tag, "test"))
+            n += 1
+            if n == 1:
+                print("ready", flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("rounds", [1, 2, 3])
+def test_sigkill_during_a_large_replace_leaves_old_or_new_graph_complete(
+    tmp_path: Path, rounds: int
+) -> None:
+    path = tmp_path / "store"
+    with subprocess.Popen(
+        [sys.executable, "-c", REPLACER, str(path)], stdout=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+            # let it get about `rounds` replaces further, then kill it wherever it is
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=0.4 * rounds)
+        finally:
+            child.send_signal(signal.SIGKILL)
+    assert child.returncode == -signal.SIGKILL
+    with GraphStore.open(path, read_only=True) as store:
+        rec = store.article_record("big")
+        assert rec is not None and rec.digest in ("A", "B")
+        sizes = {"A": 20000, "B": 15000}
+        objects = [
+            str(row["o"].value)  # type: ignore[index]
+            for row in store.query(
+                f"SELECT ?o WHERE {{ GRAPH <{store.graph_iri('big')}> {{ ?s ?p ?o }} }}"
+            )
+        ]
+        assert len(objects) == sizes[rec.digest]
+        assert all(o.startswith(rec.digest) for o in objects)
