@@ -417,3 +417,14 @@ def test_slug_examples() -> None:
     assert slug("  Ana   Example ") == "ana-example"
     assert slug("王毅").startswith("x-")
     assert slug("王毅") != slug("李强")
+
+
+def test_article_ids_with_reserved_characters_give_valid_iris() -> None:
+    g = to_rdf(sample_annotations("Press release #3 (draft)"))
+    assert g.identifier == URIRef(f"{BASE}graph/article/Press%20release%20%233%20%28draft%29")
+    back = Graph().parse(data=g.serialize(format="nt"), format="nt")
+    assert set(back) == set(g)
+    evidence = {str(s) for s in back.subjects(RDF.type, DG.Evidence)}
+    assert evidence and all(
+        "/evidence/Press%20release%20%233%20%28draft%29/" in e for e in evidence
+    )

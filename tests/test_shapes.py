@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from mapping_samples import sample_annotations
+from mapping_samples import TEXT, sample_annotations
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
@@ -380,6 +380,32 @@ def test_wikidata_link_pattern(good: Graph, shapes: Graph, ontology: Graph) -> N
     assert (target, None, DGSH.WikidataLinkShape, SH.PatternConstraintComponent) in results(
         report, shapes
     )
+
+
+def test_evidence_text_must_match_the_article_offsets(
+    good: Graph, shapes: Graph, ontology: Graph
+) -> None:
+    g = Graph()
+    for t in good:
+        g.add(t)
+    ev = evidence(g)
+    g.set((ev, DG.exact, Literal("words the article does not have there")))
+    conforms, report, _ = validation_report(g, shapes, ontology)
+    assert not conforms
+    flagged = {
+        (report.value(r, SH.focusNode), report.value(r, SH.value))
+        for r in report.subjects(SH.sourceConstraintComponent, SH.SPARQLConstraintComponent)
+        if report.value(r, SH.sourceShape) == DGSH.ArticleShape
+    }
+    assert flagged == {(the(g, DG.Article), ev)}
+
+
+def test_offsets_count_characters_not_bytes(shapes: Graph, ontology: Graph) -> None:
+    """Accents and astral characters before a span must not shift the SPARQL check."""
+    text = "Dépêche 🌍🕊️ — São Tomé: " + TEXT
+    g = to_rdf(sample_annotations("unicode-1", text=text))
+    conforms, report, _ = validation_report(g, shapes, ontology)
+    assert conforms, results(report, shapes)
 
 
 def test_fact_without_evidence_is_a_warning_not_a_rejection(
