@@ -11,9 +11,10 @@ not be retyped by inference.
 
 ``materialise`` is the fast path: it applies exactly the RL rules this ontology needs
 (cax-sco, prp-spo1, prp-inv1/2, prp-symp, scm-sco/spo transitivity, equivalence as two-way
-subsumption) in pure Python, in about a millisecond per article. ``materialise_owlrl`` runs
-owlrl's full OWL 2 RL closure on the same input and applies the same filter; it is the
-reference the tests compare against, and takes a few hundred milliseconds per article.
+subsumption) in pure Python. ``materialise_owlrl`` runs owlrl's full OWL 2 RL closure on the
+same input and applies the same filter; it is the reference the tests compare against.
+Measured on the development articles (70-190 triples each): owlrl 0.27-0.64 s per article,
+the fast path 3-14 ms, with identical results.
 """
 
 from __future__ import annotations
@@ -171,5 +172,5 @@ def materialise_owlrl(graph: Graph, ontology: Graph) -> Graph:
 
 
 def materialise(graph: Graph, ontology: Graph | RLRules) -> Graph:
-    """The pipeline's reasoner: ``materialise_fast`` (same result as owlrl, ~300x faster)."""
+    """The pipeline's reasoner: ``materialise_fast`` (owlrl's result, ~50x faster)."""
     return materialise_fast(graph, ontology)
