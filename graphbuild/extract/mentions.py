@@ -249,6 +249,9 @@ def find_titles(
                     party_span = (p_start, p_start + len(phrase))
                     title = raw[: om.start()]
                     raw = raw[: om.end() + len(phrase)]
+                    acro = re.match(r" ?\([A-Z][A-Za-z]{1,9}\)", text[start + len(raw) :])
+                    if acro:  # "… of the Gulf (GCC)"
+                        raw = text[start : start + len(raw) + acro.end()]
                     break
             if party is not None:
                 break
