@@ -24,7 +24,10 @@ def read(*paths: Path) -> tuple[list[SourcedArticle], list[ArticleError]]:
     good: list[SourcedArticle] = []
     bad: list[ArticleError] = []
     for item in read_articles(list(paths)):
-        (bad if isinstance(item, ArticleError) else good).append(item)
+        if isinstance(item, ArticleError):
+            bad.append(item)
+        else:
+            good.append(item)
     return good, bad
 
 
