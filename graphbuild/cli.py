@@ -269,3 +269,64 @@ def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
     kit = Toolkit.load(ctx.obj.settings)
     ann = annotate(articles[0], kit)
     click.echo(ann.to_json() if as_json else explain(ann))
+
+
+UNLINKED = """PREFIX dg: <https://w3id.org/diplograph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT DISTINCT ?label ?type WHERE {
+  VALUES ?type { dg:Person dg:Country dg:Organization dg:Place }
+  ?e a ?type ; rdfs:label ?label .
+  FILTER NOT EXISTS { ?e owl:sameAs ?any }
+} ORDER BY ?type ?label"""
+
+
+@main.command("link")
+@store_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Decisions file (default: data/gazetteer/reconciled.tsv).",
+)
+@click.option("--api-url", default=None, help="Wikidata API endpoint (for mirrors and tests).")
+@click.option("--dry-run", is_flag=True, help="Print the decisions without writing them.")
+@click.pass_context
+def link_cmd(
+    ctx: click.Context, store: Path | None, output: Path | None, api_url: str | None,
+    dry_run: bool,
+) -> None:
+    """Reconcile unlinked entities against Wikidata's public API (needs network).
+
+    Each decision is recorded with its source, date and score in a reviewable TSV that later
+    builds read offline; curated links are never overwritten.
+    """
+    import datetime as dt
+
+    from graphbuild.gazetteer import load_gazetteer
+    from graphbuild.reconcile import DEFAULT_API_URL, WikidataClient, reconcile, write_decisions
+    from graphbuild.resources import gazetteer_dir
+    from graphbuild.store import GraphStore
+
+    settings = _settings(ctx, store=str(store) if store else None)
+    gaz = load_gazetteer()
+    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+        rows = [
+            (sol["label"].value, sol["type"].value.rsplit("#", 1)[-1])
+            for sol in gs.query(UNLINKED)
+        ]
+
+    def known(label: str, entity_type: str) -> bool:
+        entry = gaz.lookup(label)
+        return entry is not None and entry.type == entity_type and entry.qid is not None
+
+    client = WikidataClient(api_url=api_url or DEFAULT_API_URL)
+    decisions = reconcile(rows, client, known=known, today=dt.date.today())
+    for d in decisions:
+        click.echo(f"{d.decision:<14} {d.type:<12} {d.label:<40} {d.qid or '-'}  {d.score:.2f}")
+    if not dry_run:
+        target = output or gazetteer_dir() / "reconciled.tsv"
+        write_decisions(target, decisions)
+        ctx.obj.say(f"wrote {len(decisions)} decision(s) to {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,7 +24,7 @@ from graphbuild.gazetteer import Gazetteer, load_gazetteer
 from graphbuild.ingest import SourcedArticle, read_articles
 from graphbuild.link import link
 from graphbuild.mapping import to_rdf
-from graphbuild.reason import materialise
+from graphbuild.reason import RLRules, materialise, rules_from_ontology
 from graphbuild.settings import Settings
 from graphbuild.validate import load_ontology, load_shapes, validate
 
@@ -55,13 +55,17 @@ class Toolkit:
     gazetteer: Gazetteer
     ontology: Graph
     shapes: Graph
+    rules: RLRules
     extractor: Extractor | None = None
 
     @classmethod
     def load(cls, settings: Settings, with_nlp: bool = True) -> Toolkit:
         gaz = load_gazetteer()
         extractor = Extractor(load_pipeline(), gaz) if with_nlp else None
-        return cls(settings, gaz, load_ontology(), load_shapes(), extractor)
+        ontology = load_ontology()
+        return cls(
+            settings, gaz, ontology, load_shapes(), rules_from_ontology(ontology), extractor
+        )
 
 
 def annotate(article: SourcedArticle, kit: Toolkit) -> Annotations:
@@ -86,7 +90,7 @@ def annotate(article: SourcedArticle, kit: Toolkit) -> Annotations:
 def to_validated_graph(ann: Annotations, kit: Toolkit) -> Graph:
     graph = to_rdf(ann, kit.settings.base_iri)
     if kit.settings.reason:
-        graph = materialise(graph, kit.ontology)
+        graph = materialise(graph, kit.rules)
     if kit.settings.validate:
         validate(graph, kit.shapes, kit.ontology)
     return graph

@@ -1,0 +1,117 @@
+"""End to end, as `make run` does it: build data/articles, serve, ask over HTTP.
+
+Every ASK query in ../shared/acceptance/seed must answer true through the SPARQL 1.1
+Protocol; the Turtle export must parse with an independent parser (rdflib).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import RDF, XSD, Graph, Namespace
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"
+CLI = [sys.executable, "-m", "graphbuild.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("store") / "store"
+    done = subprocess.run(
+        [*CLI, "--quiet", "build", str(ROOT / "data" / "articles"), "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return store
+
+
+@pytest.fixture(scope="module")
+def endpoint(built_store: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--store", str(built_store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("server did not come up")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def _acceptance_queries() -> list[Path]:
+    return sorted(ACCEPTANCE.glob("*.rq")) if ACCEPTANCE.is_dir() else []
+
+
+@pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="../shared/acceptance is not present")
+@pytest.mark.parametrize("query_file", _acceptance_queries(), ids=lambda p: p.stem)
+def test_seed_acceptance_query_answers_true_over_http(endpoint: str, query_file: Path) -> None:
+    response = requests.post(
+        f"{endpoint}/sparql",
+        data={"query": query_file.read_text(encoding="utf-8")},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+    assert response.json()["boolean"] is True
+
+
+def test_turtle_export_parses_with_rdflib(endpoint: str) -> None:
+    response = requests.get(f"{endpoint}/export", params={"format": "turtle"}, timeout=60)
+    assert response.status_code == 200
+    assert "attachment" in response.headers.get("Content-Disposition", "")
+    graph = Graph()
+    graph.parse(data=response.content, format="turtle")
+    dg = Namespace("https://w3id.org/diplograph/ontology#")
+    meetings = set(graph.subjects(RDF.type, dg.Meeting))
+    assert meetings
+    dates = {graph.value(m, dg.date) for m in meetings}
+    assert all(d is not None and d.datatype == XSD.date for d in dates)
+
+
+def test_cli_query_ask_prints_true(built_store: Path) -> None:
+    done = subprocess.run(
+        [
+            *CLI,
+            "query",
+            "--store",
+            str(built_store),
+            "PREFIX dg: <https://w3id.org/diplograph/ontology#> ASK { ?m a dg:Meeting }",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "true"
