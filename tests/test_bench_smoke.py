@@ -1,0 +1,107 @@
+"""The benchmark's generators: deterministic, well formed, and faithful to the mapper.
+
+No timing here: the benchmark's numbers come from ``make bench``, never from a test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bench.corpus import WEEKDAYS, generate, write_corpus
+from bench.rdf import article_quads, article_triples, load_rules, to_annotations
+from bench.world import make_world
+from graphbuild.mapping import DG, graph_iri, map_annotations
+from graphbuild.reason import materialise
+from graphbuild.validate import load_ontology, load_shapes, validate
+
+COUNT = 5
+
+
+def _folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_corpus_is_deterministic_and_well_formed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    paths = write_corpus(first, COUNT, seed=3)
+    write_corpus(second, COUNT, seed=3)
+    assert _folder_bytes(first) == _folder_bytes(second)
+    assert len(paths) == COUNT
+    other = tmp_path / "c"
+    write_corpus(other, COUNT, seed=4)
+    assert _folder_bytes(other) != _folder_bytes(first)
+    for txt in paths:
+        text = txt.read_text(encoding="utf-8")
+        assert 300 <= len(text.split()) <= 500
+        meta = json.loads(txt.with_suffix(".json").read_text(encoding="utf-8"))
+        assert set(meta) == {"title", "published", "source"}
+        assert meta["title"]
+        if meta["published"] is not None:
+            dt.date.fromisoformat(meta["published"])
+
+
+def test_an_article_does_not_depend_on_the_corpus_size() -> None:
+    small = list(generate(2, seed=11))
+    large = list(generate(COUNT, seed=11))
+    assert [a.text for a in small] == [a.text for a in large[:2]]
+
+
+def test_plans_point_into_the_text() -> None:
+    for article in generate(COUNT, seed=5):
+        assert article.meetings and article.meetings[0].kind == "Meeting"
+        for q in article.quotes:
+            assert article.text[q.span.start : q.span.end] == q.text
+            assert article.text[q.span.start - 1] == '"'
+        for m in article.meetings:
+            sentence = article.text[m.span.start : m.span.end]
+            for person in m.participants:
+                assert person.surname in sentence
+            weekday = WEEKDAYS[m.date.weekday()]
+            if weekday in sentence:  # a stated weekday agrees with the date
+                assert all(w == weekday for w in WEEKDAYS if w in sentence)
+        names = [p.name for p in article.persons]
+        assert len(names) == len(set(names))
+
+
+def test_world_reads_real_countries_from_the_gazetteer() -> None:
+    world = make_world(7)
+    names = {c.name for c in world.countries}
+    assert len(world.countries) > 150
+    assert {"France", "Japan", "Brazil"} <= names
+    assert len({p.name for p in world.people}) == len(world.people)
+
+
+def test_nquads_parse_with_one_named_graph_per_article() -> None:
+    rules = load_rules()
+    articles = list(generate(COUNT, seed=5))
+    data = "".join(line for a in articles for line in article_quads(a, rules=rules))
+    quads = list(ox.parse(data.encode("utf-8"), ox.RdfFormat.N_QUADS))
+    graphs = {q.graph_name.value for q in quads}
+    assert graphs == {str(graph_iri("https://w3id.org/diplograph/", a.id)) for a in articles}
+    store = ox.Store()
+    store.extend(quads)
+    meeting, date = DG.Meeting, DG.date
+    held = store.query(
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) "
+        f"WHERE {{ GRAPH ?g {{ ?m a <{meeting}> ; <{date}> ?d }} }}"
+    )
+    assert int(next(iter(held))["n"].value) >= COUNT
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_direct_rdf_equals_mapper_output_and_passes_the_shapes(index: int) -> None:
+    article = list(generate(index + 1, seed=9))[index]
+    ontology = load_ontology()
+    graph = materialise(map_annotations(to_annotations(article)).graph, ontology)
+    validate(graph, load_shapes(), ontology)
+    from_mapper = {
+        str(t) for t in ox.parse(graph.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES)
+    }
+    direct = "".join(f"{s} {p} {o} .\n" for s, p, o in article_triples(article, rules=load_rules()))
+    from_bench = {str(t) for t in ox.parse(direct.encode("utf-8"), ox.RdfFormat.N_TRIPLES)}
+    assert from_bench == from_mapper
