@@ -91,7 +91,9 @@ def main(ctx: click.Context, settings_file: Path | None, debug: bool, quiet: boo
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (0 = all cores).")
 @click.option("--force", is_flag=True, help="Rebuild articles even when unchanged.")
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...], store: Path | None, jobs: int | None, force: bool) -> None:
+def build(
+    ctx: click.Context, paths: tuple[Path, ...], store: Path | None, jobs: int | None, force: bool
+) -> None:
     """Build (or replace) the graphs of the articles in PATHS."""
     from graphbuild.pipeline import build_corpus
 
@@ -129,14 +131,20 @@ def remove(ctx: click.Context, article_ids: tuple[str, ...], store: Path | None)
 @click.option("--query-timeout", "query_timeout_s", type=float, default=None, help="Seconds.")
 @click.pass_context
 def serve(
-    ctx: click.Context, store: Path | None, host: str | None, port: int | None,
+    ctx: click.Context,
+    store: Path | None,
+    host: str | None,
+    port: int | None,
     query_timeout_s: float | None,
 ) -> None:
     """Serve the store over SPARQL 1.1 with a production WSGI server."""
     from server.wsgi import serve as run_server
 
     settings = _settings(
-        ctx, store=str(store) if store else None, host=host, port=port,
+        ctx,
+        store=str(store) if store else None,
+        host=host,
+        port=port,
         query_timeout_s=query_timeout_s,
     )
     run_server(settings)
@@ -145,12 +153,14 @@ def serve(
 @main.command()
 @click.argument("query")
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table"
+)
 @click.pass_context
 def query(ctx: click.Context, query: str, store: Path | None, fmt: str) -> None:
     """Run a SPARQL QUERY (text, or @file.rq) against the store."""
-    from graphbuild.store import GraphStore
     from graphbuild.query_output import print_results
+    from graphbuild.store import GraphStore
 
     settings = _settings(ctx, store=str(store) if store else None)
     if query.startswith("@"):
@@ -162,13 +172,17 @@ def query(ctx: click.Context, query: str, store: Path | None, fmt: str) -> None:
 @main.command()
 @store_option
 @click.option(
-    "--format", "fmt",
-    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]), default="trig",
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]),
+    default="trig",
 )
 @click.option("--article", "article_id", default=None, help="Only this article's graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
-def export(ctx: click.Context, store: Path | None, fmt: str, article_id: str | None, output: Path | None) -> None:
+def export(
+    ctx: click.Context, store: Path | None, fmt: str, article_id: str | None, output: Path | None
+) -> None:
     """Export the whole graph or one article's graph."""
     from graphbuild.store import GraphStore
 
@@ -213,8 +227,12 @@ def validate_cmd(ctx: click.Context, store: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.pass_context
 def evaluate(
-    ctx: click.Context, gold_dir: Path, store: Path | None, errors: bool,
-    min_macro_f1: float | None, as_json: bool,
+    ctx: click.Context,
+    gold_dir: Path,
+    store: Path | None,
+    errors: bool,
+    min_macro_f1: float | None,
+    as_json: bool,
 ) -> None:
     """Score the store's facts against GOLD_DIR/*.gold.json (P/R/F1 per relation)."""
     from graphbuild.evaluate import Scorecard, facts_from_gold, load_gold
@@ -259,7 +277,7 @@ def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
     correct it, and the next build uses it instead of extraction.
     """
     from graphbuild.explain import explain
-    from graphbuild.pipeline import Toolkit, annotate, collect, BuildReport
+    from graphbuild.pipeline import BuildReport, Toolkit, annotate, collect
 
     report = BuildReport()
     articles = collect([article], report)
@@ -284,14 +302,20 @@ SELECT DISTINCT ?label ?type WHERE {
 @main.command("link")
 @store_option
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Decisions file (default: data/gazetteer/reconciled.tsv).",
 )
 @click.option("--api-url", default=None, help="Wikidata API endpoint (for mirrors and tests).")
 @click.option("--dry-run", is_flag=True, help="Print the decisions without writing them.")
 @click.pass_context
 def link_cmd(
-    ctx: click.Context, store: Path | None, output: Path | None, api_url: str | None,
+    ctx: click.Context,
+    store: Path | None,
+    output: Path | None,
+    api_url: str | None,
     dry_run: bool,
 ) -> None:
     """Reconcile unlinked entities against Wikidata's public API (needs network).
@@ -301,6 +325,8 @@ def link_cmd(
     """
     import datetime as dt
 
+    import pyoxigraph as ox
+
     from graphbuild.gazetteer import load_gazetteer
     from graphbuild.reconcile import DEFAULT_API_URL, WikidataClient, reconcile, write_decisions
     from graphbuild.resources import gazetteer_dir
@@ -309,10 +335,10 @@ def link_cmd(
     settings = _settings(ctx, store=str(store) if store else None)
     gaz = load_gazetteer()
     with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
-        rows = [
-            (sol["label"].value, sol["type"].value.rsplit("#", 1)[-1])
-            for sol in gs.query(UNLINKED)
-        ]
+        results = gs.query(UNLINKED)
+        if not isinstance(results, ox.QuerySolutions):
+            raise DiplographError("unexpected result kind for the unlinked-entities query")
+        rows = [(sol["label"].value, sol["type"].value.rsplit("#", 1)[-1]) for sol in results]
 
     def known(label: str, entity_type: str) -> bool:
         entry = gaz.lookup(label)

@@ -149,14 +149,14 @@ def facts_from_annotations(ann: Annotations) -> list[Fact]:
                 if key not in seen_pairs:
                     seen_pairs.add(key)
                     facts.append(Fact("met_with", (a, b), evidence=ev_text, unordered=True))
-    for a in ann.anniversaries:
-        ev_text = a.evidence[0].exact if a.evidence else ""
+    for anniv in ann.anniversaries:
+        ev_text = anniv.evidence[0].exact if anniv.evidence else ""
         facts.append(
             Fact(
                 "anniversaries",
                 (),
-                (events[a.event].date, events[a.of].date),
-                number=a.number,
+                (events[anniv.event].date, events[anniv.of].date),
+                number=anniv.number,
                 evidence=ev_text,
             )
         )
@@ -274,7 +274,9 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:  # type: ignore[type-arg]
     files = sorted(Path(gold_dir).glob("*.gold.json"))
     if not files:
         raise DiplographError(
-            "no *.gold.json files found", where=str(gold_dir), hint="point at a folder of gold files"
+            "no *.gold.json files found",
+            where=str(gold_dir),
+            hint="point at a folder of gold files",
         )
     out = {}
     for f in files:

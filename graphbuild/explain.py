@@ -46,8 +46,12 @@ def explain(ann: Annotations) -> str:
     block(
         "represents",
         [
-            (f"{label[r.holder]} -> {label[r.party]} ({r.title})", r.provenance.rule,
-             r.provenance.confidence, r.evidence)
+            (
+                f"{label[r.holder]} -> {label[r.party]} ({r.title})",
+                r.provenance.rule,
+                r.provenance.confidence,
+                r.evidence,
+            )
             for r in ann.roles
         ],
     )
@@ -82,8 +86,12 @@ def explain(ann: Annotations) -> str:
     block(
         "quotations",
         [
-            (f"{label[q.speaker]}: \u201c{q.text[:90]}\u201d", q.provenance.rule,
-             q.provenance.confidence, q.evidence)
+            (
+                f"{label[q.speaker]}: \u201c{q.text[:90]}\u201d",
+                q.provenance.rule,
+                q.provenance.confidence,
+                q.evidence,
+            )
             for q in ann.quotations
         ],
     )

@@ -63,9 +63,7 @@ class Toolkit:
         gaz = load_gazetteer()
         extractor = Extractor(load_pipeline(), gaz) if with_nlp else None
         ontology = load_ontology()
-        return cls(
-            settings, gaz, ontology, load_shapes(), rules_from_ontology(ontology), extractor
-        )
+        return cls(settings, gaz, ontology, load_shapes(), rules_from_ontology(ontology), extractor)
 
 
 def annotate(article: SourcedArticle, kit: Toolkit) -> Annotations:
@@ -163,9 +161,7 @@ def run_articles(
             yield ArticleResult(aid, source, graph, None, error, digest)
 
 
-def collect(
-    paths: Iterable[Path], report: BuildReport
-) -> list[SourcedArticle]:
+def collect(paths: Iterable[Path], report: BuildReport) -> list[SourcedArticle]:
     """Readable articles; unreadable ones go into the report with their reason."""
     out: list[SourcedArticle] = []
     for item in read_articles(list(paths)):

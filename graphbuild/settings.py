@@ -27,7 +27,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", "var/store", "Directory of the embedded pyoxigraph store."),
-    Setting("base_iri", "https://w3id.org/diplograph/", "Instance base IRI for resources and graphs."),
+    Setting(
+        "base_iri", "https://w3id.org/diplograph/", "Instance base IRI for resources and graphs."
+    ),
     Setting("host", "127.0.0.1", "Interface the server listens on."),
     Setting("port", 5000, "TCP port the server listens on."),
     Setting("threads", 8, "Worker threads of the WSGI server."),
@@ -103,9 +105,7 @@ def _coerce(key: str, value: Any, where: str) -> Any:
         return str(value)
     except (TypeError, ValueError):
         kind = type(default).__name__
-        raise ConfigError(
-            f"setting '{key}' must be {kind}, got {value!r}", where=where
-        ) from None
+        raise ConfigError(f"setting '{key}' must be {kind}, got {value!r}", where=where) from None
 
 
 def load_settings(
@@ -119,7 +119,9 @@ def load_settings(
         try:
             data = tomllib.loads(Path(file).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(f"cannot read settings file: {exc.strerror}", where=str(file)) from exc
+            raise ConfigError(
+                f"cannot read settings file: {exc.strerror}", where=str(file)
+            ) from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"not valid TOML: {exc}", where=str(file)) from exc
         section = data.get("diplograph", data)

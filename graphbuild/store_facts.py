@@ -27,9 +27,7 @@ class Queryable(Protocol):
 def _rows(store: Queryable, sparql: str) -> list[dict[str, str]]:
     results = store.query(PREFIXES + sparql)
     names = [v.value for v in results.variables]
-    return [
-        {n: (sol[n].value if sol[n] is not None else "") for n in names} for sol in results
-    ]
+    return [{n: (sol[n].value if sol[n] is not None else "") for n in names} for sol in results]
 
 
 def facts_from_store(store: Queryable, article_id: str, base: str) -> list[Fact]:
@@ -37,7 +35,8 @@ def facts_from_store(store: Queryable, article_id: str, base: str) -> list[Fact]
     names: dict[str, set[str]] = defaultdict(set)
     for row in _rows(
         store,
-        f"SELECT ?e ?n WHERE {{ GRAPH {g} {{ {{ ?e rdfs:label ?n }} UNION {{ ?e skos:altLabel ?n }} }} }}",
+        f"SELECT ?e ?n WHERE {{ GRAPH {g} {{ "
+        "{ ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } } }",
     ):
         names[row["e"]].add(_fold(row["n"]))
 
@@ -47,7 +46,8 @@ def facts_from_store(store: Queryable, article_id: str, base: str) -> list[Fact]
     facts: list[Fact] = []
     for row in _rows(
         store,
-        f"SELECT DISTINCT ?h ?p WHERE {{ GRAPH {g} {{ ?r a dg:Role ; dg:roleHolder ?h ; dg:roleParty ?p }} }}",
+        f"SELECT DISTINCT ?h ?p WHERE {{ GRAPH {g} {{ "
+        "?r a dg:Role ; dg:roleHolder ?h ; dg:roleParty ?p } }",
     ):
         facts.append(Fact("represents", (n(row["h"]), n(row["p"]))))
     meetings: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -72,7 +72,8 @@ def facts_from_store(store: Queryable, article_id: str, base: str) -> list[Fact]
     for row in _rows(
         store,
         f"""SELECT DISTINCT ?d ?bd ?k WHERE {{ GRAPH {g} {{
-              ?e dg:anniversaryOf ?b ; dg:anniversaryNumber ?k ; dg:date ?d . ?b dg:date ?bd }} }}""",
+              ?e dg:anniversaryOf ?b ; dg:anniversaryNumber ?k ; dg:date ?d .
+              ?b dg:date ?bd }} }}""",
     ):
         facts.append(
             Fact(
@@ -84,7 +85,8 @@ def facts_from_store(store: Queryable, article_id: str, base: str) -> list[Fact]
         )
     for row in _rows(
         store,
-        f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH {g} {{ ?q a dg:Quotation ; dg:speaker ?s ; schema:text ?t }} }}",
+        f"SELECT DISTINCT ?s ?t WHERE {{ GRAPH {g} {{ "
+        "?q a dg:Quotation ; dg:speaker ?s ; schema:text ?t } }",
     ):
         facts.append(Fact("quotes", (n(row["s"]),), text=row["t"]))
     return facts

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from rdflib import RDF, XSD, Graph, Namespace
+from rdflib import RDF, XSD, Graph, Literal, Namespace
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"
@@ -96,8 +96,8 @@ def test_turtle_export_parses_with_rdflib(endpoint: str) -> None:
     dg = Namespace("https://w3id.org/diplograph/ontology#")
     meetings = set(graph.subjects(RDF.type, dg.Meeting))
     assert meetings
-    dates = {graph.value(m, dg.date) for m in meetings}
-    assert all(d is not None and d.datatype == XSD.date for d in dates)
+    dates = [graph.value(m, dg.date) for m in meetings]
+    assert all(isinstance(d, Literal) and d.datatype == XSD.date for d in dates)
 
 
 def test_cli_query_ask_prints_true(built_store: Path) -> None:

@@ -16,8 +16,18 @@ from graphbuild.extract.dates import (
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 NUMBERS = {**lexicon.ORDINAL_WORDS, **lexicon.CARDINAL_WORDS}
 references = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2090, 12, 31))
@@ -35,7 +45,9 @@ def test_past_weekday_is_the_most_recent_one_not_after_the_reference(
 
 
 @given(references, st.integers(min_value=0, max_value=6))
-def test_future_weekday_is_the_next_one_after_the_reference(reference: dt.date, weekday: int) -> None:
+def test_future_weekday_is_the_next_one_after_the_reference(
+    reference: dt.date, weekday: int
+) -> None:
     mention = find_dates(f"They will meet on {WEEKDAY_NAMES[weekday]}.")[0]
     resolved = resolve_relative_date(mention, reference, "future")
     assert resolved is not None

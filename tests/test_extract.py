@@ -31,7 +31,9 @@ def roles(ann: Annotations) -> set[tuple[str, str]]:
     return {(label(ann, r.holder), label(ann, r.party)) for r in ann.roles}  # type: ignore[misc]
 
 
-def meetings(ann: Annotations, kind: str = "Meeting") -> list[tuple[frozenset[str], dt.date | None]]:
+def meetings(
+    ann: Annotations, kind: str = "Meeting"
+) -> list[tuple[frozenset[str], dt.date | None]]:
     return [
         (frozenset(label(ann, p) for p in e.participants), e.date)  # type: ignore[misc]
         for e in ann.events
@@ -106,7 +108,7 @@ def test_apposition_role_and_surname_coreference(extractor: Extractor) -> None:
     ann = run(
         extractor,
         "Maria Santos, the Foreign Minister of Portugal, hosted Jan Novak in Lisbon on "
-        "Tuesday.\n\n\"We share a continent,\" Santos said.",
+        'Tuesday.\n\n"We share a continent," Santos said.',
     )
     assert ("Maria Santos", "Portugal") in roles(ann)
     assert quotes(ann) == [("Maria Santos", "We share a continent,")]
@@ -189,7 +191,9 @@ def test_year_from_anniversary_when_no_publication_date(extractor: Extractor) ->
 def test_evidence_offsets_cut_the_article_text(extractor: Extractor) -> None:
     text = "Czech President Jiri Dvorak received Latvian President Ilze Ozola in Prague on Monday."
     ann = run(extractor, text)
-    spans = [ev for e in ann.events for ev in e.evidence] + [ev for r in ann.roles for ev in r.evidence]
+    spans = [ev for e in ann.events for ev in e.evidence] + [
+        ev for r in ann.roles for ev in r.evidence
+    ]
     assert spans
     for span in spans:
         assert text[span.start : span.end] == span.exact

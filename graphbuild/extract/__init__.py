@@ -15,8 +15,8 @@ from spacy.tokens import Doc
 
 from graphbuild import __version__
 from graphbuild.annotations import (
-    Annotations,
     Anniversary,
+    Annotations,
     ArticleInfo,
     Entity,
     Event,
@@ -30,7 +30,12 @@ from graphbuild.extract.coref import Resolver
 from graphbuild.extract.dates import infer_reference_date
 from graphbuild.extract.document import ParsedArticle, load_pipeline
 from graphbuild.extract.events import EventExtractor, EventFact
-from graphbuild.extract.mentions import GazetteerLike, MentionIndex, index_mentions
+from graphbuild.extract.mentions import (
+    GazetteerEntryLike,
+    GazetteerLike,
+    MentionIndex,
+    index_mentions,
+)
 from graphbuild.extract.quotes import QuoteExtractor
 from graphbuild.extract.roles import RoleFact, extract_roles
 
@@ -93,7 +98,7 @@ def _learn_roles(resolver: Resolver, roles: list[RoleFact]) -> None:
 def _definite_parties(
     parsed: ParsedArticle, mentions: MentionIndex, resolver: Resolver, roles: list[RoleFact]
 ) -> None:
-    """"the Turkish leader" gives a party to the person it refers to."""
+    """ "the Turkish leader" gives a party to the person it refers to."""
     from graphbuild.extract.coref import _DEFINITE
 
     for m in _DEFINITE.finditer(parsed.text):
@@ -114,7 +119,9 @@ def _definite_parties(
             continue
         if resolver.parties.get(person):
             continue
-        roles.append(RoleFact(person, None, entry, m.start(), m.end(), "role.definite-description", 0.7))
+        roles.append(
+            RoleFact(person, None, entry, m.start(), m.end(), "role.definite-description", 0.7)
+        )
         resolver.parties.setdefault(person, []).append(entry.label)
 
 
@@ -140,7 +147,9 @@ def _fallback_parties(
             continue
         t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
         if t is not None:
-            titled[m.person] = RoleFact(m.person, t.title, None, t.start, m.end, "role.title-only", 0.6)
+            titled[m.person] = RoleFact(
+                m.person, t.title, None, t.start, m.end, "role.title-only", 0.6
+            )
     party_of = {r.person: r.party for r in roles if r.party is not None}
     out: list[RoleFact] = []
     for person, fact in titled.items():
@@ -148,9 +157,7 @@ def _fallback_parties(
             continue
         found = None
         for q in quotes:
-            inside = [
-                m for m in mentions.persons[person].mentions if q.start <= m.start < q.end
-            ]
+            inside = [m for m in mentions.persons[person].mentions if q.start <= m.start < q.end]
             if inside and q.speaker in party_of and q.speaker != person:
                 found = (party_of[q.speaker], inside[0], "role.speaker-party")
                 break
@@ -167,7 +174,17 @@ def _fallback_parties(
                     break
         if found is not None:
             party, mention, rule = found
-            out.append(RoleFact(person, fact.title, party, fact.start, max(fact.end, mention.end) if fact.start <= mention.start else fact.end, rule, 0.6))
+            out.append(
+                RoleFact(
+                    person,
+                    fact.title,
+                    party,
+                    fact.start,
+                    max(fact.end, mention.end) if fact.start <= mention.start else fact.end,
+                    rule,
+                    0.6,
+                )
+            )
     return out
 
 
@@ -201,13 +218,19 @@ def _assemble(
         )
     party_ids: dict[str, str] = {}
 
-    def party_id(entry: object) -> str:
-        label = entry.label  # type: ignore[attr-defined]
+    def party_id(entry: GazetteerEntryLike) -> str:
+        label = entry.label
         if label not in party_ids:
             pid = f"g{len(party_ids) + 1}"
             party_ids[label] = pid
             entities.append(
-                Entity(id=pid, type=entry.type, label=label, qid=entry.qid, link_source=getattr(entry, "source", None))  # type: ignore[attr-defined]
+                Entity(
+                    id=pid,
+                    type=entry.type,
+                    label=label,
+                    qid=entry.qid,
+                    link_source=entry.source,
+                )
             )
         return party_ids[label]
 
@@ -227,6 +250,8 @@ def _assemble(
             parties_by_person.setdefault(r.person, []).append(r)
     for person, facts in parties_by_person.items():
         for r in facts:
+            if r.party is None:
+                continue
             pid = party_id(r.party)
             key = (person, pid)
             title = r.title or titles_by_person.get(person) or "representative"
@@ -254,7 +279,9 @@ def _assemble(
             place_ids[label] = pid
             entities.append(
                 Entity(
-                    id=pid, type="Place", label=label,
+                    id=pid,
+                    type="Place",
+                    label=label,
                     qid=entry.qid if entry is not None else None,
                     link_source=getattr(entry, "source", None) if entry is not None else None,
                     mentions=[_ev(parsed, ref.start, ref.end)],  # type: ignore[attr-defined]
@@ -271,13 +298,15 @@ def _assemble(
             if name not in agreement_ids:
                 aid = f"a{len(agreement_ids) + 1}"
                 agreement_ids[name] = aid
-                entities.append(Entity(id=aid, type="Agreement", label=name, mentions=[_ev(parsed, s, e)]))
+                entities.append(
+                    Entity(id=aid, type="Agreement", label=name, mentions=[_ev(parsed, s, e)])
+                )
             agreement = agreement_ids[name]
         signatories = [party_ids[label] for label in ev.signatories if label in party_ids]
         out_events.append(
             Event(
                 id=f"ev{i + 1}",
-                kind=ev.kind,  # type: ignore[arg-type]
+                kind=ev.kind,
                 date=ev.date,
                 participants=[person_ids[p] for p in ev.participants],
                 place=place_id(ev.place) if ev.place is not None else None,

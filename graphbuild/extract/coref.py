@@ -75,8 +75,12 @@ class Resolver:
                     e = tok.sent[min(len(tok.sent) - 1, tok.i - tok.sent.start + 8)].idx
                 elif tok.lower_ in lexicon.PRONOUNS_PERSON:
                     continue
-                named = [m for m in self.mentions.persons_in(s, e) if not self.parsed.in_quote(m.start)]
-                person = named[-1].person if named else self.resolve_definite(self.parsed.text[s:e], s)
+                named = [
+                    m for m in self.mentions.persons_in(s, e) if not self.parsed.in_quote(m.start)
+                ]
+                person = (
+                    named[-1].person if named else self.resolve_definite(self.parsed.text[s:e], s)
+                )
                 if person is not None:
                     found.append((tok.idx, person))
             if found:
@@ -124,7 +128,7 @@ class Resolver:
         return self.resolve_definite(phrase, tok.idx)
 
     def resolve_definite(self, phrase: str, pos: int) -> int | None:
-        """"the Turkish leader", "the Minister", "HE the GCC Secretary-General"."""
+        """ "the Turkish leader", "the Minister", "HE the GCC Secretary-General"."""
         m = _DEFINITE.search(phrase)
         if m is None:
             return None
@@ -140,7 +144,7 @@ class Resolver:
         head = noun.split()[-1] if noun else ""
         candidates = self.persons_before(pos)
         category = _GENERIC_CATEGORIES.get(head)
-        scored: list[tuple[int, int]] = []
+        scored: list[tuple[int, int, int]] = []
         for rank, person in enumerate(candidates):
             titles = [fold(t) for t in self.titles.get(person, [])]
             parties = self.parties.get(person, [])

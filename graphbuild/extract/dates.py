@@ -109,7 +109,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("wd", re.compile(rf"\b(?P<wd>{_WEEKDAY_RE})\b")),
     (
         "rel",
-        re.compile(r"\b(?P<rel>today|yesterday|tomorrow|later (?:in|that|on) the (?:day|same day))\b", re.I),
+        re.compile(
+            r"\b(?P<rel>today|yesterday|tomorrow|later (?:in|that|on) the (?:day|same day))\b", re.I
+        ),
     ),
 ]
 
@@ -317,8 +319,7 @@ def infer_reference_date(
                 options = [
                     x
                     for y in (anchor - 1, anchor, anchor + 1)
-                    if (x := _safe_date(y, d.month, d.day)) is not None
-                    and x.weekday() == d.weekday
+                    if (x := _safe_date(y, d.month, d.day)) is not None and x.weekday() == d.weekday
                 ]
                 if options:
                     return min(options, key=lambda x: abs(x.year - anchor))

@@ -91,11 +91,7 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
     pending: QuoteSpan | None = None
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         para = text[p_start:p_end]
-        marks = [
-            i
-            for i, ch in enumerate(para)
-            if ch in OPEN_QUOTES + CLOSE_QUOTES
-        ]
+        marks = [i for i, ch in enumerate(para) if ch in OPEN_QUOTES + CLOSE_QUOTES]
         if pending is not None:
             stripped = para.lstrip()
             lead = len(para) - len(stripped)
@@ -108,8 +104,12 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
                     parts = (*pending.parts, (p_start + lead + 1, p_start + close))
                     quotes.append(
                         QuoteSpan(
-                            pending.start, p_start + close, pending.mark_start, True,
-                            pending.paragraph, parts,
+                            pending.start,
+                            p_start + close,
+                            pending.mark_start,
+                            True,
+                            pending.paragraph,
+                            parts,
                         )
                     )
                     pending = None
@@ -127,7 +127,11 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
             marks = marks[2:]
             quotes.append(
                 QuoteSpan(
-                    p_start + o + 1, p_start + c, p_start + o, True, p_index,
+                    p_start + o + 1,
+                    p_start + c,
+                    p_start + o,
+                    True,
+                    p_index,
                     ((p_start + o + 1, p_start + c),),
                 )
             )
@@ -161,7 +165,7 @@ class ParsedArticle:
 
     @cached_property
     def dateline(self) -> tuple[int, int] | None:
-        """"CITY, Mon DD (agency) -": the filing place and date, not an event's."""
+        """ "CITY, Mon DD (agency) -": the filing place and date, not an event's."""
         m = DATELINE_RE.match(self.text)
         return m.span() if m else None
 

@@ -133,7 +133,10 @@ class EventExtractor:
         if lemma in lexicon.LIGHT_VERBS:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
             objs += [c for o in objs for c in o.conjuncts]
-            if any(o.lemma_.lower() in lexicon.MEETING_NOUNS or o.lower_ in lexicon.MEETING_NOUNS for o in objs):
+            if any(
+                o.lemma_.lower() in lexicon.MEETING_NOUNS or o.lower_ in lexicon.MEETING_NOUNS
+                for o in objs
+            ):
                 return lemma != "sign"
             if tok.dep_ == "relcl" and tok.head.lemma_.lower() in lexicon.MEETING_NOUNS:
                 return True
@@ -150,15 +153,24 @@ class EventExtractor:
                 return True
         if lemma == "sit" and any(c.lower_ == "down" for c in tok.children):
             return True
-        if lemma == "call" and any(c.lower_ == "on" and c.dep_ in ("prep", "prt") for c in tok.children):
+        if lemma == "call" and any(
+            c.lower_ == "on" and c.dep_ in ("prep", "prt") for c in tok.children
+        ):
             return True
         if lemma == "visit":
             return True
         # "X and Y <did something> at a summit"
         if tok.tag_ == "VBD":
             for c in tok.subtree:
-                if c.dep_ == "prep" and c.lower_ in ("at", "during") and c.head.dep_ not in ("relcl", "advcl"):
-                    if any(p.lemma_.lower() in ("summit", "meeting", "talk", "talks") for p in c.children):
+                if (
+                    c.dep_ == "prep"
+                    and c.lower_ in ("at", "during")
+                    and c.head.dep_ not in ("relcl", "advcl")
+                ):
+                    if any(
+                        p.lemma_.lower() in ("summit", "meeting", "talk", "talks")
+                        for p in c.children
+                    ):
                         subj = [s for s in tok.children if s.dep_ == "nsubj"]
                         if subj and any(x.dep_ == "conj" for x in subj[0].children):
                             return True
@@ -188,7 +200,12 @@ class EventExtractor:
                 return None, False
             if any(k.lower_ in ("will", "shall", "'ll") and k.dep_ == "aux" for k in kids):
                 future = True
-            if t.lemma_.lower() in lexicon.SCHEDULE_HEADS or t.lower_ in ("due", "set", "expected", "scheduled"):
+            if t.lemma_.lower() in lexicon.SCHEDULE_HEADS or t.lower_ in (
+                "due",
+                "set",
+                "expected",
+                "scheduled",
+            ):
                 be = [k for k in kids if k.dep_ in ("auxpass", "aux") and k.lemma_ == "be"]
                 be += [t.head] if t.dep_ == "acomp" and t.head.lemma_ == "be" else []
                 if any(b.tag_ == "VBD" for b in be):
@@ -202,15 +219,23 @@ class EventExtractor:
                 perfect = True
         # a governing hedge above the clause ("hopes to", "agreed to", "invited ... to")
         head = chain[-1]
-        if head.dep_ in ("xcomp", "ccomp") and lexicon.forms(head.head.lemma_, head.head.lower_) & lexicon.HEDGE_LEMMAS:
+        if (
+            head.dep_ in ("xcomp", "ccomp")
+            and lexicon.forms(head.head.lemma_, head.head.lower_) & lexicon.HEDGE_LEMMAS
+        ):
             return None, False
         if future:
             return "scheduled", False
         top = chain[-1]
         tags = {t.tag_ for t in chain}
-        if "VBD" in tags or (tok.tag_ == "VBN" and any(
-            k.dep_ in ("auxpass", "aux") and k.tag_ in ("VBD", "VBZ", "VBP") for t in chain for k in t.children
-        )):
+        if "VBD" in tags or (
+            tok.tag_ == "VBN"
+            and any(
+                k.dep_ in ("auxpass", "aux") and k.tag_ in ("VBD", "VBZ", "VBP")
+                for t in chain
+                for k in t.children
+            )
+        ):
             return "held", perfect
         if top.tag_ == "VBD":
             return "held", perfect
@@ -261,10 +286,19 @@ class EventExtractor:
         return [r] if r is not None else []
 
     def _group(self, tok: Token) -> list[int] | None:
-        """"the two ministers", "the foreign ministers of A and B", "both leaders"."""
-        nums = [lexicon.NUMBER_WORDS.get(c.lower_) for c in tok.children if c.dep_ in ("nummod", "det", "amod", "predet")]
+        """ "the two ministers", "the foreign ministers of A and B", "both leaders"."""
+        nums = [
+            lexicon.NUMBER_WORDS.get(c.lower_)
+            for c in tok.children
+            if c.dep_ in ("nummod", "det", "amod", "predet")
+        ]
         nums = [n for n in nums if n]
-        if tok.lower_ in lexicon.NUMBER_WORDS and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        if tok.lower_ in lexicon.NUMBER_WORDS and tok.dep_ in (
+            "nsubj",
+            "nsubjpass",
+            "dobj",
+            "pobj",
+        ):
             nums.append(lexicon.NUMBER_WORDS[tok.lower_])
         plural = tok.tag_ in ("NNS", "NNPS") or bool(nums)
         if not plural:
@@ -272,7 +306,11 @@ class EventExtractor:
         preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
         if preps:
             s, e = subtree_range(preps[0])
-            parties = [g.entry.label for g in self.mentions.geo_in(s, e) if g.entry.type in ("Country", "Organization")]
+            parties = [
+                g.entry.label
+                for g in self.mentions.geo_in(s, e)
+                if g.entry.type in ("Country", "Organization")
+            ]
             if parties:
                 found: list[int] = []
                 for party in parties:
@@ -281,7 +319,14 @@ class EventExtractor:
                         found.append(holders[0])
                     elif len(holders) > 1:
                         key = tok.lemma_.lower()
-                        fitting = [p for p in holders if any(key.rstrip("s") in t.lower() for t in self.resolver.titles.get(p, []))]
+                        fitting = [
+                            p
+                            for p in holders
+                            if any(
+                                key.rstrip("s") in t.lower()
+                                for t in self.resolver.titles.get(p, [])
+                            )
+                        ]
                         if len(fitting) == 1:
                             found.append(fitting[0])
                         else:
@@ -332,8 +377,21 @@ class EventExtractor:
                         out.extend(cc.children)
                     if cc.dep_ == "acl":
                         out.extend(x for a in cc.children if a.dep_ == "agent" for x in a.children)
-                        out.extend(x for a in cc.children if a.dep_ == "prep" and a.lower_ == "with" for x in a.children)
-            elif c.dep_ in ("prep", "agent", "prt") and c.lower_ in ("with", "by", "on", "alongside", "together", "in", "at"):
+                        out.extend(
+                            x
+                            for a in cc.children
+                            if a.dep_ == "prep" and a.lower_ == "with"
+                            for x in a.children
+                        )
+            elif c.dep_ in ("prep", "agent", "prt") and c.lower_ in (
+                "with",
+                "by",
+                "on",
+                "alongside",
+                "together",
+                "in",
+                "at",
+            ):
                 for p in c.children:
                     if p.dep_ in ("pobj", "pcomp"):
                         if c.lower_ in ("in", "at"):
@@ -411,9 +469,9 @@ class EventExtractor:
         # "Copenhagen, where he will meet": the antecedent of a where-clause
         head = self._chain(tok)[-1]
         if head.dep_ in ("relcl", "advcl") and any(c.lower_ == "where" for c in head.children):
-            p = self._place_at(head.head)
-            if p is not None:
-                return p
+            antecedent = self._place_at(head.head)
+            if antecedent is not None:
+                return antecedent
         cands: list[PlaceRef] = []
         for s, e in (clause, (sent.start_char, sent.end_char)):
             for t in self.parsed.doc.char_span(s, e, alignment_mode="expand") or []:
@@ -437,7 +495,10 @@ class EventExtractor:
                 entry = self.gaz.lookup(ent.text)
                 if entry is not None and entry.type in ("Country", "Organization"):
                     continue
-                if any(g.start <= ent.start_char < g.end and g.entry.type == "Country" for g in self.mentions.geo):
+                if any(
+                    g.start <= ent.start_char < g.end and g.entry.type == "Country"
+                    for g in self.mentions.geo
+                ):
                     continue
                 text = re.sub(r"^the\s+", "", ent.text)
                 return PlaceRef(ent.end_char - len(text), ent.end_char, text, entry)
@@ -464,15 +525,25 @@ class EventExtractor:
         chosen = sorted(in_clause or dates, key=lambda d: abs(d.start - tok.idx))
         date = None
         for d in chosen:
-            date = resolve_relative_date(d, self.reference, tense, self._context.date if self._context else None)
+            date = resolve_relative_date(
+                d, self.reference, tense, self._context.date if self._context else None
+            )
             if date is not None:
                 break
         place = self._place(tok, sent, clause)
         inherited = False
         if date is None and not dates and status == "held" and not perfect:
-            later = re.search(r"\blater\b|\bafterwards\b|\bthen\b", self.parsed.text[sent.start_char : sent.end_char], re.I)
+            later = re.search(
+                r"\blater\b|\bafterwards\b|\bthen\b",
+                self.parsed.text[sent.start_char : sent.end_char],
+                re.I,
+            )
             ctx = self._context
-            if ctx is not None and not self._vague_time(sent, clause) and (si - ctx.sentence <= 2 or later):
+            if (
+                ctx is not None
+                and not self._vague_time(sent, clause)
+                and (si - ctx.sentence <= 2 or later)
+            ):
                 date = ctx.date
                 inherited = True
                 if place is None:
@@ -481,13 +552,27 @@ class EventExtractor:
             self._context = _Context(si, date, place)
         if len(participants) < 2 or date is None:
             return
-        if status == "held" and self.reference is not None and date > self.reference + dt.timedelta(days=1):
+        if (
+            status == "held"
+            and self.reference is not None
+            and date > self.reference + dt.timedelta(days=1)
+        ):
             return
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
         rule = f"event.{status}.{tok.lemma_.lower()}"
         self.events.append(
-            EventFact(kind, participants, date, place, sent.start_char, sent.end_char, rule,
-                      0.85 if not inherited else 0.7, si, host=self._host(tok))
+            EventFact(
+                kind,
+                participants,
+                date,
+                place,
+                sent.start_char,
+                sent.end_char,
+                rule,
+                0.85 if not inherited else 0.7,
+                si,
+                host=self._host(tok),
+            )
         )
 
     def _host(self, tok: Token) -> int | None:
@@ -502,7 +587,9 @@ class EventExtractor:
             people = [p for s in self._subjects(tok) for p in self._persons_in(s)]
         return people[0] if len(people) == 1 else None
 
-    def _remember(self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense) -> None:
+    def _remember(
+        self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
+    ) -> None:
         for d in dates:
             r = resolve_relative_date(d, self.reference, tense)
             if r is not None:
@@ -515,11 +602,19 @@ class EventExtractor:
         text = sent.text
         for m in _ANNIV.finditer(text):
             start = sent.start_char + m.start()
-            dates = [d for d in find_dates(text[m.end() :], sent.start_char + m.end()) if d.year is not None]
+            dates = [
+                d
+                for d in find_dates(text[m.end() :], sent.start_char + m.end())
+                if d.year is not None
+            ]
             end = dates[0].end if dates else sent.start_char + m.end()
             spans.append((start, end))
         # "signed on <date>", "established on <date>", "of <date>" describe earlier events
-        for m in re.finditer(r"\b(?:signed|signing|established|agreed|restored|founded|adopted|entered into force)\b[^.;]{0,80}?\b(?:on|in)\s+", text):
+        for m in re.finditer(
+            r"\b(?:signed|signing|established|agreed|restored|founded|adopted|entered into force)\b"
+            r"[^.;]{0,80}?\b(?:on|in)\s+",
+            text,
+        ):
             dates = find_dates(text[m.end() :], sent.start_char + m.end())
             if dates and dates[0].start - (sent.start_char + m.end()) < 3:
                 spans.append((sent.start_char + m.start(), dates[0].end))
@@ -532,11 +627,15 @@ class EventExtractor:
                 continue
             number = _number(m.group("num") or m.group("num2") or m.group("num3"))
             if m.group("span"):
-                number = lexicon.SPAN_WORDS.get(m.group("span").replace(" ", "-"), lexicon.SPAN_WORDS.get(m.group("span")))
+                number = lexicon.SPAN_WORDS.get(
+                    m.group("span").replace(" ", "-"), lexicon.SPAN_WORDS.get(m.group("span"))
+                )
             if not number:
                 continue
             after = text[m.end() :]
-            base_dates = [d for d in find_dates(after, sent.start_char + m.end()) if d.year is not None]
+            base_dates = [
+                d for d in find_dates(after, sent.start_char + m.end()) if d.year is not None
+            ]
             # the event that marks it
             event_index = self._marking_event(sent, si, first_new_event, m.start())
             if event_index is None:
@@ -579,13 +678,29 @@ class EventExtractor:
                 lab = re.sub(r"^\s*(?:of|since|after)\s+(?:the\s+)?", "", phrase).strip(" ,")
                 label = lab[:120] or None
             base_event = EventFact(
-                kind, [], of_date, None, sent.start_char, sent.end_char, "anniversary.base", 0.8, si,
-                label=label, agreement=agreement, signatories=signatories,
+                kind,
+                [],
+                of_date,
+                None,
+                sent.start_char,
+                sent.end_char,
+                "anniversary.base",
+                0.8,
+                si,
+                label=label,
+                agreement=agreement,
+                signatories=signatories,
             )
             self.events.append(base_event)
             self.anniversaries.append(
-                AnniversaryFact(event_index, len(self.events) - 1, number, sent.start_char + m.start(),
-                                sent.end_char, "anniversary.phrase")
+                AnniversaryFact(
+                    event_index,
+                    len(self.events) - 1,
+                    number,
+                    sent.start_char + m.start(),
+                    sent.end_char,
+                    "anniversary.phrase",
+                )
             )
 
     def _agreement(self, phrase: str, offset: int) -> tuple[int, int, str] | None:
@@ -605,23 +720,50 @@ class EventExtractor:
         return None
 
     def _marking_event(self, sent: Span, si: int, first_new: int, pos: int) -> int | None:
-        new = [i for i in range(first_new, len(self.events)) if self.events[i].kind in ("Meeting", "ScheduledMeeting")]
+        new = [
+            i
+            for i in range(first_new, len(self.events))
+            if self.events[i].kind in ("Meeting", "ScheduledMeeting")
+        ]
         if new:
             return new[0]
-        subj = sent.text[: pos].lower()
-        refers_back = re.search(r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|session)\b", subj)
+        subj = sent.text[:pos].lower()
+        refers_back = re.search(
+            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|session)\b",
+            subj,
+        )
         if refers_back:
             for i in range(len(self.events) - 1, -1, -1):
                 ev = self.events[i]
                 if ev.kind in ("Meeting", "ScheduledMeeting") and si - ev.sentence <= 4:
                     return i
-        # a dated event without named participants ("the ministers met ... on the first anniversary")
-        dates = [d for d in self._dates(sent, self._anniversary_spans(sent)) if d.start < sent.start_char + pos or True]
+        # a dated event without named participants ("the ministers met … on the anniversary")
+        dates = [
+            d
+            for d in self._dates(sent, self._anniversary_spans(sent))
+            if d.start < sent.start_char + pos or True
+        ]
         for d in dates:
-            tense: Tense = "future" if re.search(r"\bwill\b|\bdue to\b|\bscheduled\b", sent.text) else "past"
-            date = resolve_relative_date(d, self.reference, tense, self._context.date if self._context else None)
+            tense: Tense = (
+                "future" if re.search(r"\bwill\b|\bdue to\b|\bscheduled\b", sent.text) else "past"
+            )
+            date = resolve_relative_date(
+                d, self.reference, tense, self._context.date if self._context else None
+            )
             if date is not None:
-                self.events.append(EventFact("Event", [], date, None, sent.start_char, sent.end_char, "anniversary.event", 0.7, si))
+                self.events.append(
+                    EventFact(
+                        "Event",
+                        [],
+                        date,
+                        None,
+                        sent.start_char,
+                        sent.end_char,
+                        "anniversary.event",
+                        0.7,
+                        si,
+                    )
+                )
                 return len(self.events) - 1
         return None
 
@@ -651,9 +793,14 @@ class EventExtractor:
         for j, ev in enumerate(keep):
             sup = None
             if ev.kind in ("Meeting", "ScheduledMeeting"):
-                for k, other in enumerate(keep):
-                    if other is not ev and other.kind == ev.kind and other.date == ev.date and set(ev.participants) < set(other.participants):
-                        sup = k
+                for k2, other in enumerate(keep):
+                    if (
+                        other is not ev
+                        and other.kind == ev.kind
+                        and other.date == ev.date
+                        and set(ev.participants) < set(other.participants)
+                    ):
+                        sup = k2
                         break
             if sup is None:
                 remap2[j] = len(final)

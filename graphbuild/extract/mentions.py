@@ -28,6 +28,8 @@ class GazetteerEntryLike(Protocol):
     def qid(self) -> str | None: ...
     @property
     def iso2(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
 
 
 class GazetteerLike(Protocol):
@@ -62,7 +64,7 @@ def resolve_party_phrase(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike 
     phrase = phrase.strip().rstrip(",.;:")
     if phrase.endswith("'s") or phrase.endswith("’s"):
         phrase = phrase[:-2]
-    if not phrase or not phrase[:1].isupper() and not phrase.startswith("the "):
+    if not phrase or (not phrase[:1].isupper() and not phrase.startswith("the ")):
         return None
     for candidate in (phrase, re.sub(r"^the\s+", "", phrase)):
         entry = gaz.lookup(candidate)
@@ -118,8 +120,30 @@ class Person:
 
 
 _NAME_PARTICLES = {
-    "bin", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "das", "van", "von", "der",
-    "den", "du", "la", "le", "ben", "y", "del", "di", "ould", "abu", "st.",
+    "bin",
+    "bint",
+    "ibn",
+    "al",
+    "el",
+    "de",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "van",
+    "von",
+    "der",
+    "den",
+    "du",
+    "la",
+    "le",
+    "ben",
+    "y",
+    "del",
+    "di",
+    "ould",
+    "abu",
+    "st.",
 }
 _NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii"}
 _NOT_NAME = re.compile(
@@ -128,12 +152,56 @@ _NOT_NAME = re.compile(
     r"During|After|Before|His|Her|Their|Our|Its|We|They|He|She|It|This|That|These|Those)$"
 )
 _FACILITY_WORDS = {
-    "palace", "house", "pavilion", "hall", "office", "centre", "center", "building", "square",
-    "hotel", "airport", "ministry", "street", "university", "institute", "council", "union",
-    "bank", "fund", "organisation", "organization", "forum", "summit", "committee", "party",
-    "agency", "strait", "straits", "sea", "river", "mountains", "island", "islands", "gulf",
-    "coast", "region", "province", "city", "treaty", "declaration", "agreement", "act", "accord",
-    "protocol", "memorandum", "initiative", "programme", "program", "plan", "corridor",
+    "palace",
+    "house",
+    "pavilion",
+    "hall",
+    "office",
+    "centre",
+    "center",
+    "building",
+    "square",
+    "hotel",
+    "airport",
+    "ministry",
+    "street",
+    "university",
+    "institute",
+    "council",
+    "union",
+    "bank",
+    "fund",
+    "organisation",
+    "organization",
+    "forum",
+    "summit",
+    "committee",
+    "party",
+    "agency",
+    "strait",
+    "straits",
+    "sea",
+    "river",
+    "mountains",
+    "island",
+    "islands",
+    "gulf",
+    "coast",
+    "region",
+    "province",
+    "city",
+    "treaty",
+    "declaration",
+    "agreement",
+    "act",
+    "accord",
+    "protocol",
+    "memorandum",
+    "initiative",
+    "programme",
+    "program",
+    "plan",
+    "corridor",
 }
 _TITLE_WORDS = {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()} | {
     fold(w) for p in lexicon.PORTFOLIOS for w in p.split()
@@ -229,7 +297,9 @@ def find_titles(
             if start < bs < end:
                 end = bs
         raw = text[start:end]
-        hon = re.search(r",?\s+(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Prince|Dr\.?|Ms\.?|Mr\.?|Mrs\.?)\b", raw)
+        hon = re.search(
+            r",?\s+(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Prince|Dr\.?|Ms\.?|Mr\.?|Mrs\.?)\b", raw
+        )
         if hon:
             raw = raw[: hon.start()]
         raw = raw.rstrip(" ,")
@@ -348,9 +418,7 @@ def find_persons(
             if cleaned:
                 candidates.append(cleaned)
     titles = find_titles(parsed, gaz, candidates)
-    anchors = [t.end for t in titles] + [
-        m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)
-    ]
+    anchors = [t.end for t in titles] + [m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)]
     for t in titles:
         before = re.search(
             r"((?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|al-[A-Z][\w'’-]*)(?: +(?:(?:bin|ibn|al|el|de|da|van|von|"
@@ -438,10 +506,11 @@ def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[P
             entry = gaz.lookup(m.text)
             known = entry.label if entry is not None and entry.type == "Person" else None
             key2 = name_tokens(known) if known else key
-            pick = next((p for p in persons if p.key == key2), None)
-            if pick is None:
-                pick = Person(len(persons), known or m.text, key2)
-                persons.append(pick)
+            found = next((p for p in persons if p.key == key2), None)
+            if found is None:
+                found = Person(len(persons), known or m.text, key2)
+                persons.append(found)
+            pick = found
         m.person = pick.index
         pick.mentions.append(m)
     for p in persons:
@@ -471,7 +540,9 @@ def add_surname_mentions(
     unique = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
     taken = [(m.start, m.end) for m in mentions]
     doc = parsed.doc
-    words = [(m.start(), m.end()) for m in re.finditer(r"[^\s,.;:!?()\"“”]+(?:'s|’s)?", parsed.text)]
+    words = [
+        (m.start(), m.end()) for m in re.finditer(r"[^\s,.;:!?()\"“”]+(?:'s|’s)?", parsed.text)
+    ]
     i = 0
     while i < len(words):
         matched = False
@@ -513,5 +584,7 @@ def index_mentions(parsed: ParsedArticle, gaz: GazetteerLike) -> MentionIndex:
     # a geo match inside a name ("Jordan" in a surname) is not a place
     persons = cluster_persons(person_mentions, gaz)
     add_surname_mentions(parsed, persons, person_mentions)
-    geo = [g for g in geo if not any(m.start <= g.start and g.end <= m.end for m in person_mentions)]
+    geo = [
+        g for g in geo if not any(m.start <= g.start and g.end <= m.end for m in person_mentions)
+    ]
     return MentionIndex(geo, titles, persons, person_mentions)

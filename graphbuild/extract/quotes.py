@@ -78,7 +78,11 @@ class QuoteExtractor:
         return facts
 
     def _clean(self, q: QuoteSpan) -> str:
-        parts = [self.parsed.text[s:e] for s, e in q.parts] if q.parts else [self.parsed.text[q.start : q.end]]
+        parts = (
+            [self.parsed.text[s:e] for s, e in q.parts]
+            if q.parts
+            else [self.parsed.text[q.start : q.end]]
+        )
         return "\n".join(p.strip() for p in parts).strip()
 
     def _sentences_of(self, q: QuoteSpan) -> list[Span]:

@@ -58,7 +58,7 @@ def _title_before(text: str, m: PersonMention, titles: list[TitleMention]) -> Ti
 
 
 def _title_after(text: str, m: PersonMention, titles: list[TitleMention], geo: list[GeoMention]):  # type: ignore[no-untyped-def]
-    """", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
+    """ ", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
     tail = text[m.end : m.end + 200]
     lead = re.match(r",\s+(?:the\s+|an?\s+|its\s+)?", tail)
     if not lead:
@@ -94,26 +94,33 @@ def extract_roles(
                     party_entry = g.entry
                     start = g.start
             facts.append(
-                RoleFact(m.person, t.title, party_entry, start, m.end, "role.title-before-name", 0.9)
+                RoleFact(
+                    m.person, t.title, party_entry, start, m.end, "role.title-before-name", 0.9
+                )
             )
             continue
         t2, g2 = _title_after(text, m, mentions.titles, geo)
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
             facts.append(
-                RoleFact(
-                    m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85
-                )
+                RoleFact(m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85)
             )
             continue
         # "Russian Lavrov" / "Kazakhstan's Tokayev" without a title: party only
         g = _party_before(text, m.start, geo)
-        if g is not None and g.kind in ("demonym", "name") and text[g.end : m.start].strip() in (
-            "'s",
-            "’s",
-            "",
+        if (
+            g is not None
+            and g.kind in ("demonym", "name")
+            and text[g.end : m.start].strip()
+            in (
+                "'s",
+                "’s",
+                "",
+            )
         ):
-            facts.append(RoleFact(m.person, None, g.entry, g.start, m.end, "role.party-before-name", 0.7))
+            facts.append(
+                RoleFact(m.person, None, g.entry, g.start, m.end, "role.party-before-name", 0.7)
+            )
     facts += _counterparts(parsed, mentions, facts)
     facts += _distributive(parsed, mentions, gaz)
     return facts
@@ -128,16 +135,12 @@ _COUNTERPART = re.compile(
 def _counterparts(
     parsed: ParsedArticle, mentions: MentionIndex, facts: list[RoleFact]
 ) -> list[RoleFact]:
-    """"his Kazakh counterpart X": X holds the same office for the named country."""
+    """ "his Kazakh counterpart X": X holds the same office for the named country."""
     text = parsed.text
     out: list[RoleFact] = []
     for cm in _COUNTERPART.finditer(text):
         dem_geo = [g for g in mentions.geo if cm.start("dems") <= g.start < cm.end("dems")]
-        names = [
-            m
-            for m in mentions.person_mentions
-            if cm.end() <= m.start < cm.end() + 160
-        ]
+        names = [m for m in mentions.person_mentions if cm.end() <= m.start < cm.end() + 160]
         # the names that follow directly, in a list
         listed: list[PersonMention] = []
         pos = cm.end()
@@ -186,13 +189,11 @@ _DISTRIBUTIVE = re.compile(
 def _distributive(
     parsed: ParsedArticle, mentions: MentionIndex, gaz: GazetteerLike
 ) -> list[RoleFact]:
-    """"the foreign ministers of A and B, X and Y": pair parties and names in order."""
+    """ "the foreign ministers of A and B, X and Y": pair parties and names in order."""
     text = parsed.text
     out: list[RoleFact] = []
     for dm in _DISTRIBUTIVE.finditer(text):
-        parties = [
-            g for g in mentions.geo if dm.start("parties") <= g.start < dm.end("parties")
-        ]
+        parties = [g for g in mentions.geo if dm.start("parties") <= g.start < dm.end("parties")]
         listed: list[PersonMention] = []
         pos = dm.end()
         for m in mentions.person_mentions:
@@ -209,7 +210,9 @@ def _distributive(
             continue
         title = _singular_title(dm.group("title"))
         for g, m in zip(parties, listed, strict=True):
-            out.append(RoleFact(m.person, title, g.entry, dm.start(), m.end, "role.distributive", 0.8))
+            out.append(
+                RoleFact(m.person, title, g.entry, dm.start(), m.end, "role.distributive", 0.8)
+            )
     return out
 
 
