@@ -1,0 +1,102 @@
+"""The Flask app factory: ``create_app(settings, store)`` plus blueprints, no module state.
+
+Everything a request needs lives on the app, in ``app.extensions["diplograph"]`` (an
+:class:`AppState`): the settings, the store handle, the pool of query worker processes and the
+per-client limiter. Blueprints reach it through :func:`get_state`. New pages (query UI,
+resource pages, VoID) are further blueprints registered here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, current_app, request
+
+from graphbuild.settings import Settings
+from graphbuild.store import GraphStore
+from server.errors import register_error_handlers
+from server.executor import QueryPool, StoreSource
+from server.limits import ClientLimiter
+
+EXTENSION = "diplograph"
+TRUNCATED_HEADER = "Diplograph-Results-Truncated"
+ROWS_HEADER = "Diplograph-Result-Rows"
+EXPOSED_HEADERS = (TRUNCATED_HEADER, ROWS_HEADER, "Content-Disposition", "ETag", "Retry-After")
+
+
+@dataclass
+class AppState:
+    """What the app holds for its lifetime; closed by :func:`close_app`."""
+
+    settings: Settings
+    store: GraphStore
+    pool: QueryPool
+    limiter: ClientLimiter
+    owns_store: bool
+
+    def close(self) -> None:
+        self.pool.close()
+        if self.owns_store:
+            self.store.close()
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
+    """Build the app over ``store`` (or the read-only store at ``settings.store``).
+
+    Queries run in worker processes that open the same store directory read-only; an
+    in-memory store is handed to them as an N-Quads snapshot taken now.
+    """
+    owns_store = store is None
+    if store is None:
+        store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
+    if store.path is not None:
+        source = StoreSource(path=str(store.path))
+    else:
+        source = StoreSource(nquads=store.dump_nquads())
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = int(settings.max_request_bytes)
+    app.config["MAX_FORM_MEMORY_SIZE"] = int(settings.max_request_bytes)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION] = AppState(
+        settings=settings,
+        store=store,
+        pool=QueryPool(source, int(settings.threads)),
+        limiter=ClientLimiter(int(settings.max_concurrent_per_client)),
+        owns_store=owns_store,
+    )
+    register_error_handlers(app)
+
+    from server.export import bp as export_bp
+    from server.meta import bp as meta_bp
+    from server.sparql import bp as sparql_bp
+
+    app.register_blueprint(sparql_bp)
+    app.register_blueprint(export_bp)
+    app.register_blueprint(meta_bp)
+    app.after_request(_cors)
+    return app
+
+
+def get_state() -> AppState:
+    state: AppState = current_app.extensions[EXTENSION]
+    return state
+
+
+def close_app(app: Flask) -> None:
+    """Stop the query workers and close the store if the app opened it."""
+    state: AppState | None = app.extensions.pop(EXTENSION, None)
+    if state is not None:
+        state.close()
+
+
+def _cors(response: Response) -> Response:
+    """Every endpoint is read-only, so any origin may call it (no credentials)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response

@@ -1,0 +1,388 @@
+"""SPARQL queries in worker processes that can be killed, so a timeout really stops a query.
+
+pyoxigraph's ``query`` cannot be interrupted, and a thread cannot be killed, so each query
+runs in one of a small pool of spawned processes that keep a read-only store open (the warm
+path is one pipe round trip). When ``query_timeout_s`` passes, the worker is killed and
+replaced in the background; concurrent queries in other workers are unaffected.
+
+A worker evaluates the query, keeps at most ``max_rows`` rows (or triples), sends a head
+(kind, content type, row count, truncation), then the body in chunks; the request thread
+streams the chunks to the client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import queue
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, Literal
+
+import pyoxigraph as ox
+
+from graphbuild.formats import GraphFormat, ResultsFormat
+from server.results import Row, write_solutions
+
+log = logging.getLogger("diplograph.server")
+
+CHUNK_BYTES = 64 * 1024
+SPAWN_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class StoreSource:
+    """How a worker opens the data: a store directory (read-only) or an N-Quads snapshot."""
+
+    path: str | None = None
+    nquads: bytes | None = None
+
+    def open(self) -> ox.Store:
+        if self.path is not None:
+            return ox.Store.read_only(self.path)
+        store = ox.Store()
+        if self.nquads:
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    results_format: str | None
+    """``ResultsFormat`` key for SELECT/ASK, or ``None`` if the client accepts none."""
+    graph_format: str | None
+    """``GraphFormat`` key for CONSTRUCT/DESCRIBE, or ``None`` if the client accepts none."""
+    max_rows: int
+    default_graph: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+ResultKind = Literal["solutions", "boolean", "graph"]
+
+
+@dataclass(frozen=True)
+class QueryHead:
+    kind: ResultKind
+    content_type: str
+    rows: int
+    truncated: bool
+
+
+class QueryFailed(Exception):
+    """The worker answered with an error: ``code`` is syntax, not_acceptable or failed."""
+
+    def __init__(self, code: str, message: str, kind: str = "") -> None:
+        self.code = code
+        self.message = message
+        self.kind = kind
+        super().__init__(message)
+
+
+class QueryTimeout(Exception):
+    """The query ran past its deadline and its worker was killed."""
+
+
+class PoolBusy(Exception):
+    """Every worker stayed busy until the query's deadline."""
+
+
+# ---- the worker process ----------------------------------------------------------------------
+
+
+def worker_main(conn: Connection, source: StoreSource) -> None:
+    """Entry point of a worker process: open the store, then answer jobs until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    try:
+        store = source.open()
+    except OSError as exc:
+        conn.send(("error", "failed", f"cannot open the store: {exc}"))
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            _answer(conn, store, job)
+        except (BrokenPipeError, EOFError):
+            return
+
+
+def _answer(conn: Connection, store: ox.Store, job: QueryJob) -> None:
+    try:
+        results = store.query(
+            job.query,
+            use_default_graph_as_union=not job.default_graph,
+            default_graph=[ox.NamedNode(g) for g in job.default_graph] or None,
+            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
+        )
+    except SyntaxError as exc:
+        conn.send(("error", "syntax", exc.msg))
+        return
+    except (OSError, ValueError) as exc:
+        conn.send(("error", "failed", str(exc)))
+        return
+    try:
+        if isinstance(results, ox.QueryBoolean):
+            _send_boolean(conn, results, job)
+        elif isinstance(results, ox.QuerySolutions):
+            _send_solutions(conn, results, job)
+        else:
+            _send_graph(conn, results, job)
+    except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
+        conn.send(("error", "failed", str(exc)))
+
+
+def _send_boolean(conn: Connection, results: ox.QueryBoolean, job: QueryJob) -> None:
+    if job.results_format is None:
+        conn.send(("error", "not_acceptable", "", "boolean"))
+        return
+    fmt = ResultsFormat.lookup(job.results_format)
+    body = results.serialize(format=fmt.ox) or b""
+    conn.send(("head", QueryHead("boolean", fmt.content_type, 1, False)))
+    conn.send(("chunk", body))
+    conn.send(("end",))
+
+
+def _send_solutions(conn: Connection, results: ox.QuerySolutions, job: QueryJob) -> None:
+    if job.results_format is None:
+        conn.send(("error", "not_acceptable", "", "solutions"))
+        return
+    fmt = ResultsFormat.lookup(job.results_format)
+    variables = [v.value for v in results.variables]
+    rows: list[Row] = []
+    truncated = False
+    for solution in results:
+        if len(rows) >= job.max_rows:
+            truncated = True
+            break
+        rows.append(tuple(solution[i] for i in range(len(variables))))
+    conn.send(("head", QueryHead("solutions", fmt.content_type, len(rows), truncated)))
+    for chunk in write_solutions(fmt, variables, rows):
+        conn.send(("chunk", chunk))
+    conn.send(("end",))
+
+
+def _send_graph(conn: Connection, results: ox.QueryTriples, job: QueryJob) -> None:
+    if job.graph_format is None:
+        conn.send(("error", "not_acceptable", "", "graph"))
+        return
+    fmt = GraphFormat.lookup(job.graph_format)
+    triples: list[ox.Triple] = []
+    truncated = False
+    for triple in results:
+        if len(triples) >= job.max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    body = ox.serialize(triples, format=fmt.ox) or b""
+    conn.send(("head", QueryHead("graph", fmt.content_type, len(triples), truncated)))
+    for start in range(0, len(body), CHUNK_BYTES):
+        conn.send(("chunk", body[start : start + CHUNK_BYTES]))
+    conn.send(("end",))
+
+
+# ---- the pool, in the server process --------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryStream:
+    """The body of one answer: iterate for chunks; ``close()`` hands the worker back."""
+
+    def __init__(self, pool: QueryPool, worker: _Worker, head: QueryHead, timeout_s: float):
+        self.head = head
+        self._pool = pool
+        self._worker: _Worker | None = worker
+        self._timeout_s = timeout_s
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        worker = self._worker
+        if worker is None:
+            raise StopIteration
+        if not worker.conn.poll(self._timeout_s):
+            self._worker = None
+            self._pool.discard(worker)
+            raise StopIteration
+        message = worker.conn.recv()
+        if message[0] == "chunk":
+            chunk: bytes = message[1]
+            return chunk
+        self._worker = None
+        self._pool.release(worker)
+        raise StopIteration
+
+    def close(self) -> None:
+        """Drain what the worker still has to say (a client left early) or kill it."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline and worker.conn.poll(
+            max(0.0, deadline - time.monotonic())
+        ):
+            message = worker.conn.recv()
+            if message[0] != "chunk":
+                self._pool.release(worker)
+                return
+        self._pool.discard(worker)
+
+
+class QueryPool:
+    """Up to ``size`` worker processes, spawned on demand and replaced when killed."""
+
+    def __init__(self, source: StoreSource, size: int) -> None:
+        self._source = source
+        self._size = max(1, size)
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._live = 0
+        self._closed = False
+        self.killed = 0
+        """How many workers were killed (timeouts, crashes); for /health and tests."""
+
+    @property
+    def live(self) -> int:
+        return self._live
+
+    def run(self, job: QueryJob, timeout_s: float) -> QueryStream:
+        """Start ``job``; wait (at most ``timeout_s`` in all) for its head."""
+        deadline = time.monotonic() + timeout_s
+        worker = self._acquire(deadline)
+        try:
+            worker.conn.send(job)
+        except (BrokenPipeError, OSError):
+            self.discard(worker)
+            raise QueryFailed("failed", "the query worker died; please retry") from None
+        remaining = deadline - time.monotonic()
+        if not worker.conn.poll(max(0.0, remaining)):
+            self.discard(worker)
+            raise QueryTimeout()
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self.discard(worker)
+            raise QueryFailed("failed", "the query worker died while answering") from None
+        if message[0] == "error":
+            self.release(worker)
+            raise QueryFailed(message[1], message[2], *message[3:])
+        head: QueryHead = message[1]
+        return QueryStream(self, worker, head, max(timeout_s, 5.0))
+
+    def _acquire(self, deadline: float) -> _Worker:
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.process.is_alive():
+                return worker
+            self.discard(worker)
+        with self._lock:
+            if self._closed:
+                raise PoolBusy("the server is shutting down")
+            spawn = self._live < self._size
+            if spawn:
+                self._live += 1
+        if spawn:
+            return self._spawn()
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise PoolBusy("every query worker stayed busy") from None
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=worker_main, args=(child, self._source), name="diplograph-query", daemon=True
+        )
+        try:
+            process.start()
+            child.close()
+            if not parent.poll(SPAWN_TIMEOUT_S):
+                raise QueryFailed("failed", "a query worker did not start in time")
+            message = parent.recv()
+            if message[0] != "ready":
+                raise QueryFailed("failed", str(message[2]))
+        except BaseException:
+            with self._lock:
+                self._live -= 1
+            with contextlib.suppress(Exception):
+                process.kill()
+                process.join(5)
+            parent.close()
+            raise
+        return _Worker(process, parent)
+
+    def release(self, worker: _Worker) -> None:
+        """Hand a worker back after a complete answer."""
+        if self._closed or not worker.process.is_alive():
+            self.discard(worker)
+        else:
+            self._idle.put(worker)
+
+    def discard(self, worker: _Worker) -> None:
+        """Kill a worker (timed out, broken or abandoned) and start a replacement."""
+        worker.kill()
+        with self._lock:
+            self._live -= 1
+            self.killed += 1
+            closed = self._closed
+        if not closed:
+            threading.Thread(target=self._replace, name="diplograph-respawn", daemon=True).start()
+
+    def _replace(self) -> None:
+        with self._lock:
+            if self._closed or self._live >= self._size:
+                return
+            self._live += 1
+        try:
+            worker = self._spawn()
+        except Exception as exc:  # the next query will try again, and report it
+            log.warning("could not replace a query worker: %s", exc)
+            return
+        self.release(worker)
+
+    def warm_up(self) -> None:
+        """Start one worker now, so the first query does not pay for the spawn."""
+        self.release(self._acquire(time.monotonic() + SPAWN_TIMEOUT_S))
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            with contextlib.suppress(Exception):
+                worker.conn.send(None)
+            worker.process.join(2)
+            worker.kill()
+
+    def stats(self) -> dict[str, Any]:
+        return {"workers": self._live, "max_workers": self._size, "killed": self.killed}

@@ -1,0 +1,297 @@
+"""``/sparql``: the SPARQL 1.1 Protocol (query operation), read-only.
+
+GET ``?query=``, POST form-encoded and POST ``application/sparql-query``, with
+``default-graph-uri``/``named-graph-uri``. SELECT/ASK answer JSON, XML, CSV or TSV and
+CONSTRUCT/DESCRIBE answer Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads, chosen by
+a ``format`` parameter or else by ``Accept`` (q-values), always with ``Vary: Accept``.
+``GET /sparql`` without a query answers the SPARQL 1.1 Service Description.
+
+Updates (and ``LOAD``, ``CLEAR``, …) are refused with 403, as are SERVICE calls to hosts
+outside ``service_allowlist``. Each query runs in a killable worker process under
+``query_timeout_s``; answers longer than ``max_result_rows`` are cut and say so in the
+``Diplograph-Results-Truncated`` header. One log line per query.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, g, redirect, request, url_for
+
+from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
+from graphbuild.settings import Settings
+from graphbuild.store import GraphStore
+from server.app import ROWS_HEADER, TRUNCATED_HEADER, get_state
+from server.errors import ApiError
+from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout
+from server.guard import Refused, check
+
+bp = Blueprint("sparql", __name__)
+log = logging.getLogger("diplograph.server")
+
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+FORM_TYPE = "application/x-www-form-urlencoded"
+HTML_VIEW = "pages.query_ui"
+"""Endpoint of a browser query UI; when registered, HTML-preferring clients are sent there."""
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DC_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+ENTAILMENT_SIMPLE = "http://www.w3.org/ns/entailment/Simple"
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+def read_request() -> ProtocolRequest:
+    """The query and dataset of a SPARQL Protocol request, whichever way it was sent."""
+    if request.method == "GET":
+        if "update" in request.args:
+            raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+        return ProtocolRequest(
+            _single(request.args.getlist("query")),
+            tuple(request.args.getlist("default-graph-uri")),
+            tuple(request.args.getlist("named-graph-uri")),
+        )
+    content_type = (request.mimetype or "").lower()
+    if content_type == UPDATE_TYPE:
+        raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+    if content_type == QUERY_TYPE:
+        charset = request.mimetype_params.get("charset", "utf-8")
+        try:
+            text = request.get_data(cache=False).decode(charset)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ApiError(400, f"the query is not valid {charset} text: {exc}") from None
+        return ProtocolRequest(
+            text,
+            tuple(request.args.getlist("default-graph-uri")),
+            tuple(request.args.getlist("named-graph-uri")),
+        )
+    if content_type in (FORM_TYPE, "multipart/form-data"):
+        form = request.form
+        if "update" in form:
+            raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+        query = _single(form.getlist("query"))
+        if query is None:
+            raise ApiError(400, "the form has no 'query' field")
+        return ProtocolRequest(
+            query,
+            tuple(form.getlist("default-graph-uri") + request.args.getlist("default-graph-uri")),
+            tuple(form.getlist("named-graph-uri") + request.args.getlist("named-graph-uri")),
+        )
+    raise ApiError(
+        415,
+        f"POST a query as {QUERY_TYPE} or as {FORM_TYPE} with a 'query' field "
+        f"(got '{content_type or 'no content type'}')",
+    )
+
+
+def _single(values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise ApiError(400, "give exactly one 'query' parameter")
+    return values[0] if values else None
+
+
+def choose_formats() -> tuple[ResultsFormat | None, GraphFormat | None]:
+    """The answer format for each kind of query, from ``format`` or else ``Accept``."""
+    wanted = request.values.get("format")
+    if wanted:
+        results: ResultsFormat | None
+        graph: GraphFormat | None
+        try:
+            results = ResultsFormat.lookup(wanted)
+        except ValueError:
+            results = None
+        try:
+            graph = GraphFormat.lookup(wanted)
+        except ValueError:
+            graph = None
+        if results is None and graph is None:
+            names = [f.key for f in ResultsFormat] + [f.key for f in GraphFormat]
+            raise ApiError(400, f"unknown format '{wanted}'; choose one of: {', '.join(names)}")
+        return results, graph
+    accept = request.headers.get("Accept")
+    return (
+        negotiate_format(ResultsFormat, accept, ResultsFormat.JSON),
+        negotiate_format(GraphFormat, accept, GraphFormat.TURTLE),
+    )
+
+
+def _not_acceptable(kind: str) -> ApiError:
+    if kind in ("SELECT", "ASK", "solutions", "boolean"):
+        offered = [m for f in ResultsFormat for m in f.media_types]
+    else:
+        offered = [m for f in GraphFormat for m in f.media_types]
+    return ApiError(
+        406,
+        f"none of the accepted media types fit a {kind.lower()} result; "
+        f"this endpoint offers: {', '.join(offered)}",
+    )
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    protocol = read_request()
+    if protocol.query is None:
+        return service_description()
+    state = get_state()
+    settings = state.settings
+    g.sparql_log = {"query": protocol.query, "started": time.monotonic()}
+    try:
+        inspection = check(protocol.query, settings.service_allowlist)
+    except Refused as exc:
+        raise ApiError(403, str(exc)) from None
+    results_fmt, graph_fmt = choose_formats()
+    if inspection.form in ("SELECT", "ASK") and results_fmt is None:
+        raise _not_acceptable(inspection.form)
+    if inspection.form in ("CONSTRUCT", "DESCRIBE") and graph_fmt is None:
+        raise _not_acceptable(inspection.form)
+
+    client = request.remote_addr or "unknown"
+    if not state.limiter.acquire(client):
+        raise ApiError(
+            429,
+            f"at most {state.limiter.max_per_client} queries per client may run at once; "
+            "retry when one has finished",
+            headers={"Retry-After": "1"},
+        )
+    try:
+        stream = state.pool.run(
+            QueryJob(
+                query=protocol.query,
+                results_format=results_fmt.key if results_fmt else None,
+                graph_format=graph_fmt.key if graph_fmt else None,
+                max_rows=int(settings.max_result_rows),
+                default_graph=protocol.default_graphs,
+                named_graphs=protocol.named_graphs,
+            ),
+            float(settings.query_timeout_s),
+        )
+    except QueryTimeout:
+        state.limiter.release(client)
+        raise ApiError(
+            503,
+            f"the query ran longer than query_timeout_s = {settings.query_timeout_s:g} s and "
+            "was stopped; make it more selective (LIMIT, fewer unbound patterns)",
+            title="Query Timeout",
+        ) from None
+    except PoolBusy as exc:
+        state.limiter.release(client)
+        raise ApiError(
+            503, f"the server is busy ({exc}); retry shortly", headers={"Retry-After": "2"}
+        ) from None
+    except QueryFailed as exc:
+        state.limiter.release(client)
+        raise _failure(exc, bool(inspection.services)) from None
+    except BaseException:
+        state.limiter.release(client)
+        raise
+
+    head = stream.head
+    g.sparql_log.update(rows=head.rows, truncated=head.truncated)
+    response = Response(stream, status=200, content_type=head.content_type)
+    response.headers[ROWS_HEADER] = str(head.rows)
+    response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
+    response.call_on_close(lambda: state.limiter.release(client))
+    return response
+
+
+def _failure(exc: QueryFailed, federated: bool) -> ApiError:
+    if exc.code == "syntax":
+        return ApiError(400, f"malformed query: {exc.message}", title="Malformed Query")
+    if exc.code == "not_acceptable":
+        return _not_acceptable(exc.kind)
+    if federated:
+        return ApiError(502, f"a federated SERVICE call failed: {exc.message}")
+    return ApiError(500, f"query evaluation failed: {exc.message}")
+
+
+@bp.after_request
+def _vary_and_log(response: Response) -> Response:
+    response.vary.add("Accept")
+    entry = g.pop("sparql_log", None)
+    if entry is not None:
+        ms = (time.monotonic() - entry["started"]) * 1000
+        text = " ".join(str(entry["query"]).split())
+        log.info(
+            "query status=%d ms=%.1f rows=%s truncated=%s client=%s query=%.200s",
+            response.status_code,
+            ms,
+            entry.get("rows", "-"),
+            entry.get("truncated", "-"),
+            request.remote_addr,
+            text,
+        )
+    return response
+
+
+# ---- service description ---------------------------------------------------------------------
+
+
+def service_description() -> Response:
+    """SPARQL 1.1 Service Description of this endpoint, in the RDF format the client asks."""
+    if HTML_VIEW in current_app.view_functions:
+        html = negotiate(request.headers.get("Accept"), ["text/turtle", "text/html"])
+        if html == "text/html":
+            target = url_for(HTML_VIEW) + (
+                f"?{request.query_string.decode()}" if request.query_string else ""
+            )
+            return current_app.make_response(redirect(target, code=303))
+    wanted = request.args.get("format")
+    if wanted:
+        try:
+            fmt: GraphFormat | None = GraphFormat.lookup(wanted)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+    else:
+        fmt = negotiate_format(GraphFormat, request.headers.get("Accept"), GraphFormat.TURTLE)
+    if fmt is None:
+        raise _not_acceptable("service description")
+    state = get_state()
+    triples = description_triples(request.base_url, state.store, state.settings)
+    body = ox.serialize(triples, format=fmt.ox, prefixes={"sd": SD}) or b""
+    return Response(body, content_type=fmt.content_type)
+
+
+def description_triples(endpoint: str, store: GraphStore, settings: Settings) -> list[ox.Triple]:
+    """The service, its formats and features, and its dataset (one named graph per article)."""
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    service = ox.NamedNode(endpoint)
+    out = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode(ENTAILMENT_SIMPLE)),
+        ox.Triple(service, DC_TITLE, ox.Literal("Diplograph SPARQL endpoint")),
+    ]
+    if settings.service_allowlist:
+        out.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
+    for fmt in (*ResultsFormat, *GraphFormat):
+        out.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.iri)))
+    dataset, default = ox.BlankNode(), ox.BlankNode()
+    out += [
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, sd("Graph")),
+    ]
+    for aid in store.article_ids():
+        named = ox.BlankNode()
+        out += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
+            ox.Triple(named, sd("name"), ox.NamedNode(store.graph_iri(aid))),
+        ]
+    return out

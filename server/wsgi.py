@@ -1,0 +1,102 @@
+"""Production serving: waitress (not Flask's development server), one log line per query.
+
+``serve(settings)`` opens the store read-only while holding its writer lock (so no build can
+change the data under the running query workers), builds the app and serves until
+interrupted. ``make_server`` gives tests and embedders a server they can run in a thread and
+stop again.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from flask import Flask
+from waitress.server import create_server
+
+from graphbuild.settings import Settings
+from graphbuild.store import GraphStore
+from server.app import EXTENSION, AppState, close_app, create_app
+
+log = logging.getLogger("diplograph.server")
+
+
+class Server:
+    """A waitress server bound to a port; ``run()`` blocks, ``shutdown()`` stops it."""
+
+    def __init__(self, app: Flask, host: str, port: int, threads: int) -> None:
+        self._server: Any = create_server(
+            app, host=host, port=port, threads=threads, ident="diplograph"
+        )
+        self.host = host
+        self.port: int = int(self._server.effective_port)
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def run(self) -> None:
+        try:
+            self._server.run()
+        finally:
+            self._server.task_dispatcher.shutdown()
+            self._stopped.set()
+
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """Close every socket from inside the server loop, so ``run()`` returns."""
+
+        def close_all() -> None:
+            for channel in list(self._server._map.values()):
+                channel.close()
+
+        self._server.trigger.pull_trigger(close_all)
+        self._stopped.wait(timeout_s)
+
+
+def make_server(app: Flask, settings: Settings, *, port: int | None = None) -> Server:
+    """A waitress server for ``app`` on ``settings.host`` (``port`` 0 picks a free one)."""
+    return Server(
+        app,
+        str(settings.host),
+        int(settings.port if port is None else port),
+        int(settings.threads),
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Serve the store at ``settings.store`` until Ctrl-C or SIGTERM."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log.setLevel(logging.INFO)
+    with GraphStore.open(
+        Path(settings.store), read_only=True, base=settings.base_iri, exclusive=True
+    ) as store:
+        app = create_app(settings, store)
+        server = make_server(app, settings)
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        state: AppState = app.extensions[EXTENSION]
+        try:
+            state.pool.warm_up()
+            log.info(
+                "serving %d article graph(s) from %s at %s/sparql",
+                len(store.article_ids()),
+                settings.store,
+                server.url,
+            )
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            close_app(app)
+            log.info("stopped")

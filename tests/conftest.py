@@ -1,0 +1,44 @@
+"""Shared fixtures: a small hand-made store, and the app served by waitress on a real port.
+
+``live_server`` is one server for the session (default limits); ``serve_store`` starts
+another one with different settings (short timeout, small row cap, …) for a single test.
+Nothing here needs the NLP pipeline: the graphs are written by hand (tests/server_samples.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from server_samples import LiveServer, fill_store, running_server
+
+from graphbuild.store import GraphStore
+
+
+@pytest.fixture(scope="session")
+def sample_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An on-disk store holding :func:`sample_graphs`, built once per session."""
+    path = tmp_path_factory.mktemp("live") / "store"
+    with GraphStore.open(path) as store:
+        fill_store(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(sample_store_path: Path) -> Iterator[LiveServer]:
+    with running_server(sample_store_path, threads=4) as live:
+        yield live
+
+
+@pytest.fixture
+def serve_store(sample_store_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start extra servers with other settings: ``live = serve_store(max_result_rows=2)``."""
+    with contextlib.ExitStack() as stack:
+
+        def start(**overrides: Any) -> LiveServer:
+            return stack.enter_context(running_server(sample_store_path, **overrides))
+
+        yield start
