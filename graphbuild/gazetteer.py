@@ -78,7 +78,7 @@ class GazetteerEntry:
         return (self.label, *self.aliases)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Gazetteer:
     """The parsed gazetteer; build it with ``load_gazetteer`` and share it read-only."""
 
@@ -90,6 +90,10 @@ class Gazetteer:
     _capitals: Mapping[str, GazetteerEntry] = field(repr=False)
     _metonyms: Mapping[str, GazetteerEntry] = field(repr=False)
     _surnames: Mapping[str, tuple[GazetteerEntry, ...]] = field(repr=False)
+
+    def __repr__(self) -> str:
+        counts = {t: len(self.by_type(t)) for t in ENTRY_TYPES}
+        return "Gazetteer(" + ", ".join(f"{t}={n}" for t, n in counts.items()) + ")"
 
     def lookup(self, name: str) -> GazetteerEntry | None:
         """The entry a name, alias or acronym denotes ("the Russian Federation" -> Russia)."""
