@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from graphbuild.errors import ConfigError
+from graphbuild.errors import ConfigError, DiplographError
+from graphbuild.reconcile import links_from, read_decisions
 from graphbuild.resources import gazetteer_dir
 
 EntryType = Literal["Country", "Organization", "Place", "Person"]
@@ -527,6 +528,40 @@ class _Builder:
             for draft in matches:
                 draft.set_link(qid, f"verified.tsv: {source}", row.where, self.problems)
 
+    def read_reconciled(self) -> None:
+        """Links `diplograph link` accepted from Wikidata (or a researcher curated there).
+
+        They only fill entries that have no QID yet: a sourced link in the other files wins.
+        """
+        path = self.path("reconciled.tsv")
+        if not path.exists():
+            return
+        try:
+            decisions = read_decisions(path)
+        except DiplographError as exc:
+            self.problems.add(exc.where or str(path), exc.message)
+            return
+        for decision in links_from(decisions).values():
+            if decision.type not in ("Country", "Organization", "Place", "Person"):
+                continue
+            entry_type: EntryType = decision.type  # type: ignore[assignment]
+            key = fold(decision.label)
+            matches = [
+                d
+                for d in self.drafts()
+                if d.type == entry_type and key in {fold(n) for n in (d.label, *d.aliases)}
+            ]
+            source = f"reconciled.tsv: {decision.source}, retrieved {decision.retrieved}"
+            if not matches:
+                draft = _Draft(entry_type, decision.label, f"{path.name}")
+                {"Place": self.places, "Person": self.persons}.get(
+                    entry_type, self.organisations
+                ).append(draft)
+                matches = [draft]
+            for draft in matches:
+                if draft.qid is None:
+                    draft.qid, draft.source = decision.qid, source
+
     def drafts(self) -> Iterator[_Draft]:
         """All entries, in lookup precedence: countries, organisations, persons, places."""
         yield from self.countries.values()
@@ -634,4 +669,5 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
     builder.read_persons()
     builder.read_places()
     builder.read_verified()
+    builder.read_reconciled()
     return builder.build()

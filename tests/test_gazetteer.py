@@ -339,3 +339,40 @@ def test_contradicting_qids_are_rejected(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="qid Q2999 contradicts Q2001"):
         load_gazetteer(folder)
+
+
+def test_reconciled_links_fill_only_unlinked_entries(tmp_path: Path) -> None:
+    """Accepted reconciliation rows link new names; they never replace a sourced QID."""
+    import datetime as dt
+    import shutil
+
+    from graphbuild.reconcile import Decision, write_decisions
+
+    folder = tmp_path / "gazetteer"
+    shutil.copytree(gazetteer_dir(), folder)
+    day = dt.date(2026, 1, 2)
+    write_decisions(
+        folder / "reconciled.tsv",
+        [
+            Decision(
+                "Imaginary Treaty Body",
+                "Organization",
+                "Q900001",
+                "accepted",
+                0.9,
+                (),
+                retrieved=day,
+            ),
+            Decision("Russia", "Country", "Q900002", "accepted", 0.9, (), retrieved=day),
+            Decision(
+                "Nobody Known", "Person", "Q900003", "ambiguous", 0.5, ("Q1", "Q2"), retrieved=day
+            ),
+        ],
+    )
+    gaz = load_gazetteer(folder)
+    new = gaz.lookup("Imaginary Treaty Body")
+    assert new is not None and new.qid == "Q900001"
+    assert new.source is not None and "2026-01-02" in new.source
+    russia = gaz.lookup("Russia")
+    assert russia is not None and russia.qid != "Q900002"
+    assert gaz.lookup("Nobody Known") is None
