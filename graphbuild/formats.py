@@ -37,7 +37,13 @@ class GraphFormat(Enum):
     aliases: tuple[str, ...]
     datasets: bool
 
-    TURTLE = ("turtle", ("text/turtle", "application/x-turtle"), "ttl", ("ttl",), False)
+    TURTLE = (
+        "turtle",
+        ("text/turtle", "application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
+        "ttl",
+        ("ttl", "n3"),  # Turtle is valid N3, so N3 clients are served Turtle
+        False,
+    )
     N_TRIPLES = ("ntriples", ("application/n-triples",), "nt", ("nt", "n-triples"), False)
     JSON_LD = (
         "jsonld",
@@ -50,7 +56,7 @@ class GraphFormat(Enum):
         "rdfxml",
         ("application/rdf+xml", "application/xml", "text/xml"),
         "rdf",
-        ("rdf", "xml", "rdf-xml", "owl"),
+        ("rdf", "xml", "rdf-xml", "rdf+xml", "owl"),
         False,
     )
     TRIG = ("trig", ("application/trig",), "trig", (), True)
