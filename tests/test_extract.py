@@ -197,3 +197,41 @@ def test_evidence_offsets_cut_the_article_text(extractor: Extractor) -> None:
     assert spans
     for span in spans:
         assert text[span.start : span.end] == span.exact
+
+
+def test_news_perfect_is_dated_on_the_day_of_publication(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Spanish Prime Minister Luis Ortega has received Moroccan Prime Minister Karim Alami "
+        "in Madrid, his office said.",
+    )
+    assert meetings(ann) == [(frozenset({"Luis Ortega", "Karim Alami"}), dt.date(2025, 3, 12))]
+
+
+def test_perfect_of_history_is_not_dated(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Spanish Prime Minister Luis Ortega has met Moroccan Prime Minister Karim Alami "
+        "several times since January.",
+    )
+    assert meetings(ann) == []
+
+
+def test_the_leaders_refers_to_the_meeting_just_reported(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Thai Prime Minister Somchai Wong met Malaysian Prime Minister Aziz Rahman in Bangkok "
+        "on Monday. The leaders will meet again in Kuala Lumpur on 2 April.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"Somchai Wong", "Aziz Rahman"}), dt.date(2025, 4, 2))
+    ]
+
+
+def test_agency_dateline_date_is_not_the_meeting_date(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "HANOI, March 12 (Agency) -- Vietnamese President Tran Minh met visiting Lao President "
+        "Bounmy Vong in Hanoi on Tuesday.",
+    )
+    assert meetings(ann) == [(frozenset({"Tran Minh", "Bounmy Vong"}), dt.date(2025, 3, 11))]

@@ -78,7 +78,7 @@ def extract_from_doc(
     _learn_roles(resolver, roles)
     _definite_parties(parsed, mentions, resolver, roles)
     _learn_roles(resolver, roles)
-    events = EventExtractor(parsed, mentions, gaz, resolver, reference)
+    events = EventExtractor(parsed, mentions, gaz, resolver, reference, article.published)
     events.run()
     quotes = QuoteExtractor(parsed, mentions, resolver).run()
     roles += _fallback_parties(parsed, mentions, resolver, roles, events, quotes, gaz)

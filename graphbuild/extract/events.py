@@ -21,6 +21,18 @@ from graphbuild.extract.dates import DateMention, Tense, find_dates, resolve_rel
 from graphbuild.extract.document import ParsedArticle, subtree_range
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
 
+# A present perfect that reports history rather than today's news.
+_HISTORY_CUES = re.compile(
+    r"\b(?:before|already|previously|ever|never|twice|times|often|repeatedly|since|"
+    r"recently|regularly|frequently|in the past|so far|yet)\b",
+    re.I,
+)
+
+
+_GROUP_NOUNS = frozenset(
+    {"leader", "minister", "president", "side", "counterpart", "diplomat", "delegation"}
+)
+
 
 @dataclass
 class PlaceRef:
@@ -100,6 +112,7 @@ class EventExtractor:
     gaz: GazetteerLike
     resolver: Resolver
     reference: dt.date | None
+    published: dt.date | None = None
     events: list[EventFact] = field(default_factory=list)
     anniversaries: list[AnniversaryFact] = field(default_factory=list)
     _context: _Context | None = None
@@ -337,6 +350,10 @@ class EventExtractor:
             return None
         if nums:
             return self._previous_participants(nums[0])
+        # "the leaders", "the ministers": the people of the meeting just reported
+        if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
+            if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
+                return self._previous_participants(None)
         return None
 
     def _previous_participants(self, count: int | None) -> list[int]:
@@ -548,6 +565,18 @@ class EventExtractor:
                 inherited = True
                 if place is None:
                     place = ctx.place
+        if (
+            date is None
+            and not dates
+            and status == "held"
+            and perfect
+            and self.published is not None
+            and not self._vague_time(sent, clause)
+            and not _HISTORY_CUES.search(clause_text)
+        ):
+            # "X has met Y in Paris, his office said": news perfect, i.e. on the day of writing
+            date = self.published
+            inherited = True
         if date is not None and not inherited:
             self._context = _Context(si, date, place)
         if len(participants) < 2 or date is None:
