@@ -114,9 +114,19 @@ def wikidata_iri(qid: str) -> URIRef:
     return WD[qid]
 
 
+def person_slug(label: str) -> str:
+    """A slug that is the same for common transliteration variants of a name.
+
+    Word endings -ei/-ey/-iy/-yy/-ii/-ij/-y all fold to -i, so "Sergei"/"Sergey",
+    "Zelensky"/"Zelenskiy"/"Zelenskyy" and "Dmitri"/"Dmitry" give one IRI across articles.
+    """
+    words = slug(label).split("-")
+    return "-".join(re.sub(r"(?:ei|ey|iy|yy|ii|ij|y)$", "i", w) if len(w) > 3 else w for w in words)
+
+
 def entity_iri(base: str, entity_type: str, label: str, qid: str | None = None) -> URIRef:
     """``resource/{type}/{Qid}`` when linked to Wikidata, else ``resource/{type}/{slug}``."""
-    key = qid if qid else slug(label)
+    key = qid if qid else (person_slug(label) if entity_type == "Person" else slug(label))
     return URIRef(f"{normalise_base(base)}resource/{entity_type.lower()}/{key}")
 
 
