@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graphbuild.pipeline import build_corpus
@@ -48,11 +49,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
 
 
 def rows(store: GraphStore, query: str) -> list[dict[str, str]]:
-    return [
-        {v.value: sol[v.value].value for v in results.variables}
-        for results in [store.query(PREFIX + query)]
-        for sol in results
-    ]
+    results = store.query(PREFIX + query)
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    return [{n: sol[n].value for n in names} for sol in results]
 
 
 def test_the_same_meeting_from_two_articles_is_one_node_with_evidence_from_both(
