@@ -224,6 +224,7 @@ def validate_cmd(ctx: click.Context, store: Path | None) -> None:
 @store_option
 @click.option("--errors/--no-errors", default=True, help="List false positives and negatives.")
 @click.option("--min-macro-f1", type=float, default=None, help="Exit 1 below this macro-F1.")
+@click.option("--min-f1", type=float, default=None, help="Exit 1 if any relation is below this F1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.pass_context
 def evaluate(
@@ -232,6 +233,7 @@ def evaluate(
     store: Path | None,
     errors: bool,
     min_macro_f1: float | None,
+    min_f1: float | None,
     as_json: bool,
 ) -> None:
     """Score the store's facts against GOLD_DIR/*.gold.json (P/R/F1 per relation)."""
@@ -254,8 +256,16 @@ def evaluate(
         click.echo(card.table())
         if errors:
             click.echo(card.errors())
+    failed = False
     if min_macro_f1 is not None and card.macro_f1 < min_macro_f1:
         click.secho(f"macro-F1 {card.macro_f1:.3f} is below {min_macro_f1}", err=True, fg="red")
+        failed = True
+    if min_f1 is not None:
+        for rel, score in card.relations.items():
+            if score.f1 < min_f1:
+                click.secho(f"{rel} F1 {score.f1:.3f} is below {min_f1}", err=True, fg="red")
+                failed = True
+    if failed:
         ctx.exit(1)
 
 
