@@ -270,9 +270,10 @@ class QueryPool:
         return self._live
 
     def run(self, job: QueryJob, timeout_s: float) -> QueryStream:
-        """Start ``job``; wait (at most ``timeout_s`` in all) for its head."""
+        """Start ``job`` and wait for its head: ``timeout_s`` for a free worker, then
+        ``timeout_s`` for the query itself (a worker's start-up is not the query's time)."""
+        worker = self._acquire(time.monotonic() + timeout_s)
         deadline = time.monotonic() + timeout_s
-        worker = self._acquire(deadline)
         try:
             worker.conn.send(job)
         except (BrokenPipeError, OSError):
