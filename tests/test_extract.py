@@ -235,3 +235,24 @@ def test_agency_dateline_date_is_not_the_meeting_date(extractor: Extractor) -> N
         "Bounmy Vong in Hanoi on Tuesday.",
     )
     assert meetings(ann) == [(frozenset({"Tran Minh", "Bounmy Vong"}), dt.date(2025, 3, 11))]
+
+
+def test_live_blog_entry_happens_on_the_day_of_publication(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Live: summit diplomacy\n"
+        "09:30 - Angolan President Jose Santos has arrived.\n"
+        "10:45 - Zambian President Peter Banda received Angolan President Jose Santos at "
+        "State House, officials said.",
+    )
+    assert meetings(ann) == [(frozenset({"Peter Banda", "Jose Santos"}), dt.date(2025, 3, 12))]
+
+
+def test_place_from_travelled_to(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Swiss President Anna Keller travelled to Lima on 3 March 2025 and held talks with "
+        "Peruvian President Jorge Salas.",
+    )
+    (event,) = [e for e in ann.events if e.kind == "Meeting"]
+    assert label(ann, event.place) == "Lima"

@@ -21,6 +21,9 @@ from graphbuild.extract.dates import DateMention, Tense, find_dates, resolve_rel
 from graphbuild.extract.document import ParsedArticle, subtree_range
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
 
+# "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
+_LIVE_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
+
 # A present perfect that reports history rather than today's news.
 _HISTORY_CUES = re.compile(
     r"\b(?:before|already|previously|ever|never|twice|times|often|repeatedly|since|"
@@ -29,6 +32,7 @@ _HISTORY_CUES = re.compile(
 )
 
 
+_TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
 _GROUP_NOUNS = frozenset(
     {"leader", "minister", "president", "side", "counterpart", "diplomat", "delegation"}
 )
@@ -492,7 +496,8 @@ class EventExtractor:
         cands: list[PlaceRef] = []
         for s, e in (clause, (sent.start_char, sent.end_char)):
             for t in self.parsed.doc.char_span(s, e, alignment_mode="expand") or []:
-                if t.lower_ == "in" and t.dep_ == "prep":
+                arrival = t.lower_ == "to" and t.head.lemma_.lower() in _TRAVEL_VERBS
+                if (t.lower_ == "in" or arrival) and t.dep_ == "prep":
                     for p in t.children:
                         ref = self._place_at(p)
                         if ref is not None:
@@ -577,6 +582,12 @@ class EventExtractor:
             # "X has met Y in Paris, his office said": news perfect, i.e. on the day of writing
             date = self.published
             inherited = True
+        if date is None and not dates and status == "held" and self.published is not None:
+            p_start, _ = self.parsed.paragraphs[self.parsed.paragraph_of(tok.idx)]
+            if _LIVE_STAMP.match(self.parsed.text[p_start : p_start + 12]):
+                # a live-blog entry stamped with a time of day: it happened on that day
+                date = self.published
+                inherited = True
         if date is not None and not inherited:
             self._context = _Context(si, date, place)
         if len(participants) < 2 or date is None:
