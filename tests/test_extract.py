@@ -256,3 +256,12 @@ def test_place_from_travelled_to(extractor: Extractor) -> None:
     )
     (event,) = [e for e in ann.events if e.kind == "Meeting"]
     assert label(ann, event.place) == "Lima"
+
+
+def test_distributive_demonyms_pair_parties_and_names(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The Kenyan and Tanzanian foreign ministers, Amina Odhiambo and Juma Mwinyi, held "
+        "talks in Arusha on Tuesday.",
+    )
+    assert {("Amina Odhiambo", "Kenya"), ("Juma Mwinyi", "Tanzania")} <= roles(ann)

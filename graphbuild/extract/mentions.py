@@ -260,7 +260,7 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
             text = span.text
             if not text[:1].isupper() or "\n" in text:
                 continue
-            if span[-1].text in ("'s", "’s", ",", "."):
+            if span[-1].text in ("'s", "’s", ",", ".") or span[0].lower_ == "the":
                 continue
             entry = gaz.lookup(text)
             kind = "name"

@@ -178,11 +178,21 @@ def _counterparts(
     return out
 
 
+_PLURAL_TITLE = (
+    r"(?P<title>(?:foreign|defence|defense|finance|trade|prime)\s+ministers|presidents|"
+    r"ministers of foreign affairs|leaders|heads of state|foreign secretaries)"
+)
 _DISTRIBUTIVE = re.compile(
-    r"\b(?:the\s+)?(?P<title>(?:foreign|defence|defense|finance|trade|prime)\s+ministers|"
-    r"presidents|ministers of foreign affairs|leaders)\s+of\s+(?P<parties>[^,.;]+?(?:,\s+[^,.;]+?)*"
+    rf"\b(?:the\s+)?{_PLURAL_TITLE}\s+of\s+(?P<parties>[^,.;]+?(?:,\s+[^,.;]+?)*"
     r"\s+and\s+[A-Z][^,.;]*?)\s*,\s+",
     re.I,
+)
+# "the Japanese and South Korean foreign ministers, X and Y"
+_DISTRIBUTIVE_DEMONYMS = re.compile(
+    r"\b(?:the|The)\s+(?P<parties>[A-Z][\w-]+(?:\s[A-Z][\w-]+)?(?:,\s+[A-Z][\w-]+"
+    r"(?:\s[A-Z][\w-]+)?)*,?\s+and\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?)\s+"
+    + _PLURAL_TITLE.replace("(?P<title>", "(?P<title>(?i:")
+    + r")\s*,\s+"
 )
 
 
@@ -192,7 +202,8 @@ def _distributive(
     """ "the foreign ministers of A and B, X and Y": pair parties and names in order."""
     text = parsed.text
     out: list[RoleFact] = []
-    for dm in _DISTRIBUTIVE.finditer(text):
+    matches = [*_DISTRIBUTIVE.finditer(text), *_DISTRIBUTIVE_DEMONYMS.finditer(text)]
+    for dm in matches:
         parties = [g for g in mentions.geo if dm.start("parties") <= g.start < dm.end("parties")]
         listed: list[PersonMention] = []
         pos = dm.end()
