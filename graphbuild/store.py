@@ -183,14 +183,15 @@ class GraphStore:
         *,
         base: str = DEFAULT_BASE,
         exclusive: bool = False,
+        create: bool = True,
     ) -> GraphStore:
-        """Open the store at ``path`` (created when writable and missing).
+        """Open the store at ``path``; a writable one is created when missing and ``create``.
 
         ``exclusive`` with ``read_only`` also takes the writer's lock, so no build can change
         the data under a running server (pyoxigraph's read-only mode must not see writes).
         """
         path = Path(path)
-        if read_only:
+        if read_only or not create:
             if not (path / "CURRENT").exists():
                 if path.exists():
                     raise StoreError(
@@ -201,6 +202,7 @@ class GraphStore:
                 raise StoreError(
                     "no store here yet", where=str(path), hint="run `diplograph build` first"
                 )
+        if read_only:
             lock_fd = _take_lock(path) if exclusive else None
             try:
                 store = ox.Store.read_only(str(path))

@@ -45,16 +45,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     """Build the app over ``store`` (or the read-only store at ``settings.store``).
 
     Queries run in worker processes that open the same store directory read-only; an
-    in-memory store is handed to them as an N-Quads snapshot taken now.
+    in-memory store is handed to them as an N-Quads snapshot taken now. SPARQL Update is
+    only possible with ``update_token`` set and a writable ``store``.
     """
     owns_store = store is None
     if store is None:
         store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
-    if store.path is not None:
-        source = StoreSource(path=str(store.path))
-    else:
-        source = StoreSource(nquads=store.dump_nquads())
-
+    source = store_source(store)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = int(settings.max_request_bytes)
     app.config["MAX_FORM_MEMORY_SIZE"] = int(settings.max_request_bytes)
@@ -77,6 +74,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     app.register_blueprint(meta_bp)
     app.after_request(_cors)
     return app
+
+
+def store_source(store: GraphStore) -> StoreSource:
+    """How query workers reach ``store``: its directory, or a snapshot of a memory store."""
+    if store.path is not None:
+        return StoreSource(path=str(store.path))
+    return StoreSource(nquads=store.dump_nquads())
 
 
 def get_state() -> AppState:

@@ -196,9 +196,10 @@ def _send_graph(conn: Connection, results: ox.QueryTriples, job: QueryJob) -> No
 
 
 class _Worker:
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+    def __init__(self, process: BaseProcess, conn: Connection, generation: int) -> None:
         self.process = process
         self.conn = conn
+        self.generation = generation
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -262,8 +263,9 @@ class QueryPool:
         self._lock = threading.Lock()
         self._live = 0
         self._closed = False
+        self._generation = 0
         self.killed = 0
-        """How many workers were killed (timeouts, crashes); for /health and tests."""
+        """How many workers were stopped (timeouts, crashes, recycling); for /health."""
 
     @property
     def live(self) -> int:
@@ -300,7 +302,7 @@ class QueryPool:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 break
-            if worker.process.is_alive():
+            if worker.process.is_alive() and worker.generation == self._generation:
                 return worker
             self.discard(worker)
         with self._lock:
@@ -318,8 +320,10 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
+        with self._lock:
+            generation, source = self._generation, self._source
         process = self._ctx.Process(
-            target=worker_main, args=(child, self._source), name="diplograph-query", daemon=True
+            target=worker_main, args=(child, source), name="diplograph-query", daemon=True
         )
         try:
             process.start()
@@ -337,23 +341,24 @@ class QueryPool:
                 process.join(5)
             parent.close()
             raise
-        return _Worker(process, parent)
+        return _Worker(process, parent, generation)
 
     def release(self, worker: _Worker) -> None:
         """Hand a worker back after a complete answer."""
-        if self._closed or not worker.process.is_alive():
+        stale = worker.generation != self._generation
+        if self._closed or stale or not worker.process.is_alive():
             self.discard(worker)
         else:
             self._idle.put(worker)
 
-    def discard(self, worker: _Worker) -> None:
-        """Kill a worker (timed out, broken or abandoned) and start a replacement."""
+    def discard(self, worker: _Worker, *, replace: bool = True) -> None:
+        """Kill a worker (timed out, broken, abandoned or stale) and start a replacement."""
         worker.kill()
         with self._lock:
             self._live -= 1
             self.killed += 1
             closed = self._closed
-        if not closed:
+        if replace and not closed:
             threading.Thread(target=self._replace, name="diplograph-respawn", daemon=True).start()
 
     def _replace(self) -> None:
@@ -367,6 +372,19 @@ class QueryPool:
             log.warning("could not replace a query worker: %s", exc)
             return
         self.release(worker)
+
+    def recycle(self, source: StoreSource) -> None:
+        """Serve from ``source`` from now on (after an update): idle workers are replaced
+        at once, busy ones once their answer is complete."""
+        with self._lock:
+            self._generation += 1
+            self._source = source
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self.discard(worker)
 
     def warm_up(self) -> None:
         """Start one worker now, so the first query does not pay for the spawn."""

@@ -64,7 +64,9 @@ class Inspection:
     """The first keyword after the prologue: SELECT, ASK, CONSTRUCT, DESCRIBE, INSERT, …"""
     services: tuple[str, ...]
     datasets: tuple[str, ...]
-    """IRIs named by FROM and FROM NAMED."""
+    """IRIs named by FROM (NAMED) and USING (NAMED)."""
+    operations: tuple[str, ...] = ()
+    """Update keywords in the text (INSERT, DELETE, LOAD, …), in order."""
 
     @property
     def is_update(self) -> bool:
@@ -72,36 +74,50 @@ class Inspection:
 
 
 def inspect(query: str) -> Inspection:
-    """The form of a request and the IRIs it would reach out to."""
+    """The form of a request, the update operations in it and the IRIs it would reach."""
     toks = list(tokens(query))
     prefixes: dict[str, str] = {}
     base = ""
-    i = 0
-    while i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() in ("BASE", "PREFIX"):
-        if toks[i].text.upper() == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
-            base = urljoin(base, toks[i + 1].text[1:-1])
-            i += 2
-        elif i + 2 < len(toks) and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
-            prefixes[toks[i + 1].text] = urljoin(base, toks[i + 2].text[1:-1])
-            i += 3
-        else:
-            break
-    form = toks[i].text.upper() if i < len(toks) and toks[i].kind == "word" else ""
+    form = ""
+    operations: list[str] = []
     services: list[str] = []
     datasets: list[str] = []
-    for j, tok in enumerate(toks):
+    j = 0
+    while j < len(toks):
+        tok = toks[j]
         keyword = tok.text.upper() if tok.kind == "word" else ""
+        if keyword == "BASE" and j + 1 < len(toks) and toks[j + 1].kind == "iri":
+            base = urljoin(base, toks[j + 1].text[1:-1])
+            j += 2
+            continue
+        if (
+            keyword == "PREFIX"
+            and j + 2 < len(toks)
+            and toks[j + 1].kind == "pname"
+            and toks[j + 2].kind == "iri"
+        ):
+            prefixes[toks[j + 1].text] = urljoin(base, toks[j + 2].text[1:-1])
+            j += 3
+            continue
+        if keyword and not form:
+            form = keyword
+        if keyword in UPDATE_KEYWORDS:
+            operations.append(keyword)
         if keyword == "SERVICE":
-            k = j + 1
-            if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == "SILENT":
-                k += 1
+            k = _skip(toks, j + 1, "SILENT")
             services.append(_resolve(toks, k, base, prefixes, "SERVICE"))
-        elif keyword == "FROM":
-            k = j + 1
-            if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == "NAMED":
-                k += 1
-            datasets.append(_resolve(toks, k, base, prefixes, "FROM"))
-    return Inspection(form, tuple(services), tuple(datasets))
+        elif keyword in ("FROM", "USING"):
+            k = _skip(toks, j + 1, "NAMED")
+            datasets.append(_resolve(toks, k, base, prefixes, keyword))
+        j += 1
+    return Inspection(form, tuple(services), tuple(datasets), tuple(operations))
+
+
+def _skip(toks: Sequence[Token], k: int, word: str) -> int:
+    """Past an optional keyword such as SILENT or NAMED."""
+    if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == word:
+        return k + 1
+    return k
 
 
 def _resolve(toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str], what: str) -> str:
@@ -123,10 +139,26 @@ def _resolve(toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str],
 
 
 def check(query: str, service_allowlist: Sequence[str]) -> Inspection:
-    """Refuse updates, non-allow-listed SERVICE endpoints and local (``file:``) datasets."""
+    """For the query operation: refuse updates, then anything that reaches too far."""
     found = inspect(query)
     if found.is_update:
         raise Refused(f"SPARQL Update ({found.form}) is not allowed on this read-only endpoint")
+    _check_reach(found, service_allowlist)
+    return found
+
+
+def check_update(update: str, service_allowlist: Sequence[str]) -> Inspection:
+    """For an authorised update: no LOAD (it reads files and URLs), and the query checks."""
+    found = inspect(update)
+    if not found.is_update:
+        raise Refused(f"expected a SPARQL Update, got {found.form or 'nothing'}")
+    if "LOAD" in found.operations:
+        raise Refused("LOAD is not allowed: it would read local files or fetch URLs")
+    _check_reach(found, service_allowlist)
+    return found
+
+
+def _check_reach(found: Inspection, service_allowlist: Sequence[str]) -> None:
     allowed = {_normal(url) for url in service_allowlist}
     for iri in found.services:
         if _normal(iri) not in allowed:
@@ -136,8 +168,7 @@ def check(query: str, service_allowlist: Sequence[str]) -> Inspection:
             raise Refused(f"SERVICE <{iri}> is not allowed; allowed endpoints: {listed}")
     for iri in found.datasets:
         if urlsplit(iri).scheme.lower() not in ("http", "https", "urn"):
-            raise Refused(f"FROM <{iri}>: only http(s) and urn graph names are allowed")
-    return found
+            raise Refused(f"<{iri}>: only http(s) and urn graph names are allowed")
 
 
 def _normal(url: str) -> str:

@@ -6,14 +6,16 @@ CONSTRUCT/DESCRIBE answer Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads, 
 a ``format`` parameter or else by ``Accept`` (q-values), always with ``Vary: Accept``.
 ``GET /sparql`` without a query answers the SPARQL 1.1 Service Description.
 
-Updates (and ``LOAD``, ``CLEAR``, …) are refused with 403, as are SERVICE calls to hosts
-outside ``service_allowlist``. Each query runs in a killable worker process under
+Updates (and ``LOAD``, ``CLEAR``, …) are refused with 403 unless ``update_token`` is set
+and sent as a Bearer token (``LOAD`` stays refused); so are SERVICE calls to hosts outside
+``service_allowlist`` and ``file:`` datasets. Each query runs in a killable worker process under
 ``query_timeout_s``; answers longer than ``max_result_rows`` are cut and say so in the
 ``Diplograph-Results-Truncated`` header. One log line per query.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 from dataclasses import dataclass
@@ -24,10 +26,10 @@ from flask import Blueprint, Response, current_app, g, redirect, request, url_fo
 from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
-from server.app import ROWS_HEADER, TRUNCATED_HEADER, get_state
+from server.app import ROWS_HEADER, TRUNCATED_HEADER, get_state, store_source
 from server.errors import ApiError
 from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout
-from server.guard import Refused, check
+from server.guard import Refused, check, check_update
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("diplograph.server")
@@ -47,29 +49,30 @@ ENTAILMENT_SIMPLE = "http://www.w3.org/ns/entailment/Simple"
 @dataclass(frozen=True)
 class ProtocolRequest:
     query: str | None
-    default_graphs: tuple[str, ...]
-    named_graphs: tuple[str, ...]
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    update: str | None = None
 
 
 def read_request() -> ProtocolRequest:
     """The query and dataset of a SPARQL Protocol request, whichever way it was sent."""
     if request.method == "GET":
         if "update" in request.args:
-            raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+            raise ApiError(405, "send SPARQL Update with POST", headers={"Allow": "POST"})
         return ProtocolRequest(
             _single(request.args.getlist("query")),
             tuple(request.args.getlist("default-graph-uri")),
             tuple(request.args.getlist("named-graph-uri")),
         )
     content_type = (request.mimetype or "").lower()
-    if content_type == UPDATE_TYPE:
-        raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
-    if content_type == QUERY_TYPE:
+    if content_type in (QUERY_TYPE, UPDATE_TYPE):
         charset = request.mimetype_params.get("charset", "utf-8")
         try:
             text = request.get_data(cache=False).decode(charset)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise ApiError(400, f"the query is not valid {charset} text: {exc}") from None
+            raise ApiError(400, f"the request body is not valid {charset} text: {exc}") from None
+        if content_type == UPDATE_TYPE:
+            return ProtocolRequest(None, update=text)
         return ProtocolRequest(
             text,
             tuple(request.args.getlist("default-graph-uri")),
@@ -78,7 +81,7 @@ def read_request() -> ProtocolRequest:
     if content_type in (FORM_TYPE, "multipart/form-data"):
         form = request.form
         if "update" in form:
-            raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+            return ProtocolRequest(None, update=_single(form.getlist("update")))
         query = _single(form.getlist("query"))
         if query is None:
             raise ApiError(400, "the form has no 'query' field")
@@ -96,7 +99,7 @@ def read_request() -> ProtocolRequest:
 
 def _single(values: list[str]) -> str | None:
     if len(values) > 1:
-        raise ApiError(400, "give exactly one 'query' parameter")
+        raise ApiError(400, "give exactly one 'query' (or 'update') parameter")
     return values[0] if values else None
 
 
@@ -140,6 +143,8 @@ def _not_acceptable(kind: str) -> ApiError:
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     protocol = read_request()
+    if protocol.update is not None:
+        return run_update(protocol.update)
     if protocol.query is None:
         return service_description()
     state = get_state()
@@ -202,6 +207,45 @@ def sparql() -> Response:
     response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
     response.call_on_close(lambda: state.limiter.release(client))
     return response
+
+
+def run_update(update: str) -> Response:
+    """SPARQL Update, for holders of ``update_token`` only; then workers see the new data.
+
+    It runs in the request thread as one transaction; unlike queries it cannot be cut off
+    by ``query_timeout_s``, which is one more reason it is reserved to token holders.
+    """
+    state = get_state()
+    token = str(state.settings.update_token)
+    if not token:
+        raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+    auth = request.headers.get("Authorization", "")
+    scheme, _, given = auth.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(
+            401,
+            "SPARQL Update needs the header 'Authorization: Bearer <update token>'",
+            headers={"WWW-Authenticate": 'Bearer realm="diplograph"'},
+        )
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(403, "the update token is not valid")
+    if state.store.read_only:
+        raise ApiError(403, "the server opened its store read-only, so it cannot apply updates")
+    g.sparql_log = {"query": update, "started": time.monotonic()}
+    try:
+        check_update(update, state.settings.service_allowlist)
+    except Refused as exc:
+        raise ApiError(403, str(exc)) from None
+    try:
+        state.store.raw.update(update)
+    except SyntaxError as exc:
+        raise ApiError(400, f"malformed update: {exc.msg}", title="Malformed Query") from None
+    except OSError as exc:
+        raise ApiError(500, f"the update failed: {exc}") from None
+    if state.store.path is not None:
+        state.store.raw.flush()
+    state.pool.recycle(store_source(state.store))
+    return Response(status=204)
 
 
 def _failure(exc: QueryFailed, federated: bool) -> ApiError:

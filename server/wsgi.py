@@ -2,8 +2,9 @@
 
 ``serve(settings)`` opens the store read-only while holding its writer lock (so no build can
 change the data under the running query workers), builds the app and serves until
-interrupted. ``make_server`` gives tests and embedders a server they can run in a thread and
-stop again.
+interrupted. With ``update_token`` set it opens the store writable instead, applies token
+holders' updates itself and restarts the read-only query workers after each one.
+``make_server`` gives tests and embedders a server they can run in a thread and stop again.
 """
 
 from __future__ import annotations
@@ -74,8 +75,13 @@ def serve(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
+    writable = bool(settings.update_token)  # only token holders' updates write
     with GraphStore.open(
-        Path(settings.store), read_only=True, base=settings.base_iri, exclusive=True
+        Path(settings.store),
+        read_only=not writable,
+        base=settings.base_iri,
+        exclusive=True,
+        create=False,
     ) as store:
         app = create_app(settings, store)
         server = make_server(app, settings)

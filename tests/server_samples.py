@@ -74,10 +74,13 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def running_server(store_path: Path, **overrides: Any) -> Iterator[LiveServer]:
+def running_server(
+    store_path: Path, *, writable: bool = False, **overrides: Any
+) -> Iterator[LiveServer]:
     """The app over the store at ``store_path``, under waitress in a thread on a free port."""
     settings = Settings().replace(store=str(store_path), host="127.0.0.1", **overrides)
-    app = create_app(settings)
+    store = GraphStore.open(store_path) if writable else None
+    app = create_app(settings, store)
     server = make_server(app, settings, port=0)
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
@@ -87,3 +90,5 @@ def running_server(store_path: Path, **overrides: Any) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join(10)
         close_app(app)
+        if store is not None:
+            store.close()

@@ -73,3 +73,14 @@ def test_serve_answers_locks_the_store_and_stops_on_sigterm(tmp_path: Path) -> N
     assert "query status=200" in stderr
     with GraphStore.open(path) as store:  # the lock is released
         assert store.article_ids() == ["first", "second"]
+
+
+@pytest.mark.parametrize("token", ["", "some-token"])
+def test_serve_without_a_store_says_build_first(tmp_path: Path, token: str) -> None:
+    from graphbuild.settings import Settings
+    from server.wsgi import serve
+
+    with pytest.raises(StoreError) as info:
+        serve(Settings().replace(store=str(tmp_path / "missing"), update_token=token))
+    assert "diplograph build" in (info.value.hint or "")
+    assert not (tmp_path / "missing").exists()
