@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -480,8 +480,12 @@ class GraphStore:
 # ---- locking -------------------------------------------------------------------------------
 
 
-def _take_lock(path: Path) -> int:
+def _take_lock(path: Path) -> int | None:
     """Hold RocksDB's own ``LOCK`` file (a POSIX record lock), as a writer would."""
+    if sys.platform == "win32":  # no POSIX record locks; RocksDB locks differently there
+        return None
+    import fcntl
+
     try:
         fd = os.open(path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""``/sparql``: the SPARQL 1.1 Protocol (query operation), read-only.
+"""``/sparql``: the SPARQL 1.1 Protocol, read-only unless an update token is configured.
 
 GET ``?query=``, POST form-encoded and POST ``application/sparql-query``, with
 ``default-graph-uri``/``named-graph-uri``. SELECT/ASK answer JSON, XML, CSV or TSV and
