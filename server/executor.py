@@ -116,6 +116,10 @@ def worker_main(conn: Connection, source: StoreSource) -> None:
             _answer(conn, store, job)
         except (BrokenPipeError, EOFError):
             return
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a bug, or an engine panic (a BaseException in pyo3)
+            conn.send(("error", "failed", f"{type(exc).__name__}: {exc}"))
 
 
 def _answer(conn: Connection, store: ox.Store, job: QueryJob) -> None:
@@ -224,11 +228,15 @@ class QueryStream:
         worker = self._worker
         if worker is None:
             raise StopIteration
-        if not worker.conn.poll(self._timeout_s):
+        try:
+            if not worker.conn.poll(self._timeout_s):
+                raise TimeoutError("the query worker stalled")
+            message = worker.conn.recv()
+        except (EOFError, OSError) as exc:  # the answer is cut short; say so in the log
+            log.error("query answer cut short: %s", exc)
             self._worker = None
             self._pool.discard(worker)
-            raise StopIteration
-        message = worker.conn.recv()
+            raise StopIteration from None
         if message[0] == "chunk":
             chunk: bytes = message[1]
             return chunk
@@ -264,6 +272,7 @@ class QueryPool:
         self._live = 0
         self._closed = False
         self._generation = 0
+        self._workers: set[_Worker] = set()
         self.killed = 0
         """How many workers were stopped (timeouts, crashes, recycling); for /health."""
 
@@ -341,7 +350,10 @@ class QueryPool:
                 process.join(5)
             parent.close()
             raise
-        return _Worker(process, parent, generation)
+        worker = _Worker(process, parent, generation)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
 
     def release(self, worker: _Worker) -> None:
         """Hand a worker back after a complete answer."""
@@ -355,6 +367,7 @@ class QueryPool:
         """Kill a worker (timed out, broken, abandoned or stale) and start a replacement."""
         worker.kill()
         with self._lock:
+            self._workers.discard(worker)
             self._live -= 1
             self.killed += 1
             closed = self._closed
@@ -402,6 +415,18 @@ class QueryPool:
                 worker.conn.send(None)
             worker.process.join(2)
             worker.kill()
+            with self._lock:
+                self._workers.discard(worker)
+        with self._lock:
+            busy = list(self._workers)
+        for worker in busy:  # still answering: their requests end with a cut-short answer
+            with contextlib.suppress(Exception):
+                worker.process.kill()
+
+    def pids(self) -> list[int]:
+        """Process ids of the running workers (for operators and tests)."""
+        with self._lock:
+            return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def stats(self) -> dict[str, Any]:
         return {"workers": self._live, "max_workers": self._size, "killed": self.killed}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -137,3 +139,21 @@ def test_one_log_line_per_query(live_server: LiveServer, caplog: pytest.LogCaptu
     assert len(lines) == 2
     assert "status=200" in lines[0] and "rows=3" in lines[0] and "ms=" in lines[0]
     assert "status=400" in lines[1]
+
+
+def test_a_worker_that_dies_mid_query_is_an_honest_500_and_is_replaced(
+    serve_store: Callable[..., LiveServer],
+) -> None:
+    live = serve_store(threads=1, query_timeout_s=60)
+    assert requests.get(live.sparql, params={"query": PEOPLE}, timeout=60).status_code == 200
+    pids = live.state.pool.pids()
+    assert len(pids) == 1
+    thread, outcome = run_in_background(live.sparql, RUNAWAY)
+    wait_until(lambda: live.state.limiter.running(CLIENT) >= 1)
+    os.kill(pids[0], signal.SIGKILL)
+    thread.join(60)
+    died = outcome["response"]
+    assert isinstance(died, requests.Response)
+    assert died.status_code == 500
+    assert "worker died" in died.json()["error"]["detail"]
+    assert requests.get(live.sparql, params={"query": PEOPLE}, timeout=60).status_code == 200
