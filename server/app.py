@@ -67,11 +67,13 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
 
     from server.export import bp as export_bp
     from server.meta import bp as meta_bp
+    from server.pages import register as register_pages
     from server.sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(meta_bp)
+    register_pages(app)
     app.after_request(_cors)
     return app
 
