@@ -373,7 +373,10 @@ class Reader:
 def view(reader: Reader, iri: str) -> ResourceView:
     """The HTML page's content for ``iri`` (which must exist: see :meth:`Reader.exists`)."""
     node = ox.NamedNode(iri)
-    types = [reader.link(ox.NamedNode(t)) for t in reader.types(node)]
+    types = sorted(
+        (reader.link(ox.NamedNode(t)) for t in reader.types(node)),
+        key=lambda k: (not k.iri.startswith(str(DG)), k.label),
+    )
     page = ResourceView(iri=iri, label=reader.label(node), types=types)
     page.alt_labels = sorted(
         {o.value for o in reader.objects(node, SKOS_ALT) if isinstance(o, ox.Literal)}
@@ -430,6 +433,7 @@ SELECT DISTINCT ?e ?date WHERE {
   { ?e dg:participant ?r } UNION { ?e dg:location ?r } UNION { ?e sem:hasActor ?r }
   UNION { ?e dg:signatory ?r } UNION { ?e dg:agreement ?r }
   UNION { ?e dg:anniversaryOf ?r } UNION { ?r dg:anniversaryOf ?e }
+  UNION { ?e dg:participant/dg:represents ?r }
   ?e dg:date ?date .
 }
 ORDER BY ?date ?e
@@ -562,9 +566,26 @@ def _article(reader: Reader, node: ox.NamedNode | ox.BlankNode) -> ArticleBody:
     return ArticleBody(len(text), marks, len(spans), dict(sorted(mentions.items())))
 
 
+_SPECIFIC_FIRST = (
+    *_KIND_ORDER,
+    "Person",
+    "Country",
+    "Organization",
+    "Place",
+    "Agreement",
+    "Article",
+    "Role",
+    "Quotation",
+    "Evidence",
+    "Party",
+    "Actor",
+)
+
+
 def _short_type(reader: Reader, node: Node) -> str:
-    names = [t.removeprefix(str(DG)) for t in reader.types(node) if t.startswith(str(DG))]
-    return names[0] if names else ""
+    """The most specific of the node's ``dg:`` classes (reasoning adds the general ones)."""
+    names = {t.removeprefix(str(DG)) for t in reader.types(node) if t.startswith(str(DG))}
+    return next((n for n in _SPECIFIC_FIRST if n in names), min(names, default=""))
 
 
 # ---- the RDF description ------------------------------------------------------------------

@@ -182,6 +182,14 @@ def test_meetings_are_listed_in_date_order_across_articles(site: LiveServer) -> 
     assert any(SANTIAGO_ID in s for s in sources)
 
 
+def test_country_page_lists_its_people_and_their_meetings(site: LiveServer) -> None:
+    page = Page(get(local(site, str(KENYA)), HTML_ACCEPT).text)
+    assert page.all("h1") == ["Kenya"]
+    assert page.all(".date") == ["2024-01-12"]  # Wanjiru Mfano's meeting, not Chile's others
+    assert any("Wanjiru Mfano" in t for t in page.all(".summary"))
+    assert any("envoy" in t for t in page.all(".roles"))
+
+
 def test_evidence_links_point_at_the_span_on_the_article_page(site: LiveServer) -> None:
     r = get(local(site, str(TOMAS)), HTML_ACCEPT)
     start = SANTIAGO_TEXT.index("Tomas Ejemplo received")

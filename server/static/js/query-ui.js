@@ -60,12 +60,15 @@
     );
   }
 
-  document.querySelectorAll("button.example").forEach(function (button) {
-    button.addEventListener("click", function () {
+  // The examples are plain links (?query=…) that work without scripts; here they open
+  // in a tab of this page instead of reloading it.
+  document.querySelectorAll("a.example").forEach(function (link) {
+    link.addEventListener("click", function (event) {
       var example = examples.find(function (e) {
-        return e.name === button.dataset.name;
+        return e.name === link.dataset.name;
       });
-      if (example) {
+      if (example && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+        event.preventDefault();
         openExample(example);
       }
     });
