@@ -132,6 +132,7 @@ class Visit:
         assert self.requests, "the page made no requests at all"
         outside = [u for u in self.requests if not u.startswith(self.origin + "/")]
         assert outside == [] and self.blocked == []
+        assert self.page.evaluate("window.__cspViolations") == []
         assert self.console_errors == []
 
 
@@ -157,6 +158,12 @@ def visit(browser: Any, seed_site: LiveServer) -> Iterator[Visit]:
         if message.type == "error":
             v.console_errors.append(message.text)
 
+    # what the page's Content-Security-Policy stopped never becomes a request: record it too
+    context.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__cspViolations.push(e.blockedURI + ' ' + e.violatedDirective));"
+    )
     context.route("**/*", route)
     page.on("request", on_request)
     page.on("console", on_console)
@@ -205,6 +212,26 @@ def test_query_ui_opens_a_shared_query_link(visit: Visit) -> None:
     assert visit.page.evaluate("window.diplographYasgui.getTab().getQuery()") == query
     endpoint = visit.page.evaluate("window.diplographYasgui.getTab().getEndpoint()")
     assert endpoint == visit.origin + "/sparql"
+    visit.assert_stayed_home()
+
+
+def test_typing_with_autocompletion_asks_no_third_party(visit: Visit) -> None:
+    """YASGUI's class and property completers would ask Linked Open Vocabularies."""
+    visit.goto("/")
+    page = visit.page
+    page.wait_for_selector(".yasgui .tabPanel.active .CodeMirror")
+    page.evaluate(
+        "window.diplographYasgui.getTab().getYasqe()"
+        ".setValue('PREFIX foaf: <http://xmlns.com/foaf/0.1/>\\n')"
+    )
+    page.click(".yasgui .tabPanel.active .CodeMirror-code")
+    page.keyboard.press("Control+End")
+    page.keyboard.type("SELECT * WHERE { ?s a foaf:Pers")
+    page.keyboard.press("Control+Space")
+    page.keyboard.type("on ; foaf:nam")
+    page.keyboard.press("Control+Space")
+    page.wait_for_timeout(1500)
+    assert "foaf:Person ; foaf:nam" in page.evaluate("window.diplographYasgui.getTab().getQuery()")
     visit.assert_stayed_home()
 
 
