@@ -28,7 +28,7 @@ from graphbuild.mapping import DG, ONTOLOGY_IRI
 from graphbuild.resources import ontology_file, shapes_file
 from graphbuild.store import GraphStore
 from server.app import TRUNCATED_HEADER, get_state
-from server.describe import WIKIDATA_ENTITY, Reader, description, triples, view
+from server.describe import WIKIDATA_ENTITY, Reader, curie, description, triples, view
 from server.errors import ApiError
 from server.ontology_doc import OntologyDoc, document
 from server.pages import html_response, page_error, pages_state, resource_root
@@ -187,19 +187,17 @@ def _turtle_file(data: bytes, fmt: GraphFormat, store: GraphStore) -> bytes:
     return serialize(quads, fmt, store.prefixes())
 
 
-def _file_response(data: bytes, *, html: bool) -> Response:
+def _file_response(data: bytes, page: Callable[[bytes, str], str]) -> Response:
+    """A shipped Turtle file by negotiation; ``page`` renders it for browsers."""
     store = get_state().store
-    fmt = representation(html=html, html_first=False)
+    fmt = representation(html=True, html_first=False)
     digest = hashlib.sha256(data).hexdigest()[:32]
     if fmt is None:
-        doc = _ontology_doc(data, digest)
-        response = html_response(
-            render_template("ontology.html", doc=doc, formats=list(GraphFormat))
-        )
+        response = html_response(page(data, digest))
     else:
         response = _rdf_response(_turtle_file(data, fmt, store), fmt)
     response.set_etag(f"{digest}-{fmt.key if fmt else 'html'}")
-    response.headers["Link"] = alternates(request.base_url, html=html)
+    response.headers["Link"] = alternates(request.base_url, html=True)
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
     response.make_conditional(request)
@@ -209,16 +207,37 @@ def _file_response(data: bytes, *, html: bool) -> Response:
 @bp.get("/ontology")
 def ontology() -> Response:
     """The ontology as Turtle (the file), another RDF format, or generated HTML docs."""
-    return _file_response(ontology_file().read_bytes(), html=True)
+
+    def page(data: bytes, digest: str) -> str:
+        doc = _ontology_doc(data, digest)
+        return render_template("ontology.html", doc=doc, formats=list(GraphFormat))
+
+    return _file_response(ontology_file().read_bytes(), page)
 
 
 @bp.get("/shapes")
 def shapes() -> Response:
-    """The SHACL shapes every article graph is validated against."""
-    return _file_response(shapes_file().read_bytes(), html=False)
+    """The SHACL shapes every article graph is validated against (Turtle; its source for people)."""
+
+    def page(data: bytes, digest: str) -> str:
+        return render_template(
+            "turtle_source.html",
+            title="SHACL shapes",
+            lede="Every article graph is validated against these shapes before it is stored; "
+            "each shape's sh:message says what a violation means.",
+            turtle=data.decode("utf-8"),
+            formats=list(GraphFormat),
+        )
+
+    return _file_response(shapes_file().read_bytes(), page)
 
 
 # ---- VoID -----------------------------------------------------------------------------
+
+
+def _article_of(graph: str, store: GraphStore) -> str | None:
+    prefix = store.graph_iri("")
+    return unquote(graph[len(prefix) :]) if graph.startswith(prefix) else None
 
 
 @bp.get("/void")
@@ -226,8 +245,7 @@ def shapes() -> Response:
 def void() -> Response:
     """The VoID description of the dataset, with counts per named graph."""
     store = get_state().store
-    fmt = representation(html=False, html_first=False)
-    assert fmt is not None
+    fmt = representation(html=True, html_first=False)
     version = store.version()
     stats: DatasetStats = pages_state().cached("void", version.etag, lambda: dataset_stats(store))
     data = void_triples(
@@ -239,11 +257,24 @@ def void() -> Response:
         homepage=url_for("pages.query_ui", _external=True),
     )
     prefixes = {**store.prefixes(), "void": "http://rdfs.org/ns/void#"}
-    body = ox.serialize(data, format=fmt.ox, prefixes=prefixes) or b""
-    response = _rdf_response(body, fmt)
-    response.set_etag(f"{version.etag}-{fmt.key}")
+    body = ox.serialize(data, format=(fmt or GraphFormat.TURTLE).ox, prefixes=prefixes)
+    if fmt is None:
+        response = html_response(
+            render_template(
+                "void.html",
+                stats=stats,
+                graphs=[(g, _article_of(g.iri, store)) for g in stats.graphs],
+                classes=[(curie(c), c, n) for c, n in stats.classes],
+                turtle=(body or b"").decode("utf-8"),
+                formats=list(GraphFormat),
+            )
+        )
+    else:
+        response = _rdf_response(body or b"", fmt)
+    response.set_etag(f"{version.etag}-{fmt.key if fmt else 'html'}")
     if version.modified is not None:
         response.last_modified = version.modified
+    response.headers["Link"] = alternates(request.base_url, html=True)
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Accept")
     response.make_conditional(request)

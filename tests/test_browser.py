@@ -275,6 +275,15 @@ def test_ontology_page_renders(visit: Visit) -> None:
     visit.assert_stayed_home()
 
 
+def test_void_and_shapes_are_pages_for_browsers(visit: Visit) -> None:
+    visit.goto("/.well-known/void")
+    assert int(visit.page.locator("#void-documents").inner_text()) == 1
+    visit.shot("void")
+    visit.goto("/shapes")
+    assert "sh:NodeShape" in visit.page.locator("#turtle").inner_text()
+    visit.assert_stayed_home()
+
+
 # ---- pictures ---------------------------------------------------------------------------
 
 

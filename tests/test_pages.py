@@ -370,6 +370,13 @@ def test_shapes_are_turtle(site: LiveServer) -> None:
     assert len(set(g.subjects(RDF.type, SH.NodeShape))) > 0
 
 
+def test_shapes_show_their_turtle_to_browsers(site: LiveServer) -> None:
+    r = get(f"{site.url}/shapes", HTML_ACCEPT)
+    assert r.headers["Content-Type"].startswith("text/html")
+    shown = Graph().parse(data="".join(Page(r.text).raw("#turtle")), format="turtle")
+    assert len(shown) == len(parse_rdf(get(f"{site.url}/shapes"), "turtle"))
+
+
 # ---- VoID -------------------------------------------------------------------------------
 
 
@@ -420,6 +427,17 @@ def test_void_counts_match_the_store(site: LiveServer, path: str) -> None:
     ]
     assert len(people) == 1
     assert void.value(people[0], VOID.entities).toPython() == 3  # type: ignore[union-attr]
+
+
+def test_void_page_for_browsers_shows_the_same_counts(site: LiveServer) -> None:
+    void = parse_rdf(get(f"{site.url}/void", "text/turtle"), "turtle")
+    root = next(iter(void.subjects(VOID.sparqlEndpoint, None)))
+    r = get(f"{site.url}/void", HTML_ACCEPT)
+    assert r.headers["Content-Type"].startswith("text/html")
+    page = Page(r.text)
+    shown = [page.all(f"#void-{name}") for name in ("triples", "entities", "documents")]
+    expected = [void.value(root, p) for p in (VOID.triples, VOID.entities, VOID.documents)]
+    assert shown == [[str(v)] for v in expected]
 
 
 def test_void_endpoint_answers_queries(site: LiveServer) -> None:
