@@ -206,6 +206,8 @@ class ResourceView:
     events_truncated: bool = False
     roles: list[RoleRow] = field(default_factory=list)
     quotations: list[QuoteRow] = field(default_factory=list)
+    lists_truncated: bool = False
+    """Roles or quotations were cut at :data:`LIST_LIMIT`."""
     met_with: list[Link] = field(default_factory=list)
     represents: list[Link] = field(default_factory=list)
     represented_by: list[Link] = field(default_factory=list)
@@ -391,8 +393,9 @@ def view(reader: Reader, iri: str) -> ResourceView:
         own = reader.evidence(node)
         page.evidence = [own] if own is not None else []
     page.events, page.events_truncated = _events(reader, node)
-    page.roles = _roles(reader, node)
-    page.quotations = _quotations(reader, node)
+    page.roles, roles_cut = _roles(reader, node)
+    page.quotations, quotes_cut = _quotations(reader, node)
+    page.lists_truncated = roles_cut or quotes_cut
     page.met_with = reader.links(reader.objects(node, _dg("metWith")))
     page.represents = reader.links(reader.objects(node, _dg("represents")))
     page.represented_by = reader.links(reader.subjects(_dg("represents"), node))
@@ -475,9 +478,10 @@ SELECT DISTINCT ?role WHERE { { ?role dg:roleHolder ?r } UNION { ?role dg:rolePa
 """
 
 
-def _roles(reader: Reader, node: Node) -> list[RoleRow]:
+def _roles(reader: Reader, node: Node) -> tuple[list[RoleRow], bool]:
     out: list[RoleRow] = []
-    for row in reader.select(ROLES_QUERY + f"LIMIT {LIST_LIMIT}", r=node):
+    rows = reader.select(ROLES_QUERY + f"ORDER BY ?role LIMIT {LIST_LIMIT + 1}", r=node)
+    for row in rows[:LIST_LIMIT]:
         role = row["role"]
         if not isinstance(role, ox.NamedNode | ox.BlankNode):
             continue
@@ -492,7 +496,8 @@ def _roles(reader: Reader, node: Node) -> list[RoleRow]:
                 evidence=reader.evidence_of(role),
             )
         )
-    return sorted(out, key=lambda r: (r.party.label if r.party else "", r.title, r.node.iri))
+    out.sort(key=lambda r: (r.party.label if r.party else "", r.title, r.node.iri))
+    return out, len(rows) > LIST_LIMIT
 
 
 QUOTES_QUERY = """
@@ -500,9 +505,10 @@ SELECT DISTINCT ?q WHERE { { ?q dg:speaker ?r } UNION { ?q dg:context ?r } }
 """
 
 
-def _quotations(reader: Reader, node: Node) -> list[QuoteRow]:
+def _quotations(reader: Reader, node: Node) -> tuple[list[QuoteRow], bool]:
     out: list[QuoteRow] = []
-    for row in reader.select(QUOTES_QUERY + f"LIMIT {LIST_LIMIT}", r=node):
+    rows = reader.select(QUOTES_QUERY + f"ORDER BY ?q LIMIT {LIST_LIMIT + 1}", r=node)
+    for row in rows[:LIST_LIMIT]:
         quote = row["q"]
         if not isinstance(quote, ox.NamedNode | ox.BlankNode):
             continue
@@ -522,7 +528,7 @@ def _quotations(reader: Reader, node: Node) -> list[QuoteRow]:
         first = q.evidence[0] if q.evidence else None
         return (first.article.label, first.start) if first else ("", 0)
 
-    return sorted(out, key=order)
+    return sorted(out, key=order), len(rows) > LIST_LIMIT
 
 
 SPANS_QUERY = """

@@ -28,7 +28,15 @@ from graphbuild.mapping import DG, ONTOLOGY_IRI
 from graphbuild.resources import ontology_file, shapes_file
 from graphbuild.store import GraphStore
 from server.app import TRUNCATED_HEADER, get_state
-from server.describe import WIKIDATA_ENTITY, Reader, curie, description, triples, view
+from server.describe import (
+    LIST_LIMIT,
+    WIKIDATA_ENTITY,
+    Reader,
+    curie,
+    description,
+    triples,
+    view,
+)
 from server.errors import ApiError
 from server.ontology_doc import OntologyDoc, document
 from server.pages import html_response, page_error, pages_state, resource_root
@@ -155,7 +163,9 @@ def resource(rest: str) -> Response:
         page = view(reader, iri)
         here, _ = hrefs(store)(iri)
         response = html_response(
-            render_template("resource.html", page=page, formats=list(GraphFormat), here=here)
+            render_template(
+                "resource.html", page=page, formats=list(GraphFormat), here=here, limit=LIST_LIMIT
+            )
         )
     else:
         quads, truncated = description(reader, iri)

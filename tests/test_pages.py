@@ -37,6 +37,8 @@ from server_samples import LiveServer, running_server
 from graphbuild.formats import GraphFormat
 from graphbuild.mapping import DG, SCHEMA, article_iri, entity_iri, graph_iri
 from graphbuild.resources import ontology_file, queries_dir
+from graphbuild.store import ArticleRecord, GraphStore
+from server.describe import INCOMING_LIMIT, Reader, description, view
 from server.pages import load_examples
 from server.pictures import Filters, network_query, parse_filters, timeline_query
 from server.textspans import segments, snippet
@@ -221,6 +223,7 @@ def test_resource_rdf_by_accept_parses_back(site: LiveServer, fmt: GraphFormat) 
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith(fmt.media_type)
     assert "Accept" in r.headers["Vary"]
+    assert r.headers["Diplograph-Results-Truncated"] == "false"
     g = parse_rdf(r, fmt.key)
     assert (TOMAS, RDFS.label, Literal("Tomas Ejemplo")) in g
     assert (TOMAS, RDF.type, DG.Person) in g
@@ -602,3 +605,32 @@ def test_segments_give_the_text_back_and_cover_their_spans(
         position += len(part.text)
     valid = {i for i, (s, e) in enumerate(spans) if 0 <= s < e <= len(text)}
     assert {i for p in parts for i in p.opens} == valid
+
+
+# ---- caps are reported, never silent ------------------------------------------------------
+
+
+def _crowded(store: GraphStore, links: int) -> str:
+    """A node that ``links`` articles point at, in ``store``."""
+    target = URIRef(BASE + "resource/country/crowded")
+    g = Graph()
+    g.add((target, RDFS.label, Literal("Crowded")))
+    for i in range(links):
+        g.add((URIRef(f"{BASE}resource/article/a{i}"), DG.mentions, target))
+    store.replace_article("many", g, ArticleRecord("many", "d", "test"))
+    return str(target)
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 5])
+def test_incoming_links_beyond_the_cap_are_flagged(extra: int) -> None:
+    links = INCOMING_LIMIT + extra
+    with GraphStore.memory() as store:
+        target = _crowded(store, links)
+        reader = Reader(store, lambda iri: (iri, False))
+        quads, truncated = description(reader, target)
+        incoming = [q for q in quads if q.object == ox.NamedNode(target)]
+        assert len(incoming) == min(links, INCOMING_LIMIT)
+        assert truncated == (links > INCOMING_LIMIT)
+        page = view(reader, target)
+        assert page.incoming_truncated == (links > INCOMING_LIMIT)
+        assert len(page.incoming) == min(links, INCOMING_LIMIT)
