@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +41,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,7}$")
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The matching key of a name: no case, no diacritics, hyphens as spaces, no leading "the"."""
     text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
@@ -115,6 +117,21 @@ class Gazetteer:
     def metonym(self, name: str) -> GazetteerEntry | None:
         """The country a capital or seat of government stands for ("the Kremlin" -> Russia)."""
         return self._metonyms.get(fold(name))
+
+    @cached_property
+    def first_words(self) -> frozenset[str]:
+        """Folded first word of every name, acronym, demonym and metonym the lookups know.
+
+        Lets a scanner skip text positions where no gazetteer name can start.
+        """
+        keys = [*self._names, *(fold(a) for a in self._acronyms), *self._demonyms, *self._metonyms]
+        return frozenset(k.split()[0] for k in keys if k.split())
+
+    @cached_property
+    def longest_name(self) -> int:
+        """Most words in any name the lookups know."""
+        keys = [*self._names, *self._demonyms, *self._metonyms]
+        return max((len(k.split()) for k in keys), default=1)
 
     def person_by_surname(self, surname: str) -> list[GazetteerEntry]:
         """Known persons with this surname (or single-word name), e.g. "Putin"."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -38,6 +39,7 @@ class GazetteerLike(Protocol):
     def metonym(self, name: str) -> GazetteerEntryLike | None: ...
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case- and diacritics-insensitive key ("Erdoğan" == "erdogan")."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -247,20 +249,47 @@ class MentionIndex:
         return [g for g in self.geo if start <= g.start and g.end <= end]
 
 
+# First words of official long forms that resolve_party_phrase understands.
+_OFFICIAL_FIRST_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "Federative Islamic Democratic People's Socialist United Federal Arab Bolivarian "
+        "Plurinational Cooperative Co-operative Hashemite Oriental Independent Sovereign Union "
+        "Republic Kingdom State Principality Grand Sultanate Emirate Commonwealth Federation "
+        "Confederation"
+    ).split()
+)
+
+
 def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
     """Gazetteer names, demonyms and metonyms, longest match first, by token n-grams."""
     doc = parsed.doc
     out: list[GeoMention] = []
-    i = 0
     n = len(doc)
+    starts = getattr(gaz, "first_words", None)
+    longest = min(7, int(getattr(gaz, "longest_name", 7)))
+    folded = [fold(t.text) for t in doc]
+    i = 0
     while i < n:
+        first = doc[i]
+        if (
+            not first.text[:1].isupper()
+            or first.lower_ == "the"
+            or (
+                starts is not None
+                and folded[i] not in starts
+                and folded[i] not in _OFFICIAL_FIRST_WORDS
+            )
+        ):
+            i += 1
+            continue
         found = None
-        for size in range(min(7, n - i), 0, -1):
-            span = doc[i : i + size]
-            text = span.text
-            if not text[:1].isupper() or "\n" in text:
+        for size in range(min(longest, n - i), 0, -1):
+            last = doc[i + size - 1]
+            if last.text in ("'s", "’s", ",", ".") or "\n" in last.text:
                 continue
-            if span[-1].text in ("'s", "’s", ",", ".") or span[0].lower_ == "the":
+            text = parsed.text[first.idx : last.idx + len(last.text)]
+            if "\n" in text:
                 continue
             entry = gaz.lookup(text)
             kind = "name"
@@ -274,11 +303,11 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
                 entry = resolve_party_phrase(text, gaz)
                 kind = "name"
             if entry is not None and entry.type in ("Country", "Organization", "Place"):
-                found = GeoMention(span.start_char, span.end_char, text, kind, entry)
+                found = GeoMention(first.idx, last.idx + len(last.text), text, kind, entry)
+                i += size
                 break
         if found is not None:
             out.append(found)
-            i = doc.char_span(found.start, found.end, alignment_mode="expand").end  # type: ignore[union-attr]
         else:
             i += 1
     return out
