@@ -252,12 +252,35 @@ class MentionIndex:
 # First words of official long forms that resolve_party_phrase understands.
 _OFFICIAL_FIRST_WORDS = frozenset(
     fold(w)
-    for w in (
-        "Federative Islamic Democratic People's Socialist United Federal Arab Bolivarian "
-        "Plurinational Cooperative Co-operative Hashemite Oriental Independent Sovereign Union "
-        "Republic Kingdom State Principality Grand Sultanate Emirate Commonwealth Federation "
-        "Confederation"
-    ).split()
+    for w in [
+        "Federative",
+        "Islamic",
+        "Democratic",
+        "People's",
+        "Socialist",
+        "United",
+        "Federal",
+        "Arab",
+        "Bolivarian",
+        "Plurinational",
+        "Cooperative",
+        "Co-operative",
+        "Hashemite",
+        "Oriental",
+        "Independent",
+        "Sovereign",
+        "Union",
+        "Republic",
+        "Kingdom",
+        "State",
+        "Principality",
+        "Grand",
+        "Sultanate",
+        "Emirate",
+        "Commonwealth",
+        "Federation",
+        "Confederation",
+    ]
 )
 
 
