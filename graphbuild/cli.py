@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from graphbuild import __version__
-from graphbuild.errors import DiplographError
+from graphbuild.errors import ConfigError, DiplographError
 from graphbuild.settings import SETTINGS, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,9 +36,10 @@ def store_option(func: F) -> F:
     return click.option(
         "--store",
         "store",
-        type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Store directory (default: setting 'store', var/store).",
+        metavar="DIR|URL",
+        help="Store directory, or sparql+http(s)://host/path of an external SPARQL 1.1 store "
+        "(default: setting 'store', var/store).",
     )(func)
 
 
@@ -90,14 +91,25 @@ def main(ctx: click.Context, settings_file: Path | None, debug: bool, quiet: boo
 @store_option
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (0 = all cores).")
 @click.option("--force", is_flag=True, help="Rebuild articles even when unchanged.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT|local:N",
+    help="Process the articles on a Dask cluster: a running scheduler, or N local workers.",
+)
 @click.pass_context
 def build(
-    ctx: click.Context, paths: tuple[Path, ...], store: Path | None, jobs: int | None, force: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    store: str | None,
+    jobs: int | None,
+    force: bool,
+    scheduler: str | None,
 ) -> None:
     """Build (or replace) the graphs of the articles in PATHS."""
     from graphbuild.pipeline import build_corpus
 
-    settings = _settings(ctx, store=str(store) if store else None, jobs=jobs)
+    settings = _settings(ctx, store=store, jobs=jobs, scheduler=scheduler)
     report = build_corpus(list(paths), settings, force=force, quiet=ctx.obj.quiet)
     for where, reason in report.rejected:
         click.secho(f"rejected {where}: {reason}", err=True, fg="yellow")
@@ -113,12 +125,12 @@ def build(
 @click.argument("article_ids", nargs=-1, required=True)
 @store_option
 @click.pass_context
-def remove(ctx: click.Context, article_ids: tuple[str, ...], store: Path | None) -> None:
+def remove(ctx: click.Context, article_ids: tuple[str, ...], store: str | None) -> None:
     """Drop the graphs of the given articles from the store."""
-    from graphbuild.store import GraphStore
+    from graphbuild.remote_store import open_store
 
-    settings = _settings(ctx, store=str(store) if store else None)
-    with GraphStore.open(Path(settings.store), base=settings.base_iri) as gs:
+    settings = _settings(ctx, store=store)
+    with open_store(settings) as gs:
         for aid in article_ids:
             gs.remove_article(aid)
             ctx.obj.say(f"removed {aid}")
@@ -132,7 +144,7 @@ def remove(ctx: click.Context, article_ids: tuple[str, ...], store: Path | None)
 @click.pass_context
 def serve(
     ctx: click.Context,
-    store: Path | None,
+    store: str | None,
     host: str | None,
     port: int | None,
     query_timeout_s: float | None,
@@ -142,11 +154,19 @@ def serve(
 
     settings = _settings(
         ctx,
-        store=str(store) if store else None,
+        store=store,
         host=host,
         port=port,
         query_timeout_s=query_timeout_s,
     )
+    from graphbuild.remote_store import is_remote_store
+
+    if is_remote_store(str(settings.store)):  # until server/ proxies a RemoteStore
+        raise ConfigError(
+            "serving an external store is not supported yet",
+            where=str(settings.store),
+            hint="query the store's own SPARQL endpoint, or serve an embedded store",
+        )
     run_server(settings)
 
 
@@ -157,15 +177,15 @@ def serve(
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table"
 )
 @click.pass_context
-def query(ctx: click.Context, query: str, store: Path | None, fmt: str) -> None:
+def query(ctx: click.Context, query: str, store: str | None, fmt: str) -> None:
     """Run a SPARQL QUERY (text, or @file.rq) against the store."""
     from graphbuild.query_output import print_results
-    from graphbuild.store import GraphStore
+    from graphbuild.remote_store import open_store
 
-    settings = _settings(ctx, store=str(store) if store else None)
+    settings = _settings(ctx, store=store)
     if query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
-    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+    with open_store(settings, read_only=True) as gs:
         print_results(gs.query(query), fmt, sys.stdout)
 
 
@@ -181,13 +201,13 @@ def query(ctx: click.Context, query: str, store: Path | None, fmt: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 def export(
-    ctx: click.Context, store: Path | None, fmt: str, article_id: str | None, output: Path | None
+    ctx: click.Context, store: str | None, fmt: str, article_id: str | None, output: Path | None
 ) -> None:
     """Export the whole graph or one article's graph."""
-    from graphbuild.store import GraphStore
+    from graphbuild.remote_store import open_store
 
-    settings = _settings(ctx, store=str(store) if store else None)
-    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+    settings = _settings(ctx, store=store)
+    with open_store(settings, read_only=True) as gs:
         if output is None:
             gs.export(fmt, article_id, sys.stdout.buffer)
         else:
@@ -199,15 +219,15 @@ def export(
 @main.command("validate")
 @store_option
 @click.pass_context
-def validate_cmd(ctx: click.Context, store: Path | None) -> None:
+def validate_cmd(ctx: click.Context, store: str | None) -> None:
     """Validate every article graph in the store against the SHACL shapes."""
-    from graphbuild.store import GraphStore
+    from graphbuild.remote_store import open_store
     from graphbuild.validate import load_ontology, load_shapes, validation_report
 
-    settings = _settings(ctx, store=str(store) if store else None)
+    settings = _settings(ctx, store=store)
     shapes, ontology = load_shapes(), load_ontology()
     failures = 0
-    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+    with open_store(settings, read_only=True) as gs:
         ids = gs.article_ids()
         for aid in ids:
             conforms, _report, text = validation_report(gs.article_graph(aid), shapes, ontology)
@@ -230,7 +250,7 @@ def validate_cmd(ctx: click.Context, store: Path | None) -> None:
 def evaluate(
     ctx: click.Context,
     gold_dir: Path,
-    store: Path | None,
+    store: str | None,
     errors: bool,
     min_macro_f1: float | None,
     min_f1: float | None,
@@ -238,13 +258,13 @@ def evaluate(
 ) -> None:
     """Score the store's facts against GOLD_DIR/*.gold.json (P/R/F1 per relation)."""
     from graphbuild.evaluate import Scorecard, facts_from_gold, load_gold
-    from graphbuild.store import GraphStore
+    from graphbuild.remote_store import open_store
     from graphbuild.store_facts import facts_from_store
 
-    settings = _settings(ctx, store=str(store) if store else None)
+    settings = _settings(ctx, store=store)
     gold = load_gold(gold_dir)
     card = Scorecard()
-    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+    with open_store(settings, read_only=True) as gs:
         present = set(gs.article_ids())
         for aid, g in gold.items():
             if aid not in present:
@@ -323,7 +343,7 @@ SELECT DISTINCT ?label ?type WHERE {
 @click.pass_context
 def link_cmd(
     ctx: click.Context,
-    store: Path | None,
+    store: str | None,
     output: Path | None,
     api_url: str | None,
     dry_run: bool,
@@ -339,12 +359,12 @@ def link_cmd(
 
     from graphbuild.gazetteer import load_gazetteer
     from graphbuild.reconcile import DEFAULT_API_URL, WikidataClient, reconcile, write_decisions
+    from graphbuild.remote_store import open_store
     from graphbuild.resources import gazetteer_dir
-    from graphbuild.store import GraphStore
 
-    settings = _settings(ctx, store=str(store) if store else None)
+    settings = _settings(ctx, store=store)
     gaz = load_gazetteer()
-    with GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri) as gs:
+    with open_store(settings, read_only=True) as gs:
         results = gs.query(UNLINKED)
         if not isinstance(results, ox.QuerySolutions):
             raise DiplographError("unexpected result kind for the unlinked-entities query")

@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
-from graphbuild.errors import ArticleError, DiplographError, ValidationFailed
+from graphbuild.errors import ArticleError, ConfigError, DiplographError, ValidationFailed
 from graphbuild.extract import EXTRACTOR, Extractor, load_pipeline
 from graphbuild.gazetteer import Gazetteer, load_gazetteer
 from graphbuild.ingest import SourcedArticle, read_articles
@@ -27,6 +29,9 @@ from graphbuild.mapping import to_rdf
 from graphbuild.reason import RLRules, materialise, rules_from_ontology
 from graphbuild.settings import Settings
 from graphbuild.validate import load_ontology, load_shapes, validate
+
+if TYPE_CHECKING:
+    from graphbuild.store import ArticleRecord, GraphData
 
 
 def text_digest(article: ArticleInfo) -> str:
@@ -45,6 +50,8 @@ class ArticleResult:
     annotations: Annotations | None = None
     error: str | None = None
     digest: str = ""
+    triples: list[ox.Triple] | None = None
+    """The graph as pyoxigraph triples when it was built on another machine (Dask)."""
 
 
 @dataclass
@@ -175,47 +182,85 @@ def collect(paths: Iterable[Path], report: BuildReport) -> list[SourcedArticle]:
 ProgressCallback = Callable[[ArticleResult], None]
 
 
+class StoreWriter(Protocol):
+    """What a build writes through: the embedded store or an external one."""
+
+    def replace_article(self, article_id: str, data: GraphData, meta: ArticleRecord) -> None: ...
+
+
 def build_corpus(
     paths: list[Path], settings: Settings, *, force: bool = False, quiet: bool = False
 ) -> BuildReport:
     """Build the given articles into the store: one transaction per article.
 
     Unchanged articles (same text, metadata and extractor) are skipped unless ``force``;
-    a rejected article is reported and the others still land.
+    a rejected article is reported and the others still land. With the ``scheduler``
+    setting the articles are processed on a Dask cluster instead of local processes.
     """
     from rich.progress import Progress
 
-    from graphbuild.store import ArticleRecord, GraphStore
+    from graphbuild.remote_store import open_store
 
     report = BuildReport()
     articles = collect(paths, report)
-    with GraphStore.open(Path(settings.store), base=settings.base_iri) as store:
+    with open_store(settings) as store:
         store.load_ontology(load_ontology())
+        records = store.article_records()
         todo = []
         for article in articles:
-            record = store.article_record(article.info.id)
+            record = records.get(article.info.id)
             if not force and record is not None and record.digest == text_digest(article.info):
                 report.skipped.append(article.info.id)
             else:
                 todo.append(article)
+        if settings.scheduler:
+            for result in _on_dask(todo, settings, quiet):
+                _store_result(store, result, report)
+            return report
         jobs = min(effective_jobs(settings), max(1, len(todo) // 4))
         show = not quiet and len(todo) > 3
         with Progress(disable=not show, transient=True) as progress:
             task = progress.add_task("building", total=len(todo))
             for result in run_articles(todo, settings, jobs):
                 progress.advance(task)
-                if result.error is not None or result.graph is None:
-                    report.rejected.append((result.source, result.error or "no graph"))
-                    continue
-                store.replace_article(
-                    result.article_id,
-                    result.graph,
-                    ArticleRecord(
-                        article_id=result.article_id,
-                        digest=result.digest,
-                        extractor=EXTRACTOR,
-                        source=result.source,
-                    ),
-                )
-                report.built.append(result.article_id)
+                _store_result(store, result, report)
     return report
+
+
+def _on_dask(
+    todo: Sequence[SourcedArticle], settings: Settings, quiet: bool
+) -> Iterator[ArticleResult]:
+    """The hook for distributed builds: the same results, computed on a Dask cluster."""
+    try:
+        from graphbuild.distributed import build_on_dask
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("dask", "distributed"):
+            raise
+        raise ConfigError(
+            "building on a Dask scheduler needs Dask installed",
+            where="scheduler",
+            hint="pip install 'diplograph[distributed]'",
+        ) from exc
+    return build_on_dask(todo, settings, quiet=quiet)
+
+
+def _store_result(store: StoreWriter, result: ArticleResult, report: BuildReport) -> None:
+    from graphbuild.store import ArticleRecord
+
+    data: Graph | list[ox.Triple] | None = (
+        result.graph if result.graph is not None else result.triples
+    )
+    if result.error is not None or data is None:
+        report.rejected.append((result.source, result.error or "no graph"))
+        return
+    store.replace_article(
+        result.article_id,
+        data,
+        ArticleRecord(
+            article_id=result.article_id,
+            digest=result.digest,
+            extractor=EXTRACTOR,
+            source=result.source,
+        ),
+    )
+    report.built.append(result.article_id)

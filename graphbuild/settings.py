@@ -26,7 +26,35 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "var/store", "Directory of the embedded pyoxigraph store."),
+    Setting(
+        "store",
+        "var/store",
+        "Directory of the embedded pyoxigraph store, or sparql+http(s)://host/… of an external "
+        "SPARQL 1.1 store (its query endpoint).",
+    ),
+    Setting(
+        "store_gsp_url",
+        "",
+        "Graph Store Protocol endpoint of an external store; empty = derived from 'store'.",
+    ),
+    Setting(
+        "store_update_url",
+        "",
+        "SPARQL Update endpoint of an external store; empty = derived from 'store'.",
+    ),
+    Setting(
+        "store_write",
+        "update",
+        "How an external store replaces an article graph: 'update' (one SPARQL Update "
+        "request with its build record) or 'gsp' (Graph Store PUT).",
+    ),
+    Setting("store_auth_user", "", "User for an external store's writes; empty = no auth."),
+    Setting("store_auth_password", "", "Password of store_auth_user (prefer the env variable)."),
+    Setting("store_auth_scheme", "digest", "HTTP auth of an external store: digest or basic."),
+    Setting("store_timeout_s", 60.0, "Limit of one HTTP request to an external store, in seconds."),
+    Setting(
+        "store_page_rows", 5000, "Rows per page when listing an external store's graphs, in rows."
+    ),
     Setting(
         "base_iri", "https://w3id.org/diplograph/", "Instance base IRI for resources and graphs."
     ),
@@ -44,6 +72,18 @@ SETTINGS: tuple[Setting, ...] = (
         "SERVICE endpoints a query may call; empty = no federation.",
     ),
     Setting("jobs", 0, "Build processes; 0 = all cores."),
+    Setting(
+        "scheduler",
+        "",
+        "Dask scheduler for builds: tcp://HOST:PORT, or local:N for N local worker "
+        "processes; empty = this machine's process pool.",
+    ),
+    Setting("dask_retries", 2, "Extra attempts of an article whose Dask task failed, in tries."),
+    Setting(
+        "dask_in_flight",
+        0,
+        "Articles submitted to Dask at once, in tasks; 0 = 4 per worker thread, at least 8.",
+    ),
     Setting("reason", True, "Materialise OWL 2 RL entailments per article."),
     Setting("validate", True, "Validate each article graph against the SHACL shapes."),
 )
