@@ -385,6 +385,44 @@ def test_graphs_larger_than_one_insert_block(remote: RemoteStore) -> None:
     assert len(remote.article_graph("big")) == 6000
 
 
+@needs_virtuoso
+def test_cli_queries_and_exports_an_external_store(virtuoso: Virtuoso) -> None:
+    from click.testing import CliRunner
+
+    from graphbuild.cli import main
+
+    with _open(virtuoso) as store:
+        graph = article_graph(store.base, "one", TEXT)
+        store.replace_article("one", graph, record("one"))
+        try:
+            runner = CliRunner(env={"DIPLOGRAPH_BASE_IRI": store.base})
+            g = store.graph_iri("one")
+            asked = runner.invoke(
+                main,
+                ["query", "--store", virtuoso.store_url, f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"],
+            )
+            assert asked.exit_code == 0, asked.output
+            assert asked.stdout.strip() == "true"
+            exported = runner.invoke(
+                main,
+                [
+                    "export",
+                    "--store",
+                    virtuoso.store_url,
+                    "--article",
+                    "one",
+                    "--format",
+                    "ntriples",
+                ],
+            )
+            assert exported.exit_code == 0, exported.output
+            back = Graph()
+            back.parse(data=exported.stdout, format="nt")
+            assert set(back) == set(graph)
+        finally:
+            store.remove_article("one")
+
+
 # ---- the seed article, built into Virtuoso ----------------------------------------------------
 
 

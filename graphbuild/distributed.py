@@ -1,0 +1,433 @@
+"""Distributed builds: the per-article stages on a Dask cluster, the store writes on the client.
+
+``diplograph build --scheduler tcp://HOST:PORT`` (or ``local:N`` for N worker processes on
+this machine) sends each article to a Dask worker, which runs :func:`process_article` with
+a :class:`Toolkit` (spaCy model, gazetteer, ontology, shapes, RL rules) loaded once per
+worker by :class:`ToolkitPlugin`. Each article's validated graph comes back as N-Triples
+text as soon as it is done (``as_completed``), and the client writes it into the store in
+its own transaction, exactly as a local build does, so the quads are the same.
+
+A task whose worker dies is rescheduled by the scheduler on another worker (up to Dask's
+``distributed.scheduler.allowed-failures``); a task that raises is retried ``dask_retries``
+times. Only when both are exhausted is the article reported as rejected; the build goes on.
+
+Every worker must run the same installation (version, extractor, ontology, shapes and
+gazetteer), or the same input would give different quads: :func:`installation_fingerprint`
+is compared before the build and on every result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.metadata
+import importlib.util
+import logging
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from distributed import Client, Future, LocalCluster, WorkerPlugin, as_completed, get_worker
+from rich.console import Console, Group, RenderableType
+from rich.live import Live
+from rich.table import Table
+
+from graphbuild import __version__
+from graphbuild.errors import ConfigError, DiplographError
+from graphbuild.extract import EXTRACTOR
+from graphbuild.ingest import SourcedArticle
+from graphbuild.pipeline import ArticleResult, Toolkit, process_article
+from graphbuild.resources import gazetteer_dir, ontology_file, shapes_file
+from graphbuild.settings import Settings
+from graphbuild.store import _triple_lines
+
+PLUGIN_PREFIX = "diplograph-toolkit"
+TASK_PREFIX = "diplograph-article"
+CONNECT_TIMEOUT_S = 30.0
+
+
+# ---- where to run ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchedulerSpec:
+    """A ``scheduler`` setting: a running scheduler's address, or a local cluster's size."""
+
+    address: str | None = None
+    local_workers: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> SchedulerSpec:
+        value = text.strip()
+        if value.lower().startswith("local:"):
+            count = value.split(":", 1)[1]
+            if not count.isdigit() or int(count) < 1:
+                raise ConfigError(
+                    f"'{value}' needs a number of workers of at least 1",
+                    where="scheduler",
+                    hint="e.g. local:2",
+                )
+            return cls(local_workers=int(count))
+        parts = urlsplit(value)
+        if "://" in value and parts.hostname:
+            try:
+                port = parts.port
+            except ValueError:
+                port = None
+            if port is not None:
+                return cls(address=value)
+        raise ConfigError(
+            f"'{value}' is neither a scheduler address nor local:N",
+            where="scheduler",
+            hint="give tcp://HOST:PORT of a running `dask scheduler`, or local:N",
+        )
+
+    def __str__(self) -> str:
+        return self.address or f"local:{self.local_workers}"
+
+
+@contextlib.contextmanager
+def dask_client(spec: SchedulerSpec) -> Iterator[Client]:
+    """A client of the scheduler at ``spec``, or of a new loopback cluster of worker processes.
+
+    A local cluster has one thread per worker process (the pipeline is CPU-bound Python) and
+    is closed on exit; a remote scheduler and its workers are left running.
+    """
+    if spec.local_workers:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=spec.local_workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            # None would still serve the scheduler's HTTP endpoints, on port 8787
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
+        with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    try:
+        client = Client(spec.address, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise DiplographError(
+            f"cannot reach the Dask scheduler: {exc}",
+            where=spec.address,
+            hint="start it with `dask scheduler` (and workers with `dask worker ADDRESS`)",
+        ) from exc
+    with client:
+        yield client
+
+
+def dashboard_link(client: Client) -> str | None:
+    """The scheduler's dashboard URL, when it serves one.
+
+    Without bokeh a scheduler answers the dashboard URL with an install hint, so a local
+    cluster's link is only shown when bokeh is installed here (``diplograph[distributed]``).
+    """
+    services = client.scheduler_info().get("services", {})
+    if "dashboard" not in services:
+        return None
+    if isinstance(client.cluster, LocalCluster) and importlib.util.find_spec("bokeh") is None:
+        return None
+    return str(client.dashboard_link)
+
+
+# ---- what runs on the workers ---------------------------------------------------------------
+
+
+def installation_fingerprint() -> str:
+    """What decides an article's quads besides its text: versions and the shipped data."""
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{EXTRACTOR}|spacy {importlib.metadata.version('spacy')}".encode())
+    files = [ontology_file(), shapes_file(), *sorted(gazetteer_dir().glob("*"))]
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def plugin_name(settings: Settings) -> str:
+    """One plugin per settings that change the graphs, so builds can share a cluster."""
+    relevant = repr((settings.base_iri, settings.reason, settings.validate))
+    return f"{PLUGIN_PREFIX}-{hashlib.sha256(relevant.encode()).hexdigest()[:12]}"
+
+
+class ToolkitPlugin(WorkerPlugin):
+    """Holds one :class:`Toolkit` per worker, loaded by the worker's first article."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.name = plugin_name(settings)
+        self.fingerprint = ""
+        self.toolkit_id = ""
+        self._kit: Toolkit | None = None
+        self._lock: threading.Lock | None = None
+
+    def setup(self, worker: Any) -> None:
+        self._lock = threading.Lock()
+        self.fingerprint = installation_fingerprint()
+
+    def kit(self) -> Toolkit:
+        if self._lock is None:
+            raise DiplographError("the toolkit plugin was not set up on this worker")
+        with self._lock:
+            if self._kit is None:
+                self._kit = Toolkit.load(self.settings)
+                self.toolkit_id = uuid.uuid4().hex[:12]
+            return self._kit
+
+
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """What a worker sends back for one article: its graph as N-Triples text, or the reason."""
+
+    article_id: str
+    source: str
+    ntriples: str | None
+    error: str | None
+    digest: str
+    worker: str
+    seconds: float
+    toolkit_id: str
+    fingerprint: str
+
+
+def build_article(article: SourcedArticle, curated: str | None, plugin: str) -> ArticleOutcome:
+    """The Dask task: one article through every stage on this worker's toolkit.
+
+    Curated annotations travel with the article (``curated``), since the client's files are
+    not on the workers' disks; they are written to a temporary file for ``process_article``.
+    """
+    worker = get_worker()
+    toolkit: ToolkitPlugin = worker.plugins[plugin]  # type: ignore[assignment]
+    kit = toolkit.kit()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="diplograph-") as tmp:
+        local = article
+        if curated is not None and article.curated_path is not None:
+            copy = Path(tmp) / article.curated_path.name
+            copy.write_text(curated, encoding="utf-8")
+            local = dataclasses.replace(article, curated_path=copy)
+        result = process_article(local, kit)
+        error = result.error
+        if error is not None and article.curated_path is not None:
+            error = error.replace(str(local.curated_path), str(article.curated_path))
+    ntriples = "\n".join(_triple_lines(result.graph)) if result.graph is not None else None
+    return ArticleOutcome(
+        article_id=result.article_id,
+        source=result.source,
+        ntriples=ntriples,
+        error=error,
+        digest=result.digest,
+        worker=str(worker.address),
+        seconds=time.perf_counter() - started,
+        toolkit_id=toolkit.toolkit_id,
+        fingerprint=toolkit.fingerprint,
+    )
+
+
+def _worker_fingerprint(dask_worker: Any, plugin: str) -> str:
+    found = dask_worker.plugins.get(plugin)
+    return str(found.fingerprint) if isinstance(found, ToolkitPlugin) else ""
+
+
+# ---- progress -------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkerStats:
+    articles: int = 0
+    failed: int = 0
+    busy_s: float = 0.0
+    toolkits: set[str] = field(default_factory=set)
+
+
+@dataclass
+class BuildProgress:
+    """Articles done and failed, and each worker's throughput (a rich renderable)."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    started: float = field(default_factory=time.monotonic)
+    workers: dict[str, WorkerStats] = field(default_factory=lambda: defaultdict(WorkerStats))
+
+    def record(self, outcome: ArticleOutcome | None, ok: bool) -> None:
+        self.done += 1
+        self.failed += 0 if ok else 1
+        if outcome is not None:
+            stats = self.workers[outcome.worker]
+            stats.articles += 1
+            stats.failed += 0 if ok else 1
+            stats.busy_s += outcome.seconds
+            if outcome.toolkit_id:
+                stats.toolkits.add(outcome.toolkit_id)
+
+    def rate(self, worker: str, now: float | None = None) -> float:
+        """Articles per second of wall-clock time since the build started."""
+        elapsed = max((now if now is not None else time.monotonic()) - self.started, 1e-9)
+        return self.workers[worker].articles / elapsed
+
+    def lines(self) -> list[str]:
+        now = time.monotonic()
+        out = [f"{self.done}/{self.total} article(s) done, {self.failed} failed"]
+        for name in sorted(self.workers):
+            s = self.workers[name]
+            per = s.busy_s / s.articles if s.articles else 0.0
+            out.append(
+                f"  {name}: {s.articles} article(s), {self.rate(name, now):.2f}/s, {per:.2f} s each"
+            )
+        return out
+
+    def __rich__(self) -> RenderableType:
+        table = Table(box=None, show_header=True, header_style="bold")
+        for column in ("worker", "articles", "failed", "articles/s", "s/article"):
+            table.add_column(column, justify="left" if column == "worker" else "right")
+        now = time.monotonic()
+        for name in sorted(self.workers):
+            s = self.workers[name]
+            table.add_row(
+                name,
+                str(s.articles),
+                str(s.failed),
+                f"{self.rate(name, now):.2f}",
+                f"{s.busy_s / s.articles:.2f}" if s.articles else "-",
+            )
+        head = f"building on Dask: {self.done}/{self.total} done, {self.failed} failed"
+        return Group(head, table)
+
+
+# ---- the client side ------------------------------------------------------------------------
+
+
+def _curated_text(article: SourcedArticle) -> str | None:
+    path = article.curated_path
+    if path is None or not path.exists():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+def check_workers(client: Client, plugin: str, expected: str) -> None:
+    """Stop before building when a worker runs a different installation than the client."""
+    found = client.run(_worker_fingerprint, plugin=plugin)
+    odd = {w: f for w, f in found.items() if f != expected}
+    if odd:
+        listing = ", ".join(f"{w} ({f or 'no plugin'})" for w, f in sorted(odd.items()))
+        raise ConfigError(
+            f"worker(s) run a different Diplograph installation than this client ({expected}): "
+            f"{listing}",
+            where="scheduler",
+            hint="install the same version, ontology, shapes and gazetteer on every worker",
+        )
+
+
+def _parse(ntriples: str) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def run_on_dask(
+    articles: Sequence[SourcedArticle],
+    settings: Settings,
+    client: Client,
+    *,
+    progress: BuildProgress | None = None,
+) -> Iterator[ArticleResult]:
+    """Results as the workers finish them (not in input order), each with its triples.
+
+    At most ``dask_in_flight`` articles are submitted at once, so a corpus of millions
+    needs no more scheduler memory than a few dozen.
+    """
+    plugin = ToolkitPlugin(settings)
+    client.register_plugin(plugin, name=plugin.name)
+    expected = installation_fingerprint()
+    check_workers(client, plugin.name, expected)
+    threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
+    window = int(settings.dask_in_flight) or max(8, 4 * threads)
+    retries = max(0, int(settings.dask_retries))
+    pending = iter(articles)
+    by_key: dict[str, SourcedArticle] = {}
+    running = as_completed()  # type: ignore[no-untyped-call]
+
+    def submit_next() -> None:
+        article = next(pending, None)
+        if article is None:
+            return
+        key = f"{TASK_PREFIX}-{article.info.id}-{uuid.uuid4().hex[:12]}"
+        by_key[key] = article
+        running.add(  # type: ignore[no-untyped-call]
+            client.submit(
+                build_article,
+                article,
+                _curated_text(article),
+                plugin.name,
+                key=key,
+                retries=retries,
+                pure=False,
+            )
+        )
+
+    for _ in range(window):
+        submit_next()
+    for future in running:
+        article = by_key.pop(str(future.key))
+        result, outcome = _collect(future, article, expected)
+        future.release()
+        submit_next()
+        if progress is not None:
+            progress.record(outcome, result.error is None)
+        yield result
+
+
+def _collect(
+    future: Future[ArticleOutcome], article: SourcedArticle, expected: str
+) -> tuple[ArticleResult, ArticleOutcome | None]:
+    aid, source = article.info.id, article.source
+    if future.status != "finished":
+        reason = (
+            future.exception()  # type: ignore[no-untyped-call]
+            if future.status == "error"
+            else future.status
+        )
+        return ArticleResult(aid, source, error=f"failed on the Dask cluster: {reason}"), None
+    outcome = future.result()
+    if outcome.fingerprint != expected:
+        error = (
+            f"worker {outcome.worker} runs a different installation "
+            f"({outcome.fingerprint}, this client {expected})"
+        )
+        return ArticleResult(aid, source, error=error, digest=outcome.digest), outcome
+    result = ArticleResult(aid, source, error=outcome.error, digest=outcome.digest)
+    if outcome.error is None and outcome.ntriples is not None:
+        result.triples = _parse(outcome.ntriples)
+    return result, outcome
+
+
+def build_on_dask(
+    articles: Sequence[SourcedArticle], settings: Settings, *, quiet: bool = False
+) -> Iterator[ArticleResult]:
+    """The build hook: connect (or start a local cluster), show progress, yield results."""
+    spec = SchedulerSpec.parse(str(settings.scheduler))
+    console = Console(stderr=True, quiet=quiet)
+    with dask_client(spec) as client:
+        info = client.scheduler_info()
+        console.print(
+            f"Dask scheduler {info.get('address', spec)}: {len(info.get('workers', {}))} worker(s)"
+        )
+        link = dashboard_link(client)
+        if link:
+            console.print(f"Dask dashboard: {link}")
+        progress = BuildProgress(total=len(articles))
+        live = Live(progress, console=console, transient=True, refresh_per_second=4)
+        with live if not quiet and articles else contextlib.nullcontext():
+            yield from run_on_dask(articles, settings, client, progress=progress)
+        for line in progress.lines():
+            console.print(line)

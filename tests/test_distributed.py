@@ -1,0 +1,248 @@
+"""Builds on Dask: the quads of a single-process build, and a dead worker costs only a retry.
+
+The corpus is a few short articles written here, plus ../shared/dev when present. Every
+cluster runs on loopback with two worker processes of one thread each.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cloudpickle  # type: ignore[import-untyped]
+import pyoxigraph as ox
+import pytest
+from distributed import Client, LocalCluster, WorkerPlugin
+
+from graphbuild.distributed import (
+    TASK_PREFIX,
+    ArticleOutcome,
+    BuildProgress,
+    SchedulerSpec,
+    dask_client,
+    installation_fingerprint,
+    plugin_name,
+    run_on_dask,
+)
+from graphbuild.errors import ConfigError
+from graphbuild.pipeline import BuildReport, build_corpus, collect
+from graphbuild.settings import Settings
+from graphbuild.store import GraphStore
+
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "dev"
+
+ARTICLES = {
+    "talks-one": (
+        "PARIS, 4 March 2021 - French Foreign Minister Claire Dumont met German Foreign "
+        'Minister Hans Weber in Paris on Thursday. "We agreed to work together," Dumont said.',
+        "2021-03-04",
+    ),
+    "talks-two": (
+        "ROME, 9 June 2022 - Italian Prime Minister Marco Rossi welcomed Spanish Prime Minister "
+        "Lucia Garcia to Rome on Thursday for talks on energy.",
+        "2022-06-09",
+    ),
+    "talks-three": (
+        "VIENNA, 2 May 2023 - Austrian Chancellor Peter Huber will meet Polish President Anna "
+        "Nowak in Warsaw next week, his office said on Tuesday.",
+        "2023-05-02",
+    ),
+    "talks-four": (
+        "OSLO, 15 September 2020 - Norway and Sweden signed an agreement on border crossings in "
+        'Oslo on Tuesday. Norwegian Foreign Minister Erik Berg called it "a good day".',
+        "2020-09-15",
+    ),
+}
+
+
+# ---- without a cluster ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "workers"),
+    [("local:2", None, 2), ("tcp://10.0.0.5:8786", "tcp://10.0.0.5:8786", 0)],
+)
+def test_scheduler_spec_parses(text: str, address: str | None, workers: int) -> None:
+    spec = SchedulerSpec.parse(text)
+    assert (spec.address, spec.local_workers) == (address, workers)
+    assert str(spec) == text
+
+
+@pytest.mark.parametrize("text", ["local:0", "local:x", "10.0.0.5:8786", "tcp://host", ""])
+def test_bad_scheduler_is_a_config_error(text: str) -> None:
+    with pytest.raises(ConfigError):
+        SchedulerSpec.parse(text)
+
+
+def test_plugin_name_follows_the_settings_that_change_graphs() -> None:
+    base = Settings()
+    assert plugin_name(base) == plugin_name(base.replace(jobs=3, store="elsewhere"))
+    assert plugin_name(base) != plugin_name(base.replace(reason=False))
+    assert plugin_name(base) != plugin_name(base.replace(base_iri="https://example.org/kg/"))
+
+
+def test_installation_fingerprint_is_stable() -> None:
+    first = installation_fingerprint()
+    assert first == installation_fingerprint()
+    assert len(first) == 16 and int(first, 16) >= 0
+
+
+def _outcome(worker: str, seconds: float, toolkit: str) -> ArticleOutcome:
+    return ArticleOutcome("a", "a.txt", "", None, "d", worker, seconds, toolkit, "f")
+
+
+def test_progress_counts_per_worker() -> None:
+    progress = BuildProgress(total=4, started=0.0)
+    progress.record(_outcome("tcp://w1", 2.0, "k1"), ok=True)
+    progress.record(_outcome("tcp://w1", 1.0, "k1"), ok=False)
+    progress.record(_outcome("tcp://w2", 3.0, "k2"), ok=True)
+    progress.record(None, ok=False)
+    assert (progress.done, progress.failed) == (4, 2)
+    w1 = progress.workers["tcp://w1"]
+    assert (w1.articles, w1.failed, w1.busy_s, w1.toolkits) == (2, 1, 3.0, {"k1"})
+    assert progress.rate("tcp://w1", now=4.0) == pytest.approx(0.5)
+    assert progress.lines()[0] == "4/4 article(s) done, 2 failed"
+
+
+def test_cli_rejects_a_bad_scheduler_before_building(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graphbuild.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLES["talks-one"][0], encoding="utf-8")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(
+        main, ["build", str(article), "--store", str(store), "--scheduler", "local:0"]
+    )
+    assert result.exit_code == 2
+    assert "local:0" in result.output
+    with GraphStore.open(store, read_only=True) as built:
+        assert built.article_ids() == []
+
+
+# ---- on a local cluster ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("corpus")
+    for name, (text, published) in ARTICLES.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{name}.json").write_text(f'{{"published": "{published}"}}', encoding="utf-8")
+    return [folder, DEV] if DEV.is_dir() else [folder]
+
+
+def _settings(store: Path, **changes: Any) -> Settings:
+    return Settings().replace(store=str(store), **changes)
+
+
+def dataset(path: Path) -> tuple[set[str], dict[str, tuple[str, str, str]]]:
+    """Every quad outside the builds graph, and each build record without its timestamp."""
+    with GraphStore.open(path, read_only=True) as store:
+        builds = ox.NamedNode(store.builds_graph)
+        quads = {
+            str(q) for q in store.raw.quads_for_pattern(None, None, None) if q.graph_name != builds
+        }
+        records = {a: (r.digest, r.extractor, r.source) for a, r in store.article_records().items()}
+    return quads, records
+
+
+@pytest.fixture(scope="module")
+def single_process(
+    corpus: list[Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[set[str], dict[str, tuple[str, str, str]]]:
+    store = tmp_path_factory.mktemp("single") / "store"
+    report = build_corpus(corpus, _settings(store, jobs=1), quiet=True)
+    assert report.ok and len(report.built) >= len(ARTICLES), report.rejected
+    return dataset(store)
+
+
+@pytest.mark.slow
+def test_local_cluster_builds_the_same_quads(
+    corpus: list[Path],
+    single_process: tuple[set[str], dict[str, tuple[str, str, str]]],
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    report = build_corpus(corpus, _settings(store, scheduler="local:2"), quiet=True)
+    assert report.ok, report.rejected
+    quads, records = dataset(store)
+    assert records == single_process[1]
+    assert quads == single_process[0]
+    assert any(DG_MEETING in q for q in quads)
+
+
+DG_MEETING = "<https://w3id.org/diplograph/ontology#Meeting>"
+
+
+class KillOnce(WorkerPlugin):
+    """Kills the worker process that starts the target article's task, the first time only."""
+
+    def __init__(self, marker: str, article_id: str) -> None:
+        self.marker = marker
+        self.prefix = f"{TASK_PREFIX}-{article_id}-"
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish == "executing" and str(key).startswith(self.prefix):
+            try:
+                fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            os._exit(17)
+
+
+@pytest.fixture
+def cluster() -> Iterator[LocalCluster]:
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+    ) as running:
+        yield running
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_article_costs_a_retry_not_the_build(
+    corpus: list[Path],
+    single_process: tuple[set[str], dict[str, tuple[str, str, str]]],
+    cluster: LocalCluster,
+    tmp_path: Path,
+) -> None:
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    marker = tmp_path / "killed"
+    try:
+        with Client(cluster) as client:  # type: ignore[no-untyped-call]
+            client.register_plugin(KillOnce(str(marker), "talks-two"), name="kill-once")
+            store = tmp_path / "store"
+            settings = _settings(store, scheduler=cluster.scheduler_address)
+            report = build_corpus(corpus, settings, quiet=True)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert marker.exists(), "the plugin never killed a worker"
+    assert report.ok, report.rejected
+    assert "talks-two" in report.built
+    assert dataset(store) == single_process
+
+
+@pytest.mark.slow
+def test_toolkit_is_loaded_once_per_worker(corpus: list[Path]) -> None:
+    report = BuildReport()
+    articles = collect(corpus, report)
+    progress = BuildProgress(total=len(articles))
+    with dask_client(SchedulerSpec(local_workers=2)) as client:
+        results = list(run_on_dask(articles, Settings(), client, progress=progress))
+    assert all(r.error is None and r.triples for r in results)
+    assert sum(w.articles for w in progress.workers.values()) == len(articles)
+    for stats in progress.workers.values():
+        assert len(stats.toolkits) == 1
+    assert len(articles) > len(progress.workers)
