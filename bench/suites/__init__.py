@@ -1,0 +1,1 @@
+"""The benchmark suites: build, queries, http, export (each returns a ``SuiteResult``)."""
