@@ -80,6 +80,21 @@ def _parse(argv: Sequence[str] | None) -> Options:
     return Options(SCALES[args.scale], suites, engines, args.seed, args.jobs, args.out, args.keep)
 
 
+# What the suites import beyond Diplograph's own dependencies (the `bench` extra).
+NEEDED = {
+    "psutil": "psutil",
+    "aiohttp": "aiohttp",
+    "uvicorn": "uvicorn",
+    "rdflib_endpoint": "rdflib-endpoint",
+}
+
+
+def _missing() -> list[str]:
+    import importlib.util
+
+    return [dist for module, dist in NEEDED.items() if importlib.util.find_spec(module) is None]
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
     """SIGTERM unwinds like Ctrl-C, so the servers this run started are stopped."""
     raise KeyboardInterrupt(f"signal {signum}")
@@ -154,6 +169,13 @@ def render(results: list[SuiteResult]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     opts = _parse(argv)
+    missing = _missing()
+    if missing:
+        _say(
+            f"bench: missing {', '.join(missing)}; install the extra with "
+            f"`{sys.executable} -m pip install -e '.[bench]'`"
+        )
+        return 2
     signal.signal(signal.SIGTERM, _terminate)
     opts.root.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC)

@@ -105,3 +105,42 @@ def test_direct_rdf_equals_mapper_output_and_passes_the_shapes(index: int) -> No
     direct = "".join(f"{s} {p} {o} .\n" for s, p, o in article_triples(article, rules=load_rules()))
     from_bench = {str(t) for t in ox.parse(direct.encode("utf-8"), ox.RdfFormat.N_TRIPLES)}
     assert from_bench == from_mapper
+
+
+def test_only_missed_ratio_targets_fail_the_run() -> None:
+    from bench.report import Target
+
+    assert Target("r", 1.3, "<=", 1.2).ok is False
+    assert Target("r", 9.0, ">=", 8.0).ok is True
+    assert Target("r", None, "<=", 1.2).ok is None
+    absolute = Target("a", 3.0, ">=", 20.0, ratio=False)
+    assert absolute.ok is False and "informational" in absolute.verdict
+
+
+def test_a_timeout_turns_a_ratio_into_a_bound() -> None:
+    from bench.suites.queries import Cell, cell_ratio
+
+    fast, slow, timed_out = Cell(timeout_s=10.0), Cell(timeout_s=10.0), Cell(timeout_s=10.0)
+    for v in (0.1, 0.2, 0.3):
+        fast.samples.add(v)
+        slow.samples.add(v * 10)
+    timed_out.samples.censored = 1
+    exact = cell_ratio(slow, fast)
+    assert exact.bound == "" and exact.value == pytest.approx(10.0)
+    lower = cell_ratio(timed_out, fast)
+    assert lower.bound == ">=" and lower.value == pytest.approx(50.0)
+    assert cell_ratio(timed_out, timed_out).value != cell_ratio(timed_out, timed_out).value  # NaN
+
+
+def test_query_mix_uses_names_from_the_data_and_skips_federation(tmp_path: Path) -> None:
+    from bench.querymix import Probe, example_queries
+
+    (tmp_path / "a.rq").write_text(
+        'SELECT ?m WHERE { ?p <x:label> ?name . FILTER(STR(?name) = "Someone Else") }\n'
+    )
+    (tmp_path / "b.rq").write_text("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
+    probe = Probe(person_name='Anna "Q" Novak', person_iri="http://example.org/p", year=2020)
+    queries = example_queries(probe, tmp_path)
+    assert [q.name for q in queries] == ["a"]
+    assert 'STR(?name) = "Anna \\"Q\\" Novak")' in queries[0].text
+    ox.Store().query(queries[0].text)  # still parses
