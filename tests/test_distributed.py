@@ -246,3 +246,22 @@ def test_toolkit_is_loaded_once_per_worker(corpus: list[Path]) -> None:
     for stats in progress.workers.values():
         assert len(stats.toolkits) == 1
     assert len(articles) > len(progress.workers)
+
+
+@pytest.mark.slow
+def test_workers_with_another_installation_stop_the_build(
+    corpus: list[Path], cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client's fingerprint is faked here; the worker processes compute their real one."""
+    import graphbuild.distributed as distributed
+
+    monkeypatch.setattr(distributed, "installation_fingerprint", lambda: "0" * 16)
+    report = BuildReport()
+    articles = collect(corpus, report)
+    with Client(cluster) as client:  # type: ignore[no-untyped-call]
+        with pytest.raises(ConfigError, match="different Diplograph installation") as caught:
+            next(run_on_dask(articles, Settings(), client))
+        workers = list(client.scheduler_info()["workers"])
+    assert len(workers) == 2
+    for worker in workers:
+        assert worker in str(caught.value)
