@@ -416,6 +416,8 @@ def build_on_dask(
 ) -> Iterator[ArticleResult]:
     """The build hook: connect (or start a local cluster), show progress, yield results."""
     spec = SchedulerSpec.parse(str(settings.scheduler))
+    if not articles:
+        return
     console = Console(stderr=True, quiet=quiet)
     with dask_client(spec) as client:
         info = client.scheduler_info()
@@ -427,7 +429,7 @@ def build_on_dask(
             console.print(f"Dask dashboard: {link}")
         progress = BuildProgress(total=len(articles))
         live = Live(progress, console=console, transient=True, refresh_per_second=4)
-        with live if not quiet and articles else contextlib.nullcontext():
+        with live if not quiet else contextlib.nullcontext():
             yield from run_on_dask(articles, settings, client, progress=progress)
         for line in progress.lines():
             console.print(line)

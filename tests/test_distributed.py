@@ -265,3 +265,14 @@ def test_workers_with_another_installation_stop_the_build(
     assert len(workers) == 2
     for worker in workers:
         assert worker in str(caught.value)
+
+
+@pytest.mark.slow
+def test_an_unchanged_corpus_needs_no_cluster(tmp_path: Path) -> None:
+    article = tmp_path / "talks-one.txt"
+    article.write_text(ARTICLES["talks-one"][0], encoding="utf-8")
+    store = tmp_path / "store"
+    assert build_corpus([article], _settings(store, jobs=1), quiet=True).built == ["talks-one"]
+    nobody = "tcp://127.0.0.1:9"  # nothing listens there: connecting would fail
+    again = build_corpus([article], _settings(store, scheduler=nobody), quiet=True)
+    assert (again.built, again.skipped, again.rejected) == ([], ["talks-one"], [])
