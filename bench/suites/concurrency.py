@@ -3,9 +3,9 @@
 Each level runs for a bounded time and request count against one engine at a time (a level
 saturates the machine, so interleaving would measure the engines against each other); the
 engines take turns per level, in rotating order, and each level is run ``rounds`` times with
-the median kept. The query is the UI's everyday lookup: one person's offices, by IRI (cheap in
-every engine, so the numbers are about serving HTTP, not about evaluating SPARQL). Loopback only;
-issue 5 sets no target here, so the suite only reports.
+the median kept. The query is what a resource page asks: every statement about one person's
+IRI (cheap in every engine, so the numbers are about serving HTTP, not evaluating SPARQL).
+Loopback only; issue 5 sets no target here, so the suite only reports.
 """
 
 from __future__ import annotations
@@ -22,24 +22,19 @@ import aiohttp
 
 from bench.client import SELECT_ACCEPT
 from bench.config import Options
-from bench.querymix import PREFIXES, probe
+from bench.querymix import probe
 from bench.report import SuiteResult, Table
 from bench.servers import Endpoint
 from bench.stats import fmt, median, percentile, ratio
 from bench.suites.serving import DIPLOGRAPH, OXIGRAPH, RDFLIB, Serving
 
 LEVELS = (1, 8, 32)
-QUERY_NAME = "offices-of-a-person"
+QUERY_NAME = "statements-about-a-person"
 
 
 def lookup_query(person_iri: str) -> str:
-    return (
-        PREFIXES
-        + f"""SELECT ?title ?party WHERE {{
-  ?r dg:roleHolder <{person_iri}> ; dg:roleTitle ?title ; dg:roleParty ?p .
-  ?p rdfs:label ?party .
-}}"""
-    )
+    """What a resource page asks: every statement about one IRI."""
+    return f"SELECT ?p ?o WHERE {{ <{person_iri}> ?p ?o }}"
 
 
 @dataclass
