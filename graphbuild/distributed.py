@@ -48,7 +48,7 @@ from graphbuild.ingest import SourcedArticle
 from graphbuild.pipeline import ArticleResult, Toolkit, process_article
 from graphbuild.resources import gazetteer_dir, ontology_file, shapes_file
 from graphbuild.settings import Settings
-from graphbuild.store import _triple_lines
+from graphbuild.store import ntriples_lines
 
 PLUGIN_PREFIX = "diplograph-toolkit"
 TASK_PREFIX = "diplograph-article"
@@ -221,7 +221,7 @@ def build_article(article: SourcedArticle, curated: str | None, plugin: str) -> 
         error = result.error
         if error is not None and article.curated_path is not None:
             error = error.replace(str(local.curated_path), str(article.curated_path))
-    ntriples = "\n".join(_triple_lines(result.graph)) if result.graph is not None else None
+    ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
     return ArticleOutcome(
         article_id=result.article_id,
         source=result.source,

@@ -51,7 +51,7 @@ class ArticleResult:
     error: str | None = None
     digest: str = ""
     triples: list[ox.Triple] | None = None
-    """The graph as pyoxigraph triples when it was built on another machine (Dask)."""
+    """The graph as pyoxigraph triples when it was built in another process or machine."""
 
 
 @dataclass
@@ -125,9 +125,12 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _work(article: SourcedArticle) -> tuple[str, str, str | None, str | None, str]:
+    """N-Triples written from pyoxigraph terms, so the parent never builds an rdflib graph."""
+    from graphbuild.store import ntriples_lines
+
     result = process_article(article, _WORKER_KIT[0])
-    nquads = result.graph.serialize(format="nt") if result.graph is not None else None
-    return result.article_id, result.source, nquads, result.error, result.digest
+    ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
+    return result.article_id, result.source, ntriples, result.error, result.digest
 
 
 @dataclass
@@ -162,12 +165,11 @@ def run_articles(
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(settings,)
     ) as pool:
-        for aid, source, nquads, error, digest in pool.map(_work, articles, chunksize=4):
-            graph = None
-            if nquads is not None:
-                graph = Graph()
-                graph.parse(data=nquads, format="nt")
-            yield ArticleResult(aid, source, graph, None, error, digest)
+        for aid, source, ntriples, error, digest in pool.map(_work, articles, chunksize=4):
+            triples = None
+            if ntriples is not None:
+                triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+            yield ArticleResult(aid, source, None, None, error, digest, triples)
 
 
 def collect(paths: Iterable[Path], report: BuildReport) -> list[SourcedArticle]:

@@ -51,8 +51,8 @@ from graphbuild.store import (
     StoreVersion,
     _canonical_digest,
     _record_lines,
-    _triple_lines,
     builds_graph_iri,
+    ntriples_lines,
 )
 
 REMOTE_SCHEMES = ("sparql+http://", "sparql+https://")
@@ -440,7 +440,7 @@ class RemoteStore:
         if meta.article_id != article_id:
             raise ValueError(f"record is for '{meta.article_id}', not '{article_id}'")
         try:
-            lines = list(_triple_lines(data))
+            lines = list(ntriples_lines(data))
         except (ValueError, TypeError) as exc:
             raise StoreError(
                 f"the article graph has an invalid term: {exc}", where=article_id
@@ -506,7 +506,7 @@ class RemoteStore:
         if current is not None and current.digest == digest:
             return False
         record = ArticleRecord(article_id="", digest=digest, extractor="ontology")
-        self._replace_graph(self.ontology_graph, list(_triple_lines(graph)), record, "ontology")
+        self._replace_graph(self.ontology_graph, list(ntriples_lines(graph)), record, "ontology")
         return True
 
     # ---- reading --------------------------------------------------------------------------

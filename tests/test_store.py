@@ -345,3 +345,83 @@ def test_sigkill_during_a_large_replace_leaves_old_or_new_graph_complete(
         ]
         assert len(objects) == sizes[rec.digest]
         assert all(o.startswith(rec.digest) for o in objects)
+
+
+def test_new_article_failing_halfway_leaves_neither_graph_nor_record(store: GraphStore) -> None:
+    def broken() -> Iterator[ox.Triple]:
+        for i in range(100):
+            if i == 50:
+                raise RuntimeError("extractor crashed")
+            yield ox.Triple(ox.NamedNode(EX[f"s{i}"]), ox.NamedNode(EX.p), ox.Literal("new"))
+
+    with pytest.raises(RuntimeError):
+        store.replace_article("fresh", broken(), record("fresh"))
+    bad = small_graph("new")
+    bad.add((URIRef("http://example.org/has space"), EX.p, Literal("x")))
+    with pytest.raises(StoreError, match="invalid term"):
+        store.replace_article("fresh", bad, record("fresh"))
+    assert not store.has_article("fresh")
+    assert store.article_record("fresh") is None
+    assert len(store.raw) == 0
+
+
+def test_new_article_and_rebuilt_article_are_stored_alike(store: GraphStore) -> None:
+    """The first build of an article (one extend) and a rebuild (SPARQL Update) agree."""
+    store.replace_article("a1", small_graph("x"), record("a1", "d"))
+    first = {
+        (q.subject, q.predicate, q.object) for q in store.raw.quads_for_pattern(None, None, None)
+    }
+    store.replace_article("a1", small_graph("x"), record("a1", "d"))
+    again = {
+        (q.subject, q.predicate, q.object) for q in store.raw.quads_for_pattern(None, None, None)
+    }
+    built = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
+    assert {t for t in first if t[1] != built} == {t for t in again if t[1] != built}
+    assert graph_triples(store, "a1") == as_set(small_graph("x"))
+
+
+ADDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    import pyoxigraph as ox
+    from graphbuild.store import ArticleRecord, GraphStore
+
+    p = ox.NamedNode("http://example.org/p")
+    triples = [
+        ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(f"v{i}"))
+        for i in range(20000)
+    ]
+    with GraphStore.open(Path(sys.argv[1])) as store:
+        n = 0
+        while True:
+            store.replace_article(f"new{n}", triples, ArticleRecord(f"new{n}", "d", "test"))
+            n += 1
+            if n == 1:
+                print("ready", flush=True)
+    """
+)
+
+
+def test_sigkill_while_adding_new_articles_leaves_each_complete_or_absent(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store"
+    with subprocess.Popen(
+        [sys.executable, "-c", ADDER, str(path)], stdout=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=0.7)
+        finally:
+            child.send_signal(signal.SIGKILL)
+    with GraphStore.open(path, read_only=True) as store:
+        ids = store.article_ids()
+        assert ids and set(store.article_records()) == set(ids)
+        for article_id in ids:
+            count = store.query(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{store.graph_iri(article_id)}> "
+                "{ ?s ?p ?o } }"
+            )
+            assert int(next(iter(count))["n"].value) == 20000  # type: ignore[index,union-attr]
