@@ -26,11 +26,16 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graphbuild.mapping import bind_prefixes
+from graphbuild.mapping import article_graph, bind_prefixes
 
 Triple = tuple[Node, Node, Node]
 
 # Types every individual has under OWL RL: true, and useless to store.
+# rdflib namespace attributes are looked up through __getattr__ on every use: bind them once
+_TYPE = RDF.type
+_SAME_AS = OWL.sameAs
+
+
 TRIVIAL_TYPES: frozenset[Node] = frozenset(
     {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}
 )
@@ -97,7 +102,7 @@ def rules_from_ontology(ontology: Graph) -> RLRules:
 
 def _reasoning_input(graph: Graph) -> list[Triple]:
     """The article's triples without owl:sameAs, so nothing is copied onto Wikidata IRIs."""
-    return [t for t in graph if t[1] != OWL.sameAs]
+    return [t for t in graph if t[1] != _SAME_AS]
 
 
 def _article_nodes(triples: Iterable[Triple], terms: frozenset[Node]) -> frozenset[Node]:
@@ -106,20 +111,20 @@ def _article_nodes(triples: Iterable[Triple], terms: frozenset[Node]) -> frozens
     for s, p, o in triples:
         if isinstance(s, URIRef):
             nodes.add(s)
-        if p != RDF.type and isinstance(o, URIRef):
+        if p != _TYPE and isinstance(o, URIRef):
             nodes.add(o)
     return frozenset(nodes - terms)
 
 
 def _useful(triple: Triple, nodes: frozenset[Node]) -> bool:
     s, p, o = triple
-    if s not in nodes or isinstance(s, Literal) or p == OWL.sameAs:
+    if s not in nodes or isinstance(s, Literal) or p == _SAME_AS:
         return False
-    return not (p == RDF.type and (o in TRIVIAL_TYPES or not isinstance(o, URIRef)))
+    return not (p == _TYPE and (o in TRIVIAL_TYPES or not isinstance(o, URIRef)))
 
 
 def _result(graph: Graph, inferred: Iterable[Triple], nodes: frozenset[Node]) -> Graph:
-    out = bind_prefixes(Graph(identifier=graph.identifier, bind_namespaces="core"))
+    out = bind_prefixes(article_graph(graph.identifier))
     for t in graph:
         out.add(t)
     for t in inferred:
@@ -137,8 +142,8 @@ def materialise_fast(graph: Graph, ontology: Graph | RLRules) -> Graph:
     while queue:
         s, p, o = queue.pop()
         derived: list[Triple] = []
-        if p == RDF.type:
-            derived += [(s, RDF.type, c) for c in rules.superclasses.get(o, ())]
+        if p == _TYPE:
+            derived += [(s, _TYPE, c) for c in rules.superclasses.get(o, ())]
         else:
             for q in (p, *rules.superproperties.get(p, ())):
                 if q != p:

@@ -122,6 +122,11 @@ def validation_report(
     graph: Graph, shapes: Graph, ontology: Graph | None = None
 ) -> tuple[bool, Graph, str]:
     """``(conforms, report graph, readable text)``; warnings do not break conformance."""
+    if not graph.store.context_aware:  # pySHACL wraps the data graph in a Dataset
+        copy = Graph(identifier=graph.identifier)
+        for triple in graph:
+            copy.add(triple)
+        graph = copy
     conforms, report, _text = pyshacl.validate(
         graph,
         shacl_graph=shapes,
