@@ -122,6 +122,59 @@ def build(
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@store_option
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    metavar="FORMAT",
+    help="nt, nq, ttl, trig, jsonld or rdf (default: from each file's extension; .gz is read).",
+)
+@click.option(
+    "--graph",
+    default=None,
+    metavar="IRI",
+    help="Named graph for triples (default: {base}graph/import/FILENAME).",
+)
+@click.pass_context
+def load(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    store: str | None,
+    fmt: str | None,
+    graph: str | None,
+) -> None:
+    """Bulk-import existing RDF files (e.g. a Wikidata subset) next to the article graphs.
+
+    Each file is checked for syntax before anything is written; the graphs it fills are
+    replaced.
+    """
+    from graphbuild.formats import GraphFormat
+    from graphbuild.rdf_import import import_rdf
+    from graphbuild.remote_store import is_remote_store
+    from graphbuild.store import GraphStore
+
+    settings = _settings(ctx, store=store)
+    if is_remote_store(str(settings.store)):
+        raise ConfigError(
+            "`diplograph load` imports into the embedded store",
+            where=str(settings.store),
+            hint="use the external store's own bulk loader (Virtuoso: ld_dir + rdf_loader_run)",
+        )
+    try:
+        chosen = GraphFormat.lookup(fmt) if fmt else None
+    except ValueError as exc:
+        raise ConfigError(str(exc), where="--format") from exc
+    with GraphStore.open(Path(settings.store), base=settings.base_iri) as gs:
+        for path in files:
+            report = import_rdf(gs, path, fmt=chosen, graph=graph)
+            ctx.obj.say(
+                f"loaded {report.quads} quads from {path} into {len(report.graphs)} graph(s)"
+            )
+
+
+@main.command()
 @click.argument("article_ids", nargs=-1, required=True)
 @store_option
 @click.pass_context

@@ -35,6 +35,10 @@ class ArticleError(DiplographError):
     """An article cannot be read: unreadable, empty, binary, or bad metadata."""
 
 
+class RdfSyntaxError(DiplographError):
+    """An RDF file to import is malformed (the message names line and column)."""
+
+
 class AnnotationsError(DiplographError):
     """A curated annotations file does not follow the Annotations format."""
 

@@ -1,0 +1,140 @@
+"""`diplograph load`: bulk import of existing RDF, checked before it writes, graphs replaced."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graphbuild.errors import ConfigError, RdfSyntaxError
+from graphbuild.formats import GraphFormat
+from graphbuild.rdf_import import IMPORTER, import_graph_iri, import_rdf
+from graphbuild.store import GraphStore
+
+EX = "http://example.org/"
+
+
+def nt(*objects: str) -> str:
+    return "".join(f'<{EX}s{i}> <{EX}p> "{o}" .\n' for i, o in enumerate(objects))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[GraphStore]:
+    with GraphStore.open(tmp_path / "store") as s:
+        yield s
+
+
+def objects_in(store: GraphStore, graph: str) -> list[str]:
+    rows = store.query(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ORDER BY ?o")
+    return [row["o"].value for row in rows]  # type: ignore[union-attr,index]
+
+
+def test_triples_go_to_a_graph_named_after_the_file_with_an_import_record(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.nt"
+    path.write_text(nt("a", "b", "c"))
+    report = import_rdf(store, path)
+    graph = import_graph_iri(store, path)
+    assert (report.quads, report.graphs, report.format) == (3, [graph], GraphFormat.N_TRIPLES)
+    assert objects_in(store, graph) == ["a", "b", "c"]
+    record = store._records()[graph]
+    assert record.extractor == IMPORTER and record.source == str(path)
+
+
+def test_reloading_replaces_the_graph_instead_of_adding_to_it(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.nt"
+    path.write_text(nt("a", "b", "c"))
+    import_rdf(store, path)
+    path.write_text(nt("z"))
+    import_rdf(store, path)
+    assert objects_in(store, import_graph_iri(store, path)) == ["z"]
+
+
+def test_quads_keep_their_graphs_and_default_graph_data_goes_to_the_target(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "mixed.nq"
+    path.write_text(
+        f'<{EX}a> <{EX}p> "named" <{EX}g1> .\n<{EX}a> <{EX}p> "default" .\n'
+        f'<{EX}b> <{EX}p> "also named" <{EX}g2> .\n'
+    )
+    report = import_rdf(store, path, graph=f"{EX}target")
+    assert report.graphs == [f"{EX}g1", f"{EX}g2", f"{EX}target"]
+    assert objects_in(store, f"{EX}g1") == ["named"]
+    assert objects_in(store, f"{EX}target") == ["default"]
+
+
+def test_article_graphs_in_a_dump_become_articles(store: GraphStore, tmp_path: Path) -> None:
+    graph = store.graph_iri("from-elsewhere")
+    path = tmp_path / "dump.nq"
+    path.write_text(f'<{EX}a> <{EX}p> "x" <{graph}> .\n')
+    import_rdf(store, path)
+    assert store.article_ids() == ["from-elsewhere"]
+    record = store.article_record("from-elsewhere")
+    assert record is not None and record.extractor == IMPORTER
+
+
+def test_a_syntax_error_names_the_line_and_writes_nothing(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.nt"
+    path.write_text(nt("a", "b"))
+    import_rdf(store, path)
+    before = len(store.raw)
+    path.write_text(nt("c", "d") + f'<{EX}s9> <{EX}p> "unclosed .\n' + nt("e"))
+    with pytest.raises(RdfSyntaxError, match="line 3") as err:
+        import_rdf(store, path)
+    assert err.value.where == str(path)
+    assert len(store.raw) == before
+    assert objects_in(store, import_graph_iri(store, path)) == ["a", "b"]
+
+
+def test_gzip_files_are_read_and_the_format_comes_from_the_inner_name(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.ttl.gz"
+    path.write_bytes(gzip.compress(f'@prefix ex: <{EX}> .\nex:s ex:p "zipped" .\n'.encode()))
+    report = import_rdf(store, path)
+    assert report.format is GraphFormat.TURTLE
+    assert objects_in(store, import_graph_iri(store, path)) == ["zipped"]
+
+
+def test_unknown_extension_asks_for_a_format(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_text(nt("a"))
+    with pytest.raises(ConfigError, match="--format"):
+        import_rdf(store, path)
+    report = import_rdf(store, path, fmt=GraphFormat.N_TRIPLES)
+    assert report.quads == 1
+
+
+def test_build_records_cannot_be_overwritten(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "evil.nq"
+    path.write_text(f'<{EX}a> <{EX}p> "x" <{store.builds_graph}> .\n')
+    with pytest.raises(ConfigError, match="build records"):
+        import_rdf(store, path)
+    assert len(store.raw) == 0
+
+
+def test_cli_load_reports_errors_without_traceback(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.nt", tmp_path / "bad.nt"
+    good.write_text(nt("a", "b"))
+    bad.write_text("<not an iri\n")
+    cli = [sys.executable, "-m", "graphbuild.cli"]
+    store = str(tmp_path / "store")
+    ok = subprocess.run([*cli, "load", str(good), "--store", store], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "loaded 2 quads" in ok.stdout + ok.stderr
+    failed = subprocess.run(
+        [*cli, "load", str(bad), "--store", store], capture_output=True, text=True
+    )
+    assert failed.returncode != 0
+    assert str(bad) in failed.stderr and "line 1" in failed.stderr
+    assert "Traceback" not in failed.stderr
