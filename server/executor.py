@@ -13,6 +13,7 @@ streams the chunks to the client.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import queue
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, Literal
+from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
@@ -33,6 +34,7 @@ from server.results import Row, write_solutions
 log = logging.getLogger("diplograph.server")
 
 CHUNK_BYTES = 64 * 1024
+WHOLE_BYTES = 1024 * 1024
 SPAWN_TIMEOUT_S = 60.0
 
 
@@ -73,6 +75,8 @@ class QueryHead:
     content_type: str
     rows: int
     truncated: bool
+    length: int | None = None
+    """Bytes in the body: a ``Content-Length`` lets waitress keep the connection alive."""
 
 
 class QueryFailed(Exception):
@@ -147,22 +151,134 @@ def _answer(conn: Connection, store: ox.Store, job: QueryJob) -> None:
         conn.send(("error", "failed", str(exc)))
 
 
+def _send_body(conn: Connection, head: QueryHead, body: bytes) -> None:
+    head = dataclasses.replace(head, length=len(body))
+    if len(body) <= WHOLE_BYTES:  # one pipe message; the worker is free at once
+        conn.send(("whole", head, body))
+        return
+    conn.send(("head", head))
+    for start in range(0, len(body), CHUNK_BYTES):
+        conn.send(("chunk", body[start : start + CHUNK_BYTES]))
+    conn.send(("end",))
+
+
 def _send_boolean(conn: Connection, results: ox.QueryBoolean, job: QueryJob) -> None:
     if job.results_format is None:
         conn.send(("error", "not_acceptable", "", "boolean"))
         return
     fmt = ResultsFormat.lookup(job.results_format)
     body = results.serialize(format=fmt.ox) or b""
-    conn.send(("head", QueryHead("boolean", fmt.content_type, 1, False)))
-    conn.send(("chunk", body))
-    conn.send(("end",))
+    _send_body(conn, QueryHead("boolean", fmt.content_type, 1, False), body)
+
+
+class _Enough(Exception):
+    """Raised from the output sink to stop pyoxigraph's serialiser past the row cap."""
+
+
+@dataclass(frozen=True)
+class _RowMarks:
+    """Where rows start in pyoxigraph's own serialisation of a results format.
+
+    Each mark is a byte sequence that can only occur between rows (quotes, ``<`` and line
+    breaks inside values are escaped in these formats), so counting marks counts rows
+    without parsing. JSON marks a binding that starts with a variable; an all-unbound row
+    (``{}``) is not counted, so such rows can only make an answer run past the cap.
+    """
+
+    mark: bytes
+    first_row_at: int  # marks before the first row (TSV: the header line's end)
+    ends_rows: bool  # the mark ends a row (TSV line break) rather than starting one
+    closing: bytes
+
+    def rows(self, count: int) -> int:
+        return max(0, count - self.first_row_at)
+
+
+_MARKS = {
+    ResultsFormat.JSON: _RowMarks(b'{"', 0, False, b"]}}"),  # counted as [{" and ,{" below
+    ResultsFormat.XML: _RowMarks(b"<result>", 0, False, b"</results></sparql>"),
+    ResultsFormat.TSV: _RowMarks(b"\n", 1, True, b""),
+}
+
+
+class _CappedSink:
+    """Collects pyoxigraph's output and stops it once ``max_rows`` rows are complete."""
+
+    def __init__(self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int) -> None:
+        self.marks = marks
+        self.json = fmt is ResultsFormat.JSON
+        self.limit = max_rows + marks.first_row_at  # the mark that starts row max_rows + 1
+        self.buffer = bytearray()
+        self.count = 0
+        self.cut: int | None = None
+        self._scanned = 0
+        self._previous = 0
+
+    def _marks_from(self, start: int) -> Iterator[int]:
+        """Offsets of row-starting marks at or after ``start`` in the buffer."""
+        mark, buf = self.marks.mark, self.buffer
+        at = buf.find(mark, start)
+        while at != -1:
+            if not self.json or (at > 0 and buf[at - 1] in b"[,"):
+                yield at
+            at = buf.find(mark, at + 1)
+
+    def write(self, data: bytes) -> int:
+        if self.cut is not None:  # pyoxigraph retries the write as its buffer is dropped
+            raise _Enough()
+        self.buffer += data
+        # a mark may straddle two writes: rescan the tail of the previous one
+        start = max(0, self._scanned - len(self.marks.mark))
+        for at in self._marks_from(start):
+            if at + len(self.marks.mark) <= self._scanned:
+                continue  # counted already
+            self.count += 1
+            if self.count > self.limit:
+                # the row past the cap has started (or, for TSV, ended): cut before it
+                self.cut = self._previous + 1 if self.marks.ends_rows else at
+                raise _Enough()
+            self._previous = at
+        self._scanned = len(self.buffer)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def body(self) -> bytes:
+        if self.cut is None:
+            return bytes(self.buffer)
+        kept = self.buffer[: self.cut]
+        if self.json:  # drop the comma between the last kept row and the cut one
+            kept = kept.rstrip(b",")
+        return bytes(kept) + self.marks.closing
 
 
 def _send_solutions(conn: Connection, results: ox.QuerySolutions, job: QueryJob) -> None:
+    """pyoxigraph serialises (3x faster than Python); rows are counted in its output."""
     if job.results_format is None:
         conn.send(("error", "not_acceptable", "", "solutions"))
         return
     fmt = ResultsFormat.lookup(job.results_format)
+    marks = _MARKS.get(fmt)
+    if marks is None:  # CSV: a quoted value may hold a raw line break
+        _send_solutions_in_python(conn, results, job, fmt)
+        return
+    sink = _CappedSink(marks, fmt, job.max_rows)
+    try:
+        results.serialize(cast(IO[bytes], sink), format=fmt.ox)  # it only needs write/flush
+    except _Enough:
+        pass
+    except OSError as exc:
+        if not isinstance(exc.__context__, _Enough) and sink.cut is None:
+            raise
+    truncated = sink.cut is not None
+    rows = job.max_rows if truncated else marks.rows(sink.count)
+    _send_body(conn, QueryHead("solutions", fmt.content_type, rows, truncated), sink.body())
+
+
+def _send_solutions_in_python(
+    conn: Connection, results: ox.QuerySolutions, job: QueryJob, fmt: ResultsFormat
+) -> None:
     variables = [v.value for v in results.variables]
     rows: list[Row] = []
     truncated = False
@@ -171,10 +287,8 @@ def _send_solutions(conn: Connection, results: ox.QuerySolutions, job: QueryJob)
             truncated = True
             break
         rows.append(tuple(solution[i] for i in range(len(variables))))
-    conn.send(("head", QueryHead("solutions", fmt.content_type, len(rows), truncated)))
-    for chunk in write_solutions(fmt, variables, rows):
-        conn.send(("chunk", chunk))
-    conn.send(("end",))
+    body = b"".join(write_solutions(fmt, variables, rows))
+    _send_body(conn, QueryHead("solutions", fmt.content_type, len(rows), truncated), body)
 
 
 def _send_graph(conn: Connection, results: ox.QueryTriples, job: QueryJob) -> None:
@@ -190,10 +304,7 @@ def _send_graph(conn: Connection, results: ox.QueryTriples, job: QueryJob) -> No
             break
         triples.append(triple)
     body = ox.serialize(triples, format=fmt.ox) or b""
-    conn.send(("head", QueryHead("graph", fmt.content_type, len(triples), truncated)))
-    for start in range(0, len(body), CHUNK_BYTES):
-        conn.send(("chunk", body[start : start + CHUNK_BYTES]))
-    conn.send(("end",))
+    _send_body(conn, QueryHead("graph", fmt.content_type, len(triples), truncated), body)
 
 
 # ---- the pool, in the server process --------------------------------------------------------
@@ -215,16 +326,28 @@ class _Worker:
 class QueryStream:
     """The body of one answer: iterate for chunks; ``close()`` hands the worker back."""
 
-    def __init__(self, pool: QueryPool, worker: _Worker, head: QueryHead, timeout_s: float):
+    def __init__(
+        self,
+        pool: QueryPool,
+        worker: _Worker | None,
+        head: QueryHead,
+        timeout_s: float,
+        body: bytes | None = None,
+    ):
         self.head = head
         self._pool = pool
         self._worker: _Worker | None = worker
         self._timeout_s = timeout_s
+        self._body = body
+        """The whole answer when it came in one message (the worker is already free)."""
 
     def __iter__(self) -> Iterator[bytes]:
         return self
 
     def __next__(self) -> bytes:
+        if self._body is not None:
+            body, self._body = self._body, None
+            return body
         worker = self._worker
         if worker is None:
             raise StopIteration
@@ -302,6 +425,9 @@ class QueryPool:
         if message[0] == "error":
             self.release(worker)
             raise QueryFailed(message[1], message[2], *message[3:])
+        if message[0] == "whole":
+            self.release(worker)
+            return QueryStream(self, None, message[1], timeout_s, message[2])
         head: QueryHead = message[1]
         return QueryStream(self, worker, head, max(timeout_s, 5.0))
 

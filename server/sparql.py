@@ -203,6 +203,8 @@ def sparql() -> Response:
     head = stream.head
     g.sparql_log.update(rows=head.rows, truncated=head.truncated)
     response = Response(stream, status=200, content_type=head.content_type)
+    if head.length is not None:  # lets waitress keep the connection alive
+        response.headers["Content-Length"] = str(head.length)
     response.headers[ROWS_HEADER] = str(head.rows)
     response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
     response.call_on_close(lambda: state.limiter.release(client))
