@@ -212,14 +212,6 @@ def serve(
         port=port,
         query_timeout_s=query_timeout_s,
     )
-    from graphbuild.remote_store import is_remote_store
-
-    if is_remote_store(str(settings.store)):  # until server/ proxies a RemoteStore
-        raise ConfigError(
-            "serving an external store is not supported yet",
-            where=str(settings.store),
-            hint="query the store's own SPARQL endpoint, or serve an embedded store",
-        )
     run_server(settings)
 
 

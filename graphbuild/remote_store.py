@@ -790,6 +790,56 @@ class RemoteStore:
         """The same prefixes as the embedded store's exports."""
         return GraphStore.memory(base=self.base).prefixes()
 
+    @property
+    def raw(self) -> RemoteRaw:
+        """The read calls of ``pyoxigraph.Store`` the server's pages use, over SPARQL."""
+        return RemoteRaw(self)
+
+
+TermLike = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class RemoteRaw:
+    """``quads_for_pattern`` and ``query`` of a pyoxigraph store, answered by the remote one.
+
+    Lets the resource pages, VoID and describe code run unchanged over an external store,
+    one SPARQL request per lookup. Blank nodes cannot be looked up across requests (their
+    labels are the store's own), so a pattern with one matches nothing.
+    """
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+
+    def quads_for_pattern(
+        self,
+        subject: TermLike | None,
+        predicate: ox.NamedNode | None,
+        obj: TermLike | None,
+        graph_name: ox.NamedNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]:
+        terms = (subject, predicate, obj, graph_name)
+        if any(isinstance(t, ox.BlankNode | ox.DefaultGraph) for t in terms):
+            return
+        names = ("s", "p", "o", "g")
+        pattern = [str(t) if t is not None else f"?{n}" for t, n in zip(terms, names, strict=True)]
+        where = f"GRAPH {pattern[3]} {{ {pattern[0]} {pattern[1]} {pattern[2]} }}"
+        found = self.store.query(f"SELECT * WHERE {{ {where} }}")
+        if not isinstance(found, ox.QuerySolutions):  # pragma: no cover - SELECT gives rows
+            return
+        for row in found:
+            values = [t if t is not None else row[n] for t, n in zip(terms, names, strict=True)]
+            yield ox.Quad(*values)  # type: ignore[arg-type]
+
+    def query(
+        self,
+        query: str,
+        *,
+        prefixes: dict[str, str] | None = None,
+        use_default_graph_as_union: bool = False,
+    ) -> QueryResults:
+        prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in (prefixes or {}).items())
+        return self.store.query(prologue + query, default_graph_union=use_default_graph_as_union)
+
 
 def _blocks(lines: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(lines), size):
@@ -822,3 +872,7 @@ def open_store(
     return GraphStore.open(
         Path(settings.store), read_only=read_only, base=settings.base_iri, exclusive=exclusive
     )
+
+
+AnyStore = GraphStore | RemoteStore
+"""Either store: the server and the CLI's read commands take both."""

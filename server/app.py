@@ -13,11 +13,13 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
+from graphbuild.remote_store import RemoteStore, is_remote_store
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
 from server.errors import register_error_handlers
 from server.executor import QueryPool, StoreSource
 from server.limits import ClientLimiter
+from server.remote_pool import RemotePool
 
 EXTENSION = "diplograph"
 TRUNCATED_HEADER = "Diplograph-Results-Truncated"
@@ -30,8 +32,8 @@ class AppState:
     """What the app holds for its lifetime; closed by :func:`close_app`."""
 
     settings: Settings
-    store: GraphStore
-    pool: QueryPool
+    store: GraphStore | RemoteStore
+    pool: QueryPool | RemotePool
     limiter: ClientLimiter
     owns_store: bool
 
@@ -41,17 +43,25 @@ class AppState:
             self.store.close()
 
 
-def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
-    """Build the app over ``store`` (or the read-only store at ``settings.store``).
+def create_app(settings: Settings, store: GraphStore | RemoteStore | None = None) -> Flask:
+    """Build the app over ``store`` (or the read-only store ``settings.store`` names).
 
     Queries run in worker processes that open the same store directory read-only; an
-    in-memory store is handed to them as an N-Quads snapshot taken now. SPARQL Update is
-    only possible with ``update_token`` set and a writable ``store``.
+    in-memory store is handed to them as an N-Quads snapshot taken now. An external store
+    (``sparql+http(s)://…``) answers the queries itself, behind the same checks and limits.
+    SPARQL Update is only possible with ``update_token`` set and a writable embedded store.
     """
     owns_store = store is None
     if store is None:
-        store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
-    source = store_source(store)
+        if is_remote_store(str(settings.store)):
+            store = RemoteStore.from_settings(settings, read_only=True)
+        else:
+            store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
+    pool: QueryPool | RemotePool
+    if isinstance(store, RemoteStore):
+        pool = RemotePool(store, int(settings.threads))
+    else:
+        pool = QueryPool(store_source(store), int(settings.threads))
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = int(settings.max_request_bytes)
     app.config["MAX_FORM_MEMORY_SIZE"] = int(settings.max_request_bytes)
@@ -59,7 +69,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     app.extensions[EXTENSION] = AppState(
         settings=settings,
         store=store,
-        pool=QueryPool(source, int(settings.threads)),
+        pool=pool,
         limiter=ClientLimiter(int(settings.max_concurrent_per_client)),
         owns_store=owns_store,
     )

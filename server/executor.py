@@ -141,18 +141,17 @@ def _answer(conn: Connection, store: ox.Store, job: QueryJob) -> None:
         conn.send(("error", "failed", str(exc)))
         return
     try:
-        if isinstance(results, ox.QueryBoolean):
-            _send_boolean(conn, results, job)
-        elif isinstance(results, ox.QuerySolutions):
-            _send_solutions(conn, results, job)
-        else:
-            _send_graph(conn, results, job)
+        head, body = render(results, job)
+    except QueryFailed as exc:
+        conn.send(("error", exc.code, exc.message, exc.kind))
+        return
     except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
         conn.send(("error", "failed", str(exc)))
+        return
+    _send_body(conn, head, body)
 
 
 def _send_body(conn: Connection, head: QueryHead, body: bytes) -> None:
-    head = dataclasses.replace(head, length=len(body))
     if len(body) <= WHOLE_BYTES:  # one pipe message; the worker is free at once
         conn.send(("whole", head, body))
         return
@@ -162,13 +161,25 @@ def _send_body(conn: Connection, head: QueryHead, body: bytes) -> None:
     conn.send(("end",))
 
 
-def _send_boolean(conn: Connection, results: ox.QueryBoolean, job: QueryJob) -> None:
+def render(
+    results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: QueryJob
+) -> tuple[QueryHead, bytes]:
+    """The answer in the job's format, cut at ``max_rows``; ``QueryFailed`` if unacceptable."""
+    if isinstance(results, ox.QueryBoolean):
+        head, body = _boolean(results, job)
+    elif isinstance(results, ox.QuerySolutions):
+        head, body = _solutions(results, job)
+    else:
+        head, body = _graph(results, job)
+    return dataclasses.replace(head, length=len(body)), body
+
+
+def _boolean(results: ox.QueryBoolean, job: QueryJob) -> tuple[QueryHead, bytes]:
     if job.results_format is None:
-        conn.send(("error", "not_acceptable", "", "boolean"))
-        return
+        raise QueryFailed("not_acceptable", "", "boolean")
     fmt = ResultsFormat.lookup(job.results_format)
     body = results.serialize(format=fmt.ox) or b""
-    _send_body(conn, QueryHead("boolean", fmt.content_type, 1, False), body)
+    return QueryHead("boolean", fmt.content_type, 1, False), body
 
 
 class _Enough(Exception):
@@ -253,16 +264,14 @@ class _CappedSink:
         return bytes(kept) + self.marks.closing
 
 
-def _send_solutions(conn: Connection, results: ox.QuerySolutions, job: QueryJob) -> None:
+def _solutions(results: ox.QuerySolutions, job: QueryJob) -> tuple[QueryHead, bytes]:
     """pyoxigraph serialises (3x faster than Python); rows are counted in its output."""
     if job.results_format is None:
-        conn.send(("error", "not_acceptable", "", "solutions"))
-        return
+        raise QueryFailed("not_acceptable", "", "solutions")
     fmt = ResultsFormat.lookup(job.results_format)
     marks = _MARKS.get(fmt)
     if marks is None:  # CSV: a quoted value may hold a raw line break
-        _send_solutions_in_python(conn, results, job, fmt)
-        return
+        return _solutions_in_python(results, job, fmt)
     sink = _CappedSink(marks, fmt, job.max_rows)
     try:
         results.serialize(cast(IO[bytes], sink), format=fmt.ox)  # it only needs write/flush
@@ -273,12 +282,12 @@ def _send_solutions(conn: Connection, results: ox.QuerySolutions, job: QueryJob)
             raise
     truncated = sink.cut is not None
     rows = job.max_rows if truncated else marks.rows(sink.count)
-    _send_body(conn, QueryHead("solutions", fmt.content_type, rows, truncated), sink.body())
+    return QueryHead("solutions", fmt.content_type, rows, truncated), sink.body()
 
 
-def _send_solutions_in_python(
-    conn: Connection, results: ox.QuerySolutions, job: QueryJob, fmt: ResultsFormat
-) -> None:
+def _solutions_in_python(
+    results: ox.QuerySolutions, job: QueryJob, fmt: ResultsFormat
+) -> tuple[QueryHead, bytes]:
     variables = [v.value for v in results.variables]
     rows: list[Row] = []
     truncated = False
@@ -288,13 +297,12 @@ def _send_solutions_in_python(
             break
         rows.append(tuple(solution[i] for i in range(len(variables))))
     body = b"".join(write_solutions(fmt, variables, rows))
-    _send_body(conn, QueryHead("solutions", fmt.content_type, len(rows), truncated), body)
+    return QueryHead("solutions", fmt.content_type, len(rows), truncated), body
 
 
-def _send_graph(conn: Connection, results: ox.QueryTriples, job: QueryJob) -> None:
+def _graph(results: ox.QueryTriples, job: QueryJob) -> tuple[QueryHead, bytes]:
     if job.graph_format is None:
-        conn.send(("error", "not_acceptable", "", "graph"))
-        return
+        raise QueryFailed("not_acceptable", "", "graph")
     fmt = GraphFormat.lookup(job.graph_format)
     triples: list[ox.Triple] = []
     truncated = False
@@ -304,7 +312,7 @@ def _send_graph(conn: Connection, results: ox.QueryTriples, job: QueryJob) -> No
             break
         triples.append(triple)
     body = ox.serialize(triples, format=fmt.ox) or b""
-    _send_body(conn, QueryHead("graph", fmt.content_type, len(triples), truncated), body)
+    return QueryHead("graph", fmt.content_type, len(triples), truncated), body
 
 
 # ---- the pool, in the server process --------------------------------------------------------

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, request, url_for
 
 from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
+from graphbuild.remote_store import AnyStore
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
 from server.app import ROWS_HEADER, TRUNCATED_HEADER, get_state, store_source
@@ -231,7 +232,8 @@ def run_update(update: str) -> Response:
         )
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise ApiError(403, "the update token is not valid")
-    if state.store.read_only:
+    store = state.store
+    if store.read_only or not isinstance(store, GraphStore):
         raise ApiError(403, "the server opened its store read-only, so it cannot apply updates")
     g.sparql_log = {"query": update, "started": time.monotonic()}
     try:
@@ -239,14 +241,14 @@ def run_update(update: str) -> Response:
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
     try:
-        state.store.raw.update(update)
+        store.raw.update(update)
     except SyntaxError as exc:
         raise ApiError(400, f"malformed update: {exc.msg}", title="Malformed Query") from None
     except OSError as exc:
         raise ApiError(500, f"the update failed: {exc}") from None
-    if state.store.path is not None:
-        state.store.raw.flush()
-    state.pool.recycle(store_source(state.store))
+    if store.path is not None:
+        store.raw.flush()
+    state.pool.recycle(store_source(store))
     return Response(status=204)
 
 
@@ -307,7 +309,7 @@ def service_description() -> Response:
     return Response(body, content_type=fmt.content_type)
 
 
-def description_triples(endpoint: str, store: GraphStore, settings: Settings) -> list[ox.Triple]:
+def description_triples(endpoint: str, store: AnyStore, settings: Settings) -> list[ox.Triple]:
     """The service, its formats and features, and its dataset (one named graph per article)."""
 
     def sd(name: str) -> ox.NamedNode:

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask
 from waitress.server import create_server
 
+from graphbuild.remote_store import is_remote_store
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
 from server.app import EXTENSION, AppState, close_app, create_app
@@ -75,6 +76,9 @@ def serve(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
+    if is_remote_store(str(settings.store)):
+        _serve_app(create_app(settings), settings, f"the external store {settings.store}")
+        return
     writable = bool(settings.update_token)  # only token holders' updates write
     with GraphStore.open(
         Path(settings.store),
@@ -83,26 +87,26 @@ def serve(settings: Settings) -> None:
         exclusive=True,
         create=False,
     ) as store:
-        app = create_app(settings, store)
-        server = make_server(app, settings)
+        what = f"{len(store.article_ids())} article graph(s) from {settings.store}"
+        _serve_app(create_app(settings, store), settings, what)
 
-        def stop(signum: int, frame: FrameType | None) -> None:
-            threading.Thread(target=server.shutdown, daemon=True).start()
 
-        previous = signal.signal(signal.SIGTERM, stop)
-        state: AppState = app.extensions[EXTENSION]
-        try:
-            state.pool.warm_up()
-            log.info(
-                "serving %d article graph(s) from %s at %s/sparql",
-                len(store.article_ids()),
-                settings.store,
-                server.url,
-            )
-            server.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-            close_app(app)
-            log.info("stopped")
+def _serve_app(app: Flask, settings: Settings, what: str) -> None:
+    """Run ``app`` under waitress until Ctrl-C or SIGTERM, then close it."""
+    server = make_server(app, settings)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    state: AppState = app.extensions[EXTENSION]
+    try:
+        state.pool.warm_up()
+        log.info("serving %s at %s/sparql", what, server.url)
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        close_app(app)
+        log.info("stopped")
