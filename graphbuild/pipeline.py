@@ -258,15 +258,26 @@ def build_corpus(
         if settings.scheduler:
             for result in _on_dask(todo, settings, quiet):
                 _store_result(store, result, report)
-            return report
-        jobs = min(effective_jobs(settings), max(1, len(todo) // 4))
-        show = not quiet and len(todo) > 3
-        with Progress(disable=not show, transient=True) as progress:
-            task = progress.add_task("building", total=len(todo))
-            for result in run_articles(todo, settings, jobs):
-                progress.advance(task)
-                _store_result(store, result, report)
+        else:
+            jobs = min(effective_jobs(settings), max(1, len(todo) // 4))
+            show = not quiet and len(todo) > 3
+            with Progress(disable=not show, transient=True) as progress:
+                task = progress.add_task("building", total=len(todo))
+                for result in run_articles(todo, settings, jobs):
+                    progress.advance(task)
+                    _store_result(store, result, report)
+        if report.built:
+            refresh_answers(store)
     return report
+
+
+def refresh_answers(store: object) -> None:
+    """Precompute the views' answers for the store as it now is (embedded stores on disk)."""
+    from graphbuild.store import GraphStore
+    from graphbuild.views import compute_answers
+
+    if isinstance(store, GraphStore) and store.path is not None and not store.read_only:
+        compute_answers(store.raw, store.version().etag).save(store.path)
 
 
 def _on_dask(

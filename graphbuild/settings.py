@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout_s", 30.0, "Wall-clock limit of one SPARQL query, in seconds."),
     Setting("max_result_rows", 10000, "Most rows a SELECT answers; more are cut and flagged."),
     Setting("max_request_bytes", 1_000_000, "Largest accepted request body, in bytes."),
+    Setting(
+        "precomputed_answers",
+        True,
+        "Answer the views' questions (data/views) from answers computed per store version.",
+    ),
     Setting("max_concurrent_per_client", 4, "Queries one client may run at once (then 429)."),
     Setting("update_token", "", "Bearer token allowing SPARQL Update; empty = read-only."),
     Setting(

@@ -8,6 +8,7 @@ resource pages, VoID) are further blueprints registered here.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from flask import Flask, Response, current_app, request
 from graphbuild.remote_store import RemoteStore, is_remote_store
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
+from graphbuild.views import Answers, compute_answers, load_answers
 from server.errors import register_error_handlers
 from server.executor import QueryPool, StoreSource
 from server.limits import ClientLimiter
@@ -24,7 +26,15 @@ from server.remote_pool import RemotePool
 EXTENSION = "diplograph"
 TRUNCATED_HEADER = "Diplograph-Results-Truncated"
 ROWS_HEADER = "Diplograph-Result-Rows"
-EXPOSED_HEADERS = (TRUNCATED_HEADER, ROWS_HEADER, "Content-Disposition", "ETag", "Retry-After")
+ANSWER_HEADER = "Diplograph-Answer"
+EXPOSED_HEADERS = (
+    TRUNCATED_HEADER,
+    ROWS_HEADER,
+    ANSWER_HEADER,
+    "Content-Disposition",
+    "ETag",
+    "Retry-After",
+)
 
 
 @dataclass
@@ -36,6 +46,8 @@ class AppState:
     pool: QueryPool | RemotePool
     limiter: ClientLimiter
     owns_store: bool
+    answers: Answers | None = None
+    """Precomputed answers for the store's current version (embedded stores)."""
 
     def close(self) -> None:
         self.pool.close()
@@ -70,6 +82,7 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore | None = None
         settings=settings,
         store=store,
         pool=pool,
+        answers=precomputed_answers(store) if settings.precomputed_answers else None,
         limiter=ClientLimiter(int(settings.max_concurrent_per_client)),
         owns_store=owns_store,
     )
@@ -86,6 +99,22 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore | None = None
     register_pages(app)
     app.after_request(_cors)
     return app
+
+
+def precomputed_answers(store: GraphStore | RemoteStore) -> Answers | None:
+    """The views' answers for this version of the store: saved by the build, or computed now."""
+    if not isinstance(store, GraphStore):
+        return None
+    version = store.version().etag
+    if store.path is not None:
+        saved = load_answers(store.path, version)
+        if saved is not None:
+            return saved
+    answers = compute_answers(store.raw, version)
+    if store.path is not None:
+        with contextlib.suppress(OSError):  # a store directory we may not write to
+            answers.save(store.path)
+    return answers
 
 
 def store_source(store: GraphStore) -> StoreSource:

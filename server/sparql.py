@@ -27,9 +27,16 @@ from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_
 from graphbuild.remote_store import AnyStore
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
-from server.app import ROWS_HEADER, TRUNCATED_HEADER, get_state, store_source
+from server.app import (
+    ANSWER_HEADER,
+    ROWS_HEADER,
+    TRUNCATED_HEADER,
+    get_state,
+    precomputed_answers,
+    store_source,
+)
 from server.errors import ApiError
-from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout
+from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout, render
 from server.guard import Refused, check, check_update
 
 bp = Blueprint("sparql", __name__)
@@ -161,6 +168,10 @@ def sparql() -> Response:
     if inspection.form in ("CONSTRUCT", "DESCRIBE") and graph_fmt is None:
         raise _not_acceptable(inspection.form)
 
+    answered = _precomputed(protocol, inspection.form, results_fmt)
+    if answered is not None:
+        return answered
+
     client = request.remote_addr or "unknown"
     if not state.limiter.acquire(client):
         raise ApiError(
@@ -212,6 +223,34 @@ def sparql() -> Response:
     return response
 
 
+def _precomputed(
+    protocol: ProtocolRequest, form: str | None, results_fmt: ResultsFormat | None
+) -> Response | None:
+    """The stored answer of a views' question (graph/views), in the client's format and cap."""
+    state = get_state()
+    if state.answers is None or form != "SELECT" or results_fmt is None or protocol.query is None:
+        return None
+    if protocol.default_graphs or protocol.named_graphs:
+        return None
+    stored = state.answers.lookup(protocol.query)
+    if stored is None:
+        return None
+    solutions = ox.parse_query_results(stored, format=ox.QueryResultsFormat.JSON)
+    job = QueryJob(
+        query=protocol.query,
+        results_format=results_fmt.key,
+        graph_format=None,
+        max_rows=int(state.settings.max_result_rows),
+    )
+    head, body = render(solutions, job)
+    g.sparql_log.update(rows=head.rows, truncated=head.truncated)
+    response = Response(body, status=200, content_type=head.content_type)
+    response.headers[ROWS_HEADER] = str(head.rows)
+    response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
+    response.headers[ANSWER_HEADER] = "precomputed"
+    return response
+
+
 def run_update(update: str) -> Response:
     """SPARQL Update, for holders of ``update_token`` only; then workers see the new data.
 
@@ -249,6 +288,8 @@ def run_update(update: str) -> Response:
     if store.path is not None:
         store.raw.flush()
     state.pool.recycle(store_source(store))
+    if state.answers is not None:  # the data changed: so did the views' answers
+        state.answers = precomputed_answers(store)
     return Response(status=204)
 
 
