@@ -8,7 +8,8 @@ caller keeps the graphs) and name file and line when a researcher's edit broke t
 
 from __future__ import annotations
 
-import weakref
+import functools
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from graphbuild.resources import ontology_file, shapes_file
 from graphbuild.shape_check import CompiledShapes, UnsupportedShape, compile_shapes
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+_log = logging.getLogger(__name__)
 
 
 def _load_turtle(path: Path, what: str) -> Graph:
@@ -150,30 +152,49 @@ def validation_report(
     return bool(conforms), report, text
 
 
-_COMPILED: weakref.WeakKeyDictionary[Graph, tuple[int, CompiledShapes | None]] = (
-    weakref.WeakKeyDictionary()
-)
-"""Each shapes graph compiled once (keyed by the graph object, recompiled if it grows)."""
+@dataclass(frozen=True, eq=False)
+class _ShapesKey:
+    """A shapes graph by identity and size: rdflib graphs hash and compare by their name."""
+
+    graph: Graph
+    size: int
+
+    def __hash__(self) -> int:
+        return hash((id(self.graph), self.size))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _ShapesKey) and other.graph is self.graph and other.size == self.size
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _compile_once(key: _ShapesKey) -> CompiledShapes | None:
+    """The cache behind ``compiled_shapes``: one compile per shapes graph object.
+
+    It holds the last 8 shapes graphs (a build has one). The key includes the graph's size,
+    so adding or removing shapes triples recompiles; an in-place edit that keeps the size
+    does not, so edit a copy (or call ``_compile_once.cache_clear()``).
+    """
+    try:
+        return compile_shapes(key.graph)
+    except UnsupportedShape as exc:
+        _log.warning("%s; validating with pySHACL only", exc)
+        return None
 
 
 def compiled_shapes(shapes: Graph) -> CompiledShapes | None:
     """The compiled check for ``shapes``, or None when they use what it does not cover."""
-    cached = _COMPILED.get(shapes)
-    if cached is not None and cached[0] == len(shapes):
-        return cached[1]
-    try:
-        compiled: CompiledShapes | None = compile_shapes(shapes)
-    except UnsupportedShape:
-        compiled = None
-    _COMPILED[shapes] = (len(shapes), compiled)
-    return compiled
+    return _compile_once(_ShapesKey(shapes, len(shapes)))
 
 
 def validate(graph: Graph, shapes: Graph, ontology: Graph | None = None) -> None:
     """Raise ``ValidationFailed`` (naming the article graph) unless the graph conforms.
 
-    The compiled check decides conformance (~50x faster); pySHACL runs only to write the
-    report of a graph that does not conform, or when the check cannot stand in for it.
+    The compiled check (``graphbuild.shape_check``) decides conformance, ~50x faster;
+    pySHACL runs only to write the report of a graph that does not conform, and for every
+    graph when the shapes use what the check does not cover or an ontology is passed
+    (pySHACL merges it into the data graph, which the check does not do).
     """
     compiled = compiled_shapes(shapes) if ontology is None else None
     if compiled is not None and compiled.conforms(graph):
