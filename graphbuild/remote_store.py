@@ -872,7 +872,3 @@ def open_store(
     return GraphStore.open(
         Path(settings.store), read_only=read_only, base=settings.base_iri, exclusive=exclusive
     )
-
-
-AnyStore = GraphStore | RemoteStore
-"""Either store: the server and the CLI's read commands take both."""

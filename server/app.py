@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 
-from graphbuild.remote_store import RemoteStore, is_remote_store
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
 from graphbuild.views import Answers, compute_answers, load_answers
 from server.errors import register_error_handlers
-from server.executor import QueryPool, StoreSource
 from server.limits import ClientLimiter
-from server.remote_pool import RemotePool
+from server.stores import QueryRunner, ServedStore, open_served
 
 EXTENSION = "diplograph"
 TRUNCATED_HEADER = "Diplograph-Results-Truncated"
@@ -42,10 +39,14 @@ class AppState:
     """What the app holds for its lifetime; closed by :func:`close_app`."""
 
     settings: Settings
-    store: GraphStore | RemoteStore
-    pool: QueryPool | RemotePool
+    store: ServedStore
+    pool: QueryRunner
     limiter: ClientLimiter
     owns_store: bool
+    embedded: GraphStore | None = None
+    """The embedded store, which SPARQL Update may write; ``None`` for an external store."""
+    description: str = ""
+    """What is served, for the log."""
     answers: Answers | None = None
     """Precomputed answers for the store's current version (embedded stores)."""
 
@@ -55,36 +56,33 @@ class AppState:
             self.store.close()
 
 
-def create_app(settings: Settings, store: GraphStore | RemoteStore | None = None) -> Flask:
+def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     """Build the app over ``store`` (or the read-only store ``settings.store`` names).
 
     Queries run in worker processes that open the same store directory read-only; an
     in-memory store is handed to them as an N-Quads snapshot taken now. An external store
     (``sparql+http(s)://…``) answers the queries itself, behind the same checks and limits.
-    SPARQL Update is only possible with ``update_token`` set and a writable embedded store.
+    The external store is never copied; SPARQL Update is only possible with ``update_token``
+    set and a writable embedded store.
     """
     owns_store = store is None
-    if store is None:
-        if is_remote_store(str(settings.store)):
-            store = RemoteStore.from_settings(settings, read_only=True)
-        else:
-            store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
-    pool: QueryPool | RemotePool
-    if isinstance(store, RemoteStore):
-        pool = RemotePool(store, int(settings.threads))
-    else:
-        pool = QueryPool(store_source(store), int(settings.threads))
+    served = open_served(settings, store)
+    embedded = served.embedded
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = int(settings.max_request_bytes)
     app.config["MAX_FORM_MEMORY_SIZE"] = int(settings.max_request_bytes)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = AppState(
         settings=settings,
-        store=store,
-        pool=pool,
-        answers=precomputed_answers(store) if settings.precomputed_answers else None,
+        store=served.store,
+        pool=served.pool,
+        answers=precomputed_answers(embedded)
+        if settings.precomputed_answers and embedded is not None
+        else None,
         limiter=ClientLimiter(int(settings.max_concurrent_per_client)),
         owns_store=owns_store,
+        embedded=embedded,
+        description=served.description,
     )
     register_error_handlers(app)
 
@@ -101,10 +99,11 @@ def create_app(settings: Settings, store: GraphStore | RemoteStore | None = None
     return app
 
 
-def precomputed_answers(store: GraphStore | RemoteStore) -> Answers | None:
-    """The views' answers for this version of the store: saved by the build, or computed now."""
-    if not isinstance(store, GraphStore):
-        return None
+def precomputed_answers(store: GraphStore) -> Answers:
+    """The views' answers for this version of the store: saved by the build, or computed now.
+
+    Only for the embedded store: an external store answers every question itself.
+    """
     version = store.version().etag
     if store.path is not None:
         saved = load_answers(store.path, version)
@@ -115,13 +114,6 @@ def precomputed_answers(store: GraphStore | RemoteStore) -> Answers | None:
         with contextlib.suppress(OSError):  # a store directory we may not write to
             answers.save(store.path)
     return answers
-
-
-def store_source(store: GraphStore) -> StoreSource:
-    """How query workers reach ``store``: its directory, or a snapshot of a memory store."""
-    if store.path is not None:
-        return StoreSource(path=str(store.path))
-    return StoreSource(nquads=store.dump_nquads())
 
 
 def get_state() -> AppState:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graphbuild.mapping import DG, PREFIXES, SCHEMA, SEM
-from graphbuild.remote_store import AnyStore
+from server.stores import ServedStore
 from server.textspans import anchor, distinct_spans, segments, snippet
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -225,7 +225,7 @@ class Reader:
     resource under the instance base, the Wikidata page for a Wikidata entity, …).
     """
 
-    def __init__(self, store: AnyStore, href: Callable[[str], tuple[str, bool]]) -> None:
+    def __init__(self, store: ServedStore, href: Callable[[str], tuple[str, bool]]) -> None:
         self.raw = store.raw
         self.base = store.base
         self._href = href

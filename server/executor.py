@@ -20,7 +20,7 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -162,9 +162,13 @@ def _send_body(conn: Connection, head: QueryHead, body: bytes) -> None:
 
 
 def render(
-    results: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: QueryJob
+    results: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple], job: QueryJob
 ) -> tuple[QueryHead, bytes]:
-    """The answer in the job's format, cut at ``max_rows``; ``QueryFailed`` if unacceptable."""
+    """The answer in the job's format, cut at ``max_rows``; ``QueryFailed`` if unacceptable.
+
+    Results are read lazily, so parsed from a stream (an external store's answer) no more
+    than ``max_rows`` of them are ever read.
+    """
     if isinstance(results, ox.QueryBoolean):
         head, body = _boolean(results, job)
     elif isinstance(results, ox.QuerySolutions):
@@ -300,7 +304,7 @@ def _solutions_in_python(
     return QueryHead("solutions", fmt.content_type, len(rows), truncated), body
 
 
-def _graph(results: ox.QueryTriples, job: QueryJob) -> tuple[QueryHead, bytes]:
+def _graph(results: Iterable[ox.Triple], job: QueryJob) -> tuple[QueryHead, bytes]:
     if job.graph_format is None:
         raise QueryFailed("not_acceptable", "", "graph")
     fmt = GraphFormat.lookup(job.graph_format)
@@ -334,9 +338,14 @@ class _Worker:
 class QueryStream:
     """The body of one answer: iterate for chunks; ``close()`` hands the worker back."""
 
+    @classmethod
+    def whole(cls, head: QueryHead, body: bytes) -> QueryStream:
+        """An answer already complete in memory (no worker behind it)."""
+        return cls(None, None, head, 0.0, body)
+
     def __init__(
         self,
-        pool: QueryPool,
+        pool: QueryPool | None,
         worker: _Worker | None,
         head: QueryHead,
         timeout_s: float,
@@ -356,8 +365,8 @@ class QueryStream:
         if self._body is not None:
             body, self._body = self._body, None
             return body
-        worker = self._worker
-        if worker is None:
+        worker, pool = self._worker, self._pool
+        if worker is None or pool is None:
             raise StopIteration
         try:
             if not worker.conn.poll(self._timeout_s):
@@ -366,19 +375,20 @@ class QueryStream:
         except (EOFError, OSError) as exc:  # the answer is cut short; say so in the log
             log.error("query answer cut short: %s", exc)
             self._worker = None
-            self._pool.discard(worker)
+            pool.discard(worker)
             raise StopIteration from None
         if message[0] == "chunk":
             chunk: bytes = message[1]
             return chunk
         self._worker = None
-        self._pool.release(worker)
+        pool.release(worker)
         raise StopIteration
 
     def close(self) -> None:
         """Drain what the worker still has to say (a client left early) or kill it."""
         worker, self._worker = self._worker, None
-        if worker is None:
+        pool = self._pool
+        if worker is None or pool is None:
             return
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline and worker.conn.poll(
@@ -386,9 +396,9 @@ class QueryStream:
         ):
             message = worker.conn.recv()
             if message[0] != "chunk":
-                self._pool.release(worker)
+                pool.release(worker)
                 return
-        self._pool.discard(worker)
+        pool.discard(worker)
 
 
 class QueryPool:

@@ -22,9 +22,9 @@ from werkzeug.http import is_resource_modified
 
 from graphbuild.errors import StoreError
 from graphbuild.formats import GraphFormat, negotiate_format, parse_accept, quality
-from graphbuild.remote_store import AnyStore
 from server.app import get_state
 from server.errors import ApiError
+from server.stores import ServedStore
 
 bp = Blueprint("export", __name__)
 log = logging.getLogger("diplograph.server")
@@ -58,7 +58,7 @@ class _QueueWriter(io.RawIOBase):
 class ExportStream:
     """Iterates the serialised export as it is written; ``close()`` stops the writer."""
 
-    def __init__(self, store: AnyStore, fmt: GraphFormat, article: str | None, gzip: bool):
+    def __init__(self, store: ServedStore, fmt: GraphFormat, article: str | None, gzip: bool):
         self._chunks: queue.Queue[object] = queue.Queue(maxsize=QUEUE_CHUNKS)
         self._cancelled = threading.Event()
         self._compressor = zlib.compressobj(6, zlib.DEFLATED, 31) if gzip else None
@@ -67,7 +67,7 @@ class ExportStream:
         )
         self._thread.start()
 
-    def _write(self, store: AnyStore, fmt: GraphFormat, article: str | None) -> None:
+    def _write(self, store: ServedStore, fmt: GraphFormat, article: str | None) -> None:
         writer = _QueueWriter(self._chunks, self._cancelled)
         try:
             store.export(fmt, article, writer)  # type: ignore[arg-type]

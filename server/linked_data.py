@@ -25,7 +25,6 @@ from rdflib import Graph
 
 from graphbuild.formats import GraphFormat, negotiate
 from graphbuild.mapping import DG, ONTOLOGY_IRI
-from graphbuild.remote_store import AnyStore
 from graphbuild.resources import ontology_file, shapes_file
 from server.app import TRUNCATED_HEADER, get_state
 from server.describe import (
@@ -40,6 +39,7 @@ from server.describe import (
 from server.errors import ApiError
 from server.ontology_doc import OntologyDoc, document
 from server.pages import html_response, page_error, pages_state, resource_root
+from server.stores import ServedStore
 from server.void import DatasetStats, dataset_stats, void_triples
 
 bp = Blueprint("linkeddata", __name__)
@@ -96,7 +96,7 @@ def _rdf_response(body: bytes, fmt: GraphFormat) -> Response:
 # ---- resources ------------------------------------------------------------------------
 
 
-def hrefs(store: AnyStore) -> Callable[[str], tuple[str, bool]]:
+def hrefs(store: ServedStore) -> Callable[[str], tuple[str, bool]]:
     """Where a page links an IRI: here for this dataset and ontology, else its own page."""
     space = f"{store.base}resource/"
     root = resource_root()
@@ -188,7 +188,7 @@ def _ontology_doc(data: bytes, digest: str) -> OntologyDoc:
     return pages_state().cached("ontology-doc", digest, compute)
 
 
-def _turtle_file(data: bytes, fmt: GraphFormat, store: AnyStore) -> bytes:
+def _turtle_file(data: bytes, fmt: GraphFormat, store: ServedStore) -> bytes:
     """The file itself for Turtle (its comments are documentation), else re-serialised."""
     if fmt is GraphFormat.TURTLE:
         return data
@@ -245,7 +245,7 @@ def shapes() -> Response:
 # ---- VoID -----------------------------------------------------------------------------
 
 
-def _article_of(graph: str, store: AnyStore) -> str | None:
+def _article_of(graph: str, store: ServedStore) -> str | None:
     prefix = store.graph_iri("")
     return unquote(graph[len(prefix) :]) if graph.startswith(prefix) else None
 

@@ -24,20 +24,18 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, request, url_for
 
 from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
-from graphbuild.remote_store import AnyStore
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
 from server.app import (
     ANSWER_HEADER,
     ROWS_HEADER,
     TRUNCATED_HEADER,
     get_state,
     precomputed_answers,
-    store_source,
 )
 from server.errors import ApiError
 from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout, render
 from server.guard import Refused, check, check_update
+from server.stores import ServedStore, store_source
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("diplograph.server")
@@ -271,8 +269,14 @@ def run_update(update: str) -> Response:
         )
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise ApiError(403, "the update token is not valid")
-    store = state.store
-    if store.read_only or not isinstance(store, GraphStore):
+    store = state.embedded
+    if store is None:
+        raise ApiError(
+            403,
+            "this server is in front of an external store and does not send updates to it; "
+            "update the store itself (or rebuild with `diplograph build --store URL`)",
+        )
+    if store.read_only:
         raise ApiError(403, "the server opened its store read-only, so it cannot apply updates")
     g.sparql_log = {"query": update, "started": time.monotonic()}
     try:
@@ -350,7 +354,7 @@ def service_description() -> Response:
     return Response(body, content_type=fmt.content_type)
 
 
-def description_triples(endpoint: str, store: AnyStore, settings: Settings) -> list[ox.Triple]:
+def description_triples(endpoint: str, store: ServedStore, settings: Settings) -> list[ox.Triple]:
     """The service, its formats and features, and its dataset (one named graph per article)."""
 
     def sd(name: str) -> ox.NamedNode:

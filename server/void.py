@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graphbuild.mapping import DG, ONTOLOGY_IRI
-from graphbuild.remote_store import AnyStore
 from graphbuild.store import builds_graph_iri
 from server.describe import bind
+from server.stores import ServedStore
 
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -53,7 +53,7 @@ def _int(term: object) -> int:
     return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
-def _select(store: AnyStore, query: str, space: str) -> list[ox.QuerySolution]:
+def _select(store: ServedStore, query: str, space: str) -> list[ox.QuerySolution]:
     results = store.raw.query(
         bind(query, {"space": ox.Literal(space)}) if "?space" in query else query,
         prefixes={"dg": str(DG)},
@@ -63,7 +63,7 @@ def _select(store: AnyStore, query: str, space: str) -> list[ox.QuerySolution]:
     return list(results)
 
 
-def dataset_stats(store: AnyStore) -> DatasetStats:
+def dataset_stats(store: ServedStore) -> DatasetStats:
     """Counts of the whole dataset and of each named graph."""
     space = f"{store.base}resource/"
     per_graph: dict[str, list[int]] = {}
@@ -116,7 +116,7 @@ def dataset_stats(store: AnyStore) -> DatasetStats:
 def void_triples(
     stats: DatasetStats,
     *,
-    store: AnyStore,
+    store: ServedStore,
     dataset: str,
     endpoint: str,
     dump: str,

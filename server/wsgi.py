@@ -77,7 +77,7 @@ def serve(settings: Settings) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
     if is_remote_store(str(settings.store)):
-        _serve_app(create_app(settings), settings, f"the external store {settings.store}")
+        _serve_app(create_app(settings), settings)  # opened read-only, never copied
         return
     writable = bool(settings.update_token)  # only token holders' updates write
     with GraphStore.open(
@@ -87,11 +87,10 @@ def serve(settings: Settings) -> None:
         exclusive=True,
         create=False,
     ) as store:
-        what = f"{len(store.article_ids())} article graph(s) from {settings.store}"
-        _serve_app(create_app(settings, store), settings, what)
+        _serve_app(create_app(settings, store), settings)
 
 
-def _serve_app(app: Flask, settings: Settings, what: str) -> None:
+def _serve_app(app: Flask, settings: Settings) -> None:
     """Run ``app`` under waitress until Ctrl-C or SIGTERM, then close it."""
     server = make_server(app, settings)
 
@@ -102,7 +101,7 @@ def _serve_app(app: Flask, settings: Settings, what: str) -> None:
     state: AppState = app.extensions[EXTENSION]
     try:
         state.pool.warm_up()
-        log.info("serving %s at %s/sparql", what, server.url)
+        log.info("serving %s at %s/sparql", state.description, server.url)
         server.run()
     except KeyboardInterrupt:
         pass
