@@ -141,7 +141,8 @@ class RemotePool:
                 timeout_s=max(0.001, deadline - time.monotonic()),
             )
         except QueryError as exc:
-            raise QueryFailed("syntax", exc.message.removeprefix("malformed query: ")) from None
+            said = exc.message.removeprefix("malformed query: ")
+            raise QueryFailed("syntax", f"the store says: {said}") from None
         except StoreError as exc:
             if _timed_out(exc):
                 raise QueryTimeout() from None

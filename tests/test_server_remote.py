@@ -70,9 +70,9 @@ def serving(store_url: str, env: dict[str, str], log: Path, *args: str) -> Itera
                 if proc.poll() is not None:
                     raise AssertionError(f"serve exited: {log.read_text(errors='replace')}")
                 try:
-                    if requests.get(f"{base}/health", timeout=1).status_code == 200:
+                    if requests.get(f"{base}/health", timeout=5).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # not up yet, or busy
                     time.sleep(0.1)
             else:
                 raise AssertionError(f"server did not come up: {log.read_text(errors='replace')}")
