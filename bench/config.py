@@ -20,6 +20,7 @@ class Scale:
     http_seconds: float  # per concurrency level and engine
     http_max_requests: int
     transfer_runs: int  # export and load repetitions
+    dask_repeats: int  # distributed suite: builds per (corpus size, worker count)
 
 
 SCALES: dict[str, Scale] = {
@@ -37,6 +38,7 @@ SCALES: dict[str, Scale] = {
         http_seconds=2.0,
         http_max_requests=1000,
         transfer_runs=2,
+        dask_repeats=1,
     ),
     "small": Scale(
         name="small",
@@ -51,6 +53,7 @@ SCALES: dict[str, Scale] = {
         http_seconds=5.0,
         http_max_requests=3000,
         transfer_runs=3,
+        dask_repeats=2,
     ),
     "1k": Scale(
         name="1k",
@@ -65,6 +68,7 @@ SCALES: dict[str, Scale] = {
         http_seconds=5.0,
         http_max_requests=3000,
         transfer_runs=3,
+        dask_repeats=2,
     ),
     "10k": Scale(
         name="10k",
@@ -79,6 +83,7 @@ SCALES: dict[str, Scale] = {
         http_seconds=10.0,
         http_max_requests=10000,
         transfer_runs=3,
+        dask_repeats=1,
     ),
     "100k": Scale(
         name="100k",
@@ -93,10 +98,11 @@ SCALES: dict[str, Scale] = {
         http_seconds=10.0,
         http_max_requests=10000,
         transfer_runs=2,
+        dask_repeats=1,
     ),
 }
 
-SUITES = ("build", "queries", "http", "export")
+SUITES = ("build", "distributed", "queries", "http", "export")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class Table:
 
 @dataclass
 class Target:
-    """A target from issue 5. Only ``ratio`` targets decide the exit status."""
+    """A target from issues 5 and 6. Only ``ratio`` targets decide the exit status."""
 
     name: str
     measured: float | None

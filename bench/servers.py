@@ -77,6 +77,7 @@ class Endpoint:
     started_s: float = 0.0
     cmd: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
     restarts: int = 0
 
     @property
@@ -112,7 +113,12 @@ class Endpoint:
         """Stop and start again with the same command (to abandon a runaway query)."""
         self.stop()
         fresh = start(
-            self.name, self.cmd, self.url, self.log or Path(f"{self.name}.log"), env=self.env
+            self.name,
+            self.cmd,
+            self.url,
+            self.log or Path(f"{self.name}.log"),
+            env=self.env,
+            cwd=self.cwd,
         )
         self.proc, self.started_s = fresh.proc, fresh.started_s
         self.restarts += 1
@@ -160,6 +166,7 @@ def start(
     log: Path,
     *,
     env: dict[str, str] | None = None,
+    cwd: Path | None = None,
     ready_timeout_s: float = 900.0,
 ) -> Endpoint:
     """Start ``cmd`` in its own process group and wait until it answers an ASK query."""
@@ -172,10 +179,11 @@ def start(
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
+        cwd=cwd,
         start_new_session=True,
     )
     fh.close()
-    endpoint = Endpoint(name, url, proc, log, cmd=tuple(cmd), env=dict(env or {}))
+    endpoint = Endpoint(name, url, proc, log, cmd=tuple(cmd), env=dict(env or {}), cwd=cwd)
     deadline = t0 + ready_timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -144,3 +146,68 @@ def test_query_mix_uses_names_from_the_data_and_skips_federation(tmp_path: Path)
     assert [q.name for q in queries] == ["a"]
     assert 'STR(?name) = "Anna \\"Q\\" Novak")' in queries[0].text
     ox.Store().query(queries[0].text)  # still parses
+
+
+def test_distributed_suite_reads_the_per_worker_lines_the_client_prints() -> None:
+    pytest.importorskip("distributed")
+    from bench.suites.distributed import worker_lines
+    from graphbuild.distributed import ArticleOutcome, BuildProgress
+
+    progress = BuildProgress(total=3)
+    for worker, seconds in (("tcp://127.0.0.1:4001", 0.5), ("tcp://127.0.0.1:4002", 0.25)):
+        outcome = ArticleOutcome("a", "a.txt", "", None, "d", worker, seconds, "kit", "fp")
+        progress.record(outcome, ok=True)
+    progress.record(
+        ArticleOutcome("b", "b.txt", "", None, "d", "tcp://127.0.0.1:4002", 0.75, "kit", "fp"),
+        ok=True,
+    )
+    output = "Dask scheduler tcp://127.0.0.1:4000: 2 worker(s)\n" + "\n".join(progress.lines())
+    found = {w["worker"]: w for w in worker_lines(output)}
+    assert set(found) == {"tcp://127.0.0.1:4001", "tcp://127.0.0.1:4002"}
+    assert found["tcp://127.0.0.1:4002"]["articles"] == 2
+    assert found["tcp://127.0.0.1:4002"]["seconds_each"] == pytest.approx(0.5)
+    assert found["tcp://127.0.0.1:4001"]["seconds_each"] == pytest.approx(0.5)
+
+
+def test_virtuoso_engine_loads_the_nquads_and_answers_over_sparql(tmp_path: Path) -> None:
+    """The bench's Virtuoso holds every quad of the file and serves them as the union graph."""
+    from bench import virtuoso
+    from bench.client import HttpRunner
+    from bench.querymix import Query
+
+    if not virtuoso.available():
+        pytest.skip("virtuoso-t / isql-vt are not installed")
+    rules = load_rules()
+    articles = list(generate(2, seed=5))
+    nquads = tmp_path / "data" / "two.nq"
+    nquads.parent.mkdir()
+    lines = [line for a in articles for line in article_quads(a, rules=rules)]
+    nquads.write_text("".join(lines), encoding="utf-8")
+    loaded = virtuoso.start_virtuoso(nquads, tmp_path / "work", len(lines), 120.0)
+    try:
+        assert loaded.quads >= len(lines)
+        expected = ox.Store()
+        expected.load(nquads.read_bytes(), ox.RdfFormat.N_QUADS)
+        count = (
+            f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{DG.Meeting}> ; <{DG.date}> ?d }}"
+        )
+        want = int(next(iter(expected.query(count, use_default_graph_as_union=True)))["n"].value)
+        runner = HttpRunner(loaded.endpoint, 30.0)
+        try:
+            answer = runner.run(Query("count", count, "select", "test"))
+            assert answer.ok and answer.size == 1
+            bad = runner.run(Query("bad", "SELECT WHERE nonsense", "select", "test"))
+            assert not bad.ok and bad.status >= 400
+        finally:
+            runner.close()
+        request = urllib.request.Request(
+            loaded.endpoint.url,
+            data=urllib.parse.urlencode({"query": count}).encode(),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            got = json.load(reply)["results"]["bindings"][0]["n"]["value"]
+        assert int(got) == want
+    finally:
+        loaded.endpoint.stop()
+    assert loaded.endpoint.proc is not None and loaded.endpoint.proc.poll() is not None

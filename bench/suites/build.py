@@ -74,13 +74,23 @@ def _count_built(store: Path) -> int:
         return 0
 
 
-def build_once(folder: Path, store: Path, jobs: int, log: Path) -> BuildRun:
+def build_once(
+    folder: Path,
+    store: Path,
+    jobs: int,
+    log: Path,
+    *,
+    scheduler: str | None = None,
+    quiet: bool = True,
+) -> BuildRun:
+    """One ``diplograph build`` into a new store: ``--jobs J``, or ``--scheduler`` when given."""
     if store.exists():
         shutil.rmtree(store)
     exe = tool("diplograph")
     base = [exe] if exe else [sys.executable, "-c", "from graphbuild.cli import main; main()"]
-    cmd = [*base, "--quiet", "build", str(folder), "--store", str(store), "--jobs", str(jobs)]
-    cmd.append("--force")
+    where = ["--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]
+    cmd = [*base, *(["--quiet"] if quiet else []), "build", str(folder), "--store", str(store)]
+    cmd += [*where, "--force"]
     samples: list[tuple[int, int]] = []
     stop = threading.Event()
     with log.open("wb") as fh:

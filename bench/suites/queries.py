@@ -22,7 +22,9 @@ from bench.oxworker import WorkerRunner
 from bench.querymix import HARD, Query, query_mix
 from bench.report import SuiteResult, Table, Target
 from bench.stats import Samples, fmt, geomean
-from bench.suites.serving import DIPLOGRAPH, OXIGRAPH, PYOX, RDFLIB, Serving
+from bench.suites.serving import DIPLOGRAPH, OXIGRAPH, PYOX, RDFLIB, VIRTUOSO, Serving
+
+VIRTUOSO_COLUMNS = ("ratio", "both_answered", "queries", "timeouts_counted", "censored")
 
 
 @dataclass
@@ -150,7 +152,10 @@ def run(s: Serving, opts: Options, say: Callable[[str], None]) -> SuiteResult:
     header = ["query"]
     for n in names:
         header += [f"{n} p50", "p99"]
-    header += ["dg/ox", "rdflib/dg", "dg-pyox ms", "rows"]
+    with_virtuoso = VIRTUOSO in names
+    header += ["dg/ox", "rdflib/dg", "dg-pyox ms"]
+    header += ["virt/dg", "virt rows"] if with_virtuoso else []
+    header += ["rows"]
     t = Table(
         f"Query latency in ms over HTTP ({s.articles} articles, {s.quads} quads); "
         "* = precomputable hard question",
@@ -162,6 +167,10 @@ def run(s: Serving, opts: Options, say: Callable[[str], None]) -> SuiteResult:
     hard: list[float] = []
     overhead: list[float] = []
     mismatches: list[str] = []
+    # Virtuoso over HTTP against Diplograph's server and bare pyoxigraph (informational)
+    virt_dg: list[Ratio] = []
+    virt_pyox: list[Ratio] = []
+    virt_notes: list[str] = []
     for q in queries:
         row_cells = table[q.name]
         row = [q.name + (" *" if q.name in HARD else "")]
@@ -187,11 +196,25 @@ def run(s: Serving, opts: Options, say: Callable[[str], None]) -> SuiteResult:
             rdf_dg.append(r2.value)
         if math.isfinite(ovh):
             overhead.append(ovh)
-        sizes = {n: c.size for n, c in row_cells.items() if c.size is not None}
+        # Virtuoso's sizes are compared apart: its SPARQL dialect and DESCRIBE differ
+        sizes = {n: c.size for n, c in row_cells.items() if c.size is not None and n != VIRTUOSO}
         distinct = sorted(set(sizes.values()))
         if len(distinct) > 1:
             mismatches.append(f"{q.name} {sizes}")
-        row += [r1.text(), r2.text(), fmt(ovh, 1), "/".join(str(v) for v in distinct)]
+        row += [r1.text(), r2.text(), fmt(ovh, 1)]
+        r3 = cell_ratio(row_cells.get(VIRTUOSO), row_cells.get(DIPLOGRAPH))
+        r4 = cell_ratio(row_cells.get(VIRTUOSO), row_cells.get(PYOX))
+        if with_virtuoso:
+            vc = row_cells[VIRTUOSO]
+            virt_dg += [r3] if math.isfinite(r3.value) else []
+            virt_pyox += [r4] if math.isfinite(r4.value) else []
+            same = vc.size is None or not distinct or vc.size in distinct
+            if vc.failed:
+                virt_notes.append(f"{q.name}: error {vc.samples.errors[0][:160]!r}")
+            elif not same:
+                virt_notes.append(f"{q.name}: {vc.size} (others {'/'.join(map(str, distinct))})")
+            row += [r3.text(), "-" if vc.size is None else str(vc.size) + ("" if same else " !")]
+        row.append("/".join(str(v) for v in distinct))
         t.rows.append(row)
         per_query[q.name] = {
             "origin": q.origin,
@@ -205,6 +228,10 @@ def run(s: Serving, opts: Options, say: Callable[[str], None]) -> SuiteResult:
             "rdflib_over_diplograph": _num(r2.value),
             "rdflib_over_diplograph_bound": r2.bound,
             "diplograph_overhead_ms": _num(ovh),
+            "virtuoso_over_diplograph": _num(r3.value),
+            "virtuoso_over_diplograph_bound": r3.bound,
+            "virtuoso_over_pyoxigraph": _num(r4.value),
+            "virtuoso_over_pyoxigraph_bound": r4.bound,
         }
     gm_rows: list[list[str]] = []
     for n in names:
@@ -264,6 +291,44 @@ def run(s: Serving, opts: Options, say: Callable[[str], None]) -> SuiteResult:
         result.notes.append(
             "result sizes differ between engines (rows or triples): " + "; ".join(mismatches)
         )
+    gm_virt_dg = geomean(r.value for r in virt_dg if not r.bound)
+    gm_virt_pyox = geomean(r.value for r in virt_pyox if not r.bound)
+    vrows: list[list[str]] = []
+    if with_virtuoso:
+        for label, rs in (("virtuoso / diplograph", virt_dg), ("virtuoso / pyoxigraph", virt_pyox)):
+            exact = [r.value for r in rs if not r.bound]
+            bounds = {r.bound for r in rs if r.bound}
+            with_timeouts = (next(iter(bounds)) if len(bounds) == 1 else "~") + fmt(
+                geomean(r.value for r in rs), 3
+            )
+            vrows.append(
+                [
+                    label,
+                    fmt(geomean(exact), 3),
+                    str(len(exact)),
+                    with_timeouts if bounds else "-",
+                    str(len(rs) - len(exact)),
+                ]
+            )
+        result.tables.append(
+            Table(
+                "Virtuoso over HTTP against the embedded engines: geometric mean of p50 ratios "
+                "(informational, no target)",
+                ["ratio", "both answered", "queries", "timeouts counted", "censored"],
+                vrows,
+            )
+        )
+        result.notes.append(
+            f"Virtuoso / embedded Diplograph geomean: {fmt(gm_virt_dg, 3)} over the "
+            f"{vrows[0][2]} queries both answered ({vrows[0][3]} with the {vrows[0][4]} "
+            f"timeouts counted as the timeout); Virtuoso / bare pyoxigraph: "
+            f"{fmt(gm_virt_pyox, 3)}. Above 1 means Virtuoso is slower"
+        )
+        if virt_notes:
+            result.notes.append(
+                "Virtuoso answered differently (rows or triples, or an error; `!` in the "
+                "table): " + "; ".join(virt_notes)
+            )
     for name, why in s.unavailable.items():
         result.notes.append(f"{name} not measured: {why}")
     if math.isfinite(med_overhead):
@@ -280,6 +345,10 @@ def run(s: Serving, opts: Options, say: Callable[[str], None]) -> SuiteResult:
         "geomean_rdflib_over_diplograph": _num(gm_rdf_dg),
         "geomean_vs_oxigraph": {row[0]: row[1] for row in gm_rows},
         "median_overhead_ms_over_pyoxigraph": _num(med_overhead),
+        "geomean_virtuoso_over_diplograph": _num(gm_virt_dg),
+        "geomean_virtuoso_over_pyoxigraph": _num(gm_virt_pyox),
+        "virtuoso_differences": virt_notes,
+        "virtuoso_geomeans": [dict(zip(VIRTUOSO_COLUMNS, r, strict=True)) for r in vrows],
         "floor": floor_record,
         "restarts": {n: e.restarts for n, e in s.endpoints.items()},
     }

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from bench import data
+from bench import data, virtuoso
 from bench.config import Options
 from bench.servers import (
     Endpoint,
@@ -31,7 +31,10 @@ DIPLOGRAPH = "diplograph"
 OXIGRAPH = "oxigraph-server"
 RDFLIB = "rdflib-endpoint"
 PYOX = "pyoxigraph"
-ENGINES = (DIPLOGRAPH, OXIGRAPH, RDFLIB, PYOX)
+VIRTUOSO = virtuoso.NAME
+ENGINES = (DIPLOGRAPH, OXIGRAPH, RDFLIB, PYOX, VIRTUOSO)
+# Virtuoso is a system package rather than a pip extra: a default engine only where installed
+DEFAULT_ENGINES = tuple(e for e in ENGINES if e != VIRTUOSO or virtuoso.available())
 
 
 @dataclass
@@ -65,6 +68,14 @@ def _start(name: str, serving: Serving, work: Path, opts: Options) -> Endpoint:
             "DIPLOGRAPH_QUERY_TIMEOUT_S": str(timeout_s),
         }
         return start_diplograph(serving.diplograph_store, work, env)
+    if name == VIRTUOSO:
+        loaded = virtuoso.start_virtuoso(
+            serving.nquads, work, serving.quads, load_timeout_s=max(600.0, serving.quads / 1000)
+        )
+        serving.record["virtuoso_load_s"] = round(loaded.load_s, 2)
+        serving.record["virtuoso_quads"] = loaded.quads
+        serving.record["virtuoso_version"] = loaded.version
+        return loaded.endpoint
     raise ValueError(name)
 
 
@@ -109,7 +120,7 @@ def serving(opts: Options, say: Any) -> Iterator[Serving]:
     store = ox.Store.read_only(str(ox_store))
     s = Serving(nquads, quads, n, ox_store, dg_store, store, unavailable=unavailable, record=record)
     try:
-        for name in (OXIGRAPH, DIPLOGRAPH, RDFLIB):
+        for name in (OXIGRAPH, DIPLOGRAPH, RDFLIB, VIRTUOSO):
             if name not in opts.engines or name in s.unavailable:
                 continue
             say(f"  starting {name}")
