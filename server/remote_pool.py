@@ -85,13 +85,17 @@ class _AnswerReader(io.RawIOBase):
 
 def _timed_out(exc: BaseException) -> bool:
     """Whether ``exc`` (or what it wraps) is an HTTP connect or read timeout."""
-    seen: BaseException | None = exc
-    while seen is not None:
+    todo: list[BaseException] = [exc]
+    visited: set[int] = set()
+    while todo:
+        seen = todo.pop()
+        if id(seen) in visited:
+            continue
+        visited.add(id(seen))
         if isinstance(seen, requests.Timeout | TimeoutError):
             return True
-        if any(isinstance(a, BaseException) and _timed_out(a) for a in seen.args):
-            return True
-        seen = seen.__cause__ or seen.__context__
+        todo += [a for a in seen.args if isinstance(a, BaseException)]
+        todo += [e for e in (seen.__cause__, seen.__context__) if e is not None]
     return False
 
 
