@@ -202,7 +202,11 @@ def serve(
     port: int | None,
     query_timeout_s: float | None,
 ) -> None:
-    """Serve the store over SPARQL 1.1 with a production WSGI server."""
+    """Serve the store over SPARQL 1.1 with a production WSGI server.
+
+    An external store (sparql+http(s)://...) is served read-only through the same endpoint,
+    checks and limits; it is never copied.
+    """
     from server.wsgi import serve as run_server
 
     settings = _settings(
