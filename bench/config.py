@@ -38,7 +38,7 @@ SCALES: dict[str, Scale] = {
         http_seconds=2.0,
         http_max_requests=1000,
         transfer_runs=2,
-        dask_repeats=1,
+        dask_repeats=2,
     ),
     "small": Scale(
         name="small",

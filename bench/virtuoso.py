@@ -61,7 +61,6 @@ KeepAliveTimeout = 60
 ResultSetMaxRows = 0
 MaxQueryExecutionTime = 0
 MaxQueryCostEstimationTime = 0
-DefaultQuery = ASK {{ }}
 """
 
 
