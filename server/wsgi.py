@@ -9,6 +9,7 @@ holders' updates itself and restarts the read-only query workers after each one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -57,7 +58,10 @@ class Server:
             for channel in list(self._server._map.values()):
                 channel.close()
 
-        self._server.trigger.pull_trigger(close_all)
+        if self._stopped.is_set():
+            return
+        with contextlib.suppress(OSError):  # the loop closed its trigger: it is stopping
+            self._server.trigger.pull_trigger(close_all)
         self._stopped.wait(timeout_s)
 
 
