@@ -57,7 +57,7 @@ def endpoint(built_store: Path) -> Iterator[str]:
             try:
                 if requests.get(f"{base}/health", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or too slow to answer yet
                 time.sleep(0.1)
         else:
             raise AssertionError("server did not come up")
