@@ -39,3 +39,8 @@ def default_articles_dir() -> Path:
 
 def queries_dir() -> Path:
     return resource_path("data", "queries")
+
+
+def views_dir() -> Path:
+    """The precomputed-answer views (``graphbuild.views``): one SPARQL SELECT per file."""
+    return resource_path("data", "views")

@@ -28,12 +28,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graphbuild.resources import resource_path
+from graphbuild.resources import queries_dir, views_dir
 
 DG = "https://w3id.org/diplograph/ontology#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-SLOT = '"{name}"'
 FILE_NAME = "views.json"
 
 _TOKEN = re.compile(
@@ -41,32 +40,116 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<comment>\#[^\n]*)
   | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<long>"{3}|'{3})
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<word>[A-Za-z0-9_:?$.\-]+)
+  | (?P<op>!=|<=|>=|&&|\|\||\^\^)
   | (?P<punct>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_PNAME = re.compile(r"([A-Za-z][\w.\-]*)?:([\w\-]+(?:[\w.\-]*[\w\-])?)?")
+_NUMBER = re.compile(r"[0-9.\-]")
 
 
-def tokens(query: str) -> tuple[str, ...]:
-    """The query's tokens without whitespace and comments (``#`` inside IRIs is kept)."""
-    out = []
-    for m in _TOKEN.finditer(query):
-        kind = m.lastgroup
-        if kind in ("ws", "comment"):
-            continue
-        out.append(m.group())
-    return tuple(out)
+class _Unmatchable(Exception):
+    """The query uses syntax the normaliser does not model: the engine answers it."""
 
 
 def _unescape(literal: str) -> str:
-    body = literal[1:-1]
-    return re.sub(
-        r"\\(.)",
-        lambda m: {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(m[1], m[1]),
-        body,
-    )
+    """A short string literal's value; ``\\u`` and unknown escapes are not modelled."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1] not in _ECHAR:
+            raise _Unmatchable(m[0])
+        return _ECHAR[m[1]]
+
+    return _ESCAPE.sub(one, literal[1:-1])
+
+
+def normal_form(query: str) -> tuple[str, ...] | None:
+    """The query's tokens as the engine reads them, or None for syntax left to the engine.
+
+    Whitespace and comments are dropped, PREFIX declarations applied (prefixed names become
+    full IRIs, so prefix names and unused declarations do not matter), keywords upper-cased
+    (except ``a``, which is case-sensitive), ``$x`` read as ``?x`` and string literals
+    spelled one way. What could be read two ways here (long strings, ``\\u`` escapes, BASE,
+    blank node labels) makes the query unmatchable: a miss only costs an engine run.
+    """
+    try:
+        return tuple(_normalise(query))
+    except _Unmatchable:
+        return None
+
+
+def _normalise(query: str) -> list[str]:
+    prefixes: dict[str, str] = {}
+    out: list[str] = []
+    pending: list[str] = []  # a PREFIX declaration being read
+    for m in _TOKEN.finditer(query):
+        kind, text = m.lastgroup, m.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "long":
+            raise _Unmatchable(text)
+        if pending:
+            if len(pending) == 1 and kind == "word" and text.endswith(":"):
+                pending.append(text)
+                continue
+            if len(pending) == 2 and kind == "iri":
+                prefixes[pending[1][:-1]] = text[1:-1]
+                pending.clear()
+                continue
+            raise _Unmatchable(text)  # a declaration we do not read: the engine will
+        if kind == "string":
+            out.append(json.dumps(_unescape(text), ensure_ascii=False))
+        elif kind == "word":
+            out.extend(_words(text, prefixes, pending))
+        else:
+            out.append(text)
+    if pending:
+        raise _Unmatchable("PREFIX")
+    return out
+
+
+def _words(text: str, prefixes: dict[str, str], pending: list[str]) -> list[str]:
+    """A run of name characters: trailing dots end triples, prefixed names are expanded."""
+    word = text.rstrip(".")
+    ends = ["."] * (len(text) - len(word))
+    if not word:
+        return ends
+    if word[0] in "?$":
+        if any(c in word[1:] for c in "?$:.-"):
+            raise _Unmatchable(word)
+        return ["?" + word[1:], *ends]
+    if ":" in word:
+        pn = _PNAME.fullmatch(word)
+        if pn is None or (pn[1] or "") not in prefixes:
+            raise _Unmatchable(word)  # blank node labels, odd or undeclared names
+        if pending:  # PREFIX dg:<iri> without a space is left to the engine
+            raise _Unmatchable(word)
+        return [f"<{prefixes[pn[1] or '']}{pn[2] or ''}>", *ends]
+    if _NUMBER.match(word):
+        return [word, *ends]
+    upper = word.upper()
+    if upper == "PREFIX" and not ends:
+        pending.append(upper)
+        return []
+    if upper == "BASE":
+        raise _Unmatchable(word)  # relative IRIs would then mean something else
+    return [word if word == "a" else upper, *ends]
+
+
+def is_slot(token: str) -> bool:
+    """A template's parameter: a string literal written ``"{name}"``."""
+    return len(token) > 4 and token.startswith('"{') and token.endswith('}"')
+
+
+def tokens(query: str) -> tuple[str, ...]:
+    """The normal form; empty for a query the normaliser leaves to the engine."""
+    return normal_form(query) or ()
 
 
 # ---- the facts the views are computed from --------------------------------------------------
@@ -222,8 +305,8 @@ class View:
 
 
 def shipped_views() -> list[View]:
-    views = resource_path("data", "views")
-    queries = resource_path("data", "queries")
+    views = views_dir()
+    queries = queries_dir()
     return [
         View(
             "meetings-per-country-pair",
@@ -246,7 +329,9 @@ class Answers:
 
     def lookup(self, query: str) -> bytes | None:
         """The stored SPARQL JSON answer when ``query`` is one of the views' questions."""
-        got = tokens(query)
+        got = normal_form(query)
+        if not got:
+            return None
         for name, template in self.templates.items():
             if len(got) != len(template):
                 continue
@@ -254,8 +339,8 @@ class Answers:
             for mine, theirs in zip(template, got, strict=True):
                 if mine == theirs:
                     continue
-                if mine == SLOT and theirs[:1] == '"' and not param:
-                    param = _unescape(theirs)
+                if is_slot(mine) and theirs[:1] == '"':
+                    param = json.loads(theirs)
                     continue
                 break
             else:
@@ -300,3 +385,14 @@ def load_answers(folder: Path, version: str, views: list[View] | None = None) ->
         {n: {p: b.encode("utf-8") for p, b in by.items()} for n, by in data["answers"].items()},
         {v.name: v.template() for v in views},
     )
+
+
+def forget_answers(folder: Path | None) -> None:
+    """Drop the saved answers before the data changes outside a build (SPARQL Update).
+
+    The store's version only follows build records, so an update leaves it as it was: the
+    saved answers must go first, or a crash before they are recomputed would leave them
+    looking current.
+    """
+    if folder is not None:
+        (folder / FILE_NAME).unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, g, redirect, request, url_fo
 
 from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
+from graphbuild.views import forget_answers
 from server.app import (
     ANSWER_HEADER,
     ROWS_HEADER,
@@ -283,6 +284,9 @@ def run_update(update: str) -> Response:
         check_update(update, state.settings.service_allowlist)
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
+    answering = state.answers is not None
+    state.answers = None  # the engine answers while the data changes
+    forget_answers(store.path)
     try:
         store.raw.update(update)
     except SyntaxError as exc:
@@ -292,7 +296,7 @@ def run_update(update: str) -> Response:
     if store.path is not None:
         store.raw.flush()
     state.pool.recycle(store_source(store))
-    if state.answers is not None:  # the data changed: so did the views' answers
+    if answering:  # recomputed: the saved ones were dropped above
         state.answers = precomputed_answers(store)
     return Response(status=204)
 

@@ -197,3 +197,114 @@ def test_served_precomputed_answer_matches_the_engine_over_http(tmp_path: Path) 
                     assert "Diplograph-Answer" not in r.headers
     bindings = {on: r.json()["results"]["bindings"] for on, r in answers.items()}
     assert bindings[True] == bindings[False] and len(bindings[True]) >= 2
+
+
+def _ana(view: str) -> str:
+    return next(q for v, q in questions() if v == view and "Ana" in q)
+
+
+def test_prefix_names_keyword_case_and_quotes_do_not_matter(store: GraphStore) -> None:
+    answers = compute_answers(store.raw, store.version().etag)
+    query = _ana("two-hop-contacts")
+    expected = answers.lookup(query)
+    assert expected is not None
+    body = query.split("SELECT", 1)[1]
+    renamed = (
+        "prefix d: <https://w3id.org/diplograph/ontology#>\n"
+        "PREFIX : <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "select" + body.replace("dg:", "d:").replace("rdfs:", ":").replace("?x", "$x")
+    )
+    assert answers.lookup(renamed) == expected
+    single = query.replace('"Ana Example"', "'Ana Example'")
+    assert answers.lookup(single) == expected
+    full = "SELECT" + body.replace("dg:", "<https://w3id.org/diplograph/ontology#").replace(
+        "metWith", "metWith>"
+    ).replace("rdfs:label", "<http://www.w3.org/2000/01/rdf-schema#label>")
+    assert answers.lookup(full) == expected
+    # the name with quotes, escaped either way, is the same name
+    bo = next(q for v, q in questions() if v == "two-hop-contacts" and "Bo" in q)
+    assert answers.lookup(bo) is not None
+    assert answers.lookup(bo.replace('"Bo \\"the envoy\\" Ström"', "'Bo \"the envoy\" Ström'")) == (
+        answers.lookup(bo)
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("dg:metWith/dg:metWith", "dg:metWith/dg:metWith/dg:metWith"),  # another path
+        ("?y rdfs:label ?other", "?y dg:name ?other"),  # another triple pattern
+        ("FILTER(?y != ?x)", "FILTER(?y = ?x)"),  # another filter
+        ("FILTER(?y != ?x)", "FILTER(?y ! = ?x)"),  # not SPARQL: the engine says so
+        ("ORDER BY ?other", "ORDER BY DESC(?other)"),
+        ("ORDER BY ?other", "ORDER BY ?other LIMIT 3"),
+        ("; dg:metWith", "; A dg:Person ; dg:metWith"),  # `a` is case-sensitive
+        ('"Ana Example"', '"Ana\\u0020Example"'),  # \u escapes are left to the engine
+        ('"Ana Example"', '"""Ana Example"""'),
+        ('"Ana Example"', '"Ana Example"^^xsd:string'),
+        ("dg:metWith/", "dgx:metWith/"),  # an undeclared prefix is an error
+        ("SELECT", "BASE <http://example.org/> SELECT"),
+    ],
+)
+def test_any_other_difference_goes_to_the_engine(
+    store: GraphStore, change: tuple[str, str]
+) -> None:
+    answers = compute_answers(store.raw, store.version().etag)
+    query = _ana("two-hop-contacts")
+    assert answers.lookup(query) is not None
+    changed = query.replace(*change, 1)
+    assert changed != query
+    assert answers.lookup(changed) is None
+
+
+def test_a_replaced_article_is_never_answered_from_the_old_answers(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with GraphStore.open(path) as s:
+        fill(s, ["a1", "a2", "a3"])
+        compute_answers(s.raw, s.version().etag).save(path)
+        assert load_answers(path, s.version().etag) is not None
+        s.replace_article("a3", article_triples("a1"), ArticleRecord("a3", "d2", "t"))
+        assert load_answers(path, s.version().etag) is None
+        # recomputed for the new version: the engine's answer again (m4 is gone, so is Ed)
+        fresh = compute_answers(s.raw, s.version().etag)
+        query = _ana("two-hop-contacts")
+        got = json.loads(fresh.lookup(query) or b"")["results"]["bindings"]
+        assert got == engine(s, query)
+        assert "Ed Person" not in json.dumps(got)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=12).filter(lambda t: "\x00" not in t))
+def test_any_name_round_trips_through_the_slot(name: str) -> None:
+    view = next(v for v in shipped_views() if v.name == "three-hop-reach")
+    answers = Answers("v", {view.name: {name: b"hit"}}, {view.name: view.template()})
+    text = view.file.read_text(encoding="utf-8").replace('"{name}"', literal_escaped(name))
+    assert answers.lookup(text) == b"hit"
+
+
+def literal_escaped(name: str) -> str:
+    esc = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+    return '"' + "".join(esc.get(c, c) for c in name) + '"'
+
+
+def test_after_a_sparql_update_the_served_answer_is_the_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with GraphStore.open(path) as s:
+        fill(s, ["a1", "a2", "a3"])
+    query = _ana("two-hop-contacts")
+    with running_server(path, writable=True, update_token="secret") as live:
+
+        def others() -> set[str]:
+            r = requests.post(live.sparql, data={"query": query}, timeout=60)
+            assert r.status_code == 200 and r.headers.get("Diplograph-Answer") == "precomputed"
+            return {b["other"]["value"] for b in r.json()["results"]["bindings"]}
+
+        assert others() == {"Cy Person", "Di Person"}  # Ana met Bo, who met Cy and Di
+        r = requests.post(
+            live.sparql,
+            data={"update": f"DELETE WHERE {{ GRAPH ?g {{ ?p <{DG}metWith> <{RES}person/cy> }} }}"},
+            headers={"Authorization": "Bearer secret"},
+            timeout=60,
+        )
+        assert r.status_code == 204
+        assert others() == {"Di Person"}
