@@ -1,8 +1,8 @@
 """Distributed builds: the per-article stages on a Dask cluster, the store writes on the client.
 
 ``diplograph build --scheduler tcp://HOST:PORT`` (or ``local:N`` for N worker processes on
-this machine) sends each article to a Dask worker, which runs :func:`process_article` with
-a :class:`Toolkit` (spaCy model, gazetteer, ontology, shapes, RL rules) loaded once per
+this machine) sends articles in small batches to Dask workers, which run :func:`process_batch`
+with a :class:`Toolkit` (spaCy model, gazetteer, ontology, shapes, RL rules) loaded once per
 worker by :class:`ToolkitPlugin`. Each article's validated graph comes back as N-Triples
 text as soon as it is done (``as_completed``), and the client writes it into the store in
 its own transaction, exactly as a local build does, so the quads are the same.
@@ -45,7 +45,7 @@ from graphbuild import __version__
 from graphbuild.errors import ConfigError, DiplographError
 from graphbuild.extract import EXTRACTOR
 from graphbuild.ingest import SourcedArticle
-from graphbuild.pipeline import ArticleResult, Toolkit, process_article
+from graphbuild.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
 from graphbuild.resources import gazetteer_dir, ontology_file, shapes_file
 from graphbuild.settings import Settings
 from graphbuild.store import ntriples_lines
@@ -53,6 +53,7 @@ from graphbuild.store import ntriples_lines
 PLUGIN_PREFIX = "diplograph-toolkit"
 TASK_PREFIX = "diplograph-article"
 CONNECT_TIMEOUT_S = 30.0
+KEY_IDS_CHARS = 200
 
 
 # ---- where to run ---------------------------------------------------------------------------
@@ -201,38 +202,64 @@ class ArticleOutcome:
     fingerprint: str
 
 
-def build_article(article: SourcedArticle, curated: str | None, plugin: str) -> ArticleOutcome:
-    """The Dask task: one article through every stage on this worker's toolkit.
+def build_articles(
+    articles: Sequence[SourcedArticle], curated: Sequence[str | None], plugin: str
+) -> list[ArticleOutcome]:
+    """The Dask task: a few articles through every stage on this worker's toolkit.
 
-    Curated annotations travel with the article (``curated``), since the client's files are
-    not on the workers' disks; they are written to a temporary file for ``process_article``.
+    spaCy parses the batch with ``nlp.pipe`` (1.5x one text at a time), and one task per
+    batch keeps the scheduler's per-task cost off each article. A worker that dies costs the
+    batch a retry. Curated annotations travel with the articles (``curated``), since the
+    client's files are not on the workers' disks; they are written to a temporary folder.
     """
     worker = get_worker()
     toolkit: ToolkitPlugin = worker.plugins[plugin]  # type: ignore[assignment]
     kit = toolkit.kit()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="diplograph-") as tmp:
-        local = article
-        if curated is not None and article.curated_path is not None:
-            copy = Path(tmp) / article.curated_path.name
-            copy.write_text(curated, encoding="utf-8")
-            local = dataclasses.replace(article, curated_path=copy)
-        result = process_article(local, kit)
+        local = [
+            _with_local_curated(article, text, Path(tmp) / str(i))
+            for i, (article, text) in enumerate(zip(articles, curated, strict=True))
+        ]
+        results = process_batch(local, kit)
+    each = (time.perf_counter() - started) / max(1, len(articles))
+    outcomes = []
+    for article, copy, result in zip(articles, local, results, strict=True):
         error = result.error
         if error is not None and article.curated_path is not None:
-            error = error.replace(str(local.curated_path), str(article.curated_path))
-    ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
-    return ArticleOutcome(
-        article_id=result.article_id,
-        source=result.source,
-        ntriples=ntriples,
-        error=error,
-        digest=result.digest,
-        worker=str(worker.address),
-        seconds=time.perf_counter() - started,
-        toolkit_id=toolkit.toolkit_id,
-        fingerprint=toolkit.fingerprint,
-    )
+            error = error.replace(str(copy.curated_path), str(article.curated_path))
+        graph = result.graph
+        outcomes.append(
+            ArticleOutcome(
+                article_id=result.article_id,
+                source=result.source,
+                ntriples="\n".join(ntriples_lines(graph)) if graph is not None else None,
+                error=error,
+                digest=result.digest,
+                worker=str(worker.address),
+                seconds=each,
+                toolkit_id=toolkit.toolkit_id,
+                fingerprint=toolkit.fingerprint,
+            )
+        )
+    return outcomes
+
+
+def _with_local_curated(article: SourcedArticle, text: str | None, folder: Path) -> SourcedArticle:
+    if text is None or article.curated_path is None:
+        return article
+    folder.mkdir()
+    copy = folder / article.curated_path.name
+    copy.write_text(text, encoding="utf-8")
+    return dataclasses.replace(article, curated_path=copy)
+
+
+def task_key(articles: Sequence[SourcedArticle]) -> str:
+    """A readable, unique key naming the batch's articles (the dashboard shows it)."""
+    ids = "+".join(a.info.id for a in articles)
+    if len(ids) > KEY_IDS_CHARS:
+        ids = f"{articles[0].info.id}+{len(articles) - 1}-more"
+    return f"{TASK_PREFIX}-{ids}-{uuid.uuid4().hex[:12]}"
 
 
 def _worker_fingerprint(dask_worker: Any, plugin: str) -> str:
@@ -353,21 +380,23 @@ def run_on_dask(
     threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
     window = int(settings.dask_in_flight) or max(8, 4 * threads)
     retries = max(0, int(settings.dask_retries))
-    pending = iter(articles)
-    by_key: dict[str, SourcedArticle] = {}
+    # small enough batches that every worker gets several, so none idles at the end
+    size = max(1, min(NLP_BATCH, len(articles) // max(1, 4 * threads), window))
+    pending = iter(batches(articles, size))
+    by_key: dict[str, Sequence[SourcedArticle]] = {}
     running = as_completed()  # type: ignore[no-untyped-call]
 
     def submit_next() -> None:
-        article = next(pending, None)
-        if article is None:
+        batch = next(pending, None)
+        if batch is None:
             return
-        key = f"{TASK_PREFIX}-{article.info.id}-{uuid.uuid4().hex[:12]}"
-        by_key[key] = article
+        key = task_key(batch)
+        by_key[key] = batch
         running.add(  # type: ignore[no-untyped-call]
             client.submit(
-                build_article,
-                article,
-                _curated_text(article),
+                build_articles,
+                batch,
+                [_curated_text(article) for article in batch],
                 plugin.name,
                 key=key,
                 retries=retries,
@@ -375,30 +404,42 @@ def run_on_dask(
             )
         )
 
-    for _ in range(window):
+    for _ in range(max(1, window // size)):
         submit_next()
     for future in running:
-        article = by_key.pop(str(future.key))
-        result, outcome = _collect(future, article, expected)
+        batch = by_key.pop(str(future.key))
+        collected = _collect(future, batch, expected)
         future.release()
         submit_next()
-        if progress is not None:
-            progress.record(outcome, result.error is None)
-        yield result
+        for result, outcome in collected:
+            if progress is not None:
+                progress.record(outcome, result.error is None)
+            yield result
 
 
 def _collect(
-    future: Future[ArticleOutcome], article: SourcedArticle, expected: str
-) -> tuple[ArticleResult, ArticleOutcome | None]:
-    aid, source = article.info.id, article.source
+    future: Future[list[ArticleOutcome]], batch: Sequence[SourcedArticle], expected: str
+) -> list[tuple[ArticleResult, ArticleOutcome | None]]:
     if future.status != "finished":
         reason = (
             future.exception()  # type: ignore[no-untyped-call]
             if future.status == "error"
             else future.status
         )
-        return ArticleResult(aid, source, error=f"failed on the Dask cluster: {reason}"), None
-    outcome = future.result()
+        return [
+            (
+                ArticleResult(a.info.id, a.source, error=f"failed on the Dask cluster: {reason}"),
+                None,
+            )
+            for a in batch
+        ]
+    return [_article_result(outcome, expected) for outcome in future.result()]
+
+
+def _article_result(
+    outcome: ArticleOutcome, expected: str
+) -> tuple[ArticleResult, ArticleOutcome | None]:
+    aid, source = outcome.article_id, outcome.source
     if outcome.fingerprint != expected:
         error = (
             f"worker {outcome.worker} runs a different installation "

@@ -6,10 +6,12 @@ cluster runs on loopback with two worker processes of one thread each.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,9 @@ import pyoxigraph as ox
 import pytest
 from distributed import Client, LocalCluster, WorkerPlugin
 
+from graphbuild.annotations import ArticleInfo
 from graphbuild.distributed import (
+    KEY_IDS_CHARS,
     TASK_PREFIX,
     ArticleOutcome,
     BuildProgress,
@@ -27,9 +31,11 @@ from graphbuild.distributed import (
     installation_fingerprint,
     plugin_name,
     run_on_dask,
+    task_key,
 )
 from graphbuild.errors import ConfigError
-from graphbuild.pipeline import BuildReport, build_corpus, collect
+from graphbuild.ingest import SourcedArticle, curated_annotations_path
+from graphbuild.pipeline import BuildReport, Toolkit, annotate, build_corpus, collect
 from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
 
@@ -95,6 +101,20 @@ def _outcome(worker: str, seconds: float, toolkit: str) -> ArticleOutcome:
     return ArticleOutcome("a", "a.txt", "", None, "d", worker, seconds, toolkit, "f")
 
 
+def test_task_key_names_the_batch_and_stays_short() -> None:
+    def article(aid: str) -> SourcedArticle:
+        return SourcedArticle(ArticleInfo(id=aid, text="x"), f"{aid}.txt")
+
+    few = [article("a-1"), article("b-2")]
+    key = task_key(few)
+    assert key.startswith(f"{TASK_PREFIX}-a-1+b-2-")
+    assert task_key(few) != key  # a resubmitted batch is a new task
+    many = [article(f"an-article-with-a-long-name-{i}") for i in range(16)]
+    long_key = task_key(many)
+    assert len(long_key) < KEY_IDS_CHARS + 40
+    assert f"-{many[0].info.id}+15-more-" in long_key
+
+
 def test_progress_counts_per_worker() -> None:
     progress = BuildProgress(total=4, started=0.0)
     progress.record(_outcome("tcp://w1", 2.0, "k1"), ok=True)
@@ -134,7 +154,23 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     for name, (text, published) in ARTICLES.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
         (folder / f"{name}.json").write_text(f'{{"published": "{published}"}}', encoding="utf-8")
+    _write_curated(folder / f"{next(iter(ARTICLES))}.txt")
     return [folder, DEV] if DEV.is_dir() else [folder]
+
+
+def _write_curated(article: Path) -> None:
+    """A researcher's correction of one article: its meetings moved a day earlier. The
+    workers do not share the client's disk, so the file has to travel with its batch."""
+    kit = Toolkit.load(Settings())
+    annotations = annotate(collect([article], BuildReport())[0], kit)
+    data = json.loads(annotations.to_json())
+    moved = 0
+    for event in data["events"]:
+        if event["kind"] == "Meeting" and event.get("date"):
+            event["date"] = (date.fromisoformat(event["date"]) - timedelta(days=1)).isoformat()
+            moved += 1
+    assert moved, "the curated article needs a dated meeting to correct"
+    curated_annotations_path(article).write_text(json.dumps(data), encoding="utf-8")
 
 
 def _settings(store: Path, **changes: Any) -> Settings:
@@ -175,20 +211,27 @@ def test_local_cluster_builds_the_same_quads(
     assert records == single_process[1]
     assert quads == single_process[0]
     assert any(DG_MEETING in q for q in quads)
+    assert any(DG_CURATED in q for q in quads)
 
 
 DG_MEETING = "<https://w3id.org/diplograph/ontology#Meeting>"
+DG_CURATED = "<https://w3id.org/diplograph/ontology#curated>"
 
 
 class KillOnce(WorkerPlugin):
-    """Kills the worker process that starts the target article's task, the first time only."""
+    """Kills the worker process that starts the task of the target article's batch, the first
+    time only (a batch's key is ``PREFIX-id+id+…-uuid``)."""
 
     def __init__(self, marker: str, article_id: str) -> None:
         self.marker = marker
-        self.prefix = f"{TASK_PREFIX}-{article_id}-"
+        self.article_id = article_id
 
     def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
-        if finish == "executing" and str(key).startswith(self.prefix):
+        name = str(key)
+        if not name.startswith(f"{TASK_PREFIX}-"):
+            return
+        ids = name[len(TASK_PREFIX) + 1 : name.rindex("-")].split("+")
+        if finish == "executing" and self.article_id in ids:
             try:
                 fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
