@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 
 from graphbuild.errors import ConfigError, RdfSyntaxError, StoreError
 from graphbuild.formats import GraphFormat
-from graphbuild.store import ArticleRecord, GraphStore, _record_lines
+from graphbuild.store import ArticleRecord, GraphStore, _record_lines, unmerge_graph
 
 IMPORTER = "diplograph.load"
 
@@ -112,6 +113,20 @@ def check_syntax(path: Path, fmt: GraphFormat) -> tuple[int, set[str], bool]:
     return count, graphs, default
 
 
+def merge_into_default_graph(raw: ox.Store, graphs: list[str]) -> None:
+    """Copy the loaded graphs into the merged default graph, streaming through a temporary
+    N-Triples file: a SPARQL ``INSERT`` would hold a whole import in one transaction's memory.
+
+    Not transactional, like the bulk load before it: the import record is written after it,
+    and a re-run of an interrupted import drops and merges the graphs again.
+    """
+    with tempfile.TemporaryFile() as spool:
+        for g in graphs:
+            raw.dump(spool, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+        spool.seek(0)
+        raw.bulk_load(spool, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+
+
 def import_rdf(
     store: GraphStore,
     path: Path,
@@ -134,9 +149,10 @@ def import_rdf(
     raw = store.raw
     if store.read_only:
         raise StoreError("the store is open read-only", where=str(store.path))
-    builds = store.builds_graph
+    builds = f"<{store.builds_graph}>"
     drops = " ;\n".join(
-        f"DROP SILENT GRAPH <{g}> ;\nDELETE WHERE {{ GRAPH <{builds}> {{ <{g}> ?p ?o }} }}"
+        unmerge_graph(f"<{g}>", builds) + f"DROP SILENT GRAPH <{g}> ;\n"
+        f"DELETE WHERE {{ GRAPH {builds} {{ <{g}> ?p ?o }} }}"
         for g in sorted(graphs)
     )
     if drops:
@@ -155,6 +171,8 @@ def import_rdf(
             where=str(path),
             hint="run the same `diplograph load` again once the cause is fixed",
         ) from exc
+    if store.merged_default:
+        merge_into_default_graph(raw, sorted(graphs))
     digest = _digest(path)
     lines: list[str] = []
     for g in sorted(graphs):
@@ -166,6 +184,7 @@ def import_rdf(
         lines += _record_lines(g, record)
     if lines:
         body = "\n".join(lines)
-        raw.update(f"INSERT DATA {{ GRAPH <{store.builds_graph}> {{\n{body}\n}} }}")
+        mirror = body if store.merged_default else ""
+        raw.update(f"INSERT DATA {{ GRAPH <{store.builds_graph}> {{\n{body}\n}}\n{mirror}\n}}")
     raw.flush()
     return ImportReport(path, fmt, count, sorted(graphs))

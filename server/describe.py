@@ -234,16 +234,23 @@ class Reader:
 
     # ---- raw lookups ------------------------------------------------------------------
 
+    def quads(self, s: Node | None, p: ox.NamedNode | None, o: Term | None) -> Iterator[ox.Quad]:
+        """Quads of the named graphs, which say where a fact comes from (the embedded
+        store's default graph only repeats them, merged)."""
+        for q in self.raw.quads_for_pattern(s, p, o, None):
+            if not isinstance(q.graph_name, ox.DefaultGraph):
+                yield q
+
     def objects(self, s: Node, p: ox.NamedNode) -> list[Term]:
         seen: dict[Term, None] = {}
-        for q in self.raw.quads_for_pattern(s, p, None, None):
+        for q in self.quads(s, p, None):
             if not isinstance(q.object, ox.Triple):
                 seen.setdefault(q.object, None)
         return list(seen)
 
     def subjects(self, p: ox.NamedNode, o: Term) -> list[Node]:
         seen: dict[Node, None] = {}
-        for q in self.raw.quads_for_pattern(None, p, o, None):
+        for q in self.quads(None, p, o):
             if isinstance(q.subject, ox.NamedNode | ox.BlankNode):
                 seen.setdefault(q.subject, None)
         return list(seen)
@@ -253,9 +260,9 @@ class Reader:
         return values[0] if values else None
 
     def exists(self, node: ox.NamedNode) -> bool:
-        for _ in self.raw.quads_for_pattern(node, None, None, None):
+        for _ in self.quads(node, None, None):
             return True
-        for _ in self.raw.quads_for_pattern(None, None, node, None):
+        for _ in self.quads(None, None, node):
             return True
         return False
 
@@ -407,7 +414,7 @@ def view(reader: Reader, iri: str) -> ResourceView:
 def _facts(reader: Reader, node: Node, hidden: set[str]) -> list[Fact]:
     seen: set[tuple[ox.NamedNode, Term]] = set()
     facts: list[Fact] = []
-    for q in reader.raw.quads_for_pattern(node, None, None, None):
+    for q in reader.quads(node, None, None):
         if q.predicate.value in hidden or isinstance(q.object, ox.Triple):
             continue
         if (q.predicate, q.object) in seen:
@@ -419,7 +426,7 @@ def _facts(reader: Reader, node: Node, hidden: set[str]) -> list[Fact]:
 
 def _incoming(reader: Reader, node: Node) -> tuple[list[Fact], bool]:
     seen: set[tuple[Node, ox.NamedNode]] = set()
-    for q in reader.raw.quads_for_pattern(None, None, node, None):
+    for q in reader.quads(None, None, node):
         if isinstance(q.subject, ox.Triple):
             continue
         seen.add((q.subject, q.predicate))
@@ -606,11 +613,11 @@ def description(reader: Reader, iri: str) -> tuple[list[ox.Quad], bool]:
     """
     node = ox.NamedNode(iri)
     out: dict[ox.Quad, None] = {}
-    for q in reader.raw.quads_for_pattern(node, None, None, None):
+    for q in reader.quads(node, None, None):
         out.setdefault(q, None)
     incoming = 0
     truncated = False
-    for q in reader.raw.quads_for_pattern(None, None, node, None):
+    for q in reader.quads(None, None, node):
         if incoming >= INCOMING_LIMIT:
             truncated = True
             break
@@ -619,12 +626,12 @@ def description(reader: Reader, iri: str) -> tuple[list[ox.Quad], bool]:
             out.setdefault(q, None)
     for ev in reader.objects(node, _dg("evidence")):
         if isinstance(ev, ox.NamedNode | ox.BlankNode):
-            for q in reader.raw.quads_for_pattern(ev, None, None, None):
+            for q in reader.quads(ev, None, None):
                 out.setdefault(q, None)
     mentioned = {t for q in list(out) for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)}
     mentioned.discard(node)
     for other in sorted(mentioned, key=str):
-        for q in reader.raw.quads_for_pattern(other, RDFS_LABEL, None, None):
+        for q in reader.quads(other, RDFS_LABEL, None):
             out.setdefault(q, None)
     return list(out), truncated
 

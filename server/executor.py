@@ -24,11 +24,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
 from graphbuild.formats import GraphFormat, ResultsFormat
+from graphbuild.store import open_read_only
 from server.results import Row, write_solutions
 
 log = logging.getLogger("diplograph.server")
@@ -44,10 +46,12 @@ class StoreSource:
 
     path: str | None = None
     nquads: bytes | None = None
+    merged_default: bool = True
+    """The store's default graph is the merge of its named graphs (else: pyoxigraph's union)."""
 
     def open(self) -> ox.Store:
         if self.path is not None:
-            return ox.Store.read_only(self.path)
+            return open_read_only(Path(self.path))
         store = ox.Store()
         if self.nquads:
             store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
@@ -117,7 +121,7 @@ def worker_main(conn: Connection, source: StoreSource) -> None:
         if job is None:
             return
         try:
-            _answer(conn, store, job)
+            _answer(conn, store, job, source.merged_default)
         except (BrokenPipeError, EOFError):
             return
         except (KeyboardInterrupt, SystemExit):
@@ -126,11 +130,11 @@ def worker_main(conn: Connection, source: StoreSource) -> None:
             conn.send(("error", "failed", f"{type(exc).__name__}: {exc}"))
 
 
-def _answer(conn: Connection, store: ox.Store, job: QueryJob) -> None:
+def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bool) -> None:
     try:
         results = store.query(
             job.query,
-            use_default_graph_as_union=not job.default_graph,
+            use_default_graph_as_union=not job.default_graph and not merged_default,
             default_graph=[ox.NamedNode(g) for g in job.default_graph] or None,
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
         )

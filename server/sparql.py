@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, g, redirect, request, url_fo
 
 from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
+from graphbuild.store import RESYNC_DEFAULT_GRAPH
 from graphbuild.views import forget_answers
 from server.app import (
     ANSWER_HEADER,
@@ -35,7 +36,7 @@ from server.app import (
 )
 from server.errors import ApiError
 from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout, render
-from server.guard import Refused, check, check_update
+from server.guard import Refused, check, check_update, tokens
 from server.stores import ServedStore, store_source
 
 bp = Blueprint("sparql", __name__)
@@ -288,7 +289,7 @@ def run_update(update: str) -> Response:
     state.answers = None  # the engine answers while the data changes
     forget_answers(store.path)
     try:
-        store.raw.update(update)
+        store.raw.update(with_default_graph_resync(update) if store.merged_default else update)
     except SyntaxError as exc:
         raise ApiError(400, f"malformed update: {exc.msg}", title="Malformed Query") from None
     except OSError as exc:
@@ -299,6 +300,16 @@ def run_update(update: str) -> Response:
     if answering:  # recomputed: the saved ones were dropped above
         state.answers = precomputed_answers(store)
     return Response(status=204)
+
+
+def with_default_graph_resync(update: str) -> str:
+    """The update, then the default graph made the merge of the named graphs again, in the
+    same request (one transaction): the default graph is derived, so triples written straight
+    into it without a named graph do not stay."""
+    significant = list(tokens(update))
+    ends_open = bool(significant) and significant[-1].text == ";"
+    separator = "\n" if ends_open else "\n;\n"
+    return f"{update}{separator}{RESYNC_DEFAULT_GRAPH}"
 
 
 def _failure(exc: QueryFailed, federated: bool) -> ApiError:

@@ -131,5 +131,5 @@ def open_served(settings: Settings, store: GraphStore | None = None) -> Served:
 def store_source(store: GraphStore) -> StoreSource:
     """How query workers reach ``store``: its directory, or a snapshot of a memory store."""
     if store.path is not None:
-        return StoreSource(path=str(store.path))
-    return StoreSource(nquads=store.dump_nquads())
+        return StoreSource(path=str(store.path), merged_default=store.merged_default)
+    return StoreSource(nquads=store.dump_nquads(), merged_default=store.merged_default)

@@ -178,12 +178,15 @@ def _settings(store: Path, **changes: Any) -> Settings:
 
 
 def dataset(path: Path) -> tuple[set[str], dict[str, tuple[str, str, str]]]:
-    """Every quad outside the builds graph, and each build record without its timestamp."""
+    """Every quad of the article and ontology graphs, and each build record without its
+    timestamp (the default graph, checked to be their merge, holds the timestamps too)."""
     with GraphStore.open(path, read_only=True) as store:
         builds = ox.NamedNode(store.builds_graph)
-        quads = {
-            str(q) for q in store.raw.quads_for_pattern(None, None, None) if q.graph_name != builds
-        }
+        every = list(store.raw.quads_for_pattern(None, None, None))
+        default = {str(q.triple) for q in every if isinstance(q.graph_name, ox.DefaultGraph)}
+        named = [q for q in every if not isinstance(q.graph_name, ox.DefaultGraph)]
+        assert default == {str(q.triple) for q in named}  # the merged default graph
+        quads = {str(q) for q in named if q.graph_name != builds}
         records = {a: (r.digest, r.extractor, r.source) for a, r in store.article_records().items()}
     return quads, records
 

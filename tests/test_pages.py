@@ -31,6 +31,7 @@ from pages_samples import (
     build_store,
 )
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result, ResultRow
 from server_samples import LiveServer, running_server
 
@@ -390,7 +391,7 @@ def _store_counts(live: LiveServer) -> tuple[Dataset, dict[str, tuple[int, int, 
     space = BASE + "resource/"
     per_graph: dict[str, tuple[int, int, int]] = {}
     for g in ds.graphs():
-        if len(g) == 0:
+        if len(g) == 0 or g.identifier == DATASET_DEFAULT_GRAPH_ID:  # the merge of the others
             continue
         entities = {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(space)}
         articles = set(g.subjects(RDF.type, DG.Article))

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graphbuild.errors import ConfigError, RdfSyntaxError
@@ -138,3 +139,37 @@ def test_cli_load_reports_errors_without_traceback(tmp_path: Path) -> None:
     assert failed.returncode != 0
     assert str(bad) in failed.stderr and "line 1" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def _default_and_merge(store: GraphStore) -> tuple[set[str], set[str]]:
+    default: set[str] = set()
+    named: set[str] = set()
+    for q in store.raw.quads_for_pattern(None, None, None):
+        line = f"{q.subject} {q.predicate} {q.object}"
+        (default if isinstance(q.graph_name, ox.DefaultGraph) else named).add(line)
+    return default, named
+
+
+def test_loaded_graphs_join_the_merged_default_graph_once(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    shared = f'<{EX}alice> <{EX}label> "Alice" '
+    path = tmp_path / "two.nq"
+    path.write_text(
+        "".join(
+            f"{shared}<{EX}g{i}> .\n<{EX}m{i}> <{EX}with> <{EX}alice> <{EX}g{i}> .\n"
+            for i in (1, 2)
+        ),
+        encoding="utf-8",
+    )
+    import_rdf(store, path)
+    default, named = _default_and_merge(store)
+    assert default == named
+    rows = store.query(f"SELECT ?m WHERE {{ ?m <{EX}with> ?a . ?a <{EX}label> ?n }}")
+    assert sorted(str(r["m"]) for r in rows) == [f"<{EX}m1>", f"<{EX}m2>"]  # type: ignore[union-attr]
+    path.write_text(f"<{EX}m3> <{EX}with> <{EX}bob> <{EX}g1> .\n", encoding="utf-8")
+    import_rdf(store, path)  # g1 replaced, g2 gone from the file but kept in the store
+    default, named = _default_and_merge(store)
+    assert default == named
+    assert f"<{EX}m1> <{EX}with> <{EX}alice>" not in default
+    assert f'<{EX}alice> <{EX}label> "Alice"' in default  # g2 still says it

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from server_samples import DG, RES, fill_store, running_server
 
 from graphbuild.store import GraphStore
+from server.sparql import with_default_graph_resync
 
+DEFAULT = ox.DefaultGraph()
 TOKEN = "correct-horse-battery"
 GRAPH = "https://w3id.org/diplograph/graph/article/first"
 INSERT = (
@@ -57,6 +60,20 @@ def test_token_holder_updates_and_queries_see_it(store_path: Path) -> None:
         )
         assert form.status_code == 204
         assert asks(live.sparql) is False
+
+
+@pytest.mark.parametrize("tail", ["", " ;", " ;\n# done", " # a comment; with a semicolon", "\n"])
+def test_an_update_ends_with_the_default_graph_made_the_merge_again(tail: str) -> None:
+    with GraphStore.memory() as store:
+        fill_store(store)
+        store.raw.update(with_default_graph_resync(INSERT + tail))
+        named = {(q.subject, q.predicate, q.object) for q in store.raw if q.graph_name != DEFAULT}
+        default = {
+            (q.subject, q.predicate, q.object)
+            for q in store.raw.quads_for_pattern(None, None, None, DEFAULT)
+        }
+        assert default == named
+        assert bool(store.query(ASK))
 
 
 @pytest.mark.parametrize(

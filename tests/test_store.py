@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from graphbuild.errors import QueryError, StoreError
@@ -129,9 +131,128 @@ def test_default_graph_is_the_union_of_article_graphs(store: GraphStore) -> None
     q = "SELECT ?n WHERE { ?p <http://example.org/name> ?n }"
     union = {str(sol["n"].value) for sol in store.query(q)}  # type: ignore[union-attr]
     assert union == {f"{t} person {i}" for t in ("one", "two") for i in range(3)}
-    assert not bool(store.query("ASK { ?s ?p ?o }", default_graph_union=False))
     only_a2 = store.query(q, default_graph=[store.graph_iri("a2")])
     assert {str(sol["n"].value) for sol in only_a2} == {f"two person {i}" for i in range(3)}  # type: ignore[union-attr]
+
+
+# ---- the merged default graph ---------------------------------------------------------------
+
+Triple = tuple[str, str, str]
+
+
+def named_merge(store: GraphStore) -> set[Triple]:
+    """What the default graph must hold: every named graph's triples, once."""
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store.raw.quads_for_pattern(None, None, None)
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    }
+
+
+def default_graph(store: GraphStore) -> set[Triple]:
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+
+
+def shared_graph(tag: str) -> Graph:
+    """Two people every article mentions (with the same labels) and one fact of its own."""
+    g = Graph()
+    g.add((EX.alice, EX.label, Literal("Alice")))
+    g.add((EX.bob, EX.label, Literal("Bob")))
+    g.add((EX[f"meeting-{tag}"], EX.participant, EX.alice))
+    return g
+
+
+def test_a_triple_in_many_article_graphs_is_one_row_of_the_default_graph(
+    store: GraphStore,
+) -> None:
+    for aid in ("a1", "a2", "a3"):
+        store.replace_article(aid, shared_graph(aid), record(aid))
+    rows = store.query(
+        "SELECT ?m ?name WHERE { ?m <http://example.org/participant> ?p . "
+        "?p <http://example.org/label> ?name }"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    assert sorted(str(r["m"]) for r in rows) == [f"<{EX}meeting-a{i}>" for i in (1, 2, 3)]
+    count = store.query('SELECT (COUNT(*) AS ?n) WHERE { ?p ?q "Bob" }')
+    assert isinstance(count, ox.QuerySolutions)
+    assert [int(r["n"].value) for r in count] == [1]  # type: ignore[union-attr]
+    assert default_graph(store) == named_merge(store)
+
+
+def test_replacing_and_removing_articles_keeps_the_default_graph_their_merge(
+    store: GraphStore,
+) -> None:
+    store.replace_article("a1", shared_graph("a1"), record("a1"))
+    store.replace_article("a2", shared_graph("a2"), record("a2", "x"))
+    store.replace_article("a2", small_graph("two"), record("a2", "y"))  # Bob only in a1 now
+    assert default_graph(store) == named_merge(store)
+    assert (f"<{EX}bob>", f"<{EX}label>", '"Bob"') in default_graph(store)
+    assert store.remove_article("a1")
+    assert default_graph(store) == named_merge(store)
+    assert not any(s == f"<{EX}bob>" for s, _, _ in default_graph(store))
+    assert store.remove_article("a2")
+    assert default_graph(store) == named_merge(store)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a1", "a2", "a3"]),
+            st.one_of(st.none(), st.sets(st.integers(0, 5), max_size=4)),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_sequence_of_writes_keeps_the_default_graph_the_merge(
+    writes: list[tuple[str, set[int] | None]],
+) -> None:
+    """Articles drawing from six shared triples, replaced or removed (``None``) in any order."""
+    with GraphStore.memory() as store:
+        for n, (aid, picks) in enumerate(writes):
+            if picks is None:
+                store.remove_article(aid)
+                continue
+            g = Graph()
+            for i in picks:
+                g.add((EX[f"s{i % 3}"], EX.p, Literal(f"v{i}")))
+            store.replace_article(aid, g, record(aid, f"d{n}"))
+            assert default_graph(store) == named_merge(store)
+        assert default_graph(store) == named_merge(store)
+
+
+def test_a_store_written_before_the_merged_layout_is_merged_when_opened_writable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old"
+    old = ox.Store(str(path))
+    for aid in ("a1", "a2"):
+        for s, p, o in shared_graph(aid):
+            old.add(
+                ox.Quad(
+                    ox.NamedNode(str(s)),
+                    ox.NamedNode(str(p)),
+                    ox.Literal(str(o)) if isinstance(o, Literal) else ox.NamedNode(str(o)),
+                    ox.NamedNode(f"https://w3id.org/diplograph/graph/article/{aid}"),
+                )
+            )
+    old.flush()
+    del old
+    with GraphStore.open(path, read_only=True) as reading:
+        assert not reading.merged_default  # queried with the union until it is merged
+        names = reading.query('SELECT ?p WHERE { ?p ?q "Alice" }')
+        assert isinstance(names, ox.QuerySolutions)
+        assert len(list(names)) == 2  # pyoxigraph's union: once per graph
+    with GraphStore.open(path) as writing:
+        assert writing.merged_default
+        assert default_graph(writing) == named_merge(writing)
+        names = writing.query('SELECT ?p WHERE { ?p ?q "Alice" }')
+        assert isinstance(names, ox.QuerySolutions)
+        assert len(list(names)) == 1
 
 
 def test_malformed_query_names_line_and_column(store: GraphStore) -> None:

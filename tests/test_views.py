@@ -91,7 +91,7 @@ def store() -> Iterator[GraphStore]:
 
 
 def engine(store: GraphStore, query: str) -> list[dict[str, object]]:
-    result = store.raw.query(query, use_default_graph_as_union=True)
+    result = store.query(query)  # as the server's workers ask it
     assert isinstance(result, ox.QuerySolutions)
     body = result.serialize(format=ox.QueryResultsFormat.JSON)
     return list(json.loads(body or b"{}")["results"]["bindings"])
