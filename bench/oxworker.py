@@ -17,7 +17,7 @@ from bench.client import Answer, result_size
 from bench.querymix import Query
 
 
-def _serve(path: str, conn: Connection) -> None:
+def _serve(path: str, conn: Connection, union: bool = True) -> None:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(path)
@@ -29,7 +29,7 @@ def _serve(path: str, conn: Connection) -> None:
         text, kind = msg
         t0 = time.perf_counter()
         try:
-            result = store.query(text, use_default_graph_as_union=True)
+            result = store.query(text, use_default_graph_as_union=union)
             if isinstance(result, ox.QueryTriples):
                 data = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
             elif isinstance(result, ox.QuerySolutions):
@@ -46,9 +46,12 @@ def _serve(path: str, conn: Connection) -> None:
 class WorkerRunner:
     """``Runner`` for bare pyoxigraph on a store directory, in a killable worker process."""
 
-    def __init__(self, path: str, timeout_s: float, name: str = "pyoxigraph") -> None:
+    def __init__(
+        self, path: str, timeout_s: float, name: str = "pyoxigraph", union: bool = True
+    ) -> None:
         self.name = name
         self.path = path
+        self.union = union
         self.timeout_s = timeout_s
         self.ctx = mp.get_context("spawn")
         self.proc: Any = None
@@ -58,7 +61,9 @@ class WorkerRunner:
 
     def _start(self) -> None:
         parent, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_serve, args=(self.path, child), daemon=True)
+        self.proc = self.ctx.Process(
+            target=_serve, args=(self.path, child, self.union), daemon=True
+        )
         self.proc.start()
         child.close()
         self.conn = parent
