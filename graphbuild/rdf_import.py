@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from graphbuild.errors import ConfigError, RdfSyntaxError, StoreError
 from graphbuild.formats import GraphFormat
-from graphbuild.store import ArticleRecord, GraphStore, _record_lines, unmerge_graph
+from graphbuild.store import ArticleRecord, GraphStore, _record_lines, drop_graph
 
 IMPORTER = "diplograph.load"
 
@@ -150,11 +150,7 @@ def import_rdf(
     if store.read_only:
         raise StoreError("the store is open read-only", where=str(store.path))
     builds = f"<{store.builds_graph}>"
-    drops = " ;\n".join(
-        unmerge_graph(f"<{g}>", builds) + f"DROP SILENT GRAPH <{g}> ;\n"
-        f"DELETE WHERE {{ GRAPH {builds} {{ <{g}> ?p ?o }} }}"
-        for g in sorted(graphs)
-    )
+    drops = " ;\n".join(drop_graph(f"<{g}>", builds) for g in sorted(graphs))
     if drops:
         raw.update(drops)
     try:
@@ -171,8 +167,7 @@ def import_rdf(
             where=str(path),
             hint="run the same `diplograph load` again once the cause is fixed",
         ) from exc
-    if store.merged_default:
-        merge_into_default_graph(raw, sorted(graphs))
+    merge_into_default_graph(raw, sorted(graphs))  # a writable store is always merged
     digest = _digest(path)
     lines: list[str] = []
     for g in sorted(graphs):
@@ -184,7 +179,6 @@ def import_rdf(
         lines += _record_lines(g, record)
     if lines:
         body = "\n".join(lines)
-        mirror = body if store.merged_default else ""
-        raw.update(f"INSERT DATA {{ GRAPH <{store.builds_graph}> {{\n{body}\n}}\n{mirror}\n}}")
+        raw.update(f"INSERT DATA {{ GRAPH <{store.builds_graph}> {{\n{body}\n}}\n{body}\n}}")
     raw.flush()
     return ImportReport(path, fmt, count, sorted(graphs))

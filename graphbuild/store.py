@@ -97,7 +97,7 @@ RESYNC_DEFAULT_GRAPH = (
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 )
 """Makes the default graph the merge of the named graphs again (after a SPARQL Update or a
-bulk load): a full pass over the store, so writes of one graph use :func:`unmerge_graph`
+bulk load): a full pass over the store, so writes of one graph use :func:`drop_graph`
 and :func:`_merge` instead."""
 
 
@@ -108,12 +108,15 @@ def _graph_triples(g: str, builds: str) -> str:
     return f"{{ {own} UNION {record} }}"
 
 
-def unmerge_graph(g: str, builds: str) -> str:
-    """Drops from the default graph what only ``g`` (and its build record) put there."""
+def drop_graph(g: str, builds: str) -> str:
+    """Update operations dropping graph ``g`` and its build record, and from the default graph
+    what only they put there (a triple another graph still states stays)."""
     return (
         f"DELETE {{ ?s ?p ?o }} WHERE {{ {_graph_triples(g, builds)}\n"
         f"  FILTER NOT EXISTS {{ GRAPH ?x {{ ?s ?p ?o }} FILTER(?x != {g} && ?x != {builds}) }}\n"
         f"  FILTER NOT EXISTS {{ GRAPH {builds} {{ ?s ?p ?o }} FILTER(?s != {g}) }} }} ;\n"
+        f"DROP SILENT GRAPH {g} ;\n"
+        f"DELETE WHERE {{ GRAPH {builds} {{ {g} ?p ?o }} }}"
     )
 
 
@@ -244,8 +247,7 @@ class GraphStore:
 
     def _adopt_merged_layout(self) -> None:
         """Merge the named graphs into the default graph once (one update), then say so."""
-        if self.path is None:
-            return
+        assert self.path is not None  # a memory store has the layout from the start
         if next(iter(self.raw.named_graphs()), None) is not None:
             self._update(self.raw, RESYNC_DEFAULT_GRAPH, "store layout")
             self.raw.flush()
@@ -360,8 +362,7 @@ class GraphStore:
                 f"the article graph has an invalid term: {exc}", where=article_id
             ) from exc
         update = (
-            unmerge_graph(g, b) + f"DROP SILENT GRAPH {g} ;\n"
-            f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }} ;\n"
+            drop_graph(g, b) + " ;\n"
             f"INSERT DATA {{\nGRAPH {g} {{\n{body}\n}}\nGRAPH {b} {{\n{record}\n}}\n}}"
             + _merge(g, b)
         )
@@ -403,8 +404,7 @@ class GraphStore:
         b = f"<{self.builds_graph}>"
         self._update(
             store,
-            unmerge_graph(g, b) + f"DROP SILENT GRAPH {g} ;\n"
-            f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }}",
+            drop_graph(g, b),
             article_id,
         )
         return present
@@ -423,8 +423,7 @@ class GraphStore:
         b = f"<{self.builds_graph}>"
         self._update(
             store,
-            unmerge_graph(g, b) + f"DROP SILENT GRAPH {g} ;\n"
-            f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }} ;\n"
+            drop_graph(g, b) + " ;\n"
             f"INSERT DATA {{\nGRAPH {g} {{\n{body}\n}}\n"
             f"GRAPH {b} {{\n" + "\n".join(lines) + "\n}\n}" + _merge(g, b),
             "ontology",

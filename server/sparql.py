@@ -289,7 +289,7 @@ def run_update(update: str) -> Response:
     state.answers = None  # the engine answers while the data changes
     forget_answers(store.path)
     try:
-        store.raw.update(with_default_graph_resync(update) if store.merged_default else update)
+        store.raw.update(with_default_graph_resync(update))  # writable, so always merged
     except SyntaxError as exc:
         raise ApiError(400, f"malformed update: {exc.msg}", title="Malformed Query") from None
     except OSError as exc:
