@@ -2,8 +2,8 @@
 
 An entity is matched to a gazetteer entry by its label or one of its aliases, and only to an
 entry of the same type (a person named "Jordan" never becomes the country). A match gives the
-entity the gazetteer's canonical label ("Putin" -> "Vladimir Putin", "Russian Federation" ->
-"Russia"; the form the text used stays an alias) and, when the gazetteer has one, a QID with
+entity the gazetteer's canonical label ("Hofer" -> "Lena Hofer", "Republic of Austria" ->
+"Austria"; the form the text used stays an alias) and, when the gazetteer has one, a QID with
 its source. Entities the gazetteer does not know stay unlinked: no QID is ever guessed.
 Curated annotations keep their labels and QIDs; linking only fills in what they leave empty.
 Entities that turn out to be the same gazetteer entry are merged, references included.

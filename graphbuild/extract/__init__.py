@@ -108,7 +108,7 @@ def _definite_parties(
     for m in _DEFINITE.finditer(parsed.text):
         if parsed.in_quote(m.start()):
             continue
-        # not a pre-title of a name ("the Russian Foreign Minister Sergey Lavrov")
+        # not a pre-title of a name ("the Austrian Foreign Minister Lena Hofer")
         if mentions.person_at(m.end(), m.end() + 3) is not None:
             continue
         entry = None

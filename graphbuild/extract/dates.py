@@ -1,6 +1,6 @@
 """Date expressions in news text and their resolution to calendar dates.
 
-News gives dates relative to the moment of writing ("on Tuesday", "Monday (27 February)",
+News gives dates relative to the moment of writing ("on Tuesday", "Monday (3 March)",
 "next Tuesday", "today"). They are resolved against a reference date: the publication date
 when known, otherwise the text's own anchors (a dateline, a fully dated event, an anniversary
 whose base year and number fix the year). A stated weekday must agree with the date.

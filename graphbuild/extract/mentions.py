@@ -577,10 +577,10 @@ def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[P
 def add_surname_mentions(
     parsed: ParsedArticle, persons: list[Person], mentions: list[PersonMention]
 ) -> None:
-    """Short forms of named people that NER missed or mistyped ("Bayramov" as a place).
+    """Short forms of named people that NER missed or mistyped ("Hofer" tagged as a place).
 
-    Any contiguous part of a full name ("Faki" of "Moussa Faki Mahamat", "Park" of "Park
-    Jin", "Grlić Radman") that belongs to exactly one person in the article refers to them.
+    Any contiguous part of a full name ("Paz" of "Diego Paz Ortega", "Lena" of "Lena
+    Hofer", "Ortega Ruiz") that belongs to exactly one person in the article refers to them.
     """
     owners: dict[tuple[str, ...], set[int]] = {}
     for p in persons:

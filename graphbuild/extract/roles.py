@@ -106,7 +106,7 @@ def extract_roles(
                 RoleFact(m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85)
             )
             continue
-        # "Russian Lavrov" / "Kazakhstan's Tokayev" without a title: party only
+        # "Austrian Hofer" / "Uruguay's Paz" without a title: party only
         g = _party_before(text, m.start, geo)
         if (
             g is not None
