@@ -173,3 +173,29 @@ def test_loaded_graphs_join_the_merged_default_graph_once(
     assert default == named
     assert f"<{EX}m1> <{EX}with> <{EX}alice>" not in default
     assert f'<{EX}alice> <{EX}label> "Alice"' in default  # g2 still says it
+
+
+def test_blank_nodes_in_the_default_graph_are_the_named_graphs_own(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A loader renames blank nodes on every parse: the merged copy must not get new ones."""
+    path = tmp_path / "nodes.ttl"
+    path.write_text(
+        f"<{EX}a> <{EX}p> [ <{EX}q> 1 ] .\n<{EX}a> <{EX}r> _:named .\n_:named <{EX}q> 2 .\n"
+        f'<{EX}a> <{EX}label> "A" .\n',
+        encoding="utf-8",
+    )
+    import_rdf(store, path)
+    default, named = _default_and_merge(store)
+    assert default == named
+    assert len(_data(named)) == 5 and any(line.startswith("_:") for line in named)
+    path.write_text(f'<{EX}a> <{EX}label> "A" .\n', encoding="utf-8")
+    import_rdf(store, path)  # the replaced graph takes its blank nodes out of the default graph
+    default, named = _default_and_merge(store)
+    assert default == named
+    assert _data(default) == {f'<{EX}a> <{EX}label> "A"'}
+
+
+def _data(lines: set[str]) -> set[str]:
+    """The test's own statements, without the import records."""
+    return {line for line in lines if line.startswith((f"<{EX}", "_:"))}
