@@ -91,6 +91,10 @@ LAYOUT_FILE = "DIPLOGRAPH-LAYOUT"
 """Beside RocksDB's files: says the default graph holds the merge of the named graphs."""
 MERGED_LAYOUT = "merged-default-graph 1\n"
 DEFAULT_GRAPH = ox.DefaultGraph()
+FLUSH_AFTER_QUADS = 50_000
+"""pyoxigraph's RocksDB keeps what transactions wrote in memory until a flush (measured:
+~0.25 MB more per 270-quad article, without bound, 2.9 GB after a 10k-article build), so a
+store on disk is flushed each time about this many quads have been written."""
 
 RESYNC_DEFAULT_GRAPH = (
     "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
@@ -233,6 +237,7 @@ class GraphStore:
         self._article_prefix = str(graph_iri(self.base, ""))
         self.builds_graph = builds_graph_iri(self.base)
         self.ontology_graph = str(ontology_graph_iri(self.base))
+        self._unflushed = 0
         self.merged_default = self._has_merged_layout()
         """Whether the default graph is the merge (else queries use pyoxigraph's union)."""
         if not self.merged_default and not read_only:
@@ -395,6 +400,7 @@ class GraphStore:
             store.extend(quads)
         except OSError as exc:
             raise _store_error(exc, self.path) from exc
+        self._wrote(store, len(quads))
 
     def remove_article(self, article_id: str) -> bool:
         """Drop an article's graph and build record (one transaction); ``False`` if absent."""
@@ -441,6 +447,17 @@ class GraphStore:
             raise StoreError(f"internal error writing the graph: {exc}", where=where) from exc
         except OSError as exc:
             raise _store_error(exc, self.path) from exc
+        self._wrote(store, 2 * update.count("\n"))  # a line a triple, and its merged copy
+
+    def _wrote(self, store: ox.Store, quads: int) -> None:
+        """Bound the memory a long run of transactions holds (see FLUSH_AFTER_QUADS)."""
+        self._unflushed += quads
+        if self.path is not None and self._unflushed >= FLUSH_AFTER_QUADS:
+            self._unflushed = 0
+            try:
+                store.flush()
+            except OSError as exc:
+                raise _store_error(exc, self.path) from exc
 
     # ---- reading --------------------------------------------------------------------------
 
