@@ -1,12 +1,15 @@
 """Export and import: Diplograph against pyoxigraph's own serialiser and bulk loader.
 
 Export reads the same store directory both ways, so only the export code differs: Diplograph's
-``GraphStore.export`` (Turtle of the union graph, N-Quads of the dataset) against pyoxigraph
-serialising the same CONSTRUCT of the union, and ``Store.dump`` for N-Quads. Runs alternate
-and the median is kept. Import runs ``diplograph load FILE`` against pyoxigraph's
-``bulk_load`` of the same file, each in a fresh process and a fresh store; the time to start
-each process with nothing to load is measured too and subtracted, so a small file does not
-turn interpreter start-up into a verdict.
+``GraphStore.export`` (Turtle of the default graph, which is the merge of the named graphs;
+N-Quads of the named graphs) against pyoxigraph's ``Store.dump`` of the same default graph,
+and of the whole dataset for N-Quads. Runs alternate and the median is kept. Import runs
+``diplograph load FILE`` against pyoxigraph's ``bulk_load`` of the same file, each in a fresh
+process and a fresh store; the time to start each process with nothing to load is measured
+too and subtracted, so a small file does not turn interpreter start-up into a verdict.
+``diplograph load`` also writes the merged default graph (a second copy of every distinct
+triple, in three more indexes), so a second baseline bulk-loads the file and then its triples
+into the default graph: the same store contents, pyoxigraph's own speed.
 """
 
 from __future__ import annotations
@@ -27,8 +30,6 @@ from bench.data import load_diplograph, nquads_file
 from bench.report import SuiteResult, Table, Target
 from bench.servers import tool
 from bench.stats import fmt, median, ratio
-
-UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class Sink:
@@ -65,9 +66,7 @@ def _export(
         return lambda sink: ours.export(fmt_name, None, cast(BinaryIO, sink))
 
     def ox_turtle(sink: Sink) -> None:
-        result = theirs.query(UNION)
-        assert isinstance(result, ox.QueryTriples)
-        ox.serialize(result, cast(BinaryIO, sink), ox.RdfFormat.TURTLE)
+        theirs.dump(cast(BinaryIO, sink), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
 
     def ox_nquads(sink: Sink) -> None:
         theirs.dump(cast(BinaryIO, sink), ox.RdfFormat.N_QUADS)
@@ -134,8 +133,17 @@ _OX_LOAD = (
     "import sys, pyoxigraph as ox\n"
     "s = ox.Store(sys.argv[1])\n"
     "if sys.argv[2]: s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)\n"
+    "if sys.argv[3:]: s.bulk_load(\n"
+    "    path=sys.argv[3], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())\n"
     "s.flush()\n"
 )
+
+
+def _triples_of(nquads: Path, out: Path) -> None:
+    """The file's triples without their graphs: what a merged default graph holds."""
+    with nquads.open("rb") as data, out.open("wb") as sink:
+        quads = ox.parse(data, format=ox.RdfFormat.N_QUADS)
+        ox.serialize((q.triple for q in quads), sink, ox.RdfFormat.N_TRIPLES)
 
 
 def _import(
@@ -147,24 +155,32 @@ def _import(
     target_dir = work / "import-store"
     empty = work / "empty.nq"
     empty.write_bytes(b"")
-    times: dict[str, list[float]] = {"dg": [], "ox": [], "dg0": [], "ox0": []}
+    triples = work / "triples.nt"
+    _triples_of(nquads, triples)
+    times: dict[str, list[float]] = {"dg": [], "ox": [], "oxm": [], "dg0": [], "ox0": []}
     cmds: dict[str, list[str]] = {
         "dg": [exe, "load", str(nquads), "--store", str(target_dir)],
         "dg0": [exe, "load", str(empty), "--store", str(target_dir)],
         "ox": [sys.executable, "-c", _OX_LOAD, str(target_dir), str(nquads)],
+        "oxm": [sys.executable, "-c", _OX_LOAD, str(target_dir), str(nquads), str(triples)],
         "ox0": [sys.executable, "-c", _OX_LOAD, str(target_dir), ""],
     }
     for i in range(runs):
-        order = ["dg", "ox", "dg0", "ox0"] if i % 2 == 0 else ["ox", "dg", "ox0", "dg0"]
-        for key in order:
+        order = ["dg", "ox", "oxm", "dg0", "ox0"]
+        for key in order if i % 2 == 0 else order[::-1]:
             if target_dir.exists():
                 shutil.rmtree(target_dir)
             times[key].append(_run(cmds[key]))
     shutil.rmtree(target_dir, ignore_errors=True)
+    triples.unlink()
     m = {k: median(v) for k, v in times.items()}
     raw = ratio(m["dg"], m["ox"])
     net = ratio(m["dg"] - m["dg0"], m["ox"] - m["ox0"])
-    say(f"  load: diplograph {m['dg']:.2f} s, pyoxigraph bulk_load {m['ox']:.2f} s")
+    same = ratio(m["dg"] - m["dg0"], m["oxm"] - m["ox0"])
+    say(
+        f"  load: diplograph {m['dg']:.2f} s, pyoxigraph bulk_load {m['ox']:.2f} s, "
+        f"with the default-graph copy {m['oxm']:.2f} s"
+    )
     table = Table(
         f"Import of {nquads.name} (median of {runs}, fresh store each time)",
         ["loader", "total s", "start-up s", "net s", "net ratio", "raw ratio"],
@@ -185,15 +201,24 @@ def _import(
                 "1.00",
                 "1.00",
             ],
+            [
+                "pyoxigraph bulk_load + default-graph copy",
+                fmt(m["oxm"], 3),
+                fmt(m["ox0"], 3),
+                fmt(m["oxm"] - m["ox0"], 3),
+                fmt(ratio(m["oxm"] - m["ox0"], m["ox"] - m["ox0"])),
+                fmt(ratio(m["oxm"], m["ox"])),
+            ],
         ],
     )
-    record = {"seconds": m, "net_ratio": net, "raw_ratio": raw}
+    record = {"seconds": m, "net_ratio": net, "raw_ratio": raw, "same_contents_ratio": same}
     target = Target(
         "load: diplograph load / pyoxigraph bulk loader (net of start-up)",
         net if math.isfinite(net) else raw,
         "<=",
         1.5,
-        note=f"raw ratio with start-up {fmt(raw)}",
+        note=f"raw ratio with start-up {fmt(raw)}; against pyoxigraph writing the same "
+        f"contents (the file plus its merged default graph) {fmt(same)}",
     )
     return table, [target], record, None
 
