@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,7 +26,7 @@ from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
 from graphbuild.errors import ArticleError, ConfigError, DiplographError, ValidationFailed
 from graphbuild.extract import EXTRACTOR, Extractor, load_pipeline
 from graphbuild.gazetteer import Gazetteer, load_gazetteer
-from graphbuild.ingest import SourcedArticle, read_articles
+from graphbuild.ingest import SourcedArticle, count_articles, read_articles
 from graphbuild.link import link
 from graphbuild.mapping import to_rdf
 from graphbuild.reason import RLRules, materialise, rules_from_ontology
@@ -133,17 +135,22 @@ NLP_BATCH = 16
 
 def process_batch(articles: Sequence[SourcedArticle], kit: Toolkit) -> list[ArticleResult]:
     """``process_article`` for each, with the texts to extract parsed by ``nlp.pipe``."""
-    docs: dict[int, Doc] = {}
-    if kit.extractor is not None:
+    if kit.extractor is None:
+        return [process_article(a, kit) for a in articles]
+    nlp = kit.extractor.nlp
+    # The strings spaCy meets in a text stay in its vocabulary for good unless they are made
+    # in a memory zone; nothing spaCy makes here outlives the batch (results are plain data).
+    with nlp.memory_zone():
         todo = [(i, a) for i, a in enumerate(articles) if not is_curated(a)]
-        parsed = kit.extractor.nlp.pipe((a.info.text for _, a in todo), batch_size=NLP_BATCH)
+        parsed = nlp.pipe((a.info.text for _, a in todo), batch_size=NLP_BATCH)
         docs = {i: doc for (i, _), doc in zip(todo, parsed, strict=True)}
-    return [process_article(a, kit, docs.get(i)) for i, a in enumerate(articles)]
+        return [process_article(a, kit, docs.get(i)) for i, a in enumerate(articles)]
 
 
-def batches(articles: Sequence[SourcedArticle], size: int) -> Iterator[Sequence[SourcedArticle]]:
-    for start in range(0, len(articles), size):
-        yield articles[start : start + size]
+def batches(articles: Iterable[SourcedArticle], size: int) -> Iterator[list[SourcedArticle]]:
+    it = iter(articles)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 # ---- worker processes -------------------------------------------------------------------
@@ -184,24 +191,41 @@ def effective_jobs(settings: Settings) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
+IN_FLIGHT_PER_JOB = 3
+"""Batches handed to each worker ahead of the results being stored: enough to keep it busy,
+few enough that a corpus is never all in memory (``Executor.map`` would submit it all)."""
+
+
 def run_articles(
-    articles: Sequence[SourcedArticle],
+    articles: Iterable[SourcedArticle],
     settings: Settings,
     jobs: int,
     kit: Toolkit | None = None,
 ) -> Iterator[ArticleResult]:
-    """Results in input order; in worker processes when ``jobs`` > 1."""
-    if jobs <= 1 or len(articles) < 4:
+    """Results in input order; in worker processes when ``jobs`` > 1.
+
+    ``articles`` is read as the work goes on, so a generator keeps memory flat.
+    """
+    known = len(articles) if isinstance(articles, Sequence) else None
+    if jobs <= 1 or (known is not None and known < 4):
         kit = kit or Toolkit.load(settings)
         for batch in batches(articles, NLP_BATCH):
             yield from process_batch(batch, kit)
         return
     # small enough batches that every worker gets several, so none idles at the end
-    size = max(1, min(NLP_BATCH, len(articles) // (jobs * 4)))
+    size = NLP_BATCH if known is None else max(1, min(NLP_BATCH, known // (jobs * 4)))
+    work = batches(articles, size)
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(settings,)
     ) as pool:
-        for done in pool.map(_work, batches(articles, size)):
+        pending: deque[Future[list[WorkResult]]] = deque(
+            pool.submit(_work, batch) for batch in islice(work, jobs * IN_FLIGHT_PER_JOB)
+        )
+        while pending:
+            done = pending.popleft().result()
+            following = next(work, None)
+            if following is not None:
+                pending.append(pool.submit(_work, following))
             for aid, source, ntriples, error, digest in done:
                 triples = None
                 if ntriples is not None:
@@ -210,15 +234,18 @@ def run_articles(
                 yield ArticleResult(aid, source, None, None, error, digest, triples)
 
 
-def collect(paths: Iterable[Path], report: BuildReport) -> list[SourcedArticle]:
-    """Readable articles; unreadable ones go into the report with their reason."""
-    out: list[SourcedArticle] = []
+def iter_articles(paths: Iterable[Path], report: BuildReport) -> Iterator[SourcedArticle]:
+    """Readable articles, each read when it is needed; unreadable ones go into the report."""
     for item in read_articles(list(paths)):
         if isinstance(item, ArticleError):
             report.rejected.append((item.where or "?", item.message))
         else:
-            out.append(item)
-    return out
+            yield item
+
+
+def collect(paths: Iterable[Path], report: BuildReport) -> list[SourcedArticle]:
+    """Every readable article at once (for a few; a corpus build streams them)."""
+    return list(iter_articles(paths, report))
 
 
 ProgressCallback = Callable[[ArticleResult], None]
@@ -244,28 +271,35 @@ def build_corpus(
     from graphbuild.remote_store import open_store
 
     report = BuildReport()
-    articles = collect(paths, report)
+    total = count_articles(paths)
     with open_store(settings) as store:
         store.load_ontology(load_ontology())
         records = store.article_records()
-        todo = []
-        for article in articles:
-            record = records.get(article.info.id)
-            if not force and record is not None and record.digest == text_digest(article.info):
-                report.skipped.append(article.info.id)
-            else:
-                todo.append(article)
+
+        def changed(articles: Iterable[SourcedArticle]) -> Iterator[SourcedArticle]:
+            for article in articles:
+                record = records.get(article.info.id)
+                if not force and record is not None and record.digest == text_digest(article.info):
+                    report.skipped.append(article.info.id)
+                else:
+                    yield article
+
+        todo = changed(iter_articles(paths, report))
         if settings.scheduler:
-            for result in _on_dask(todo, settings, quiet):
+            for result in _on_dask(list(todo), settings, quiet):
                 _store_result(store, result, report)
         else:
-            jobs = min(effective_jobs(settings), max(1, len(todo) // 4))
-            show = not quiet and len(todo) > 3
-            with Progress(disable=not show, transient=True) as progress:
-                task = progress.add_task("building", total=len(todo))
-                for result in run_articles(todo, settings, jobs):
-                    progress.advance(task)
+            # the first few decide how many processes are worth starting
+            most = effective_jobs(settings)
+            head = list(islice(todo, most * 4 * NLP_BATCH))
+            jobs = min(most, max(1, len(head) // 4))
+            work = head if len(head) < most * 4 * NLP_BATCH else chain(head, todo)
+            with Progress(disable=quiet or total <= 3, transient=True) as progress:
+                task = progress.add_task("building", total=total)
+                for result in run_articles(work, settings, jobs):
                     _store_result(store, result, report)
+                    seen = len(report.skipped) + len(report.built) + len(report.rejected)
+                    progress.update(task, completed=seen)
         if report.built:
             refresh_answers(store)
     return report
