@@ -349,8 +349,3 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     parser.flush()
     title = " ".join("".join(parser.title).split()) or None
     return "\n".join(parser.paragraphs), title
-
-
-def count_articles(paths: Sequence[Path]) -> int:
-    """How many articles ``read_articles`` will consider, without reading them (for progress)."""
-    return sum(1 for item in _walk(paths) if not isinstance(item, ArticleError))

@@ -26,7 +26,7 @@ from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
 from graphbuild.errors import ArticleError, ConfigError, DiplographError, ValidationFailed
 from graphbuild.extract import EXTRACTOR, Extractor, load_pipeline
 from graphbuild.gazetteer import Gazetteer, load_gazetteer
-from graphbuild.ingest import SourcedArticle, count_articles, read_articles
+from graphbuild.ingest import SourcedArticle, discover, read_articles
 from graphbuild.link import link
 from graphbuild.mapping import to_rdf
 from graphbuild.reason import RLRules, materialise, rules_from_ontology
@@ -271,7 +271,7 @@ def build_corpus(
     from graphbuild.remote_store import open_store
 
     report = BuildReport()
-    total = count_articles(paths)
+    total = len(discover(paths))  # for progress: names only, no article is read
     with open_store(settings) as store:
         store.load_ontology(load_ontology())
         records = store.article_records()
@@ -291,9 +291,10 @@ def build_corpus(
         else:
             # the first few decide how many processes are worth starting
             most = effective_jobs(settings)
-            head = list(islice(todo, most * 4 * NLP_BATCH))
+            probe = most * 4 * NLP_BATCH
+            head = list(islice(todo, probe))
             jobs = min(most, max(1, len(head) // 4))
-            work = head if len(head) < most * 4 * NLP_BATCH else chain(head, todo)
+            work = head if len(head) < probe else chain(head, todo)
             with Progress(disable=quiet or total <= 3, transient=True) as progress:
                 task = progress.add_task("building", total=total)
                 for result in run_articles(work, settings, jobs):
