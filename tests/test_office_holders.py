@@ -7,6 +7,7 @@ with a plain reading of the file.
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import subprocess
@@ -370,6 +371,7 @@ def test_a_malformed_row_is_reported_with_file_and_line(tmp_path: Path) -> None:
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"office-holders\.tsv:{number}: qid"):
         load_office_holders(folder)
+    assert gc.isenabled()  # the collector paused during loading runs again after a failure
 
 
 def test_a_row_citing_an_undeclared_source_is_refused(tmp_path: Path) -> None:
