@@ -428,10 +428,6 @@ def _in_order(needles: Sequence[str], haystack: Sequence[str]) -> bool:
     return all(any(n == h for h in it) for n in needles)
 
 
-def _qid_number(qid: str) -> int:
-    return int(qid[1:])
-
-
 def _check_office(office: str | None) -> None:
     if office is not None and office not in OFFICES:
         raise ValueError(f"unknown office category {office!r}; expected one of {OFFICES}")
