@@ -23,16 +23,9 @@ from bench.corpus import MeetingFact, Span, SyntheticArticle, generate
 from bench.world import Country, Person, World, make_world
 from graphbuild.annotations import Annotations
 from graphbuild.mapping import (
-    DEFAULT_BASE,
-    DG,
-    PROV,
-    SCHEMA,
-    article_iri,
     entity_iri,
     evidence_iri,
-    graph_iri,
     meeting_iri,
-    ontology_graph_iri,
     quotation_iri,
     role_iri,
     signing_iri,
@@ -40,6 +33,15 @@ from graphbuild.mapping import (
 )
 from graphbuild.reason import RLRules, rules_from_ontology
 from graphbuild.resources import ontology_file
+from graphbuild.vocabulary import (
+    DEFAULT_BASE,
+    DG,
+    PROV,
+    SCHEMA,
+    article_iri,
+    graph_iri,
+    ontology_graph_iri,
+)
 
 EXTRACTOR = "bench.synthetic.v1"
 

@@ -40,8 +40,6 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from graphbuild.errors import ConfigError, QueryError, StoreError
 from graphbuild.formats import GraphFormat
-from graphbuild.mapping import DEFAULT_BASE, DG, PROV, graph_iri, normalise_base
-from graphbuild.mapping import ontology_graph_iri as _ontology_graph_iri
 from graphbuild.settings import Settings
 from graphbuild.store import (
     ArticleRecord,
@@ -51,9 +49,17 @@ from graphbuild.store import (
     StoreVersion,
     _canonical_digest,
     _record_lines,
-    builds_graph_iri,
     ntriples_lines,
 )
+from graphbuild.vocabulary import (
+    DEFAULT_BASE,
+    DG,
+    PROV,
+    builds_graph_iri,
+    graph_iri,
+    normalise_base,
+)
+from graphbuild.vocabulary import ontology_graph_iri as _ontology_graph_iri
 
 REMOTE_SCHEMES = ("sparql+http://", "sparql+https://")
 WRITE_MODES = ("update", "gsp")

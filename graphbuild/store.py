@@ -39,11 +39,12 @@ from rdflib.term import Node
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.formats import GraphFormat
-from graphbuild.mapping import (
+from graphbuild.vocabulary import (
     DEFAULT_BASE,
     DG,
     PREFIXES,
     PROV,
+    builds_graph_iri,
     graph_iri,
     normalise_base,
     ontology_graph_iri,
@@ -126,11 +127,6 @@ def drop_graph(g: str, builds: str) -> str:
 
 def _merge(g: str, builds: str) -> str:
     return f" ;\nINSERT {{ ?s ?p ?o }} WHERE {_graph_triples(g, builds)}"
-
-
-def builds_graph_iri(base: str) -> str:
-    """The named graph holding one build record per article graph."""
-    return f"{normalise_base(base)}graph/builds"
 
 
 def _ox_term(term: Node) -> TermLike:

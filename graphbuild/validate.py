@@ -19,9 +19,9 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from graphbuild.errors import ConfigError, ValidationFailed
-from graphbuild.mapping import bind_prefixes
 from graphbuild.resources import ontology_file, shapes_file
 from graphbuild.shape_check import CompiledShapes, UnsupportedShape, compile_shapes
+from graphbuild.vocabulary import bind_prefixes
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _log = logging.getLogger(__name__)

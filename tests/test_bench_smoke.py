@@ -17,9 +17,10 @@ import pytest
 from bench.corpus import WEEKDAYS, generate, write_corpus
 from bench.rdf import article_quads, article_triples, load_rules, to_annotations
 from bench.world import make_world
-from graphbuild.mapping import DG, graph_iri, map_annotations
+from graphbuild.mapping import map_annotations
 from graphbuild.reason import materialise
 from graphbuild.validate import load_ontology, load_shapes, validate
+from graphbuild.vocabulary import DG, graph_iri
 
 COUNT = 5
 

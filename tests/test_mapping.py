@@ -19,21 +19,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from graphbuild.annotations import Annotations, ArticleInfo, Entity, Event, Provenance, Role
-from graphbuild.mapping import (
-    DEFAULT_BASE,
-    DG,
-    ONTOLOGY_GRAPH,
-    PROV,
-    SCHEMA,
-    SEM,
-    entity_iri,
-    graph_iri,
-    map_annotations,
-    meeting_iri,
-    slug,
-    stable_hash,
-    to_rdf,
-)
+from graphbuild.mapping import entity_iri, map_annotations, meeting_iri, slug, stable_hash, to_rdf
+from graphbuild.vocabulary import DEFAULT_BASE, DG, ONTOLOGY_GRAPH, PROV, SCHEMA, SEM, graph_iri
 
 BASE = DEFAULT_BASE
 ANA = URIRef(f"{BASE}resource/person/ana-example")

@@ -36,9 +36,10 @@ from rdflib.query import Result, ResultRow
 from server_samples import LiveServer, running_server
 
 from graphbuild.formats import GraphFormat
-from graphbuild.mapping import DG, SCHEMA, article_iri, entity_iri, graph_iri
+from graphbuild.mapping import entity_iri
 from graphbuild.resources import ontology_file, queries_dir
 from graphbuild.store import ArticleRecord, GraphStore
+from graphbuild.vocabulary import DG, SCHEMA, article_iri, graph_iri
 from server.describe import INCOMING_LIMIT, Reader, description, view
 from server.pages import load_examples
 from server.pictures import Filters, network_query, parse_filters, timeline_query

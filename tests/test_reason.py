@@ -10,7 +10,7 @@ from mapping_samples import sample_annotations
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from graphbuild.annotations import Event
-from graphbuild.mapping import DEFAULT_BASE, DG, ORG, PROV, SCHEMA, SEM, WD, to_rdf
+from graphbuild.mapping import to_rdf
 from graphbuild.reason import (
     TRIVIAL_TYPES,
     materialise,
@@ -19,6 +19,7 @@ from graphbuild.reason import (
     rules_from_ontology,
 )
 from graphbuild.validate import SH, load_ontology, load_shapes, validation_report
+from graphbuild.vocabulary import DEFAULT_BASE, DG, ORG, PROV, SCHEMA, SEM, WD
 
 BASE = DEFAULT_BASE
 ANA = URIRef(f"{BASE}resource/person/ana-example")

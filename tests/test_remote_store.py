@@ -19,7 +19,6 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from virtuoso_fixture import Virtuoso, available, running_virtuoso
 
 from graphbuild.errors import ConfigError, QueryError, StoreError
-from graphbuild.mapping import DG
 from graphbuild.remote_store import (
     Credentials,
     Endpoints,
@@ -30,6 +29,7 @@ from graphbuild.remote_store import (
 )
 from graphbuild.settings import Settings
 from graphbuild.store import ArticleRecord, GraphStore
+from graphbuild.vocabulary import DG
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"

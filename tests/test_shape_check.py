@@ -38,7 +38,7 @@ from test_shapes import (
 
 from graphbuild.errors import ConfigError, ValidationFailed
 from graphbuild.ingest import SourcedArticle, read_articles
-from graphbuild.mapping import DG, SCHEMA, to_rdf
+from graphbuild.mapping import to_rdf
 from graphbuild.pipeline import Toolkit, process_article
 from graphbuild.reason import materialise
 from graphbuild.settings import Settings
@@ -51,6 +51,7 @@ from graphbuild.validate import (
     validate,
     validation_report,
 )
+from graphbuild.vocabulary import DG, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "articles" / "seed.txt"

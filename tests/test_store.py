@@ -20,7 +20,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.formats import GraphFormat
-from graphbuild.store import ArticleRecord, GraphStore, builds_graph_iri
+from graphbuild.store import ArticleRecord, GraphStore
+from graphbuild.vocabulary import builds_graph_iri
 
 EX = Namespace("http://example.org/")
 
