@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, request
 
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
-from graphbuild.views import Answers, compute_answers, load_answers
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.views import Answers, compute_answers, load_answers
 from server.errors import register_error_handlers
 from server.limits import ClientLimiter
 from server.stores import QueryRunner, ServedStore, open_served

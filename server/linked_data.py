@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph
 
-from graphbuild.formats import GraphFormat, negotiate
+from graphbuild.rdf.formats import GraphFormat, negotiate
 from graphbuild.resources import ontology_file, shapes_file
 from graphbuild.vocabulary import DG, ONTOLOGY_IRI
 from server.app import TRUNCATED_HEADER, get_state

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template, request, url_for
 
-from graphbuild.formats import negotiate
+from graphbuild.rdf.formats import negotiate
 from graphbuild.resources import queries_dir
 from server.app import get_state
 from server.errors import ApiError, error_body, error_response

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, request, url_for
 
-from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
+from graphbuild.rdf.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
-from graphbuild.store import RESYNC_DEFAULT_GRAPH
-from graphbuild.views import forget_answers
+from graphbuild.store.embedded import RESYNC_DEFAULT_GRAPH
+from graphbuild.store.views import forget_answers
 from server.app import (
     ANSWER_HEADER,
     ROWS_HEADER,

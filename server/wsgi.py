@@ -20,9 +20,9 @@ from typing import Any
 from flask import Flask
 from waitress.server import create_server
 
-from graphbuild.remote_store import is_remote_store
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.external import is_remote_store
 from server.app import EXTENSION, AppState, close_app, create_app
 
 log = logging.getLogger("diplograph.server")

@@ -13,7 +13,7 @@ from flask import Flask
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from graphbuild.settings import Settings
-from graphbuild.store import ArticleRecord, GraphStore
+from graphbuild.store.embedded import ArticleRecord, GraphStore
 from server.app import AppState, close_app, create_app, get_state
 from server.wsgi import Server, make_server
 

@@ -16,8 +16,8 @@ from graphbuild.annotations import (
     Quotation,
     Role,
 )
-from graphbuild.gazetteer import Gazetteer, load_gazetteer
-from graphbuild.link import link, match_entity
+from graphbuild.link.gazetteer import Gazetteer, load_gazetteer
+from graphbuild.link.offline import link, match_entity
 
 TEXT = (
     "Foreign Minister Sergei Lavrov of the Russian Federation met Jordan Peters in Amman. "

@@ -9,7 +9,7 @@ import pytest
 
 from graphbuild.annotations import ArticleInfo
 from graphbuild.ingest import SourcedArticle
-from graphbuild.pipeline import (
+from graphbuild.run.pipeline import (
     IN_FLIGHT_PER_JOB,
     NLP_BATCH,
     Toolkit,

@@ -19,7 +19,9 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from virtuoso_fixture import Virtuoso, available, running_virtuoso
 
 from graphbuild.errors import ConfigError, QueryError, StoreError
-from graphbuild.remote_store import (
+from graphbuild.settings import Settings
+from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.external import (
     Credentials,
     Endpoints,
     RemoteStore,
@@ -27,8 +29,6 @@ from graphbuild.remote_store import (
     open_store,
     query_form,
 )
-from graphbuild.settings import Settings
-from graphbuild.store import ArticleRecord, GraphStore
 from graphbuild.vocabulary import DG
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -432,7 +432,7 @@ def _acceptance_queries() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    from graphbuild.pipeline import build_corpus
+    from graphbuild.run.pipeline import build_corpus
 
     path = tmp_path_factory.mktemp("embedded") / "store"
     settings = Settings().replace(store=str(path), jobs=1)
@@ -445,7 +445,7 @@ def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphSto
 @pytest.fixture(scope="module", params=["update", "gsp"])
 def virtuoso_seed(virtuoso: Virtuoso, request: pytest.FixtureRequest) -> Iterator[RemoteStore]:
     """The seed article built into Virtuoso with ``diplograph build``'s own code path."""
-    from graphbuild.pipeline import build_corpus
+    from graphbuild.run.pipeline import build_corpus
 
     settings = Settings().replace(
         store=virtuoso.store_url,

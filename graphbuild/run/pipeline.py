@@ -25,16 +25,16 @@ from spacy.tokens import Doc
 from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
 from graphbuild.errors import ArticleError, ConfigError, DiplographError, ValidationFailed
 from graphbuild.extract import EXTRACTOR, Extractor, load_pipeline
-from graphbuild.gazetteer import Gazetteer, load_gazetteer
 from graphbuild.ingest import SourcedArticle, discover, read_articles
-from graphbuild.link import link
-from graphbuild.mapping import to_rdf
-from graphbuild.reason import RLRules, materialise, rules_from_ontology
+from graphbuild.link.gazetteer import Gazetteer, load_gazetteer
+from graphbuild.link.offline import link
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import RLRules, materialise, rules_from_ontology
+from graphbuild.rdf.validate import load_ontology, load_shapes, validate
 from graphbuild.settings import Settings
-from graphbuild.validate import load_ontology, load_shapes, validate
 
 if TYPE_CHECKING:
-    from graphbuild.store import ArticleRecord, GraphData
+    from graphbuild.store.embedded import ArticleRecord, GraphData
 
 
 def text_digest(article: ArticleInfo) -> str:
@@ -165,7 +165,7 @@ def _init_worker(settings: Settings) -> None:
 
 def _work(articles: Sequence[SourcedArticle]) -> list[WorkResult]:
     """N-Triples written from pyoxigraph terms, so the parent never builds an rdflib graph."""
-    from graphbuild.store import ntriples_lines
+    from graphbuild.store.embedded import ntriples_lines
 
     out: list[WorkResult] = []
     for result in process_batch(articles, _WORKER_KIT[0]):
@@ -268,7 +268,7 @@ def build_corpus(
     """
     from rich.progress import Progress
 
-    from graphbuild.remote_store import open_store
+    from graphbuild.store.external import open_store
 
     report = BuildReport()
     total = len(discover(paths))  # for progress: names only, no article is read
@@ -308,8 +308,8 @@ def build_corpus(
 
 def refresh_answers(store: object) -> None:
     """Precompute the views' answers for the store as it now is (embedded stores on disk)."""
-    from graphbuild.store import GraphStore
-    from graphbuild.views import compute_answers
+    from graphbuild.store.embedded import GraphStore
+    from graphbuild.store.views import compute_answers
 
     if isinstance(store, GraphStore) and store.path is not None and not store.read_only:
         compute_answers(store.raw, store.version().etag).save(store.path)
@@ -320,7 +320,7 @@ def _on_dask(
 ) -> Iterator[ArticleResult]:
     """The hook for distributed builds: the same results, computed on a Dask cluster."""
     try:
-        from graphbuild.distributed import build_on_dask
+        from graphbuild.run.distributed import build_on_dask
     except ModuleNotFoundError as exc:
         if exc.name not in ("dask", "distributed"):
             raise
@@ -333,7 +333,7 @@ def _on_dask(
 
 
 def _store_result(store: StoreWriter, result: ArticleResult, report: BuildReport) -> None:
-    from graphbuild.store import ArticleRecord
+    from graphbuild.store.embedded import ArticleRecord
 
     data: Graph | list[ox.Triple] | None = (
         result.graph if result.graph is not None else result.triples

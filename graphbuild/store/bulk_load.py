@@ -28,8 +28,8 @@ from urllib.parse import quote, unquote
 import pyoxigraph as ox
 
 from graphbuild.errors import ConfigError, RdfSyntaxError, StoreError
-from graphbuild.formats import GraphFormat
-from graphbuild.store import ArticleRecord, GraphStore, _record_lines, drop_graph
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.embedded import ArticleRecord, GraphStore, _record_lines, drop_graph
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer

@@ -38,7 +38,7 @@ from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
 from graphbuild.errors import QueryError, StoreError
-from graphbuild.formats import GraphFormat
+from graphbuild.rdf.formats import GraphFormat
 from graphbuild.vocabulary import (
     DEFAULT_BASE,
     DG,

@@ -39,9 +39,9 @@ from rdflib import Graph
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from graphbuild.errors import ConfigError, QueryError, StoreError
-from graphbuild.formats import GraphFormat
+from graphbuild.rdf.formats import GraphFormat
 from graphbuild.settings import Settings
-from graphbuild.store import (
+from graphbuild.store.embedded import (
     ArticleRecord,
     GraphData,
     GraphStore,
@@ -206,7 +206,7 @@ def _graph_format(response: requests.Response) -> ox.RdfFormat:
 
 
 class RemoteStore:
-    """An external SPARQL 1.1 store with :class:`~graphbuild.store.GraphStore`'s API.
+    """An external SPARQL 1.1 store with :class:`~graphbuild.store.embedded.GraphStore`'s API.
 
     Reads: :meth:`query`, :meth:`export`, :meth:`article_ids`, :meth:`article_graph`,
     :meth:`article_record`, :meth:`version`; writes: :meth:`replace_article`,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from graphbuild.errors import ConfigError, DiplographError
-from graphbuild.reconcile import links_from, read_decisions
+from graphbuild.link.reconcile import links_from, read_decisions
 from graphbuild.resources import gazetteer_dir
 
 EntryType = Literal["Country", "Organization", "Place", "Person"]

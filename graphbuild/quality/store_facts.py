@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Protocol
 
-from graphbuild.evaluate import Fact, Names, _fold, _pairs
+from graphbuild.quality.evaluate import Fact, Names, _fold, _pairs
 from graphbuild.vocabulary import graph_iri
 
 PREFIXES = """PREFIX dg: <https://w3id.org/diplograph/ontology#>
