@@ -107,7 +107,7 @@ def build(
     scheduler: str | None,
 ) -> None:
     """Build (or replace) the graphs of the articles in PATHS."""
-    from graphbuild.run.pipeline import build_corpus
+    from graphbuild.run.build import build_corpus
 
     settings = _settings(ctx, store=store, jobs=jobs, scheduler=scheduler)
     report = build_corpus(list(paths), settings, force=force, quiet=ctx.obj.quiet)
@@ -356,7 +356,8 @@ def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
     correct it, and the next build uses it instead of extraction.
     """
     from graphbuild.quality.explain import explain
-    from graphbuild.run.pipeline import BuildReport, Toolkit, annotate, collect
+    from graphbuild.run.build import BuildReport, collect
+    from graphbuild.run.pipeline import Toolkit, annotate
 
     report = BuildReport()
     articles = collect([article], report)

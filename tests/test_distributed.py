@@ -23,6 +23,7 @@ from distributed import Client, LocalCluster, WorkerPlugin
 from graphbuild.annotations import ArticleInfo
 from graphbuild.errors import ConfigError
 from graphbuild.ingest import SourcedArticle, curated_annotations_path
+from graphbuild.run.build import BuildReport, build_corpus, collect
 from graphbuild.run.distributed import (
     KEY_IDS_CHARS,
     TASK_PREFIX,
@@ -35,7 +36,7 @@ from graphbuild.run.distributed import (
     run_on_dask,
     task_key,
 )
-from graphbuild.run.pipeline import BuildReport, Toolkit, annotate, build_corpus, collect
+from graphbuild.run.pipeline import Toolkit, annotate
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graphbuild.run.pipeline import build_corpus
+from graphbuild.run.build import build_corpus
 from graphbuild.settings import load_settings
 from graphbuild.store.embedded import GraphStore
 

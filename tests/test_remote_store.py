@@ -432,7 +432,7 @@ def _acceptance_queries() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    from graphbuild.run.pipeline import build_corpus
+    from graphbuild.run.build import build_corpus
 
     path = tmp_path_factory.mktemp("embedded") / "store"
     settings = Settings().replace(store=str(path), jobs=1)
@@ -445,7 +445,7 @@ def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphSto
 @pytest.fixture(scope="module", params=["update", "gsp"])
 def virtuoso_seed(virtuoso: Virtuoso, request: pytest.FixtureRequest) -> Iterator[RemoteStore]:
     """The seed article built into Virtuoso with ``diplograph build``'s own code path."""
-    from graphbuild.run.pipeline import build_corpus
+    from graphbuild.run.build import build_corpus
 
     settings = Settings().replace(
         store=virtuoso.store_url,
