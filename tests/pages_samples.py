@@ -21,7 +21,8 @@ from graphbuild.annotations import (
 )
 from graphbuild.rdf.mapping import to_rdf
 from graphbuild.rdf.validate import load_ontology
-from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 
 GENEVA_ID = "talks-geneva"
 SANTIAGO_ID = "talks santiago (draft)"

@@ -13,7 +13,8 @@ from flask import Flask
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from graphbuild.settings import Settings
-from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 from server.app import AppState, close_app, create_app, get_state
 from server.wsgi import Server, make_server
 

@@ -38,7 +38,8 @@ from server_samples import LiveServer, running_server
 from graphbuild.rdf.formats import GraphFormat
 from graphbuild.rdf.mapping import entity_iri
 from graphbuild.resources import ontology_file, queries_dir
-from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 from graphbuild.vocabulary import DG, SCHEMA, article_iri, graph_iri
 from server.describe import INCOMING_LIMIT, Reader, description, view
 from server.pages import load_examples

@@ -20,7 +20,7 @@ from virtuoso_fixture import Virtuoso, available, running_virtuoso
 
 from graphbuild.errors import ConfigError, QueryError, StoreError
 from graphbuild.settings import Settings
-from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
 from graphbuild.store.external import (
     Credentials,
     Endpoints,
@@ -29,6 +29,7 @@ from graphbuild.store.external import (
     open_store,
     query_form,
 )
+from graphbuild.store.records import ArticleRecord
 from graphbuild.vocabulary import DG
 
 ROOT = Path(__file__).resolve().parent.parent

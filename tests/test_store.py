@@ -20,7 +20,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.rdf.formats import GraphFormat
-from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 from graphbuild.vocabulary import builds_graph_iri
 
 EX = Namespace("http://example.org/")

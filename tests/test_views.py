@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from server_samples import running_server
 
-from graphbuild.store.embedded import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 from graphbuild.store.views import Answers, compute_answers, load_answers, shipped_views, tokens
 
 DG = "https://w3id.org/diplograph/ontology#"

@@ -127,7 +127,8 @@ def stage_split(folder: Path, sample: int) -> dict[str, float]:
     from graphbuild.rdf.validate import validate
     from graphbuild.run.pipeline import Toolkit, text_digest
     from graphbuild.settings import load_settings
-    from graphbuild.store.embedded import ArticleRecord, GraphStore
+    from graphbuild.store.embedded import GraphStore
+    from graphbuild.store.records import ArticleRecord
 
     settings = load_settings()
     kit = Toolkit.load(settings)

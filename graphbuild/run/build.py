@@ -27,7 +27,7 @@ from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, text_digest
 from graphbuild.settings import Settings
 
 if TYPE_CHECKING:
-    from graphbuild.store.embedded import ArticleRecord, GraphData
+    from graphbuild.store.records import ArticleRecord, GraphData
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _on_dask(
 
 
 def _store_result(store: StoreWriter, result: ArticleResult, report: BuildReport) -> None:
-    from graphbuild.store.embedded import ArticleRecord
+    from graphbuild.store.records import ArticleRecord
 
     data: Graph | list[ox.Triple] | None = (
         result.graph if result.graph is not None else result.triples

@@ -29,7 +29,7 @@ def _init_worker(settings: Settings) -> None:
 
 def _work(articles: Sequence[SourcedArticle]) -> list[WorkResult]:
     """N-Triples written from pyoxigraph terms, so the parent never builds an rdflib graph."""
-    from graphbuild.store.embedded import ntriples_lines
+    from graphbuild.store.records import ntriples_lines
 
     out: list[WorkResult] = []
     for result in process_batch(articles, _WORKER_KIT[0]):

@@ -41,15 +41,17 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from graphbuild.errors import ConfigError, QueryError, StoreError
 from graphbuild.rdf.formats import GraphFormat
 from graphbuild.settings import Settings
-from graphbuild.store.embedded import (
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import (
+    DCTERMS,
+    XSD_DATETIME,
     ArticleRecord,
     GraphData,
-    GraphStore,
     QueryResults,
     StoreVersion,
-    _canonical_digest,
-    _record_lines,
+    canonical_digest,
     ntriples_lines,
+    record_lines,
 )
 from graphbuild.vocabulary import (
     DEFAULT_BASE,
@@ -65,11 +67,9 @@ REMOTE_SCHEMES = ("sparql+http://", "sparql+https://")
 WRITE_MODES = ("update", "gsp")
 AUTH_SCHEMES = ("digest", "basic")
 
-_DCTERMS = "http://purl.org/dc/terms/"
 _RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 _TURTLE_BODY = "text/turtle; charset=utf-8"
-_XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 _INSERT_BLOCK = 1000
 """Triples per ``INSERT DATA`` operation: Virtuoso's parser runs out of stack near 5,000."""
 _FORM = re.compile(
@@ -458,7 +458,7 @@ class RemoteStore:
     ) -> None:
         self._writable()
         g, b = f"<{graph}>", f"<{self.builds_graph}>"
-        record_text = "\n".join(_record_lines(graph, record))
+        record_text = "\n".join(record_lines(graph, record))
         drop_record = f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }}"
         if self.write == "update":
             operations = [f"DROP SILENT GRAPH {g}", drop_record]
@@ -507,7 +507,7 @@ class RemoteStore:
 
     def load_ontology(self, graph: Graph) -> bool:
         """Put the ontology into ``{base}graph/ontology``; ``False`` when it was already there."""
-        digest = _canonical_digest(graph)
+        digest = canonical_digest(graph)
         current = self._records().get(self.ontology_graph)
         if current is not None and current.digest == digest:
             return False
@@ -539,7 +539,7 @@ class RemoteStore:
         values = {row["p"]: row["o"] for row in rows if "p" in row and "o" in row}
         if not values:
             return None
-        values.setdefault(_DCTERMS + "identifier", article_id)
+        values.setdefault(DCTERMS + "identifier", article_id)
         return _record(values)
 
     def article_records(self) -> dict[str, ArticleRecord]:
@@ -559,8 +559,8 @@ class RemoteStore:
                     str(DG.contentDigest): row.get("digest", ""),
                     str(DG.extractor): row.get("extractor", ""),
                     str(PROV.generatedAtTime): row.get("built", ""),
-                    _DCTERMS + "identifier": row.get("id", ""),
-                    _DCTERMS + "source": row.get("source", ""),
+                    DCTERMS + "identifier": row.get("id", ""),
+                    DCTERMS + "source": row.get("source", ""),
                 }
             )
             if record is not None:
@@ -580,8 +580,8 @@ class RemoteStore:
                 f"  GRAPH <{self.builds_graph}> {{\n"
                 f"    ?g <{DG.contentDigest}> ?digest ; <{DG.extractor}> ?extractor ;\n"
                 f"       <{PROV.generatedAtTime}> ?built .\n"
-                f"    OPTIONAL {{ ?g <{_DCTERMS}identifier> ?id }}\n"
-                f"    OPTIONAL {{ ?g <{_DCTERMS}source> ?source }}\n"
+                f"    OPTIONAL {{ ?g <{DCTERMS}identifier> ?id }}\n"
+                f"    OPTIONAL {{ ?g <{DCTERMS}source> ?source }}\n"
                 f"  }}\n"
                 f"  FILTER(STR(?g) > {ox.Literal(last)})\n"
                 f"}} ORDER BY STR(?g) LIMIT {self.page_rows}"
@@ -599,9 +599,9 @@ class RemoteStore:
             values = (
                 (DG.contentDigest, row.get("digest"), None),
                 (DG.extractor, row.get("extractor"), None),
-                (PROV.generatedAtTime, row.get("built"), _XSD_DATETIME),
-                (_DCTERMS + "identifier", row.get("id"), None),
-                (_DCTERMS + "source", row.get("source"), None),
+                (PROV.generatedAtTime, row.get("built"), XSD_DATETIME),
+                (DCTERMS + "identifier", row.get("id"), None),
+                (DCTERMS + "source", row.get("source"), None),
             )
             for predicate, value, datatype in values:
                 if value:
@@ -855,10 +855,10 @@ def _blocks(lines: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 def _record(values: dict[str, str]) -> ArticleRecord | None:
     try:
         return ArticleRecord(
-            article_id=values.get(_DCTERMS + "identifier", ""),
+            article_id=values.get(DCTERMS + "identifier", ""),
             digest=values[str(DG.contentDigest)],
             extractor=values[str(DG.extractor)],
-            source=values.get(_DCTERMS + "source", ""),
+            source=values.get(DCTERMS + "source", ""),
             built_at=dt.datetime.fromisoformat(values[str(PROV.generatedAtTime)]),
         )
     except (KeyError, ValueError):
