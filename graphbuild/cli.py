@@ -153,7 +153,7 @@ def load(
     from graphbuild.rdf.formats import GraphFormat
     from graphbuild.store.bulk_load import import_rdf
     from graphbuild.store.embedded import GraphStore
-    from graphbuild.store.external import is_remote_store
+    from graphbuild.store.sparql_client import is_remote_store
 
     settings = _settings(ctx, store=store)
     if is_remote_store(str(settings.store)):

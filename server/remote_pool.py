@@ -24,7 +24,8 @@ import requests
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.rdf.formats import GraphFormat
-from graphbuild.store.external import RemoteAnswer, RemoteStore, query_form
+from graphbuild.store.external import RemoteStore
+from graphbuild.store.sparql_client import RemoteAnswer, query_form
 from server.executor import (
     PoolBusy,
     QueryFailed,

@@ -20,8 +20,9 @@ import pyoxigraph as ox
 from graphbuild.rdf.formats import GraphFormat
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
-from graphbuild.store.external import RemoteStore, is_remote_store
+from graphbuild.store.external import RemoteStore
 from graphbuild.store.records import StoreVersion
+from graphbuild.store.sparql_client import is_remote_store
 from server.executor import QueryJob, QueryPool, QueryStream, StoreSource
 from server.remote_pool import RemotePool
 

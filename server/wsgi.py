@@ -22,7 +22,7 @@ from waitress.server import create_server
 
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
-from graphbuild.store.external import is_remote_store
+from graphbuild.store.sparql_client import is_remote_store
 from server.app import EXTENSION, AppState, close_app, create_app
 
 log = logging.getLogger("diplograph.server")

@@ -21,15 +21,9 @@ from virtuoso_fixture import Virtuoso, available, running_virtuoso
 from graphbuild.errors import ConfigError, QueryError, StoreError
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
-from graphbuild.store.external import (
-    Credentials,
-    Endpoints,
-    RemoteStore,
-    is_remote_store,
-    open_store,
-    query_form,
-)
+from graphbuild.store.external import RemoteStore, open_store
 from graphbuild.store.records import ArticleRecord
+from graphbuild.store.sparql_client import Credentials, Endpoints, is_remote_store, query_form
 from graphbuild.vocabulary import DG
 
 ROOT = Path(__file__).resolve().parent.parent
