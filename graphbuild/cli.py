@@ -407,7 +407,7 @@ def link_cmd(
 
     import pyoxigraph as ox
 
-    from graphbuild.link.gazetteer import load_gazetteer
+    from graphbuild.link.gazetteer_files import load_gazetteer
     from graphbuild.link.reconcile import (
         DEFAULT_API_URL,
         WikidataClient,

@@ -11,7 +11,8 @@ import pytest
 import spacy
 
 from graphbuild.errors import ConfigError
-from graphbuild.link.gazetteer import Gazetteer, fold, load_gazetteer
+from graphbuild.link.gazetteer import Gazetteer, fold
+from graphbuild.link.gazetteer_files import load_gazetteer
 from graphbuild.resources import gazetteer_dir
 
 SHIPPED = gazetteer_dir()

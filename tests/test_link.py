@@ -16,7 +16,8 @@ from graphbuild.annotations import (
     Quotation,
     Role,
 )
-from graphbuild.link.gazetteer import Gazetteer, load_gazetteer
+from graphbuild.link.gazetteer import Gazetteer
+from graphbuild.link.gazetteer_files import load_gazetteer
 from graphbuild.link.offline import link, match_entity
 
 TEXT = (

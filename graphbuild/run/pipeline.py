@@ -22,7 +22,8 @@ from graphbuild.annotations import Annotations, ArticleInfo, load_annotations
 from graphbuild.errors import ArticleError, DiplographError, ValidationFailed
 from graphbuild.extract import EXTRACTOR, Extractor, load_pipeline
 from graphbuild.ingest import SourcedArticle
-from graphbuild.link.gazetteer import Gazetteer, load_gazetteer
+from graphbuild.link.gazetteer import Gazetteer
+from graphbuild.link.gazetteer_files import load_gazetteer
 from graphbuild.link.offline import link
 from graphbuild.rdf.mapping import to_rdf
 from graphbuild.rdf.reason import RLRules, materialise, rules_from_ontology
