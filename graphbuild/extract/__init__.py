@@ -6,7 +6,7 @@ run in :mod:`graphbuild.extract.extractor`, one module per kind of fact beside i
 """
 
 from graphbuild.extract.document import load_pipeline
-from graphbuild.extract.events import EventFact
+from graphbuild.extract.event_facts import EventFact
 from graphbuild.extract.extractor import EXTRACTOR, Extractor, extract_from_doc
 
 __all__ = ["EXTRACTOR", "EventFact", "Extractor", "extract_from_doc", "load_pipeline"]
