@@ -22,8 +22,8 @@ from werkzeug.http import is_resource_modified
 
 from graphbuild.errors import StoreError
 from graphbuild.rdf.formats import GraphFormat, negotiate_format, parse_accept, quality
-from server.app import get_state
 from server.errors import ApiError
+from server.state import get_state
 from server.stores import ServedStore
 
 bp = Blueprint("export", __name__)

@@ -23,7 +23,8 @@ from waitress.server import create_server
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.sparql_client import is_remote_store
-from server.app import EXTENSION, AppState, close_app, create_app
+from server.app import close_app, create_app
+from server.state import EXTENSION, AppState
 
 log = logging.getLogger("diplograph.server")
 
