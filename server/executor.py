@@ -29,8 +29,8 @@ from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
-from graphbuild.formats import GraphFormat, ResultsFormat
-from graphbuild.store import open_read_only
+from graphbuild.rdf.formats import GraphFormat, ResultsFormat
+from graphbuild.store.embedded import open_read_only
 from server.results import Row, write_solutions
 
 log = logging.getLogger("diplograph.server")

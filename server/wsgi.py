@@ -20,10 +20,11 @@ from typing import Any
 from flask import Flask
 from waitress.server import create_server
 
-from graphbuild.remote_store import is_remote_store
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
-from server.app import EXTENSION, AppState, close_app, create_app
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.sparql_client import is_remote_store
+from server.app import close_app, create_app
+from server.state import EXTENSION, AppState
 
 log = logging.getLogger("diplograph.server")
 

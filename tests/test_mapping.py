@@ -19,21 +19,15 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from graphbuild.annotations import Annotations, ArticleInfo, Entity, Event, Provenance, Role
-from graphbuild.mapping import (
-    DEFAULT_BASE,
-    DG,
-    ONTOLOGY_GRAPH,
-    PROV,
-    SCHEMA,
-    SEM,
+from graphbuild.rdf.mapping import (
     entity_iri,
-    graph_iri,
     map_annotations,
     meeting_iri,
     slug,
     stable_hash,
     to_rdf,
 )
+from graphbuild.vocabulary import DEFAULT_BASE, DG, ONTOLOGY_GRAPH, PROV, SCHEMA, SEM, graph_iri
 
 BASE = DEFAULT_BASE
 ANA = URIRef(f"{BASE}resource/person/ana-example")
@@ -112,7 +106,7 @@ def test_iris_do_not_depend_on_the_python_hash_seed() -> None:
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "from mapping_samples import sample_annotations;"
-        "from graphbuild.mapping import to_rdf;"
+        "from graphbuild.rdf.mapping import to_rdf;"
         "print('\\n'.join(sorted({str(s) for s in to_rdf(sample_annotations()).subjects()})))"
     )
     root = Path(__file__).resolve().parent.parent

@@ -10,15 +10,16 @@ from mapping_samples import sample_annotations
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from graphbuild.annotations import Event
-from graphbuild.mapping import DEFAULT_BASE, DG, ORG, PROV, SCHEMA, SEM, WD, to_rdf
-from graphbuild.reason import (
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import (
     TRIVIAL_TYPES,
     materialise,
     materialise_fast,
     materialise_owlrl,
     rules_from_ontology,
 )
-from graphbuild.validate import SH, load_ontology, load_shapes, validation_report
+from graphbuild.rdf.validate import SH, load_ontology, load_shapes, validation_report
+from graphbuild.vocabulary import DEFAULT_BASE, DG, ORG, PROV, SCHEMA, SEM, WD
 
 BASE = DEFAULT_BASE
 ANA = URIRef(f"{BASE}resource/person/ana-example")

@@ -17,9 +17,10 @@ from rdflib.term import Node
 
 from graphbuild.annotations import Event
 from graphbuild.errors import ConfigError, ValidationFailed
-from graphbuild.mapping import DEFAULT_BASE, DG, SCHEMA, to_rdf
-from graphbuild.reason import materialise
-from graphbuild.validate import SH, load_ontology, load_shapes, validate, validation_report
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.validate import SH, load_ontology, load_shapes, validate, validation_report
+from graphbuild.vocabulary import DEFAULT_BASE, DG, SCHEMA
 
 DGSH = Namespace("https://w3id.org/diplograph/shapes#")
 BASE = DEFAULT_BASE

@@ -21,35 +21,23 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import quote
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Node
 
 from graphbuild.annotations import Annotations, Entity, Event, Evidence, Provenance
-
-DEFAULT_BASE = "https://w3id.org/diplograph/"
-
-DG = Namespace("https://w3id.org/diplograph/ontology#")
-ONTOLOGY_IRI = URIRef("https://w3id.org/diplograph/ontology")
-SCHEMA = Namespace("https://schema.org/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-WD = Namespace("http://www.wikidata.org/entity/")
-
-PREFIXES: tuple[tuple[str, Namespace], ...] = (
-    ("dg", DG),
-    ("schema", SCHEMA),
-    ("sem", SEM),
-    ("org", ORG),
-    ("prov", PROV),
-    ("oa", OA),
-    ("wd", WD),
-    ("skos", Namespace(str(SKOS))),
-    ("owl", Namespace(str(OWL))),
-    ("xsd", Namespace(str(XSD))),
+from graphbuild.vocabulary import (
+    DEFAULT_BASE,
+    DG,
+    PROV,
+    SCHEMA,
+    SEM,
+    WD,
+    article_iri,
+    bind_prefixes,
+    graph_iri,
+    normalise_base,
+    segment,
 )
 
 _HASH_HEX = 12  # 48 bits: collisions stay negligible for millions of nodes of one kind
@@ -60,34 +48,6 @@ _LOCATION_TYPES = frozenset({"Place", "Country"})
 
 
 # ---- IRIs -------------------------------------------------------------------------------
-
-
-def normalise_base(base: str) -> str:
-    """The instance base with a trailing separator, so ``{base}resource/...`` is well formed."""
-    base = base.strip()
-    return base if base.endswith(("/", "#")) else base + "/"
-
-
-def ontology_graph_iri(base: str = DEFAULT_BASE) -> URIRef:
-    """Name of the named graph that holds the ontology in the store."""
-    return URIRef(f"{normalise_base(base)}graph/ontology")
-
-
-ONTOLOGY_GRAPH = ontology_graph_iri(DEFAULT_BASE)
-
-
-def _segment(value: str) -> str:
-    """One IRI path segment: characters outside the unreserved set are percent-encoded."""
-    return quote(value, safe="-._~")
-
-
-def graph_iri(base: str, article_id: str) -> URIRef:
-    """Name of one article's named graph."""
-    return URIRef(f"{normalise_base(base)}graph/article/{_segment(article_id)}")
-
-
-def article_iri(base: str, article_id: str) -> URIRef:
-    return URIRef(f"{normalise_base(base)}resource/article/{_segment(article_id)}")
 
 
 def stable_hash(*parts: str) -> str:
@@ -178,19 +138,12 @@ def quotation_iri(base: str, speaker: Node, text: str) -> URIRef:
 
 
 def evidence_iri(base: str, article_id: str, start: int, end: int) -> URIRef:
-    return URIRef(f"{normalise_base(base)}resource/evidence/{_segment(article_id)}/{start}-{end}")
+    return URIRef(f"{normalise_base(base)}resource/evidence/{segment(article_id)}/{start}-{end}")
 
 
 def article_graph(identifier: IdentifiedNode | str | None) -> Graph:
     """An empty per-article graph on rdflib's context-free store (2.5x faster adds)."""
     return Graph(store="SimpleMemory", identifier=identifier, bind_namespaces="core")
-
-
-def bind_prefixes(graph: Graph) -> Graph:
-    """Bind the project's prefixes (for readable Turtle); returns the same graph."""
-    for prefix, ns in PREFIXES:
-        graph.bind(prefix, ns, override=True, replace=True)
-    return graph
 
 
 # ---- mapping ----------------------------------------------------------------------------

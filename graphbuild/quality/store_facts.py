@@ -10,8 +10,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Protocol
 
-from graphbuild.evaluate import Fact, Names, _fold, _pairs
-from graphbuild.mapping import graph_iri
+from graphbuild.quality.evaluate import Fact, Names, _fold, _pairs
+from graphbuild.vocabulary import graph_iri
 
 PREFIXES = """PREFIX dg: <https://w3id.org/diplograph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
