@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphbuild.errors import ConfigError
-from graphbuild.office_holders import (
+from graphbuild.link.office_holders import (
     OFFICES,
     OfficeHolders,
     load_office_holders,
