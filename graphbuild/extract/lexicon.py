@@ -449,3 +449,21 @@ def forms(lemma: str, lower: str) -> set[str]:
         if lower.endswith(suffix) and len(lower) - len(suffix) >= 3:
             out.add(lower[: -len(suffix)])
     return out
+
+
+# Which kind of office a title names, as patterns over the folded title (for the
+# office-holder table's categories: a "President" is a head of state, "Premier" heads a
+# government, "Canciller" is a foreign minister).
+FOREIGN_OFFICE_WORDS = (
+    r"\bforeign\b|\bexternal (?:affairs|relations)\b|\binternational relations\b|"
+    r"\bsecretary of state\b(?! for (?!foreign))|\btop diplomat\b|\bcanciller\b"
+)
+HEAD_OF_GOVERNMENT_WORDS = (
+    r"\bprime minister\b|\bpremier\b|\bhead of government\b|\btaoiseach\b|"
+    r"\bchancellor\b(?! of the exchequer)|"
+    r"\bpm\b"
+)
+HEAD_OF_STATE_WORDS = (
+    r"\bpresident\b|\bking\b|\bqueen\b|\bemir\b|\bamir\b|\bsultan\b|\bhead of state\b|"
+    r"\bgrand duke\b|\bsupreme leader\b|\bcustodian of the two holy mosques\b"
+)
