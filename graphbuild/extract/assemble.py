@@ -71,6 +71,7 @@ def assemble(
                     id=pid,
                     type=entry.type,
                     label=label,
+                    aliases=list(getattr(entry, "body_aliases", ())),
                     qid=entry.qid,
                     link_source=entry.source,
                 )
