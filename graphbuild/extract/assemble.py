@@ -11,6 +11,7 @@ from graphbuild.annotations import (
     Anniversary,
     Annotations,
     ArticleInfo,
+    DroppedFact,
     Entity,
     Event,
     Evidence,
@@ -183,6 +184,15 @@ def assemble(
                 provenance=Provenance(rule=q.rule, confidence=q.confidence),
             )
         )
+    dropped = [
+        DroppedFact(
+            kind=d.kind,
+            reason=d.reason,
+            detail=d.detail,
+            evidence=[_ev(parsed, d.start, d.end)],
+        )
+        for d in events.dropped
+    ]
     return Annotations(
         article=article,
         extractor=extractor,
@@ -192,4 +202,5 @@ def assemble(
         events=out_events,
         anniversaries=out_ann,
         quotations=out_quotes,
+        dropped=dropped,
     )
