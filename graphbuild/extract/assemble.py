@@ -25,6 +25,7 @@ from graphbuild.extract.mentions import (
     GazetteerEntryLike,
     MentionIndex,
 )
+from graphbuild.extract.role_parties import TitledPerson
 from graphbuild.extract.roles import RoleFact
 
 
@@ -41,6 +42,7 @@ def assemble(
     quotes: list,  # type: ignore[type-arg]
     reference: dt.date | None,
     extractor: str,
+    unresolved_roles: list[TitledPerson] | None = None,
 ) -> Annotations:
     entities: list[Entity] = []
     person_ids: dict[int, str] = {}
@@ -69,6 +71,7 @@ def assemble(
                     id=pid,
                     type=entry.type,
                     label=label,
+                    aliases=list(getattr(entry, "body_aliases", ())),
                     qid=entry.qid,
                     link_source=entry.source,
                 )
@@ -185,6 +188,14 @@ def assemble(
             )
         )
     dropped = [
+        DroppedFact(
+            kind="Role",
+            reason="no-party",
+            detail=f"{mentions.persons[t.person].name}: {t.title}",
+            evidence=[_ev(parsed, t.start, t.end)],
+        )
+        for t in unresolved_roles or ()
+    ] + [
         DroppedFact(
             kind=d.kind,
             reason=d.reason,
