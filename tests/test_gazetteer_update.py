@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from wdqs_samples import (
     FOREIGN_MINISTRY_POST,
     MUL_LABELLED_MINISTER,
@@ -33,6 +34,7 @@ from wdqs_samples import (
     state_answer,
 )
 
+from graphbuild.cli import main
 from graphbuild.errors import ConfigError, DiplographError
 from graphbuild.link.office_holders import load_office_holders
 from graphbuild.link.office_update import (
@@ -376,3 +378,34 @@ def test_restart_asks_every_batch_again(tmp_path: Path, endpoint: str, replay: R
     replay.requests.clear()
     run(output, endpoint, restart=True)
     assert replay.batches_asked()[0] == FIRST_BATCH
+
+
+# ---- the command -------------------------------------------------------------------------------
+
+
+def test_the_command_writes_into_the_update_folder_setting(tmp_path: Path, endpoint: str) -> None:
+    folder = tmp_path / "updates"
+    shipped_before = digest(SHIPPED)
+    result = CliRunner().invoke(
+        main,
+        ["--quiet", "gazetteer", "update", "--endpoint", endpoint],
+        env={"DIPLOGRAPH_GAZETTEER_UPDATE_DIR": str(folder)},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # --quiet: no progress, no summary
+    assert NEW_FOREIGN_MINISTER in {r["qid"] for r in data_rows(folder / "office-holders.tsv")}
+    assert digest(SHIPPED) == shipped_before
+
+
+def test_offline_the_command_says_so_in_one_line_and_changes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "updates"
+    result = CliRunner().invoke(
+        main,
+        ["gazetteer", "update", "--endpoint", "http://127.0.0.1:9/sparql"],
+        env={"DIPLOGRAPH_GAZETTEER_UPDATE_DIR": str(folder)},
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach the Wikidata Query")
+    assert "Traceback" not in result.output
+    assert not folder.exists()
