@@ -229,3 +229,15 @@ def test_the_shipped_index_merges_the_update_of_the_settings(
 
 def shipped_index() -> OfficeHolders:
     return load_office_holders()
+
+
+def test_workers_with_another_update_are_told_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    from graphbuild.run.distributed import installation_fingerprint
+
+    monkeypatch.setenv("DIPLOGRAPH_GAZETTEER_UPDATE_DIR", str(tmp_path))
+    without = installation_fingerprint()
+    (tmp_path / "office-holders.tsv").write_text("an update\n", encoding="utf-8")
+    assert installation_fingerprint() != without
