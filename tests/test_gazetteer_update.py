@@ -409,3 +409,52 @@ def test_offline_the_command_says_so_in_one_line_and_changes_nothing(tmp_path: P
     assert len(lines) == 1 and lines[0].startswith("error: cannot reach the Wikidata Query")
     assert "Traceback" not in result.output
     assert not folder.exists()
+
+
+# ---- a build reads the update ------------------------------------------------------------------
+
+ROLE_QUERY = """
+PREFIX dg: <https://w3id.org/diplograph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?person ?party ?rule WHERE {
+  ?role dg:roleHolder ?holder ; dg:roleParty ?state ; dg:rule ?rule .
+  ?holder rdfs:label ?person . ?state rdfs:label ?party .
+}"""
+
+
+def roles_built(articles: Path, store: Path) -> set[tuple[str, str, str]]:
+    from graphbuild.run.build import build_corpus
+    from graphbuild.settings import Settings
+    from graphbuild.store.embedded import GraphStore
+
+    report = build_corpus([articles], Settings({"store": str(store), "jobs": 1}), quiet=True)
+    assert report.built == ["fm"] and not report.rejected, report.rejected
+    with GraphStore.open(store, read_only=True) as gs:
+        found = gs.query(ROLE_QUERY)
+        return {(s["person"].value, s["party"].value, s["rule"].value) for s in found}
+
+
+@pytest.mark.slow
+def test_a_build_gives_the_new_minister_her_state_once_the_update_is_there(
+    tmp_path: Path, standard: Standard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphbuild.link.office_holders import shipped_office_holders
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "fm.txt").write_text(
+        "Foreign Minister Mirela Testova met reporters in Oslo on Friday.\n", encoding="utf-8"
+    )
+    (articles / "fm.json").write_text('{"published": "2025-05-02"}', encoding="utf-8")
+    shipped_office_holders.cache_clear()
+    try:
+        assert roles_built(articles, tmp_path / "before") == set()  # no state: role dropped
+
+        monkeypatch.setenv("DIPLOGRAPH_GAZETTEER_UPDATE_DIR", str(standard.output.parent))
+        shipped_office_holders.cache_clear()
+        ((person, party, rule),) = roles_built(articles, tmp_path / "after")
+    finally:
+        monkeypatch.undo()
+        shipped_office_holders.cache_clear()
+    assert (person, party) == ("Mirela Testova", "Andorra")
+    assert rule.startswith(f"role.office-holder-table:{NEW_FOREIGN_MINISTER}/{STATE}/")
