@@ -543,9 +543,7 @@ def find_titles(
     geo_spans = [(g.start, g.end) for g in geo or ()]
     # places, bodies and nationalities the parser found ("and the Pacific") may end a title
     named = [
-        (e.start_char, e.end_char)
-        for e in parsed.doc.ents
-        if e.label_ in ("LOC", "NORP", "FAC")
+        (e.start_char, e.end_char) for e in parsed.doc.ents if e.label_ in ("LOC", "NORP", "FAC")
     ]
     out: list[TitleMention] = []
     pos = 0
