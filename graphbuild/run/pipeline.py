@@ -88,7 +88,9 @@ def annotate(article: SourcedArticle, kit: Toolkit, doc: Doc | None = None) -> A
                 where=str(curated),
                 hint="re-export them with `diplograph explain --json` for the current text",
             )
-        ann = ann.model_copy(update={"curated": True})
+        # same text, so the same normalisation made it (files made before it was recorded)
+        info = ann.article.model_copy(update={"normaliser": article.info.normaliser})
+        ann = ann.model_copy(update={"curated": True, "article": info})
     else:
         if kit.extractor is None:
             raise DiplographError("no extractor loaded")
