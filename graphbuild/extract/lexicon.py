@@ -205,6 +205,33 @@ OFFICE_HEADS = (
     "Head of Mission",
 )
 
+# First or last words of sports clubs that the parser may tag as people ("Real Madrid",
+# "Manchester United", "Borussia Dortmund").
+CLUB_WORDS = frozenset(
+    {
+        "fc",
+        "afc",
+        "cf",
+        "sc",
+        "ac",
+        "vfb",
+        "vfl",
+        "tsg",
+        "borussia",
+        "olympique",
+        "atletico",
+        "atlético",
+        "sporting",
+        "dynamo",
+        "dinamo",
+        "united",
+        "rovers",
+        "wanderers",
+        "hotspur",
+        "athletic",
+    }
+)
+
 # Title words that are also common given names: after "H.E."/"Mr"/"Dr" they start a name.
 GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
 

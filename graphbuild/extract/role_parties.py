@@ -46,6 +46,8 @@ class TitledPerson:
     title: str
     start: int
     end: int
+    any_office: bool = False  # a counterpart: some office, the same as the other side's
+    via: int | None = None  # "X's spokesperson": shares X's party
 
 
 def office_holders() -> OfficeHolders:
@@ -72,6 +74,9 @@ def title_categories(title: str) -> frozenset[OfficeCategory]:
             found.add("head of government")
         if re.search(lexicon.HEAD_OF_STATE_WORDS, low):
             found |= {"head of state", "head of government"}
+    if re.search(r"\b(?:crown prince|prince|sheikh|emir|amir)\b", low):
+        # royal titles: the person's state, whichever office of it they hold
+        found |= {"head of state", "head of government", "foreign minister", "other minister"}
     if re.search(r"\bminister\b|\bsecretary\b", low) and "foreign minister" not in found:
         found |= {"other minister"}
     return frozenset(found)
@@ -124,6 +129,8 @@ def table_party(
     on: dt.date | None,
     gaz: GazetteerLike,
     index: OfficeHolders | None = None,
+    *,
+    any_office: bool = False,
 ) -> tuple[GazetteerEntryLike, Term] | None:
     """The party the office-holder table gives a titled person, with the term that decides.
 
@@ -140,7 +147,7 @@ def table_party(
             continue
         fitting: dict[str, list[Term]] = {}
         for qid in candidates:
-            terms = [t for t in index.terms_of(qid) if term_fits_title(t, title)]
+            terms = [t for t in index.terms_of(qid) if any_office or term_fits_title(t, title)]
             current = [t for t in terms if on is not None and t.covers(on)]
             if current:
                 fitting[qid] = current
@@ -176,19 +183,32 @@ def table_rule(term: Term) -> str:
     return f"role.office-holder-table:{term.qid}/{term.party}/{start}"
 
 
-def titled_without_party(mentions: MentionIndex, roles: list[RoleFact]) -> dict[int, TitledPerson]:
-    """Persons with an office title in the text but no party from any rule."""
+def titled_without_party(
+    mentions: MentionIndex, roles: list[RoleFact]
+) -> dict[int, list[TitledPerson]]:
+    """Persons with an office title in the text but no party from any rule: each one's
+    titles, the most specific (longest) first."""
     with_party = {r.person for r in roles if r.party is not None}
-    titled: dict[int, TitledPerson] = {}
+    titled: dict[int, list[TitledPerson]] = {}
     for r in roles:
-        if r.title and r.party is None and r.person not in with_party:
-            titled.setdefault(r.person, TitledPerson(r.person, r.title, r.start, r.end))
+        if r.party is not None or r.person in with_party:
+            continue
+        if r.title:
+            titled.setdefault(r.person, []).append(
+                TitledPerson(r.person, r.title, r.start, r.end, via=r.via)
+            )
+        elif r.rule == "role.counterpart":
+            titled.setdefault(r.person, []).append(
+                TitledPerson(r.person, "counterpart", r.start, r.end, any_office=True)
+            )
     for m in mentions.person_mentions:
-        if m.person in with_party or m.person in titled:
+        if m.person in with_party:
             continue
         t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
-        if t is not None:
-            titled[m.person] = TitledPerson(m.person, t.title, t.start, m.end)
+        if t is not None and not any(f.start == t.start for f in titled.get(m.person, ())):
+            titled.setdefault(m.person, []).append(TitledPerson(m.person, t.title, t.start, m.end))
+    for facts in titled.values():
+        facts.sort(key=lambda f: (f.any_office, -len(f.title), f.start))
     return titled
 
 
@@ -198,23 +218,32 @@ def table_roles(
     gaz: GazetteerLike,
     reference: dt.date | None,
 ) -> list[RoleFact]:
-    """Roles whose party the office-holder table gives (titled persons without a party)."""
+    """Roles whose party the office-holder table gives (titled persons without a party), or
+    the title itself when only one state has that office."""
     out: list[RoleFact] = []
-    for person, fact in titled_without_party(mentions, roles).items():
+    for person, facts in titled_without_party(mentions, roles).items():
         p = mentions.persons[person]
         names = [p.name, *(m.text for m in p.mentions)]
-        found = table_party(names, fact.title, reference, gaz)
-        if found is not None:
-            entry, term = found
-            out.append(
-                RoleFact(person, fact.title, entry, fact.start, fact.end, table_rule(term), 0.8)
-            )
-            continue
-        state = state_title_party(fact.title, gaz)
-        if state is not None:
-            out.append(
-                RoleFact(person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7)
-            )
+        found_role = None
+        for fact in facts:
+            found = table_party(names, fact.title, reference, gaz, any_office=fact.any_office)
+            if found is not None:
+                entry, term = found
+                title = None if fact.any_office else fact.title
+                found_role = RoleFact(
+                    person, title, entry, fact.start, fact.end, table_rule(term), 0.8
+                )
+                break
+        if found_role is None:
+            for fact in facts:
+                state = state_title_party(fact.title, gaz)
+                if state is not None:
+                    found_role = RoleFact(
+                        person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7
+                    )
+                    break
+        if found_role is not None:
+            out.append(found_role)
     return out
 
 
@@ -230,10 +259,14 @@ def evidence_roles(
     party_of = {r.person: r.party for r in roles if r.party is not None}
     out: list[RoleFact] = []
     unresolved: list[TitledPerson] = []
-    for person, fact in titled_without_party(mentions, roles).items():
-        evidence = _article_party(parsed, mentions, person, party_of, events, quotes, gaz)
+    for person, facts in titled_without_party(mentions, roles).items():
+        evidence = None
+        for fact in facts:
+            evidence = _article_party(parsed, mentions, fact, party_of, events, quotes, gaz)
+            if evidence is not None:
+                break
         if evidence is None:
-            unresolved.append(fact)
+            unresolved.append(facts[0])
             continue
         entry, mention_end, rule = evidence
         end = max(fact.end, mention_end) if fact.start <= mention_end else fact.end
@@ -245,6 +278,12 @@ def evidence_roles(
 _ACCOMPANIED = re.compile(
     r"\b(?:accompanied|joined|assisted|flanked) by\s+(?:(?:his|her|their)\s+)?"
     r"(?:[\w'’.-]+\s+){0,10}$"
+)
+
+
+_DELEGATION = re.compile(
+    r"\b(?:the|The)\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?P<noun>delegation|side|team)\s+"
+    r"(?:consisted of|included|comprised|was composed of|was made up of|comprising|including)\b"
 )
 
 
@@ -265,20 +304,39 @@ def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEnt
 def _article_party(
     parsed: ParsedArticle,
     mentions: MentionIndex,
-    person: int,
+    fact: TitledPerson,
     party_of: dict[int, GazetteerEntryLike],
     events: object,
     quotes: list,  # type: ignore[type-arg]
     gaz: GazetteerLike,
 ) -> tuple[GazetteerEntryLike, int, str] | None:
-    """A party the article implies: "our" president in a quote, the delegation someone
-    accompanies, a host receiving guests in their own capital."""
+    """A party the article implies: "our" president in a quote, a leader's spokesperson, the
+    delegation someone belongs to or accompanies, a host receiving guests in their capital."""
+    person = fact.person
     own = mentions.persons[person].mentions
+    text = parsed.text
+    # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
+    if fact.via is not None and fact.via != person and fact.via in party_of:
+        return party_of[fact.via], fact.end, "role.possessive-office"
+    # "The U.S. delegation consisted of A; B; C", "the Kenyan side included A and B"
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        cues = list(_DELEGATION.finditer(text[sent.start_char : m.start]))
+        cue = cues[-1] if cues else None
+        if cue is None or parsed.in_quote(m.start):
+            continue
+        lead = [
+            g
+            for g in mentions.geo
+            if sent.start_char + cue.start() <= g.start < sent.start_char + cue.start("noun")
+            and g.entry.type in ("Country", "Organization")
+        ]
+        if len(lead) == 1:
+            return lead[0].entry, m.end, "role.delegation-member"
     for q in quotes:
         inside = [m for m in own if q.start <= m.start < q.end]
         if inside and q.speaker in party_of and q.speaker != person:
             return party_of[q.speaker], inside[0].end, "role.speaker-party"
-    text = parsed.text
     for m in own:
         sent = parsed.sentences[parsed.sentence_index(m.start)]
         cue = _ACCOMPANIED.search(text[sent.start_char : m.start])
