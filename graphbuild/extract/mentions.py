@@ -481,10 +481,17 @@ _HONORIFIC_CUT = re.compile(
     r",?\s+(?:H\.\s?E\.?|HE|HH|H\.H\.|Sheikh|Sheikha|Shaikh|Prince|Princess|Sayyid|Shri|Smt\.?|"
     r"Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Madam|Sir|Dame|Lord|Eng\.|Hon\.|Prof\.?|His|Her)(?![\w-])"
 )
+_ROYAL = re.compile(r"(?i)\b(?:crown prince|prince|emir|amir|ruler|king|sultan)$")
+_THEIR_DEPUTY = re.compile(r"\b(?:his|her|their)\s+(?P<title>deputy)\s+(?=[A-Z])")
 _TITLE_CONNECTORS = frozenset({"and", "&", "of", "for", "on", "to", "the", ","})
 
 
-def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> str:
+def _trim_title_tail(
+    raw: str,
+    start: int,
+    geo_spans: list[tuple[int, int]],
+    named: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> str:
     """Cut a title's "of/for/to ..." part before words that are not an office's or a body's.
 
     Portfolio and body words, parties the gazetteer knows and acronyms belong to the title;
@@ -508,6 +515,7 @@ def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> 
             or folded in lexicon.BODY_WORDS
             or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
             or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
+            or any(ns <= start + ws and start + we <= ne for ns, ne in named)
         )
         if known:
             unknown_run = 0
@@ -533,6 +541,10 @@ def find_titles(
     """
     text = parsed.text
     geo_spans = [(g.start, g.end) for g in geo or ()]
+    # places, bodies and nationalities the parser found ("and the Pacific") may end a title
+    named = [
+        (e.start_char, e.end_char) for e in parsed.doc.ents if e.label_ in ("LOC", "NORP", "FAC")
+    ]
     out: list[TitleMention] = []
     pos = 0
     while True:
@@ -546,10 +558,12 @@ def find_titles(
             if start < bs < end:
                 end = bs
         raw = text[start:end]
-        hon = _HONORIFIC_CUT.search(raw)
-        if hon:
+        for hon in _HONORIFIC_CUT.finditer(raw):
+            if re.search(r"(?i)crown$", raw[: hon.start()]) and "Prince" in hon.group(0):
+                continue  # "Crown Prince" is the office
             raw = raw[: hon.start()]
-        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans).rstrip(" ,")
+            break
+        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans, named).rstrip(" ,")
         # split off "of <party>"
         party = None
         party_span = None
@@ -560,6 +574,11 @@ def find_titles(
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
                 entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
+                if entry is None and _ROYAL.search(raw[: om.start()]):
+                    capital = gaz.metonym(
+                        phrase.removeprefix("the ")
+                    )  # "Crown Prince of Abu Dhabi"
+                    entry = capital if capital is not None and capital.type == "Country" else None
                 if entry is not None:
                     party = entry
                     p_start = start + om.end()
@@ -586,7 +605,7 @@ def find_titles(
                     pre = re.search(r"\s+(?:of|for)\s+", raw)
                     title = raw[: pre.start()] if pre else raw[: acro.start()]
                     raw = raw[: acro.end()]
-        if party is None and "," in title:
+        if party is None and "," in title and not re.search(r"\s(?:of|for)\s", title):
             title = title.split(",")[0]
             raw = title
         title = title.strip()
@@ -598,6 +617,11 @@ def find_titles(
         if not title:
             continue
         out.append(TitleMention(start, start + len(raw), title, party, party_span))
+    # "accompanied by his deputy X"
+    for m in _THEIR_DEPUTY.finditer(text):
+        if not any(t.start <= m.start("title") < t.end for t in out):
+            out.append(TitleMention(m.start("title"), m.end("title"), m.group("title")))
+    out.sort(key=lambda t: t.start)
     return out
 
 

@@ -10,7 +10,7 @@ definite descriptions that add a party to a known person ("the Turkish leader").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
@@ -49,12 +49,19 @@ class RoleFact:
     via: int | None = None  # "X's spokesperson": the person whose party this office shares
 
 
-def _party_before(text: str, pos: int, geo: list[GeoMention]) -> GeoMention | None:
-    """A demonym, "Country's" or organisation name directly before ``pos``."""
+def _party_before(
+    text: str, pos: int, geo: list[GeoMention], gaz: GazetteerLike | None = None
+) -> GeoMention | None:
+    """A demonym, "Country's" or organisation name directly before ``pos``; a capital with
+    "'s" stands for its state ("Washington's envoy")."""
     for g in geo:
         if g.end <= pos and _PARTY_GAP.fullmatch(text[g.end : pos]):
             if g.entry.type in ("Country", "Organization"):
                 return g
+            if gaz is not None and re.match(r"'s|’s", text[g.end : g.end + 2]):
+                country = gaz.metonym(g.text)
+                if country is not None and country.type == "Country":
+                    return replace(g, entry=country, kind="metonym")
     return None
 
 
@@ -196,7 +203,7 @@ def extract_roles(
                 if ministry is not None:
                     party_entry, start = ministry
             if party_entry is None:
-                g = _party_before(text, t.start, geo)
+                g = _party_before(text, t.start, geo, gaz)
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
