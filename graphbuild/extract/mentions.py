@@ -899,17 +899,19 @@ def find_persons(
             if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
                 e = s + w.start()
                 break
-        inner = [
+        honorifics = [
             w
             for w in list(re.finditer(r"\S+", text[s:e]))[1:-1]
             if _INNER_HONORIFIC.fullmatch(w.group(0))
         ]
-        if inner and re.search(r"\b(?:of|at|in|for|to)\s+(?:the\s+)?$", text[max(0, s - 9) : s]):
+        if honorifics and re.search(
+            r"\b(?:of|at|in|for|to)\s+(?:the\s+)?$", text[max(0, s - 9) : s]
+        ):
             # "Minister of the Amiri Diwan Sheikh Ali X": the body's name ran into the person's
             s += (
-                inner[-1].end()
-                + len(text[s + inner[-1].end() : e])
-                - len(text[s + inner[-1].end() : e].lstrip())
+                honorifics[-1].end()
+                + len(text[s + honorifics[-1].end() : e])
+                - len(text[s + honorifics[-1].end() : e].lstrip())
             )
         e = s + len(text[s:e].rstrip())
         name = text[s:e].rstrip(".") if not text[s:e].endswith(("Jr.", "Sr.")) else text[s:e]
