@@ -524,3 +524,13 @@ def test_his_counterpart_s_nationality_is_not_his_own(extractor: Extractor) -> N
     ann = run(extractor, host + " Berg later met his Norwegian counterpart Espen Lie.")
     assert ("Ola Berg", "Norway") not in roles(ann)
     assert ("Espen Lie", "Norway") in roles(ann)
+
+
+def test_a_party_next_to_an_untitled_office_holder_of_the_table(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenya's William Ruto met the delegation in Nairobi on Monday. Norwegian author "
+        "Jon Fosse attended.",
+    )
+    assert roles(ann) == {("William Ruto", "Kenya")}
+    assert rules(ann)["William Ruto"].startswith("role.party-before-name+role.office-holder")

@@ -255,6 +255,31 @@ def table_roles(
     return out
 
 
+def confirm_untitled(
+    mentions: MentionIndex,
+    roles: list[RoleFact],
+    gaz: GazetteerLike,
+    reference: dt.date | None,
+) -> list[RoleFact]:
+    """The roles, where a party next to an untitled name ("Ethiopia's Abiy Ahmed") stays only
+    when the office-holder table has that person in an office of that party (nationality
+    alone is not an office: "Norwegian author X" is not in the table as Norway's)."""
+    out: list[RoleFact] = []
+    for r in roles:
+        if not r.unconfirmed:
+            out.append(r)
+            continue
+        p = mentions.persons[r.person]
+        found = table_party(
+            [p.name, *(m.text for m in p.mentions)], "", reference, gaz, any_office=True
+        )
+        if found is not None and r.party is not None and found[0].label == r.party.label:
+            r.unconfirmed = False
+            r.rule = f"{r.rule}+{table_rule(found[1])}"
+            out.append(r)
+    return out
+
+
 def evidence_roles(
     parsed: ParsedArticle,
     mentions: MentionIndex,
