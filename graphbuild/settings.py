@@ -65,6 +65,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_result_rows", 10000, "Most rows a SELECT answers; more are cut and flagged."),
     Setting("max_request_bytes", 1_000_000, "Largest accepted request body, in bytes."),
     Setting(
+        "max_query_nesting",
+        64,
+        "Deepest nesting of brackets, groups and '!' a query may have before the engine sees "
+        "it (then 400), in levels; 0 = no limit.",
+    ),
+    Setting(
         "precomputed_answers",
         True,
         "Answer the views' questions (data/views) from answers computed per store version.",

@@ -36,7 +36,7 @@ from server.app import (
 )
 from server.errors import ApiError
 from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout, render
-from server.guard import Refused, check, check_update, tokens
+from server.guard import Refused, TooDeep, check, check_update, tokens
 from server.stores import ServedStore, store_source
 
 bp = Blueprint("sparql", __name__)
@@ -159,7 +159,11 @@ def sparql() -> Response:
     settings = state.settings
     g.sparql_log = {"query": protocol.query, "started": time.monotonic()}
     try:
-        inspection = check(protocol.query, settings.service_allowlist)
+        inspection = check(
+            protocol.query, settings.service_allowlist, int(settings.max_query_nesting)
+        )
+    except TooDeep as exc:
+        raise ApiError(400, str(exc), title="Query Too Deep") from None
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
     results_fmt, graph_fmt = choose_formats()
@@ -282,7 +286,11 @@ def run_update(update: str) -> Response:
         raise ApiError(403, "the server opened its store read-only, so it cannot apply updates")
     g.sparql_log = {"query": update, "started": time.monotonic()}
     try:
-        check_update(update, state.settings.service_allowlist)
+        check_update(
+            update, state.settings.service_allowlist, int(state.settings.max_query_nesting)
+        )
+    except TooDeep as exc:
+        raise ApiError(400, str(exc), title="Query Too Deep") from None
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
     answering = state.answers is not None
