@@ -17,15 +17,18 @@ from graphbuild.settings import Settings
 from graphbuild.store import GraphStore
 from graphbuild.views import Answers, compute_answers, load_answers
 from server.errors import register_error_handlers
-from server.limits import ClientLimiter
+from server.limits import AuthThrottle, ClientLimiter, Network, client_address, parse_networks
+from server.sandbox import Supervisor
 from server.stores import QueryRunner, ServedStore, open_served
 
 EXTENSION = "diplograph"
 TRUNCATED_HEADER = "Diplograph-Results-Truncated"
+TRUNCATED_BY_HEADER = "Diplograph-Results-Truncated-By"
 ROWS_HEADER = "Diplograph-Result-Rows"
 ANSWER_HEADER = "Diplograph-Answer"
 EXPOSED_HEADERS = (
     TRUNCATED_HEADER,
+    TRUNCATED_BY_HEADER,
     ROWS_HEADER,
     ANSWER_HEADER,
     "Content-Disposition",
@@ -49,9 +52,16 @@ class AppState:
     """What is served, for the log."""
     answers: Answers | None = None
     """Precomputed answers for the store's current version (embedded stores)."""
+    trusted_proxies: tuple[Network, ...] = ()
+    supervisor: Supervisor | None = None
+    """The network sandbox's supervisor; updates run confined through it."""
+    auth: AuthThrottle | None = None
+    """Wrong update tokens per client."""
 
     def close(self) -> None:
         self.pool.close()
+        if self.supervisor is not None:
+            self.supervisor.close()
         if self.owns_store:
             self.store.close()
 
@@ -79,10 +89,18 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
         answers=precomputed_answers(embedded)
         if settings.precomputed_answers and embedded is not None
         else None,
-        limiter=ClientLimiter(int(settings.max_concurrent_per_client)),
+        limiter=ClientLimiter(
+            int(settings.max_concurrent_per_client),
+            slow_after_s=float(settings.slow_query_s),
+            max_slow=int(settings.max_slow_queries) or max(1, int(settings.threads) // 2),
+            max_slow_per_client=int(settings.max_slow_per_client),
+        ),
         owns_store=owns_store,
         embedded=embedded,
         description=served.description,
+        trusted_proxies=parse_networks(settings.trusted_proxies),
+        supervisor=served.supervisor,
+        auth=AuthThrottle(int(settings.update_token_tries), float(settings.update_lockout_s)),
     )
     register_error_handlers(app)
 
@@ -114,6 +132,13 @@ def precomputed_answers(store: GraphStore) -> Answers:
         with contextlib.suppress(OSError):  # a store directory we may not write to
             answers.save(store.path)
     return answers
+
+
+def client_of_request() -> str:
+    """The client this request is from (behind a trusted proxy: the one the proxy saw)."""
+    state = get_state()
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return client_address(request.remote_addr, forwarded, state.trusted_proxies)
 
 
 def get_state() -> AppState:
