@@ -315,19 +315,28 @@ class _CappedSink:
                 self._cut(self._previous + 1 if self.marks.ends_rows else at, "rows")
                 self.kept_rows = self.limit - self.marks.first_row_at
                 raise _Enough()
+            if self.count >= 2 and self._past_bytes(at + 1 if self.marks.ends_rows else at):
+                # the row that ends here runs past max_bytes: keep the rows before it
+                self._cut_at_last_row(self.count - 1)
+                raise _Enough()
             self._previous = at
         self._scanned = len(self.buffer)
-        if self.max_bytes and len(self.buffer) > self.max_bytes and self.count > 0:
-            # cut at the last row boundary: the row being written may be incomplete
-            rows = self.marks.rows(self.count)
-            if self.marks.ends_rows:
-                self._cut(self._previous + 1, "bytes")
-                self.kept_rows = rows
-            else:
-                self._cut(self._previous, "bytes")
-                self.kept_rows = max(0, rows - 1)
+        if self.count >= 1 and self._past_bytes(len(self.buffer)):  # the row being written
+            self._cut_at_last_row(self.count)
             raise _Enough()
         return len(data)
+
+    def _past_bytes(self, end: int) -> bool:
+        return bool(self.max_bytes) and end > self.max_bytes
+
+    def _cut_at_last_row(self, marks_before: int) -> None:
+        """Cut at the end of the last row that was complete before ``marks_before`` marks."""
+        if self.marks.ends_rows:
+            self._cut(self._previous + 1, "bytes")
+            self.kept_rows = self.marks.rows(marks_before)
+        else:
+            self._cut(self._previous, "bytes")
+            self.kept_rows = max(0, self.marks.rows(marks_before) - 1)
 
     def _cut(self, at: int, by: str) -> None:
         self.cut, self.cut_by = at, by

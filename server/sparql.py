@@ -307,7 +307,7 @@ def run_update(update: str) -> Response:
     throttle = state.auth
     locked = throttle.locked_for(client) if throttle is not None else 0.0
     if locked > 0:
-        log.warning("update refused: client=%s is locked out after wrong tokens", client)
+        log.debug("update refused: client=%s is locked out after wrong tokens", client)
         raise ApiError(
             429,
             "too many wrong update tokens from this client; wait before trying again",
@@ -324,6 +324,13 @@ def run_update(update: str) -> Response:
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         tries = throttle.failed(client) if throttle is not None else 0
         log.warning("update refused: wrong token from client=%s (try %d)", client, tries)
+        if throttle is not None and tries == throttle.tries:
+            log.warning(
+                "update: client=%s is locked out for %g s after %d wrong tokens",
+                client,
+                throttle.lockout_s,
+                tries,
+            )
         raise ApiError(403, "the update token is not valid")
     store = state.embedded
     if store is None:

@@ -123,6 +123,8 @@ class Server:
             port=port,
             threads=threads,
             ident="diplograph",
+            # X-Forwarded-For reaches the app, which reads it only from trusted_proxies
+            clear_untrusted_proxy_headers=False,
             _dispatcher=dispatcher,
         )
         self._server.channel_class = JsonErrorChannel
