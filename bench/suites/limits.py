@@ -6,8 +6,9 @@ sends from its own loopback address (127.0.0.N), so no proxy setting is involved
 * **Runaways**: 4 clients send a short query (every statement about one person) as fast as
   they can, first alone, then while 2 other clients keep 8 runaway queries in flight (4 each,
   within ``max_concurrent_per_client``; each is sent again as soon as it is answered, after
-  the ``Retry-After`` it was given). The ratio is short-query throughput with runaways over
-  throughput without, both measured in this run on the same server (target ≥ 0.5). A prober
+  the ``Retry-After`` it was given), timed from 12 s after the runaways started. The ratio
+  is short-query throughput with runaways over throughput without, both measured in this
+  run on the same server, whose workers were warmed first (target ≥ 0.5). A prober
   asks ``/health`` every 50 ms throughout; its latency under runaways is reported against
   100 ms (an absolute figure, informational).
 * **Memory**: a fresh server with ``max_query_memory_mb`` = L gets 4 concurrent queries that
@@ -51,6 +52,10 @@ RUNAWAYS_PER_CLIENT = 4
 HOG_CLIENTS = [f"127.0.0.{30 + n}" for n in range(4)]
 MEMORY_LIMIT_MB = 512
 HEALTH_EVERY_S = 0.05
+SETTLE_S = 12.0
+"""Runaways run this long before short queries are timed: the first burst starts 8 workers
+at normal priority (and stopping the ones the slow lane cannot hold costs new workers); what
+is measured is the state an attack keeps up, which the 60 s query timeout outlasts."""
 
 
 @dataclass
@@ -268,7 +273,7 @@ def run(opts: Options, say: Callable[[str], None]) -> SuiteResult:
     say(f"limits: {n} synthetic articles into a Diplograph store")
     nquads = data.nquads_file(opts.data, n, opts.seed)
     loaded = data.load_diplograph(nquads, work / "store", work / "load.log")
-    seconds = max(4.0, 2 * opts.scale.http_seconds)
+    seconds = max(8.0, 2 * opts.scale.http_seconds)
     env = {
         "DIPLOGRAPH_QUERY_TIMEOUT_S": "60",  # runaways run through the measurement
         "DIPLOGRAPH_MAX_QUERY_MEMORY_MB": str(MEMORY_LIMIT_MB),
@@ -283,8 +288,9 @@ def run(opts: Options, say: Callable[[str], None]) -> SuiteResult:
     try:
         cheap = f"SELECT ?p ?o WHERE {{ <{_person(endpoint)}> ?p ?o }}"
         say(f"  short queries from 4 clients, {seconds:g} s alone, then with 8 runaways")
+        asyncio.run(_phase(endpoint, cheap, 3.0, False, 0.0))  # warm: workers spawned
         alone = asyncio.run(_phase(endpoint, cheap, seconds, False, 0.0))
-        attacked = asyncio.run(_phase(endpoint, cheap, seconds, True, 3.0))
+        attacked = asyncio.run(_phase(endpoint, cheap, seconds, True, SETTLE_S))
     finally:
         endpoint.stop()
     say("  memory: 4 concurrent sorts of a cross product on a fresh server")
