@@ -278,7 +278,9 @@ class _CappedSink:
     """Collects pyoxigraph's output and stops it once ``max_rows`` rows are complete, or
     when the output passes ``max_bytes`` (then the answer ends with the last whole row)."""
 
-    def __init__(self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int, max_bytes: int) -> None:
+    def __init__(
+        self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int, max_bytes: int = 0
+    ) -> None:
         self.marks = marks
         self.json = fmt is ResultsFormat.JSON
         self.limit = max_rows + marks.first_row_at  # the mark that starts row max_rows + 1
