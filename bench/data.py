@@ -76,7 +76,7 @@ def load_diplograph(nquads: Path, store: Path, log: Path) -> Loaded:
         return Loaded(store, time.perf_counter() - t0, "diplograph load")
     import pyoxigraph as ox
 
-    from graphbuild.store import GraphStore
+    from graphbuild.store.embedded import GraphStore
 
     t0 = time.perf_counter()
     with GraphStore.open(store) as gs:

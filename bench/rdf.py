@@ -1,9 +1,9 @@
 """Direct RDF generator: the synthetic corpus as N-Quads, without any NLP.
 
 Each article of ``bench.corpus`` becomes its own named graph holding what a perfect extractor
-would have produced from it, in the vocabulary and with the IRIs of ``graphbuild.mapping``
+would have produced from it, in the vocabulary and with the IRIs of ``graphbuild.rdf.mapping``
 (the IRI functions are imported from there, so the same person gets the same IRI here and in
-a real build), plus the OWL 2 RL entailments ``graphbuild.reason`` materialises, computed with
+a real build), plus the OWL 2 RL entailments ``graphbuild.rdf.reason`` materialises, computed with
 the rules read from the ontology. The ontology itself goes into its own named graph, as the
 store keeps it. Output is streamed line by line, so 100k articles need no more memory than one.
 """
@@ -22,24 +22,26 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, URIRef
 from bench.corpus import MeetingFact, Span, SyntheticArticle, generate
 from bench.world import Country, Person, World, make_world
 from graphbuild.annotations import Annotations
-from graphbuild.mapping import (
-    DEFAULT_BASE,
-    DG,
-    PROV,
-    SCHEMA,
-    article_iri,
+from graphbuild.rdf.mapping import (
     entity_iri,
     evidence_iri,
-    graph_iri,
     meeting_iri,
-    ontology_graph_iri,
     quotation_iri,
     role_iri,
     signing_iri,
     wikidata_iri,
 )
-from graphbuild.reason import RLRules, rules_from_ontology
+from graphbuild.rdf.reason import RLRules, rules_from_ontology
 from graphbuild.resources import ontology_file
+from graphbuild.vocabulary import (
+    DEFAULT_BASE,
+    DG,
+    PROV,
+    SCHEMA,
+    article_iri,
+    graph_iri,
+    ontology_graph_iri,
+)
 
 EXTRACTOR = "bench.synthetic.v1"
 
@@ -94,7 +96,7 @@ class StringRules:
 
 
 def load_rules() -> StringRules:
-    from graphbuild.validate import load_ontology
+    from graphbuild.rdf.validate import load_ontology
 
     return StringRules.from_rules(rules_from_ontology(load_ontology()))
 
@@ -103,7 +105,7 @@ Triple = tuple[str, str, str]
 
 
 def entail(triples: Sequence[Triple], rules: StringRules) -> list[Triple]:
-    """The triples plus what ``graphbuild.reason.materialise_fast`` would add to them."""
+    """The triples plus what ``graphbuild.rdf.reason.materialise_fast`` would add to them."""
     sameas = _p(OWL.sameAs)
     known: dict[Triple, None] = dict.fromkeys(triples)
     queue = [t for t in triples if t[1] != sameas]
@@ -371,7 +373,7 @@ if __name__ == "__main__":
 def to_annotations(article: SyntheticArticle, extractor: str = EXTRACTOR) -> Annotations:
     """The article's plan as the pipeline's ``Annotations`` IR (what a perfect extractor sees).
 
-    Mapping it with ``graphbuild.mapping`` gives the same triples as ``article_triples``;
+    Mapping it with ``graphbuild.rdf.mapping`` gives the same triples as ``article_triples``;
     the smoke test checks that, so the direct generator follows the mapper when it changes.
     """
     from graphbuild.annotations import (

@@ -99,6 +99,30 @@ class Quotation(_Model):
     provenance: Provenance = Field(default_factory=Provenance)
 
 
+DropReason = Literal[
+    "no-date",
+    "unresolved-participant",
+    "too-few-participants",
+    "no-party",
+    "no-speaker",
+    "date-after-reference",
+    "other",
+]
+
+
+class DroppedFact(_Model):
+    """A fact the rules saw but did not keep, and why: nothing is dropped silently.
+
+    Kept apart from the facts (never mapped to RDF) so ``build`` and ``explain`` can say what
+    an article lost and a researcher can correct it by hand in a curated annotations file.
+    """
+
+    kind: Literal["Meeting", "ScheduledMeeting", "Role", "Quotation", "Anniversary", "Event"]
+    reason: DropReason
+    detail: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class ArticleInfo(_Model):
     id: str
     text: str
@@ -121,6 +145,7 @@ class Annotations(_Model):
     events: list[Event] = Field(default_factory=list)
     anniversaries: list[Anniversary] = Field(default_factory=list)
     quotations: list[Quotation] = Field(default_factory=list)
+    dropped: list[DroppedFact] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Annotations:
@@ -167,6 +192,7 @@ class Annotations(_Model):
         out += [(f"event {e.id}", e.evidence) for e in self.events]
         out += [(f"anniversaries[{i}]", a.evidence) for i, a in enumerate(self.anniversaries)]
         out += [(f"quotations[{i}]", q.evidence) for i, q in enumerate(self.quotations)]
+        out += [(f"dropped[{i}]", d.evidence) for i, d in enumerate(self.dropped)]
         return out
 
     def entity(self, entity_id: str) -> Entity:

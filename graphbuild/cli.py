@@ -107,7 +107,7 @@ def build(
     scheduler: str | None,
 ) -> None:
     """Build (or replace) the graphs of the articles in PATHS."""
-    from graphbuild.pipeline import build_corpus
+    from graphbuild.run.build import build_corpus
 
     settings = _settings(ctx, store=store, jobs=jobs, scheduler=scheduler)
     report = build_corpus(list(paths), settings, force=force, quiet=ctx.obj.quiet)
@@ -150,10 +150,10 @@ def load(
     Each file is checked for syntax before anything is written; the graphs it fills are
     replaced.
     """
-    from graphbuild.formats import GraphFormat
-    from graphbuild.rdf_import import import_rdf
-    from graphbuild.remote_store import is_remote_store
-    from graphbuild.store import GraphStore
+    from graphbuild.rdf.formats import GraphFormat
+    from graphbuild.store.bulk_load import import_rdf
+    from graphbuild.store.embedded import GraphStore
+    from graphbuild.store.sparql_client import is_remote_store
 
     settings = _settings(ctx, store=store)
     if is_remote_store(str(settings.store)):
@@ -180,7 +180,7 @@ def load(
 @click.pass_context
 def remove(ctx: click.Context, article_ids: tuple[str, ...], store: str | None) -> None:
     """Drop the graphs of the given articles from the store."""
-    from graphbuild.remote_store import open_store
+    from graphbuild.store.external import open_store
 
     settings = _settings(ctx, store=store)
     with open_store(settings) as gs:
@@ -228,8 +228,8 @@ def serve(
 @click.pass_context
 def query(ctx: click.Context, query: str, store: str | None, fmt: str) -> None:
     """Run a SPARQL QUERY (text, or @file.rq) against the store."""
-    from graphbuild.query_output import print_results
-    from graphbuild.remote_store import open_store
+    from graphbuild.rdf.query_output import print_results
+    from graphbuild.store.external import open_store
 
     settings = _settings(ctx, store=store)
     if query.startswith("@"):
@@ -253,7 +253,7 @@ def export(
     ctx: click.Context, store: str | None, fmt: str, article_id: str | None, output: Path | None
 ) -> None:
     """Export the whole graph or one article's graph."""
-    from graphbuild.remote_store import open_store
+    from graphbuild.store.external import open_store
 
     settings = _settings(ctx, store=store)
     with open_store(settings, read_only=True) as gs:
@@ -270,8 +270,8 @@ def export(
 @click.pass_context
 def validate_cmd(ctx: click.Context, store: str | None) -> None:
     """Validate every article graph in the store against the SHACL shapes."""
-    from graphbuild.remote_store import open_store
-    from graphbuild.validate import load_ontology, load_shapes, validation_report
+    from graphbuild.rdf.validate import load_ontology, load_shapes, validation_report
+    from graphbuild.store.external import open_store
 
     settings = _settings(ctx, store=store)
     shapes, ontology = load_shapes(), load_ontology()
@@ -306,9 +306,9 @@ def evaluate(
     as_json: bool,
 ) -> None:
     """Score the store's facts against GOLD_DIR/*.gold.json (P/R/F1 per relation)."""
-    from graphbuild.evaluate import Scorecard, facts_from_gold, load_gold
-    from graphbuild.remote_store import open_store
-    from graphbuild.store_facts import facts_from_store
+    from graphbuild.quality.evaluate import Scorecard, facts_from_gold, load_gold
+    from graphbuild.quality.store_facts import facts_from_store
+    from graphbuild.store.external import open_store
 
     settings = _settings(ctx, store=store)
     gold = load_gold(gold_dir)
@@ -355,8 +355,9 @@ def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
     `--json` prints the Annotations; save it as <stem>.annotations.json next to the article,
     correct it, and the next build uses it instead of extraction.
     """
-    from graphbuild.explain import explain
-    from graphbuild.pipeline import BuildReport, Toolkit, annotate, collect
+    from graphbuild.quality.explain import explain
+    from graphbuild.run.build import BuildReport, collect
+    from graphbuild.run.pipeline import Toolkit, annotate
 
     report = BuildReport()
     articles = collect([article], report)
@@ -406,10 +407,15 @@ def link_cmd(
 
     import pyoxigraph as ox
 
-    from graphbuild.gazetteer import load_gazetteer
-    from graphbuild.reconcile import DEFAULT_API_URL, WikidataClient, reconcile, write_decisions
-    from graphbuild.remote_store import open_store
+    from graphbuild.link.gazetteer_files import load_gazetteer
+    from graphbuild.link.reconcile import (
+        DEFAULT_API_URL,
+        WikidataClient,
+        reconcile,
+        write_decisions,
+    )
     from graphbuild.resources import gazetteer_dir
+    from graphbuild.store.external import open_store
 
     settings = _settings(ctx, store=store)
     gaz = load_gazetteer()

@@ -42,5 +42,5 @@ def queries_dir() -> Path:
 
 
 def views_dir() -> Path:
-    """The precomputed-answer views (``graphbuild.views``): one SPARQL SELECT per file."""
+    """The precomputed-answer views (``graphbuild.store.views``): one SPARQL SELECT per file."""
     return resource_path("data", "views")

@@ -1,69 +1,22 @@
 """The Flask app factory: ``create_app(settings, store)`` plus blueprints, no module state.
 
 Everything a request needs lives on the app, in ``app.extensions["diplograph"]`` (an
-:class:`AppState`): the settings, the store handle, the pool of query worker processes and the
-per-client limiter. Blueprints reach it through :func:`get_state`. New pages (query UI,
-resource pages, VoID) are further blueprints registered here.
+:class:`~server.state.AppState`): the settings, the store handle, the pool of query worker
+processes and the per-client limiter. Blueprints reach it through
+:func:`server.state.get_state`, never through this module. New pages (query UI, resource
+pages, VoID) are further blueprints registered here.
 """
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
-
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
-from graphbuild.views import Answers, compute_answers, load_answers
+from graphbuild.store.embedded import GraphStore
 from server.errors import register_error_handlers
-from server.limits import AuthThrottle, ClientLimiter, Network, client_address, parse_networks
-from server.sandbox import Supervisor
-from server.stores import QueryRunner, ServedStore, open_served
-
-EXTENSION = "diplograph"
-TRUNCATED_HEADER = "Diplograph-Results-Truncated"
-TRUNCATED_BY_HEADER = "Diplograph-Results-Truncated-By"
-ROWS_HEADER = "Diplograph-Result-Rows"
-ANSWER_HEADER = "Diplograph-Answer"
-EXPOSED_HEADERS = (
-    TRUNCATED_HEADER,
-    TRUNCATED_BY_HEADER,
-    ROWS_HEADER,
-    ANSWER_HEADER,
-    "Content-Disposition",
-    "ETag",
-    "Retry-After",
-)
-
-
-@dataclass
-class AppState:
-    """What the app holds for its lifetime; closed by :func:`close_app`."""
-
-    settings: Settings
-    store: ServedStore
-    pool: QueryRunner
-    limiter: ClientLimiter
-    owns_store: bool
-    embedded: GraphStore | None = None
-    """The embedded store, which SPARQL Update may write; ``None`` for an external store."""
-    description: str = ""
-    """What is served, for the log."""
-    answers: Answers | None = None
-    """Precomputed answers for the store's current version (embedded stores)."""
-    trusted_proxies: tuple[Network, ...] = ()
-    supervisor: Supervisor | None = None
-    """The network sandbox's supervisor; updates run confined through it."""
-    auth: AuthThrottle | None = None
-    """Wrong update tokens per client."""
-
-    def close(self) -> None:
-        self.pool.close()
-        if self.supervisor is not None:
-            self.supervisor.close()
-        if self.owns_store:
-            self.store.close()
+from server.limits import AuthThrottle, ClientLimiter, parse_networks
+from server.state import EXPOSED_HEADERS, EXTENSION, AppState, precomputed_answers
+from server.stores import open_served
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
@@ -105,6 +58,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     register_error_handlers(app)
 
     from server.export import bp as export_bp
+    from server.linked_data import bp as linked_data_bp
     from server.meta import bp as meta_bp
     from server.pages import register as register_pages
     from server.sparql import bp as sparql_bp
@@ -113,37 +67,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     app.register_blueprint(export_bp)
     app.register_blueprint(meta_bp)
     register_pages(app)
+    app.register_blueprint(linked_data_bp)
     app.after_request(_cors)
     return app
-
-
-def precomputed_answers(store: GraphStore) -> Answers:
-    """The views' answers for this version of the store: saved by the build, or computed now.
-
-    Only for the embedded store: an external store answers every question itself.
-    """
-    version = store.version().etag
-    if store.path is not None:
-        saved = load_answers(store.path, version)
-        if saved is not None:
-            return saved
-    answers = compute_answers(store.raw, version)
-    if store.path is not None:
-        with contextlib.suppress(OSError):  # a store directory we may not write to
-            answers.save(store.path)
-    return answers
-
-
-def client_of_request() -> str:
-    """The client this request is from (behind a trusted proxy: the one the proxy saw)."""
-    state = get_state()
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return client_address(request.remote_addr, forwarded, state.trusted_proxies)
-
-
-def get_state() -> AppState:
-    state: AppState = current_app.extensions[EXTENSION]
-    return state
 
 
 def close_app(app: Flask) -> None:

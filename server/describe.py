@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graphbuild.mapping import DG, PREFIXES, SCHEMA, SEM
+from graphbuild.vocabulary import DG, PREFIXES, SCHEMA, SEM
 from server.stores import ServedStore
 from server.textspans import anchor, distinct_spans, segments, snippet
 

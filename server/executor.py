@@ -37,8 +37,8 @@ from typing import IO, Any, Literal, Protocol, cast
 
 import pyoxigraph as ox
 
-from graphbuild.formats import GraphFormat, ResultsFormat
-from graphbuild.store import open_read_only
+from graphbuild.rdf.formats import GraphFormat, ResultsFormat
+from graphbuild.store.embedded import open_read_only
 from server.results import Row, _csv_value, write_solutions
 from server.sandbox import SandboxUnavailable, Supervisor, confine
 

@@ -21,9 +21,9 @@ from flask import Blueprint, Response, request
 from werkzeug.http import is_resource_modified
 
 from graphbuild.errors import StoreError
-from graphbuild.formats import GraphFormat, negotiate_format, parse_accept, quality
-from server.app import get_state
+from graphbuild.rdf.formats import GraphFormat, negotiate_format, parse_accept, quality
 from server.errors import ApiError
+from server.state import get_state
 from server.stores import ServedStore
 
 bp = Blueprint("export", __name__)

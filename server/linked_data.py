@@ -23,10 +23,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 from rdflib import Graph
 
-from graphbuild.formats import GraphFormat, negotiate
-from graphbuild.mapping import DG, ONTOLOGY_IRI
+from graphbuild.rdf.formats import GraphFormat, negotiate
 from graphbuild.resources import ontology_file, shapes_file
-from server.app import TRUNCATED_HEADER, get_state
+from graphbuild.vocabulary import DG, ONTOLOGY_IRI
 from server.describe import (
     LIST_LIMIT,
     WIKIDATA_ENTITY,
@@ -39,6 +38,7 @@ from server.describe import (
 from server.errors import ApiError
 from server.ontology_doc import OntologyDoc, document
 from server.pages import html_response, page_error, pages_state, resource_root
+from server.state import TRUNCATED_HEADER, get_state
 from server.stores import ServedStore
 from server.void import DatasetStats, dataset_stats, void_triples
 

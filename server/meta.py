@@ -9,7 +9,7 @@ from importlib.metadata import version as package_version
 from flask import Blueprint, Response, jsonify
 
 from graphbuild import __version__
-from server.app import get_state
+from server.state import get_state
 
 bp = Blueprint("meta", __name__)
 

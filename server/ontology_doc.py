@@ -13,7 +13,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from graphbuild.mapping import DG, ONTOLOGY_IRI
+from graphbuild.vocabulary import DG, ONTOLOGY_IRI
 from server.describe import curie
 
 

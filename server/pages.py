@@ -1,11 +1,11 @@
 """Pages for people: the YASGUI query UI, the who-met-whom network and the meetings timeline.
 
-``register(app)`` mounts these and the linked-data blueprint (``server.linked_data``). The
-query UI is at ``/`` (``GET /sparql`` without a query sends browsers there); it is
-pre-loaded with the example queries shipped in ``data/queries`` and talks only to this
-server's ``/sparql``. The network and timeline pages show the SPARQL they run (the filters
-in the page's URL are written into it), and their scripts send exactly that text to
-``/sparql``.
+``register(app)`` mounts these; the linked-data blueprint (``server.linked_data``) uses
+their helpers and is mounted beside them by the app factory. The query UI is at ``/``
+(``GET /sparql`` without a query sends browsers there); it is pre-loaded with the example queries
+shipped in ``data/queries`` and talks only to this server's ``/sparql``. The network and
+timeline pages show the SPARQL they run (the filters in the page's URL are written into it),
+and their scripts send exactly that text to ``/sparql``.
 
 Every HTML page is served with a Content-Security-Policy that lets the browser load
 scripts, styles, images and data from this server only: the front-end libraries are
@@ -23,9 +23,8 @@ from typing import TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, json, render_template, request, url_for
 
-from graphbuild.formats import negotiate
+from graphbuild.rdf.formats import negotiate
 from graphbuild.resources import queries_dir
-from server.app import get_state
 from server.errors import ApiError, error_body, error_response
 from server.pictures import (
     Filters,
@@ -34,6 +33,7 @@ from server.pictures import (
     parse_filters,
     timeline_query,
 )
+from server.state import get_state
 
 bp = Blueprint("pages", __name__)
 
@@ -99,14 +99,12 @@ class PagesState:
 
 
 def register(app: Flask, examples_dir: Path | None = None) -> None:
-    """Mount the pages and the linked-data blueprint on ``app``."""
-    from server.linked_data import bp as linked_data_bp
-
+    """Mount the pages on ``app`` (the linked-data blueprint, which uses their helpers, is
+    registered beside them by the app factory)."""
     app.extensions[EXTENSION] = PagesState(
         tuple(load_examples(examples_dir if examples_dir is not None else queries_dir()))
     )
     app.register_blueprint(bp)
-    app.register_blueprint(linked_data_bp)
 
 
 def pages_state() -> PagesState:

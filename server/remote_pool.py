@@ -23,8 +23,9 @@ import pyoxigraph as ox
 import requests
 
 from graphbuild.errors import QueryError, StoreError
-from graphbuild.formats import GraphFormat
-from graphbuild.remote_store import RemoteAnswer, RemoteStore, query_form
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.external import RemoteStore
+from graphbuild.store.sparql_client import RemoteAnswer, query_form
 from server.executor import (
     PoolBusy,
     QueryFailed,

@@ -24,11 +24,14 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, request, url_for
 
-from graphbuild.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
+from graphbuild.rdf.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
-from graphbuild.store import RESYNC_DEFAULT_GRAPH
-from graphbuild.views import forget_answers
-from server.app import (
+from graphbuild.store.embedded import RESYNC_DEFAULT_GRAPH
+from graphbuild.store.views import forget_answers
+from server.errors import ApiError
+from server.executor import PoolBusy, QueryFailed, QueryHead, QueryJob, QueryTimeout, render
+from server.guard import Refused, TooDeep, check, check_update, tokens
+from server.state import (
     ANSWER_HEADER,
     ROWS_HEADER,
     TRUNCATED_BY_HEADER,
@@ -37,9 +40,6 @@ from server.app import (
     get_state,
     precomputed_answers,
 )
-from server.errors import ApiError
-from server.executor import PoolBusy, QueryFailed, QueryHead, QueryJob, QueryTimeout, render
-from server.guard import Refused, TooDeep, check, check_update, tokens
 from server.stores import ServedStore, store_source
 
 bp = Blueprint("sparql", __name__)

@@ -1,9 +1,10 @@
 """What the server needs of a store; the one place that tells embedded and external apart.
 
 The pages, exports, VoID and the query endpoint are written against :class:`ServedStore`
-(which :class:`~graphbuild.store.GraphStore` and :class:`~graphbuild.remote_store.RemoteStore`
-both satisfy) and :class:`QueryRunner` (the embedded store's worker processes, or the external
-store answering itself). :func:`open_served` picks both from the settings, so the rest of the
+(which :class:`~graphbuild.store.embedded.GraphStore` and
+:class:`~graphbuild.store.external.RemoteStore` both satisfy) and :class:`QueryRunner` (the
+embedded store's worker processes, or the external store answering itself).
+:func:`open_served` picks both from the settings, so the rest of the
 server never asks which kind of store it has.
 """
 
@@ -16,10 +17,12 @@ from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
 
-from graphbuild.formats import GraphFormat
-from graphbuild.remote_store import RemoteStore, is_remote_store
+from graphbuild.rdf.formats import GraphFormat
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore, StoreVersion
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.external import RemoteStore
+from graphbuild.store.records import StoreVersion
+from graphbuild.store.sparql_client import is_remote_store
 from server.executor import (
     QueryJob,
     QueryPool,

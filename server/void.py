@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from graphbuild.mapping import DG, ONTOLOGY_IRI
-from graphbuild.store import builds_graph_iri
+from graphbuild.vocabulary import DG, ONTOLOGY_IRI, builds_graph_iri
 from server.describe import bind
 from server.stores import ServedStore
 

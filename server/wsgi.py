@@ -30,11 +30,12 @@ from waitress.server import create_server
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from graphbuild.errors import StoreError
-from graphbuild.remote_store import is_remote_store
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
-from server.app import EXTENSION, AppState, close_app, create_app
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.sparql_client import is_remote_store
+from server.app import close_app, create_app
 from server.errors import error_body
+from server.state import EXTENSION, AppState
 
 log = logging.getLogger("diplograph.server")
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from server_samples import LiveServer, fill_store, running_server
 
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
 
 
 @pytest.fixture(scope="session")

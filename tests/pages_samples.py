@@ -19,9 +19,10 @@ from graphbuild.annotations import (
     Quotation,
     Role,
 )
-from graphbuild.mapping import to_rdf
-from graphbuild.store import ArticleRecord, GraphStore
-from graphbuild.validate import load_ontology
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.validate import load_ontology
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 
 GENEVA_ID = "talks-geneva"
 SANTIAGO_ID = "talks santiago (draft)"

@@ -13,8 +13,10 @@ from flask import Flask
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from graphbuild.settings import Settings
-from graphbuild.store import ArticleRecord, GraphStore
-from server.app import AppState, close_app, create_app, get_state
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
+from server.app import close_app, create_app
+from server.state import AppState, get_state
 from server.wsgi import Server, make_server
 
 DG = Namespace("https://w3id.org/diplograph/ontology#")

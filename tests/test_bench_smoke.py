@@ -17,9 +17,10 @@ import pytest
 from bench.corpus import WEEKDAYS, generate, write_corpus
 from bench.rdf import article_quads, article_triples, load_rules, to_annotations
 from bench.world import make_world
-from graphbuild.mapping import DG, graph_iri, map_annotations
-from graphbuild.reason import materialise
-from graphbuild.validate import load_ontology, load_shapes, validate
+from graphbuild.rdf.mapping import map_annotations
+from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.validate import load_ontology, load_shapes, validate
+from graphbuild.vocabulary import DG, graph_iri
 
 COUNT = 5
 
@@ -151,7 +152,7 @@ def test_query_mix_uses_names_from_the_data_and_skips_federation(tmp_path: Path)
 def test_distributed_suite_reads_the_per_worker_lines_the_client_prints() -> None:
     pytest.importorskip("distributed")
     from bench.suites.distributed import worker_lines
-    from graphbuild.distributed import ArticleOutcome, BuildProgress
+    from graphbuild.run.distributed import ArticleOutcome, BuildProgress
 
     progress = BuildProgress(total=3)
     for worker, seconds in (("tcp://127.0.0.1:4001", 0.5), ("tcp://127.0.0.1:4002", 0.25)):

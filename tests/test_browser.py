@@ -23,8 +23,8 @@ import requests
 from rdflib.query import Result, ResultRow
 from server_samples import LiveServer, running_server
 
-from graphbuild.pipeline import build_corpus
 from graphbuild.resources import default_articles_dir
+from graphbuild.run.build import build_corpus
 from graphbuild.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")

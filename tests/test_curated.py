@@ -70,3 +70,32 @@ def test_broken_curated_file_rejects_the_article_with_its_location(tmp_path: Pat
     built = cli("--quiet", "build", str(folder), "--store", str(tmp_path / "store"))
     assert built.returncode == 1
     assert "note.annotations.json" in built.stderr and "line" in built.stderr
+
+
+def test_dropped_facts_are_validated_and_explained() -> None:
+    """A dropped fact's evidence must match the text, and explain lists it with its reason."""
+    import pydantic
+    import pytest
+
+    from graphbuild.annotations import Annotations
+    from graphbuild.quality.explain import explain
+
+    text = "Two envoys met at some point."
+    base = {
+        "article": {"id": "d1", "text": text},
+        "extractor": "test",
+        "dropped": [
+            {
+                "kind": "Meeting",
+                "reason": "no-date",
+                "detail": "nothing in the text dates it",
+                "evidence": [{"start": 0, "end": 15, "exact": "Two envoys met "}],
+            }
+        ],
+    }
+    ann = Annotations.model_validate(base)
+    shown = explain(ann)
+    assert "Meeting: no-date (nothing in the text dates it)" in shown
+    base["dropped"][0]["evidence"][0]["exact"] = "Three envoys"  # type: ignore[index]
+    with pytest.raises(pydantic.ValidationError):
+        Annotations.model_validate(base)

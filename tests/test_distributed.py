@@ -21,7 +21,10 @@ import pytest
 from distributed import Client, LocalCluster, WorkerPlugin
 
 from graphbuild.annotations import ArticleInfo
-from graphbuild.distributed import (
+from graphbuild.errors import ConfigError
+from graphbuild.ingest import SourcedArticle, curated_annotations_path
+from graphbuild.run.build import BuildReport, build_corpus, collect
+from graphbuild.run.distributed import (
     KEY_IDS_CHARS,
     TASK_PREFIX,
     ArticleOutcome,
@@ -33,11 +36,9 @@ from graphbuild.distributed import (
     run_on_dask,
     task_key,
 )
-from graphbuild.errors import ConfigError
-from graphbuild.ingest import SourcedArticle, curated_annotations_path
-from graphbuild.pipeline import BuildReport, Toolkit, annotate, build_corpus, collect
+from graphbuild.run.pipeline import Toolkit, annotate
 from graphbuild.settings import Settings
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "dev"
 
@@ -299,7 +300,7 @@ def test_workers_with_another_installation_stop_the_build(
     corpus: list[Path], cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The client's fingerprint is faked here; the worker processes compute their real one."""
-    import graphbuild.distributed as distributed
+    import graphbuild.run.distributed as distributed
 
     monkeypatch.setattr(distributed, "installation_fingerprint", lambda: "0" * 16)
     report = BuildReport()

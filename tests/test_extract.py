@@ -8,7 +8,7 @@ import pytest
 
 from graphbuild.annotations import Annotations, ArticleInfo
 from graphbuild.extract import Extractor, load_pipeline
-from graphbuild.gazetteer import load_gazetteer
+from graphbuild.link.gazetteer_files import load_gazetteer
 
 
 @pytest.fixture(scope="module")

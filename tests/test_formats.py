@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphbuild.formats import (
+from graphbuild.rdf.formats import (
     GraphFormat,
     ResultsFormat,
     negotiate,

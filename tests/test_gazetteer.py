@@ -11,7 +11,8 @@ import pytest
 import spacy
 
 from graphbuild.errors import ConfigError
-from graphbuild.gazetteer import Gazetteer, fold, load_gazetteer
+from graphbuild.link.gazetteer import Gazetteer, fold
+from graphbuild.link.gazetteer_files import load_gazetteer
 from graphbuild.resources import gazetteer_dir
 
 SHIPPED = gazetteer_dir()
@@ -346,7 +347,7 @@ def test_reconciled_links_fill_only_unlinked_entries(tmp_path: Path) -> None:
     import datetime as dt
     import shutil
 
-    from graphbuild.reconcile import Decision, write_decisions
+    from graphbuild.link.reconcile import Decision, write_decisions
 
     folder = tmp_path / "gazetteer"
     shutil.copytree(gazetteer_dir(), folder)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graphbuild.pipeline import build_corpus
+from graphbuild.run.build import build_corpus
 from graphbuild.settings import load_settings
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
 
 ARTICLES = {
     "wire": (

@@ -16,8 +16,9 @@ from graphbuild.annotations import (
     Quotation,
     Role,
 )
-from graphbuild.gazetteer import Gazetteer, load_gazetteer
-from graphbuild.link import link, match_entity
+from graphbuild.link.gazetteer import Gazetteer
+from graphbuild.link.gazetteer_files import load_gazetteer
+from graphbuild.link.offline import link, match_entity
 
 TEXT = (
     "Foreign Minister Sergei Lavrov of the Russian Federation met Jordan Peters in Amman. "

@@ -12,10 +12,11 @@ from rdflib.namespace import DCTERMS
 
 from graphbuild.annotations import Event
 from graphbuild.errors import ConfigError
-from graphbuild.mapping import DG, OA, ONTOLOGY_IRI, ORG, PROV, SCHEMA, SEM, to_rdf
-from graphbuild.reason import materialise
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.validate import load_ontology
 from graphbuild.resources import ontology_file
-from graphbuild.validate import load_ontology
+from graphbuild.vocabulary import DG, OA, ONTOLOGY_IRI, ORG, PROV, SCHEMA, SEM
 
 VANN = Namespace("http://purl.org/vocab/vann/")
 

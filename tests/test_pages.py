@@ -1,7 +1,7 @@
 """Linked-data pages, ontology, shapes, VoID and the picture pages over real HTTP.
 
 A session store holds two hand-made articles (tests/pages_samples.py) mapped with
-``graphbuild.mapping.to_rdf``; the app runs under waitress on a free port. RDF answers
+``graphbuild.rdf.mapping.to_rdf``; the app runs under waitress on a free port. RDF answers
 are parsed back with rdflib before anything is asserted about them, HTML answers with
 the standard library's parser.
 """
@@ -35,10 +35,12 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result, ResultRow
 from server_samples import LiveServer, running_server
 
-from graphbuild.formats import GraphFormat
-from graphbuild.mapping import DG, SCHEMA, article_iri, entity_iri, graph_iri
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.rdf.mapping import entity_iri
 from graphbuild.resources import ontology_file, queries_dir
-from graphbuild.store import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
+from graphbuild.vocabulary import DG, SCHEMA, article_iri, graph_iri
 from server.describe import INCOMING_LIMIT, Reader, description, view
 from server.pages import load_examples
 from server.pictures import Filters, network_query, parse_filters, timeline_query

@@ -9,14 +9,8 @@ import pytest
 
 from graphbuild.annotations import ArticleInfo
 from graphbuild.ingest import SourcedArticle
-from graphbuild.pipeline import (
-    IN_FLIGHT_PER_JOB,
-    NLP_BATCH,
-    Toolkit,
-    process_article,
-    process_batch,
-    run_articles,
-)
+from graphbuild.run.local import IN_FLIGHT_PER_JOB, run_articles
+from graphbuild.run.pipeline import NLP_BATCH, Toolkit, process_article, process_batch
 from graphbuild.settings import Settings
 
 # Invented people and made-up words: strings the model's vocabulary has not met before.

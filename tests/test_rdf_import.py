@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 
 from graphbuild.errors import ConfigError, RdfSyntaxError
-from graphbuild.formats import GraphFormat
-from graphbuild.rdf_import import IMPORTER, import_graph_iri, import_rdf
-from graphbuild.store import GraphStore
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.bulk_load import IMPORTER, import_graph_iri, import_rdf
+from graphbuild.store.embedded import GraphStore
 
 EX = "http://example.org/"
 

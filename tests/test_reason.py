@@ -10,15 +10,16 @@ from mapping_samples import sample_annotations
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 from graphbuild.annotations import Event
-from graphbuild.mapping import DEFAULT_BASE, DG, ORG, PROV, SCHEMA, SEM, WD, to_rdf
-from graphbuild.reason import (
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import (
     TRIVIAL_TYPES,
     materialise,
     materialise_fast,
     materialise_owlrl,
     rules_from_ontology,
 )
-from graphbuild.validate import SH, load_ontology, load_shapes, validation_report
+from graphbuild.rdf.validate import SH, load_ontology, load_shapes, validation_report
+from graphbuild.vocabulary import DEFAULT_BASE, DG, ORG, PROV, SCHEMA, SEM, WD
 
 BASE = DEFAULT_BASE
 ANA = URIRef(f"{BASE}resource/person/ana-example")
@@ -49,7 +50,10 @@ def copy(graph: Graph) -> Graph:
 
 
 def scheduled_only() -> Graph:
-    ann = sample_annotations(meeting_date=None)
+    ann = sample_annotations()
+    ann.events = [e for e in ann.events if e.kind != "Meeting"]
+    ann.anniversaries = []
+    ann.quotations = [q.model_copy(update={"context": None}) for q in ann.quotations]
     ann.events.append(
         Event(id="x1", kind="Event", date=dt.date(1994, 5, 6), label="Opening",
               participants=["e1", "e4"], place="e7")

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from graphbuild.errors import DiplographError
-from graphbuild.reconcile import (
+from graphbuild.link.reconcile import (
     COLUMNS,
     SOURCE,
     Decision,

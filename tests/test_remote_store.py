@@ -19,17 +19,12 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from virtuoso_fixture import Virtuoso, available, running_virtuoso
 
 from graphbuild.errors import ConfigError, QueryError, StoreError
-from graphbuild.mapping import DG
-from graphbuild.remote_store import (
-    Credentials,
-    Endpoints,
-    RemoteStore,
-    is_remote_store,
-    open_store,
-    query_form,
-)
 from graphbuild.settings import Settings
-from graphbuild.store import ArticleRecord, GraphStore
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.external import RemoteStore, open_store
+from graphbuild.store.records import ArticleRecord
+from graphbuild.store.sparql_client import Credentials, Endpoints, is_remote_store, query_form
+from graphbuild.vocabulary import DG
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"
@@ -432,7 +427,7 @@ def _acceptance_queries() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    from graphbuild.pipeline import build_corpus
+    from graphbuild.run.build import build_corpus
 
     path = tmp_path_factory.mktemp("embedded") / "store"
     settings = Settings().replace(store=str(path), jobs=1)
@@ -445,7 +440,7 @@ def embedded_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphSto
 @pytest.fixture(scope="module", params=["update", "gsp"])
 def virtuoso_seed(virtuoso: Virtuoso, request: pytest.FixtureRequest) -> Iterator[RemoteStore]:
     """The seed article built into Virtuoso with ``diplograph build``'s own code path."""
-    from graphbuild.pipeline import build_corpus
+    from graphbuild.run.build import build_corpus
 
     settings = Settings().replace(
         store=virtuoso.store_url,

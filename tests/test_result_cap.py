@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from server_samples import LiveServer
 
-from graphbuild.formats import ResultsFormat
+from graphbuild.rdf.formats import ResultsFormat
 from server.executor import _MARKS, _CappedSink, _Enough
 
 NASTY = ['x "},{" y', "<result> </results>", "line\nbreak\ttab", '[{"a":1},{"b":2}]', "plain"]

@@ -25,7 +25,7 @@ from server_samples import DG, LiveServer, fill_store, running_server
 from test_server_limits import PEOPLE, RUNAWAY, wait_until
 
 import server.sparql
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
 from server.executor import QueryFailed, QueryJob
 from server.guard import Inspection, inspect
 

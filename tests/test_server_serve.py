@@ -15,7 +15,7 @@ import requests
 from server_samples import DG, fill_store
 
 from graphbuild.errors import StoreError
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
 
 SERVE = textwrap.dedent(
     """

@@ -9,7 +9,7 @@ import pytest
 import requests
 from server_samples import DG, RES, fill_store, running_server
 
-from graphbuild.store import GraphStore
+from graphbuild.store.embedded import GraphStore
 from server.sparql import with_default_graph_resync
 
 DEFAULT = ox.DefaultGraph()

@@ -38,12 +38,10 @@ from test_shapes import (
 
 from graphbuild.errors import ConfigError, ValidationFailed
 from graphbuild.ingest import SourcedArticle, read_articles
-from graphbuild.mapping import DG, SCHEMA, to_rdf
-from graphbuild.pipeline import Toolkit, process_article
-from graphbuild.reason import materialise
-from graphbuild.settings import Settings
-from graphbuild.shape_check import CompiledShapes, UnsupportedShape, compile_shapes
-from graphbuild.validate import (
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.shape_check import CompiledShapes, UnsupportedShape, compile_shapes
+from graphbuild.rdf.validate import (
     SH,
     compiled_shapes,
     load_ontology,
@@ -51,6 +49,9 @@ from graphbuild.validate import (
     validate,
     validation_report,
 )
+from graphbuild.run.pipeline import Toolkit, process_article
+from graphbuild.settings import Settings
+from graphbuild.vocabulary import DG, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "articles" / "seed.txt"
@@ -730,7 +731,7 @@ def test_validate_falls_back_to_pyshacl_for_shapes_it_cannot_compile(
 ) -> None:
     g = edited(shapes)
     g.add((DGSH.RoleShape, SH.closed, Literal(False)))  # harmless, but not compiled
-    with caplog.at_level(logging.WARNING, logger="graphbuild.validate"):
+    with caplog.at_level(logging.WARNING, logger="graphbuild.rdf.validate"):
         assert compiled_shapes(g) is None
     assert "RoleShape" in caplog.text
     validate(good, g)  # the good graph still passes, through pySHACL

@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 
 from graphbuild.errors import QueryError, StoreError
-from graphbuild.formats import GraphFormat
-from graphbuild.store import ArticleRecord, GraphStore, builds_graph_iri
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
+from graphbuild.vocabulary import builds_graph_iri
 
 EX = Namespace("http://example.org/")
 
@@ -380,7 +382,7 @@ HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from graphbuild.store import GraphStore
+    from graphbuild.store.embedded import GraphStore
     s = GraphStore.open(Path(sys.argv[1]), read_only=sys.argv[2] == "ro", exclusive=True)
     print("ready", flush=True)
     time.sleep(60)
@@ -414,7 +416,7 @@ REPLACER = textwrap.dedent(
     import sys
     from pathlib import Path
     import pyoxigraph as ox
-    from graphbuild.store import ArticleRecord, GraphStore
+    from graphbuild.store.embedded import ArticleRecord, GraphStore
 
     SIZES = {"A": 20000, "B": 15000}
 
@@ -506,7 +508,7 @@ ADDER = textwrap.dedent(
     import sys
     from pathlib import Path
     import pyoxigraph as ox
-    from graphbuild.store import ArticleRecord, GraphStore
+    from graphbuild.store.embedded import ArticleRecord, GraphStore
 
     p = ox.NamedNode("http://example.org/p")
     triples = [
@@ -553,7 +555,7 @@ def test_a_long_run_of_writes_is_flushed_to_disk_as_it_goes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, flushed: bool
 ) -> None:
     """RocksDB holds written data in memory until a flush; a 10k-article build grew to 2.9 GB."""
-    monkeypatch.setattr("graphbuild.store.FLUSH_AFTER_QUADS", threshold)
+    monkeypatch.setattr("graphbuild.store.embedded.FLUSH_AFTER_QUADS", threshold)
     with GraphStore.open(tmp_path / "s") as s:
         opened = set((tmp_path / "s").glob("*.sst"))  # RocksDB writes one when it creates
         for i in range(20):

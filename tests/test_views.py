@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from server_samples import running_server
 
-from graphbuild.store import ArticleRecord, GraphStore
-from graphbuild.views import Answers, compute_answers, load_answers, shipped_views, tokens
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
+from graphbuild.store.views import Answers, compute_answers, load_answers, shipped_views, tokens
 
 DG = "https://w3id.org/diplograph/ontology#"
 RES = "https://w3id.org/diplograph/resource/"

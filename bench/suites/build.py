@@ -65,7 +65,7 @@ def _sample_rss(proc: psutil.Process, stop: threading.Event, out: list[tuple[int
 
 
 def _count_built(store: Path) -> int:
-    from graphbuild.store import GraphStore
+    from graphbuild.store.embedded import GraphStore
 
     try:
         with GraphStore.open(store, read_only=True) as gs:
@@ -121,13 +121,14 @@ def stage_split(folder: Path, sample: int) -> dict[str, float]:
     """Seconds per stage over ``sample`` articles, calling graphbuild's stages one by one."""
     from graphbuild.extract import extract_from_doc
     from graphbuild.ingest import read_articles
-    from graphbuild.link import link
-    from graphbuild.mapping import to_rdf
-    from graphbuild.pipeline import Toolkit, text_digest
-    from graphbuild.reason import materialise
+    from graphbuild.link.offline import link
+    from graphbuild.rdf.mapping import to_rdf
+    from graphbuild.rdf.reason import materialise
+    from graphbuild.rdf.validate import validate
+    from graphbuild.run.pipeline import Toolkit, text_digest
     from graphbuild.settings import load_settings
-    from graphbuild.store import ArticleRecord, GraphStore
-    from graphbuild.validate import validate
+    from graphbuild.store.embedded import GraphStore
+    from graphbuild.store.records import ArticleRecord
 
     settings = load_settings()
     kit = Toolkit.load(settings)

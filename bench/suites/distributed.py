@@ -32,7 +32,7 @@ from bench.suites.build import TINY, BuildRun, build_once
 WORKERS = (1, 2)
 TARGET_SPEEDUP = 1.6
 
-# What `diplograph build --scheduler` prints per worker at the end (graphbuild.distributed)
+# What `diplograph build --scheduler` prints per worker at the end (graphbuild.run.distributed)
 _WORKER_LINE = re.compile(
     r"^\s*(?P<worker>\S+): (?P<articles>\d+) article\(s\), (?P<rate>[\d.]+)/s, "
     r"(?P<each>[\d.]+) s each\s*$",

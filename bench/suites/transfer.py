@@ -56,7 +56,7 @@ def _timed(fn: Callable[[Sink], None]) -> tuple[float, int]:
 def _export(
     store_dir: Path, runs: int, say: Callable[[str], None]
 ) -> tuple[Table, list[Target], dict[str, Any]]:
-    from graphbuild.store import GraphStore
+    from graphbuild.store.embedded import GraphStore
 
     ours = GraphStore.open(store_dir, read_only=True)
     theirs = ox.Store.read_only(str(store_dir))

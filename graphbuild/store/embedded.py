@@ -20,72 +20,43 @@ the union until it is opened writable, which merges it once.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib import Literal as RdfLiteral
-from rdflib.term import Node
+from rdflib import Graph
 
 from graphbuild.errors import QueryError, StoreError
-from graphbuild.formats import GraphFormat
-from graphbuild.mapping import (
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.records import (
+    DCTERMS,
+    P_ID,
+    ArticleRecord,
+    GraphData,
+    QueryResults,
+    StoreVersion,
+    canonical_digest,
+    ntriples_lines,
+    ox_triples,
+    record_from,
+    record_lines,
+    term_value,
+)
+from graphbuild.vocabulary import (
     DEFAULT_BASE,
-    DG,
     PREFIXES,
-    PROV,
+    builds_graph_iri,
     graph_iri,
     normalise_base,
     ontology_graph_iri,
 )
-
-QueryResults = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-TermLike = ox.NamedNode | ox.BlankNode | ox.Literal
-GraphData = Graph | Iterable[ox.Triple] | Iterable[ox.Quad]
-"""What a graph replace accepts: an rdflib graph or pyoxigraph triples/quads (graph ignored)."""
-
-_DCTERMS = "http://purl.org/dc/terms/"
-_XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
-_P_ID = ox.NamedNode(_DCTERMS + "identifier")
-_P_SOURCE = ox.NamedNode(_DCTERMS + "source")
-_P_DIGEST = ox.NamedNode(str(DG.contentDigest))
-_P_EXTRACTOR = ox.NamedNode(str(DG.extractor))
-_P_BUILT = ox.NamedNode(str(PROV.generatedAtTime))
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """How an article's graph was built, so an incremental build can skip unchanged ones."""
-
-    article_id: str
-    digest: str
-    """sha256 of what the graph was built from (text, metadata, extractor)."""
-    extractor: str
-    source: str = ""
-    built_at: dt.datetime = field(default_factory=_now)
-
-
-@dataclass(frozen=True)
-class StoreVersion:
-    """Changes whenever any article or the ontology is rebuilt: an HTTP ``ETag``."""
-
-    etag: str
-    modified: dt.datetime | None
-
 
 LAYOUT_FILE = "DIPLOGRAPH-LAYOUT"
 """Beside RocksDB's files: says the default graph holds the merge of the named graphs."""
@@ -126,91 +97,6 @@ def drop_graph(g: str, builds: str) -> str:
 
 def _merge(g: str, builds: str) -> str:
     return f" ;\nINSERT {{ ?s ?p ?o }} WHERE {_graph_triples(g, builds)}"
-
-
-def builds_graph_iri(base: str) -> str:
-    """The named graph holding one build record per article graph."""
-    return f"{normalise_base(base)}graph/builds"
-
-
-def _ox_term(term: Node) -> TermLike:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        label = str(term)
-        if not label.replace("_", "").replace("-", "").isalnum():
-            label = "b" + hashlib.blake2b(label.encode(), digest_size=12).hexdigest()
-        return ox.BlankNode(label)
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store a {type(term).__name__} ({term!r}) as an RDF term")
-
-
-def _triples(
-    data: GraphData,
-) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, TermLike]]:
-    """The data as pyoxigraph terms (the graph name of quads is ignored)."""
-    if isinstance(data, Graph):
-        for s, p, o in data:
-            subject, predicate = _ox_term(s), _ox_term(p)
-            if not isinstance(predicate, ox.NamedNode) or isinstance(subject, ox.Literal):
-                raise ValueError(f"not an RDF triple: {s!r} {p!r} {o!r}")
-            yield subject, predicate, _ox_term(o)
-        return
-    for t in data:
-        yield t.subject, t.predicate, t.object  # type: ignore[misc]
-
-
-def ntriples_lines(data: GraphData) -> Iterator[str]:
-    """N-Triples-shaped lines (valid inside SPARQL ``INSERT DATA``), validated by pyoxigraph."""
-    if isinstance(data, Graph):
-        for s, p, o in data:
-            yield f"{_ox_term(s)} {_ox_term(p)} {_ox_term(o)} ."
-        return
-    for t in data:
-        yield f"{t.subject} {t.predicate} {t.object} ."
-
-
-def _record_lines(subject: str, record: ArticleRecord) -> list[str]:
-    s = f"<{subject}>"
-    built = ox.Literal(record.built_at.isoformat(), datatype=_XSD_DATETIME)
-    lines = [
-        f"{s} {_P_DIGEST} {ox.Literal(record.digest)} .",
-        f"{s} {_P_EXTRACTOR} {ox.Literal(record.extractor)} .",
-        f"{s} {_P_BUILT} {built} .",
-    ]
-    if record.article_id:
-        lines.append(f"{s} {_P_ID} {ox.Literal(record.article_id)} .")
-    if record.source:
-        lines.append(f"{s} {_P_SOURCE} {ox.Literal(record.source)} .")
-    return lines
-
-
-def _record_from(values: dict[str, str]) -> ArticleRecord | None:
-    try:
-        built = dt.datetime.fromisoformat(values[_P_BUILT.value])
-        return ArticleRecord(
-            article_id=values[_P_ID.value],
-            digest=values[_P_DIGEST.value],
-            extractor=values[_P_EXTRACTOR.value],
-            source=values.get(_P_SOURCE.value, ""),
-            built_at=built,
-        )
-    except (KeyError, ValueError):
-        return None
-
-
-def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
-    return str(term) if isinstance(term, ox.Triple) else term.value
-
-
-def _canonical_digest(graph: Graph) -> str:
-    lines = sorted(ntriples_lines(graph))
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class GraphStore:
@@ -356,7 +242,7 @@ class GraphStore:
         store = self._writable()
         g = f"<{self.graph_iri(article_id)}>"
         b = f"<{self.builds_graph}>"
-        record = "\n".join(_record_lines(self.graph_iri(article_id), meta))
+        record = "\n".join(record_lines(self.graph_iri(article_id), meta))
         if self._is_new(article_id):
             self._add_new(store, article_id, data, record)
             return
@@ -386,7 +272,7 @@ class GraphStore:
         g = ox.NamedNode(self.graph_iri(article_id))
         b = ox.NamedNode(self.builds_graph)
         try:
-            quads = [ox.Quad(*t, g) for t in _triples(data)]
+            quads = [ox.Quad(*t, g) for t in ox_triples(data)]
         except (ValueError, TypeError) as exc:
             raise StoreError(
                 f"the article graph has an invalid term: {exc}", where=article_id
@@ -417,7 +303,7 @@ class GraphStore:
 
     def load_ontology(self, graph: Graph) -> bool:
         """Put the ontology into ``{base}graph/ontology``; ``False`` when it was already there."""
-        digest = _canonical_digest(graph)
+        digest = canonical_digest(graph)
         current = self._records().get(self.ontology_graph)
         if current is not None and current.digest == digest:
             return False
@@ -425,7 +311,7 @@ class GraphStore:
         store = self._writable()
         g = f"<{self.ontology_graph}>"
         body = "\n".join(ntriples_lines(graph))
-        lines = _record_lines(self.ontology_graph, record)
+        lines = record_lines(self.ontology_graph, record)
         b = f"<{self.builds_graph}>"
         self._update(
             store,
@@ -478,12 +364,12 @@ class GraphStore:
         """The build record of an article's graph, or ``None`` if it was never built."""
         subject = ox.NamedNode(self.graph_iri(article_id))
         values = {
-            q.predicate.value: _value(q.object)
+            q.predicate.value: term_value(q.object)
             for q in self.raw.quads_for_pattern(
                 subject, None, None, ox.NamedNode(self.builds_graph)
             )
         }
-        return _record_from(values) if values else None
+        return record_from(values) if values else None
 
     def article_records(self) -> dict[str, ArticleRecord]:
         """Every article's build record, by article id."""
@@ -496,12 +382,12 @@ class GraphStore:
     def _records(self) -> dict[str, ArticleRecord]:
         by_subject: dict[str, dict[str, str]] = {}
         for q in self.raw.quads_for_pattern(None, None, None, ox.NamedNode(self.builds_graph)):
-            values = by_subject.setdefault(_value(q.subject), {})
-            values[q.predicate.value] = _value(q.object)
+            values = by_subject.setdefault(term_value(q.subject), {})
+            values[q.predicate.value] = term_value(q.object)
         out: dict[str, ArticleRecord] = {}
         for subject, values in by_subject.items():
-            values.setdefault(_P_ID.value, "")
-            record = _record_from(values)
+            values.setdefault(P_ID.value, "")
+            record = record_from(values)
             if record is not None:
                 out[subject] = record
         return out
@@ -616,7 +502,7 @@ class GraphStore:
         out = {name: str(ns) for name, ns in PREFIXES}
         out["rdf"] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
         out["rdfs"] = "http://www.w3.org/2000/01/rdf-schema#"
-        out["dcterms"] = _DCTERMS
+        out["dcterms"] = DCTERMS
         out["res"] = f"{self.base}resource/"
         return out
 

@@ -26,7 +26,8 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graphbuild.mapping import article_graph, bind_prefixes
+from graphbuild.rdf.mapping import article_graph
+from graphbuild.vocabulary import bind_prefixes
 
 Triple = tuple[Node, Node, Node]
 

@@ -54,7 +54,7 @@ class UnsupportedShape(ConfigError):
             "does not cover",
             where=self.shape_name,
             hint="every article is validated by pySHACL instead (same verdicts, ~50x slower); "
-            "teach graphbuild/shape_check.py the construct to get the fast check back",
+            "teach graphbuild/rdf/shape_check.py the construct to get the fast check back",
         )
 
 

@@ -45,10 +45,10 @@ from graphbuild import __version__
 from graphbuild.errors import ConfigError, DiplographError
 from graphbuild.extract import EXTRACTOR
 from graphbuild.ingest import SourcedArticle
-from graphbuild.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
 from graphbuild.resources import gazetteer_dir, ontology_file, shapes_file
+from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
 from graphbuild.settings import Settings
-from graphbuild.store import ntriples_lines
+from graphbuild.store.records import ntriples_lines
 
 PLUGIN_PREFIX = "diplograph-toolkit"
 TASK_PREFIX = "diplograph-article"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graphbuild.annotations import Annotations, Entity, Evidence, Role
-from graphbuild.gazetteer import Gazetteer, GazetteerEntry, fold
+from graphbuild.link.gazetteer import Gazetteer, GazetteerEntry, fold
 
 LINKABLE_TYPES = ("Country", "Organization", "Place", "Person")
 

@@ -95,4 +95,12 @@ def explain(ann: Annotations) -> str:
             for q in ann.quotations
         ],
     )
+    lines.append("")
+    lines.append("dropped (seen in the text, not kept):")
+    if not ann.dropped:
+        lines.append("  (none)")
+    for d in ann.dropped:
+        lines.append(f"  {d.kind}: {d.reason}" + (f" ({d.detail})" if d.detail else ""))
+        for span in d.evidence[:1]:
+            lines.append(f"      [{span.start}:{span.end}] {_sentence(text, span)}")
     return "\n".join(lines)

@@ -6,8 +6,8 @@ machine mints the same IRIs, and the same person, country or meeting reported by
 articles becomes one node that carries evidence from both.
 
 What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: an event
-without a resolved date (the shapes require exactly one ``xsd:date`` per event, and a guessed
-date would put a false fact in the graph), a meeting with fewer than two named people, and
+other than a meeting without a resolved date (signings and anniversaries are about a day; a
+guessed date would put a false fact in the graph), a meeting with fewer than two named people, and
 links whose target has the wrong type (a meeting "located" at an organisation). Dropping such
 a fact keeps the rest of the article; emitting it would make the whole article fail SHACL.
 """
@@ -21,35 +21,23 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import quote
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Node
 
 from graphbuild.annotations import Annotations, Entity, Event, Evidence, Provenance
-
-DEFAULT_BASE = "https://w3id.org/diplograph/"
-
-DG = Namespace("https://w3id.org/diplograph/ontology#")
-ONTOLOGY_IRI = URIRef("https://w3id.org/diplograph/ontology")
-SCHEMA = Namespace("https://schema.org/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-WD = Namespace("http://www.wikidata.org/entity/")
-
-PREFIXES: tuple[tuple[str, Namespace], ...] = (
-    ("dg", DG),
-    ("schema", SCHEMA),
-    ("sem", SEM),
-    ("org", ORG),
-    ("prov", PROV),
-    ("oa", OA),
-    ("wd", WD),
-    ("skos", Namespace(str(SKOS))),
-    ("owl", Namespace(str(OWL))),
-    ("xsd", Namespace(str(XSD))),
+from graphbuild.vocabulary import (
+    DEFAULT_BASE,
+    DG,
+    PROV,
+    SCHEMA,
+    SEM,
+    WD,
+    article_iri,
+    bind_prefixes,
+    graph_iri,
+    normalise_base,
+    segment,
 )
 
 _HASH_HEX = 12  # 48 bits: collisions stay negligible for millions of nodes of one kind
@@ -60,34 +48,6 @@ _LOCATION_TYPES = frozenset({"Place", "Country"})
 
 
 # ---- IRIs -------------------------------------------------------------------------------
-
-
-def normalise_base(base: str) -> str:
-    """The instance base with a trailing separator, so ``{base}resource/...`` is well formed."""
-    base = base.strip()
-    return base if base.endswith(("/", "#")) else base + "/"
-
-
-def ontology_graph_iri(base: str = DEFAULT_BASE) -> URIRef:
-    """Name of the named graph that holds the ontology in the store."""
-    return URIRef(f"{normalise_base(base)}graph/ontology")
-
-
-ONTOLOGY_GRAPH = ontology_graph_iri(DEFAULT_BASE)
-
-
-def _segment(value: str) -> str:
-    """One IRI path segment: characters outside the unreserved set are percent-encoded."""
-    return quote(value, safe="-._~")
-
-
-def graph_iri(base: str, article_id: str) -> URIRef:
-    """Name of one article's named graph."""
-    return URIRef(f"{normalise_base(base)}graph/article/{_segment(article_id)}")
-
-
-def article_iri(base: str, article_id: str) -> URIRef:
-    return URIRef(f"{normalise_base(base)}resource/article/{_segment(article_id)}")
 
 
 def stable_hash(*parts: str) -> str:
@@ -134,8 +94,21 @@ def _sorted_iris(iris: Iterable[Node]) -> list[str]:
     return sorted({str(i) for i in iris})
 
 
-def meeting_iri(base: str, kind: str, date: dt.date, participants: Iterable[Node]) -> URIRef:
-    """Held and scheduled meetings of the same people on the same day get different IRIs."""
+def meeting_iri(
+    base: str,
+    kind: str,
+    date: dt.date | None,
+    participants: Iterable[Node],
+    article_id: str = "",
+) -> URIRef:
+    """Held and scheduled meetings of the same people on the same day get different IRIs.
+
+    A meeting the text does not date is keyed on its article too: nothing says that two
+    articles' undated meetings of the same people are one meeting.
+    """
+    if date is None:
+        digest = stable_hash(kind, "undated", article_id, *_sorted_iris(participants))
+        return URIRef(f"{normalise_base(base)}resource/meeting/undated-{digest}")
     digest = stable_hash(kind, date.isoformat(), *_sorted_iris(participants))
     return URIRef(f"{normalise_base(base)}resource/meeting/{date.isoformat()}-{digest}")
 
@@ -178,19 +151,12 @@ def quotation_iri(base: str, speaker: Node, text: str) -> URIRef:
 
 
 def evidence_iri(base: str, article_id: str, start: int, end: int) -> URIRef:
-    return URIRef(f"{normalise_base(base)}resource/evidence/{_segment(article_id)}/{start}-{end}")
+    return URIRef(f"{normalise_base(base)}resource/evidence/{segment(article_id)}/{start}-{end}")
 
 
 def article_graph(identifier: IdentifiedNode | str | None) -> Graph:
     """An empty per-article graph on rdflib's context-free store (2.5x faster adds)."""
     return Graph(store="SimpleMemory", identifier=identifier, bind_namespaces="core")
-
-
-def bind_prefixes(graph: Graph) -> Graph:
-    """Bind the project's prefixes (for readable Turtle); returns the same graph."""
-    for prefix, ns in PREFIXES:
-        graph.bind(prefix, ns, override=True, replace=True)
-    return graph
 
 
 # ---- mapping ----------------------------------------------------------------------------
@@ -357,15 +323,17 @@ class _Mapper:
         self.add(node, DG.location, place)
 
     def _event(self, ev: Event) -> None:
+        if ev.kind in ("Meeting", "ScheduledMeeting"):
+            # a meeting the text reports without a day is still a meeting, without dg:date
+            self._meeting(ev, ev.date)
+            return
         if ev.date is None:
             self.omitted.append(
-                f"event {ev.id} ({ev.kind}): no resolved date; left out, because every event "
-                "needs exactly one dg:date"
+                f"event {ev.id} ({ev.kind}): no resolved date; left out, because a "
+                f"{ev.kind.lower()} needs its dg:date"
             )
             return
-        if ev.kind in ("Meeting", "ScheduledMeeting"):
-            self._meeting(ev, ev.date)
-        elif ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
+        if ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
             self._signing(ev, ev.date)
         else:
             if ev.kind == "Signing":
@@ -375,7 +343,7 @@ class _Mapper:
                 )
             self._generic(ev, ev.date)
 
-    def _meeting(self, ev: Event, date: dt.date) -> None:
+    def _meeting(self, ev: Event, date: dt.date | None) -> None:
         persons, parties = self._split_actors(ev, ev.participants)
         if len(persons) < 2:
             self.omitted.append(
@@ -383,12 +351,13 @@ class _Mapper:
                 "at least two, left out"
             )
             return
-        node = meeting_iri(self.base, ev.kind, date, persons)
+        node = meeting_iri(self.base, ev.kind, date, persons, self.ann.article.id)
         self.events[ev.id] = node
         self.add(node, RDF.type, DG.Meeting)
         if ev.kind == "ScheduledMeeting":
             self.add(node, RDF.type, DG.ScheduledMeeting)
-        self.add(node, DG.date, Literal(date, datatype=XSD.date))
+        if date is not None:
+            self.add(node, DG.date, Literal(date, datatype=XSD.date))
         if ev.label:
             self.add(node, RDFS.label, Literal(_norm_text(ev.label)))
         for person in persons:
@@ -447,6 +416,12 @@ class _Mapper:
                 self.omitted.append(
                     f"anniversaries[{i}]: event {ann.event} or {ann.of} is not in the graph "
                     "(see above); left out"
+                )
+                continue
+            if self.graph.value(event, DG.date) is None:
+                self.omitted.append(
+                    f"anniversaries[{i}]: event {ann.event} has no date, so it cannot mark an "
+                    "anniversary; left out"
                 )
                 continue
             self.add(event, DG.anniversaryOf, earlier)

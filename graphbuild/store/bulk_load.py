@@ -28,8 +28,9 @@ from urllib.parse import quote, unquote
 import pyoxigraph as ox
 
 from graphbuild.errors import ConfigError, RdfSyntaxError, StoreError
-from graphbuild.formats import GraphFormat
-from graphbuild.store import ArticleRecord, GraphStore, _record_lines, drop_graph
+from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.embedded import GraphStore, drop_graph
+from graphbuild.store.records import ArticleRecord, record_lines
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -237,7 +238,7 @@ def import_rdf(
         record = ArticleRecord(
             article_id=article_id, digest=found.digest, extractor=IMPORTER, source=str(path)
         )
-        lines += _record_lines(g, record)
+        lines += record_lines(g, record)
     if lines:
         body = "\n".join(lines)
         raw.update(f"INSERT DATA {{ GRAPH <{store.builds_graph}> {{\n{body}\n}}\n{body}\n}}")

@@ -1,0 +1,126 @@
+"""The extractor: article text -> ``Annotations``, the rules run in order over one parse.
+
+Mentions are indexed first, then roles (so coreference knows titles and parties), events,
+quotations and the parties that only a quotation or a hosted meeting reveals;
+:mod:`graphbuild.extract.assemble` writes the result. ``EXTRACTOR`` names the rule set and is
+written into each article graph's provenance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from graphbuild import __version__
+from graphbuild.annotations import (
+    Annotations,
+    ArticleInfo,
+)
+from graphbuild.extract import lexicon
+from graphbuild.extract.assemble import assemble
+from graphbuild.extract.coref import Resolver
+from graphbuild.extract.dates import infer_reference_date
+from graphbuild.extract.document import ParsedArticle
+from graphbuild.extract.events import EventExtractor
+from graphbuild.extract.mentions import (
+    GazetteerLike,
+    MentionIndex,
+    index_mentions,
+)
+from graphbuild.extract.quotes import QuoteExtractor
+from graphbuild.extract.role_parties import evidence_roles, table_roles
+from graphbuild.extract.roles import RoleFact, extract_roles
+
+EXTRACTOR = f"diplograph.extract.rules.v1@{__version__}"
+
+
+@dataclass
+class Extractor:
+    """Holds the loaded pipeline and gazetteer; ``extract`` is a function of the article."""
+
+    nlp: Language
+    gazetteer: GazetteerLike
+    today: dt.date | None = None
+
+    def extract(self, article: ArticleInfo) -> Annotations:
+        return extract_from_doc(article, self.nlp(article.text), self.gazetteer, self.today)
+
+    def extract_parsed(self, article: ArticleInfo, doc: Doc) -> Annotations:
+        """``extract`` for a text spaCy has already parsed (``nlp.pipe`` batches)."""
+        return extract_from_doc(article, doc, self.gazetteer, self.today)
+
+    def extract_many(self, articles: list[ArticleInfo], batch_size: int = 16) -> list[Annotations]:
+        docs = self.nlp.pipe((a.text for a in articles), batch_size=batch_size)
+        return [
+            extract_from_doc(a, d, self.gazetteer, self.today)
+            for a, d in zip(articles, docs, strict=True)
+        ]
+
+
+def extract_from_doc(
+    article: ArticleInfo, doc: Doc, gaz: GazetteerLike, today: dt.date | None = None
+) -> Annotations:
+    """The rules over an already parsed document (so parsing can be batched)."""
+    parsed = ParsedArticle.from_doc(article.text, doc)
+    mentions = index_mentions(parsed, gaz)
+    number_of = {**lexicon.ORDINAL_WORDS, **lexicon.CARDINAL_WORDS}
+    reference = infer_reference_date(
+        article.text, article.published, number_of, today or dt.date.today()
+    )
+    roles = extract_roles(parsed, mentions, gaz)
+    roles += table_roles(mentions, roles, gaz, reference)
+    resolver = Resolver(parsed, mentions, gaz)
+    _learn_roles(resolver, roles)
+    _definite_parties(parsed, mentions, resolver, roles)
+    _learn_roles(resolver, roles)
+    events = EventExtractor(parsed, mentions, gaz, resolver, reference, article.published)
+    events.run()
+    quotes = QuoteExtractor(parsed, mentions, resolver).run()
+    found, unresolved = evidence_roles(parsed, mentions, roles, events, quotes, gaz)
+    roles += found
+    return assemble(
+        article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR, unresolved
+    )
+
+
+def _learn_roles(resolver: Resolver, roles: list[RoleFact]) -> None:
+    resolver.titles.clear()
+    resolver.parties.clear()
+    for r in roles:
+        if r.title:
+            resolver.titles.setdefault(r.person, []).append(r.title)
+        if r.party is not None:
+            resolver.parties.setdefault(r.person, []).append(r.party.label)
+
+
+def _definite_parties(
+    parsed: ParsedArticle, mentions: MentionIndex, resolver: Resolver, roles: list[RoleFact]
+) -> None:
+    """ "the Turkish leader" gives a party to the person it refers to."""
+    from graphbuild.extract.coref import _DEFINITE
+
+    for m in _DEFINITE.finditer(parsed.text):
+        if parsed.in_quote(m.start()):
+            continue
+        # not a pre-title of a name ("the Austrian Foreign Minister Lena Hofer")
+        if mentions.person_at(m.end(), m.end() + 3) is not None:
+            continue
+        entry = None
+        for word in (m.group("mods") + " " + m.group("noun")).split():
+            e = resolver.gaz.demonym(word) or resolver.gaz.lookup(word)
+            if e is not None and e.type in ("Country", "Organization"):
+                entry = e
+        if entry is None:
+            continue
+        person = resolver.resolve_definite(m.group(0), m.start())
+        if person is None:
+            continue
+        if resolver.parties.get(person):
+            continue
+        roles.append(
+            RoleFact(person, None, entry, m.start(), m.end(), "role.definite-description", 0.7)
+        )
+        resolver.parties.setdefault(person, []).append(entry.label)

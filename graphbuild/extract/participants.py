@@ -1,0 +1,327 @@
+"""Who took part in a meeting: the people a meeting verb's subjects and objects name.
+
+Names are read off the dependency parse ("X met Y", "talks between X and Y", "together
+with X"); pronouns and groups ("he and X", "the two ministers", "the foreign ministers of
+A and B", "the leaders") are resolved through coreference and the meeting just reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from graphbuild.extract import lexicon
+from graphbuild.extract.coref import Resolver
+from graphbuild.extract.document import ParsedArticle, subtree_range
+from graphbuild.extract.event_facts import EventFact
+from graphbuild.extract.meeting_status import verb_chain
+from graphbuild.extract.mentions import MentionIndex
+
+_GROUP_NOUNS = frozenset(
+    {
+        "leader",
+        "minister",
+        "president",
+        "side",
+        "counterpart",
+        "diplomat",
+        "delegation",
+        "official",
+        "envoy",
+        "head",
+        "premier",
+        "chancellor",
+        "secretary",
+        "ambassador",
+        "man",
+        "woman",
+        "statesman",
+        "politician",
+        "delegate",
+        "chief",
+    }
+)
+
+
+@dataclass
+class ParticipantFinder:
+    """The people of a meeting verb; ``events`` are the events found so far, in text order."""
+
+    parsed: ParsedArticle
+    mentions: MentionIndex
+    resolver: Resolver
+    events: list[EventFact]
+    # the people of the last ``participants`` call, as (subjects' people, objects' people)
+    sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+
+    def participants(self, tok: Token) -> list[int]:
+        people: list[int] = []
+        subjects = self._subjects(tok)
+        objects = self._objects(tok)
+        tokens = subjects + objects
+        subject_people = [p for s in subjects for p in self._persons_in(s)]
+        object_people = [p for o in objects for p in self._persons_in(o)]
+        self.sides = (list(dict.fromkeys(subject_people)), list(dict.fromkeys(object_people)))
+        for subj in subjects:
+            if subj.lemma_.lower() in lexicon.MEETING_NOUNS:
+                tokens = [t for t in tokens if t is not subj] + self._objects_of_noun(subj)
+        # objects of the verbs in the chain too ("is scheduled to hold talks with X")
+        for t in tokens:
+            for p in self._persons_in(t):
+                if p not in people:
+                    people.append(p)
+        # "together with X and Y" anywhere in the clause
+        for d in tok.subtree:
+            if d.lower_ == "together" and d.i + 1 < len(d.doc) and d.doc[d.i + 1].lower_ == "with":
+                w = d.doc[d.i + 1]
+                for x in w.children:
+                    for p in self._persons_in(x):
+                        if p not in people:
+                            people.append(p)
+        return people
+
+    def noun_participants(self, noun: Token, verb: Token) -> list[int]:
+        """ "X's talks with Y", "a meeting between X and Y", "X paid a courtesy call on Y",
+        "after a meeting with Y, X said": the noun's other side and its owner (the possessor,
+        else the subject of the verb that governs the noun)."""
+        people: list[int] = []
+        sides = self._objects_of_noun(noun)
+        for c in noun.children:
+            if (
+                c.dep_ == "prep"
+                and c.lower_ in ("on", "to")
+                and noun.lemma_.lower()
+                in (
+                    "call",
+                    "visit",
+                )
+            ):
+                sides.extend(x for x in c.children if x.dep_ == "pobj")
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        if not owners and not any(
+            c.dep_ == "prep" and c.lower_ == "between" for c in noun.children
+        ):
+            owners = [s for s in self._subjects(verb) if s.i != noun.i]
+        for t in owners + sides:
+            for p in self._persons_in(t):
+                if p not in people:
+                    people.append(p)
+        return people
+
+    def host(self, tok: Token) -> int | None:
+        """The subject of an active "received/hosted", or the agent of a passive one."""
+        if tok.lemma_.lower() not in ("receive", "host"):
+            return None
+        passive = any(c.dep_ == "auxpass" for c in tok.children)
+        if passive:
+            agents = [x for c in tok.children if c.dep_ == "agent" for x in c.children]
+            people = [p for a in agents for p in self._persons_in(a)]
+        else:
+            people = [p for s in self._subjects(tok) for p in self._persons_in(s)]
+        return people[0] if len(people) == 1 else None
+
+    def _persons_in(self, tok: Token, exclude_clauses: bool = True) -> list[int]:
+        start, end = subtree_range(tok)
+        excluded: list[tuple[int, int]] = []
+        if exclude_clauses:
+            for d in tok.subtree:
+                if d is not tok and d.dep_ in ("relcl", "advcl", "ccomp", "acl", "parataxis"):
+                    excluded.append(subtree_range(d))
+        out: list[int] = []
+        for m in self.mentions.persons_in(start, end):
+            if any(s <= m.start < e for s, e in excluded):
+                continue
+            if self.parsed.text[m.end : m.end + 2] in ("'s", "’s"):
+                continue
+            if self.parsed.in_quote(m.start):
+                continue
+            if m.person not in out:
+                out.append(m.person)
+        if not out:
+            ref = self._reference(tok)
+            out.extend(p for p in ref if p not in out)
+        else:
+            # "he and X": a pronoun coordinated with a name
+            for c in tok.conjuncts:
+                if c.lower_ in ("he", "she"):
+                    r = self.resolver.subject_before(c.idx)
+                    if r is not None and r not in out:
+                        out.insert(0, r)
+            if tok.lower_ in ("he", "she"):
+                r = self.resolver.subject_before(tok.idx)
+                if r is not None and r not in out:
+                    out.insert(0, r)
+        return out
+
+    def _reference(self, tok: Token) -> list[int]:
+        low = tok.lower_
+        if low in ("they", "them"):
+            return self._previous_participants(None)
+        group = self._group(tok)
+        if group is not None:
+            return group
+        r = self.resolver.resolve_token(tok)
+        return [r] if r is not None else []
+
+    def _group(self, tok: Token) -> list[int] | None:
+        """ "the two ministers", "the foreign ministers of A and B", "both leaders"."""
+        nums = [
+            lexicon.NUMBER_WORDS.get(c.lower_)
+            for c in tok.children
+            if c.dep_ in ("nummod", "det", "amod", "predet")
+        ]
+        nums = [n for n in nums if n]
+        if tok.lower_ in lexicon.NUMBER_WORDS and tok.dep_ in (
+            "nsubj",
+            "nsubjpass",
+            "dobj",
+            "pobj",
+        ):
+            nums.append(lexicon.NUMBER_WORDS[tok.lower_])
+        plural = tok.tag_ in ("NNS", "NNPS") or bool(nums)
+        if not plural:
+            return None
+        preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if preps:
+            s, e = subtree_range(preps[0])
+            parties = [
+                g.entry.label
+                for g in self.mentions.geo_in(s, e)
+                if g.entry.type in ("Country", "Organization")
+            ]
+            if parties:
+                found: list[int] = []
+                for party in parties:
+                    holders = [p for p, labels in self.resolver.parties.items() if party in labels]
+                    if len(holders) == 1:
+                        found.append(holders[0])
+                    elif len(holders) > 1:
+                        key = tok.lemma_.lower()
+                        fitting = [
+                            p
+                            for p in holders
+                            if any(
+                                key.rstrip("s") in t.lower()
+                                for t in self.resolver.titles.get(p, [])
+                            )
+                        ]
+                        if len(fitting) == 1:
+                            found.append(fitting[0])
+                        else:
+                            return None
+                    else:
+                        return None
+                return found
+            return None
+        if nums and nums[0] is not None:
+            bare = tok.lower_ in lexicon.NUMBER_WORDS
+            if not bare and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
+                return None  # "the two countries" are no people
+            named = self._named_just_before(tok, nums[0])
+            if named:
+                return named
+            return self._previous_participants(nums[0])
+        # "the leaders", "the ministers": the people of the meeting just reported
+        if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
+            if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
+                return self._previous_participants(None)
+        return None
+
+    def _named_just_before(self, tok: Token, count: int) -> list[int]:
+        """ "The two are to sign …": the ``count`` people the sentence before names, if it
+        names exactly that many (and the word is not in that sentence's own clause)."""
+        si = self.parsed.sentence_index(tok.idx)
+        if si == 0:
+            return []
+        prev = self.parsed.sentences[si - 1]
+        people: list[int] = []
+        for m in self.mentions.persons_in(prev.start_char, prev.end_char):
+            if self.parsed.in_quote(m.start):
+                continue
+            if m.person not in people:
+                people.append(m.person)
+        return people if len(people) == count else []
+
+    def _previous_participants(self, count: int | None) -> list[int]:
+        if not self.events:
+            return []
+        last = self.events[-1]
+        if count is None or len(last.participants) == count:
+            return list(last.participants)
+        return []
+
+    def _subjects(self, tok: Token) -> list[Token]:
+        for t in verb_chain(tok):
+            subs = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subs:
+                out = []
+                for s in subs:
+                    if s.lower_ in ("who", "that", "which") and t.dep_ == "relcl":
+                        out.append(t.head)
+                    else:
+                        out.append(s)
+                return out
+        top = verb_chain(tok)[-1]
+        if top.dep_ == "conj" and top.head is not top:
+            return self._subjects(top.head)
+        if tok.dep_ == "acl":  # "a meeting hosted by X" -> handled by agent
+            return []
+        return []
+
+    def _objects(self, tok: Token) -> list[Token]:
+        out: list[Token] = []
+        for c in tok.children:
+            if c.dep_ in ("dobj", "obj", "dative", "attr") or (
+                c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host")
+            ):
+                out.append(c)
+                for cc in c.children:
+                    if cc.dep_ == "prep" and cc.lower_ in ("with", "by"):
+                        out.extend(cc.children)
+                    if cc.dep_ == "acl":
+                        out.extend(x for a in cc.children if a.dep_ == "agent" for x in a.children)
+                        out.extend(
+                            x
+                            for a in cc.children
+                            if a.dep_ == "prep" and a.lower_ == "with"
+                            for x in a.children
+                        )
+            elif c.dep_ in ("prep", "agent", "prt") and c.lower_ in (
+                "with",
+                "by",
+                "on",
+                "alongside",
+                "together",
+                "in",
+                "at",
+            ):
+                for p in c.children:
+                    if p.dep_ in ("pobj", "pcomp"):
+                        if c.lower_ in ("in", "at"):
+                            if p.lemma_.lower() in lexicon.MEETING_NOUNS or p.lower_ == "part":
+                                out.extend(self._objects_of_noun(p))
+                            continue
+                        out.append(p)
+                    elif p.dep_ == "prep" and p.lower_ == "with":  # "together with"
+                        out.extend(x for x in p.children if x.dep_ == "pobj")
+            elif c.dep_ == "advmod" and c.lower_ == "together":
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ == "with":
+                        out.extend(x for x in p.children if x.dep_ == "pobj")
+        return out
+
+    def _objects_of_noun(self, noun: Token) -> list[Token]:
+        out: list[Token] = []
+        for cc in noun.children:
+            if cc.dep_ == "prep" and cc.lower_ in ("with", "between"):
+                for x in cc.children:
+                    if x.dep_ == "pobj":
+                        out.append(x)
+                        out.extend(x.conjuncts)
+            if cc.dep_ == "acl":
+                out.extend(x for a in cc.children if a.dep_ == "agent" for x in a.children)
+            if cc.dep_ == "prep" and cc.lower_ in ("at", "in"):
+                for p in cc.children:
+                    out.extend(self._objects_of_noun(p))
+        return out

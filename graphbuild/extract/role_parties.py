@@ -1,0 +1,363 @@
+"""Parties for office holders the text titles but does not tie to a state or organisation.
+
+"President X", "External Affairs Minister Y": the title is there, the country is not. The
+party then comes, in this order, from
+
+1. the sourced office-holder table (:mod:`graphbuild.link.office_holders`): exactly one person
+   of that name held an office fitting the title on the article's date (or, without a date, at
+   any time); the term's state is the party and the table row is named in the rule;
+2. the article itself, at lower confidence: "our" head of state inside a quotation is the
+   speaker's; a titled host of a meeting held in a capital, whose guests act for other
+   parties, acts for that capital's state.
+
+Where none of them decides, the role is dropped (reason "no-party") rather than guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graphbuild.extract import lexicon
+from graphbuild.extract.document import ParsedArticle
+from graphbuild.extract.mentions import (
+    GazetteerEntryLike,
+    GazetteerLike,
+    MentionIndex,
+    fold,
+)
+from graphbuild.extract.roles import RoleFact
+from graphbuild.link.office_holders import (
+    OfficeCategory,
+    OfficeHolders,
+    Term,
+    shipped_office_holders,
+    title_key,
+)
+
+
+@dataclass
+class TitledPerson:
+    """A person the article gives an office title but no party (yet)."""
+
+    person: int
+    title: str
+    start: int
+    end: int
+    any_office: bool = False  # a counterpart: some office, the same as the other side's
+    via: int | None = None  # "X's spokesperson": shares X's party
+
+
+def office_holders() -> OfficeHolders:
+    """The shipped office-holder index, loaded once per process."""
+    return shipped_office_holders()
+
+
+def _expanded(title: str) -> str:
+    """The title with an abbreviation written out ("EAM" -> "External Affairs Minister")."""
+    return lexicon.ABBREVIATED_TITLES.get(title.strip(), title)
+
+
+def title_categories(title: str) -> frozenset[OfficeCategory]:
+    """Office categories of the table that an office title as written can denote."""
+    low = fold(_expanded(title))
+    if re.search(r"\b(?:former|ex|late)\b", low):
+        return frozenset()
+    deputy = re.match(r"(?:deputy|vice|first deputy|acting|assistant|under)\b", low)
+    found: set[OfficeCategory] = set()
+    if re.search(lexicon.FOREIGN_OFFICE_WORDS, low):
+        found.add("foreign minister")
+    if not deputy:
+        if re.search(lexicon.HEAD_OF_GOVERNMENT_WORDS, low):
+            found.add("head of government")
+        if re.search(lexicon.HEAD_OF_STATE_WORDS, low):
+            found |= {"head of state", "head of government"}
+    if re.search(r"\b(?:crown prince|prince|sheikh|emir|amir)\b", low):
+        # royal titles: the person's state, whichever office of it they hold
+        found |= {"head of state", "head of government", "foreign minister", "other minister"}
+    if re.search(r"\bminister\b|\bsecretary\b", low) and "foreign minister" not in found:
+        found |= {"other minister"}
+    return frozenset(found)
+
+
+def _title_head(title: str) -> str | None:
+    """The noun that names the office ("ambassador" of "Ambassador to Kenya")."""
+    pre = re.split(r"\s+(?:of|for|to|in|on|at)\s+", fold(_expanded(title)))[0]
+    words = re.findall(r"[a-z]+", pre)
+    return words[-1] if words else None
+
+
+def term_fits_title(term: Term, title: str) -> bool:
+    """Whether a term of the table is an office this title can name."""
+    if term.office in title_categories(title):
+        return True
+    head = _title_head(title)
+    return head is not None and head in title_key(term.position_label).split()
+
+
+_ISO2_CACHE: dict[int, tuple[GazetteerLike, dict[str, GazetteerEntryLike]]] = {}
+
+
+def _countries_by_iso2(gaz: GazetteerLike) -> dict[str, GazetteerEntryLike]:
+    """ISO code -> country entry, built once per gazetteer object."""
+    cached = _ISO2_CACHE.get(id(gaz))
+    if cached is not None and cached[0] is gaz:
+        return cached[1]
+    by_type = getattr(gaz, "by_type", None)
+    table = {e.iso2: e for e in by_type("Country") if e.iso2} if by_type is not None else {}
+    if len(_ISO2_CACHE) > 8:
+        _ISO2_CACHE.clear()
+    _ISO2_CACHE[id(gaz)] = (gaz, table)
+    return table
+
+
+def party_entry(gaz: GazetteerLike, party: str) -> GazetteerEntryLike | None:
+    """The gazetteer entry of a table party: an ISO code, or an organisation's short name."""
+    if re.fullmatch(r"[A-Z]{2}", party):
+        found = _countries_by_iso2(gaz).get(party)
+        if found is not None:
+            return found
+    entry = gaz.lookup(party)
+    return entry if entry is not None and entry.type in ("Country", "Organization") else None
+
+
+def table_party(
+    names: Iterable[str],
+    title: str,
+    on: dt.date | None,
+    gaz: GazetteerLike,
+    index: OfficeHolders | None = None,
+    *,
+    any_office: bool = False,
+) -> tuple[GazetteerEntryLike, Term] | None:
+    """The party the office-holder table gives a titled person, with the term that decides.
+
+    Each name form is tried, longest first; the person must be the only one of that name in
+    the table who held an office fitting the title on ``on`` (or ever, when the article has no
+    date or the office is named as the table names it). Every fitting term must be of one party.
+    """
+    index = index or office_holders()
+    for name in sorted(set(names), key=lambda n: -len(n)):
+        if len(name.split()) < 2:
+            continue
+        candidates = index.matches(name)
+        if not candidates:
+            continue
+        fitting: dict[str, list[Term]] = {}
+        for qid in candidates:
+            terms = [t for t in index.terms_of(qid) if any_office or term_fits_title(t, title)]
+            current = [t for t in terms if on is not None and t.covers(on)]
+            if current:
+                fitting[qid] = current
+            elif terms and (on is None or not any(t.covers(on) for t in index.terms_of(qid))):
+                # a past office named by its title ("President X" in a history paragraph)
+                fitting[qid] = terms
+        if len(fitting) != 1:
+            continue
+        ((_qid, terms),) = fitting.items()
+        parties = {t.party for t in terms}
+        if len(parties) != 1:
+            continue
+        entry = party_entry(gaz, parties.pop())
+        if entry is not None:
+            return entry, terms[-1]
+    return None
+
+
+def state_title_party(title: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """The state an office title belongs to when only one state has that office."""
+    low = fold(_expanded(title))
+    if re.search(r"\b(?:former|ex|late)\b", low):
+        return None
+    for pattern, iso2 in lexicon.STATE_TITLES:
+        if re.search(pattern, low):
+            return party_entry(gaz, iso2)
+    return None
+
+
+def table_rule(term: Term) -> str:
+    """The rule name of a table decision, naming the row: QID, office, party, term start."""
+    start = term.start or "?"
+    return f"role.office-holder-table:{term.qid}/{term.party}/{start}"
+
+
+def titled_without_party(
+    mentions: MentionIndex, roles: list[RoleFact]
+) -> dict[int, list[TitledPerson]]:
+    """Persons with an office title in the text but no party from any rule: each one's
+    titles, the most specific (longest) first."""
+    with_party = {r.person for r in roles if r.party is not None}
+    titled: dict[int, list[TitledPerson]] = {}
+    for r in roles:
+        if r.party is not None or r.person in with_party:
+            continue
+        if r.title:
+            titled.setdefault(r.person, []).append(
+                TitledPerson(r.person, r.title, r.start, r.end, via=r.via)
+            )
+        elif r.rule == "role.counterpart":
+            titled.setdefault(r.person, []).append(
+                TitledPerson(r.person, "counterpart", r.start, r.end, any_office=True)
+            )
+    for m in mentions.person_mentions:
+        if m.person in with_party:
+            continue
+        t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
+        if t is not None and not any(f.start == t.start for f in titled.get(m.person, ())):
+            titled.setdefault(m.person, []).append(TitledPerson(m.person, t.title, t.start, m.end))
+    for facts in titled.values():
+        facts.sort(key=lambda f: (f.any_office, -len(f.title), f.start))
+    return titled
+
+
+def table_roles(
+    mentions: MentionIndex,
+    roles: list[RoleFact],
+    gaz: GazetteerLike,
+    reference: dt.date | None,
+) -> list[RoleFact]:
+    """Roles whose party the office-holder table gives (titled persons without a party), or
+    the title itself when only one state has that office."""
+    out: list[RoleFact] = []
+    for person, facts in titled_without_party(mentions, roles).items():
+        p = mentions.persons[person]
+        names = [p.name, *(m.text for m in p.mentions)]
+        found_role = None
+        for fact in facts:
+            found = table_party(names, fact.title, reference, gaz, any_office=fact.any_office)
+            if found is not None:
+                entry, term = found
+                title = None if fact.any_office else fact.title
+                found_role = RoleFact(
+                    person, title, entry, fact.start, fact.end, table_rule(term), 0.8
+                )
+                break
+        if found_role is None:
+            for fact in facts:
+                state = state_title_party(fact.title, gaz)
+                if state is not None:
+                    found_role = RoleFact(
+                        person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7
+                    )
+                    break
+        if found_role is not None:
+            out.append(found_role)
+    return out
+
+
+def evidence_roles(
+    parsed: ParsedArticle,
+    mentions: MentionIndex,
+    roles: list[RoleFact],
+    events: object,
+    quotes: list,  # type: ignore[type-arg]
+    gaz: GazetteerLike,
+) -> tuple[list[RoleFact], list[TitledPerson]]:
+    """Roles whose party only the article's own evidence gives, and the titled persons left."""
+    party_of = {r.person: r.party for r in roles if r.party is not None}
+    out: list[RoleFact] = []
+    unresolved: list[TitledPerson] = []
+    for person, facts in titled_without_party(mentions, roles).items():
+        evidence = None
+        for fact in facts:
+            evidence = _article_party(parsed, mentions, fact, party_of, events, quotes, gaz)
+            if evidence is not None:
+                break
+        if evidence is None:
+            unresolved.append(facts[0])
+            continue
+        entry, mention_end, rule = evidence
+        end = max(fact.end, mention_end) if fact.start <= mention_end else fact.end
+        out.append(RoleFact(person, fact.title, entry, fact.start, end, rule, 0.6))
+        party_of[person] = entry
+    return out, unresolved
+
+
+_ACCOMPANIED = re.compile(
+    r"\b(?:accompanied|joined|assisted|flanked) by\s+(?:(?:his|her|their)\s+)?"
+    r"(?:[\w'’.-]+\s+){0,10}$"
+)
+
+
+_DELEGATION = re.compile(
+    r"\b(?:the|The)\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?P<noun>delegation|side|team)\s+"
+    r"(?:consisted of|included|comprised|was composed of|was made up of|comprising|including)\b"
+)
+
+
+def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """The state whose capital a dateline names ("NEW DELHI, Jan 9 -" -> India)."""
+    span = parsed.dateline
+    if span is None:
+        return None
+    city = re.match(
+        r"\s*([A-ZÀ-Þ][\w .'’-]*?)\s*(?:,|\(|:|\s[-–—])", parsed.text[span[0] : span[1]]
+    )
+    if city is None:
+        return None
+    country = gaz.metonym(city.group(1).strip())
+    return country if country is not None and country.type == "Country" else None
+
+
+def _article_party(
+    parsed: ParsedArticle,
+    mentions: MentionIndex,
+    fact: TitledPerson,
+    party_of: dict[int, GazetteerEntryLike],
+    events: object,
+    quotes: list,  # type: ignore[type-arg]
+    gaz: GazetteerLike,
+) -> tuple[GazetteerEntryLike, int, str] | None:
+    """A party the article implies: "our" president in a quote, a leader's spokesperson, the
+    delegation someone belongs to or accompanies, a host receiving guests in their capital."""
+    person = fact.person
+    own = mentions.persons[person].mentions
+    text = parsed.text
+    # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
+    if fact.via is not None and fact.via != person and fact.via in party_of:
+        return party_of[fact.via], fact.end, "role.possessive-office"
+    # "The U.S. delegation consisted of A; B; C", "the Kenyan side included A and B"
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        cues = list(_DELEGATION.finditer(text[sent.start_char : m.start]))
+        cue = cues[-1] if cues else None
+        if cue is None or parsed.in_quote(m.start):
+            continue
+        lead = [
+            g
+            for g in mentions.geo
+            if sent.start_char + cue.start() <= g.start < sent.start_char + cue.start("noun")
+            and g.entry.type in ("Country", "Organization")
+        ]
+        if len(lead) == 1:
+            return lead[0].entry, m.end, "role.delegation-member"
+    for q in quotes:
+        inside = [m for m in own if q.start <= m.start < q.end]
+        if inside and q.speaker in party_of and q.speaker != person:
+            return party_of[q.speaker], inside[0].end, "role.speaker-party"
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        cue = _ACCOMPANIED.search(text[sent.start_char : m.start])
+        if cue is None or parsed.in_quote(m.start):
+            continue
+        cue_at = sent.start_char + cue.start()
+        leaders = [
+            p
+            for p in mentions.person_mentions
+            if sent.start_char <= p.start and p.end <= cue_at and p.person != person
+        ]
+        if leaders and leaders[-1].person in party_of:
+            return party_of[leaders[-1].person], m.end, "role.accompanying"
+    capital = _dateline_capital(parsed, gaz)
+    for ev in getattr(events, "events", ()):
+        if ev.kind != "Meeting" or ev.host != person:
+            continue
+        country = gaz.metonym(ev.place.text) if ev.place is not None else capital
+        if country is None or country.type != "Country":
+            continue
+        others = [party_of.get(p) for p in ev.participants if p != person]
+        if others and all(o is not None and o.label != country.label for o in others):
+            return country, own[0].end, "role.host-capital"
+    return None
