@@ -383,3 +383,123 @@ def test_dateline_city_clubs_and_office_words_are_not_persons(extractor: Extract
 def test_a_royal_title_word_before_bin_is_a_given_name(extractor: Extractor) -> None:
     ann = run(extractor, "Saudi Ambassador to Kuwait Prince Sultan bin Saad bin Khalid spoke.")
     assert roles(ann) == {("Sultan bin Saad bin Khalid", "Saudi Arabia")}
+
+
+# ---- more title and party forms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        (
+            "The premier hosted Australia's Minister for Trade and the Pacific, Tom Reid, "
+            "on Monday.",
+            "Tom Reid",
+            "Australia",
+        ),
+        (
+            "Spanish Minister of Foreign Affairs, European Union and Cooperation Luis Mora spoke.",
+            "Luis Mora",
+            "Spain",
+        ),
+        (
+            "A reception was hosted by Washington's envoy to Chile, Mark Dunn.",
+            "Mark Dunn",
+            "United States",
+        ),
+        (
+            "Later, H.H. Sheikh Khalid bin Saeed Al Nahyan, Crown Prince of Abu Dhabi, "
+            "received him.",
+            "Khalid bin Saeed Al Nahyan",
+            "United Arab Emirates",
+        ),
+    ],
+)
+def test_more_title_forms(extractor: Extractor, sentence: str, person: str, party: str) -> None:
+    assert (person, party) in roles(run(extractor, sentence))
+
+
+def test_his_deputy_accompanying_a_minister(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Russian Foreign Minister Ivan Sorokin, accompanied by his deputy Oleg Belov, met the "
+        "visitors on Monday.",
+    )
+    assert ("Oleg Belov", "Russia") in roles(ann)
+
+
+def test_post_nominal_letters_of_one_parliament(extractor: Extractor) -> None:
+    ann = run(extractor, "He will meet the Minister of State for Trade, Peter Byrne T.D., today.")
+    assert roles(ann) == {("Peter Byrne", "Ireland")}
+
+
+def test_host_in_a_colon_dateline_capital_at_an_unknown_venue(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "KUWAIT CITY, Oct 8: Minister Salem Al-Fahad received Bahraini Foreign Minister "
+        "Khalid Al Noor at Bayan Palace on Tuesday.",
+    )
+    assert ("Salem Al-Fahad", "Kuwait") in roles(ann)
+
+
+def test_the_table_knows_one_of_two_surnames(extractor: Extractor) -> None:
+    ann = run(extractor, "President Claudia Sheinbaum Pardo opened the bridge on Monday.")
+    assert roles(ann) == {("Claudia Sheinbaum Pardo", "Mexico")}
+
+
+def test_a_definite_title_before_a_name_is_not_a_reference(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Acting Assistant Secretary Mia Lund of the United States met the minister. Also present "
+        "was the Chilean Secretary for Strategic Affairs, Tomas Vidal.",
+    )
+    assert roles(ann) == {("Mia Lund", "United States"), ("Tomas Vidal", "Chile")}
+
+
+# ---- past offices and names that run into titles -----------------------------------------------
+
+
+def test_a_past_office_is_no_role(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Former Kenyan President Daniel Moiben and Ghana's former president Kofi Asare "
+        "attended, with Tom Hale, a former foreign minister of Chile, and former Algerian "
+        "Minister of Foreign Affairs Lakhdar Benali.",
+    )
+    assert roles(ann) == set()
+
+
+def test_a_body_s_name_before_an_honorific_is_not_part_of_the_name(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The ceremony was attended by Deputy Minister of the Amiri Diwan Sheikh Ali Al-Faris "
+        "and Qatar's Foreign Minister Sheikh Hamad Al Noor.",
+    )
+    assert "Ali Al-Faris" in persons(ann)
+    # "Sheikh" alone is an honorific, never a short form of someone's name
+    assert roles(ann) == {("Hamad Al Noor", "Qatar")}
+
+
+def test_a_name_may_hold_sheikh_in_the_middle(extractor: Extractor) -> None:
+    ann = run(extractor, "Somali President Abdi Sheikh Warsame arrived on Monday.")
+    assert roles(ann) == {("Abdi Sheikh Warsame", "Somalia")}
+
+
+def test_acronyms_and_event_names_are_not_persons(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Mona Rashid, spokesperson of Pakistan MoFA, said the Foreign Ministers Meeting "
+        "would go ahead.",
+    )
+    assert persons(ann) == {"Mona Rashid"}
+
+
+def test_the_rest_of_an_office_after_its_party(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "High Representative of the European Union (EU) for Foreign Relations and Security "
+        "Policy Karl Weiss spoke.",
+    )
+    assert roles(ann) == {("Karl Weiss", "European Union")}

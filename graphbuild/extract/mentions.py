@@ -308,10 +308,23 @@ _FACILITY_WORDS = {
     "navy",
     "guard",
     "forces",
+    "meeting",
+    "meetings",
+    "conference",
+    "session",
+    "talks",
+    "dialogue",
+    "ministerial",
+    "visit",
+    "ceremony",
+    "reception",
+    "week",
 }
-_TITLE_WORDS = {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()} | {
-    fold(w) for p in lexicon.PORTFOLIOS for w in p.split()
-}
+_TITLE_WORDS = (
+    {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()}
+    | {fold(w) for p in lexicon.PORTFOLIOS for w in p.split()}
+    | {fold(w) for plural in lexicon.PLURAL_HEADS for w in plural.split()}
+)
 
 
 def _either_case(phrase: str) -> str:
@@ -481,10 +494,17 @@ _HONORIFIC_CUT = re.compile(
     r",?\s+(?:H\.\s?E\.?|HE|HH|H\.H\.|Sheikh|Sheikha|Shaikh|Prince|Princess|Sayyid|Shri|Smt\.?|"
     r"Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Madam|Sir|Dame|Lord|Eng\.|Hon\.|Prof\.?|His|Her)(?![\w-])"
 )
+_ROYAL = re.compile(r"(?i)\b(?:crown prince|prince|emir|amir|ruler|king|sultan)$")
+_THEIR_DEPUTY = re.compile(r"\b(?:his|her|their)\s+(?P<title>deputy)\s+(?=[A-Z])")
 _TITLE_CONNECTORS = frozenset({"and", "&", "of", "for", "on", "to", "the", ","})
 
 
-def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> str:
+def _trim_title_tail(
+    raw: str,
+    start: int,
+    geo_spans: list[tuple[int, int]],
+    named: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> str:
     """Cut a title's "of/for/to ..." part before words that are not an office's or a body's.
 
     Portfolio and body words, parties the gazetteer knows and acronyms belong to the title;
@@ -508,6 +528,7 @@ def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> 
             or folded in lexicon.BODY_WORDS
             or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
             or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
+            or any(ns <= start + ws and start + we <= ne for ns, ne in named)
         )
         if known:
             unknown_run = 0
@@ -533,6 +554,10 @@ def find_titles(
     """
     text = parsed.text
     geo_spans = [(g.start, g.end) for g in geo or ()]
+    # places, bodies and nationalities the parser found ("and the Pacific") may end a title
+    named = [
+        (e.start_char, e.end_char) for e in parsed.doc.ents if e.label_ in ("LOC", "NORP", "FAC")
+    ]
     out: list[TitleMention] = []
     pos = 0
     while True:
@@ -546,10 +571,12 @@ def find_titles(
             if start < bs < end:
                 end = bs
         raw = text[start:end]
-        hon = _HONORIFIC_CUT.search(raw)
-        if hon:
+        for hon in _HONORIFIC_CUT.finditer(raw):
+            if re.search(r"(?i)crown$", raw[: hon.start()]) and "Prince" in hon.group(0):
+                continue  # "Crown Prince" is the office
             raw = raw[: hon.start()]
-        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans).rstrip(" ,")
+            break
+        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans, named).rstrip(" ,")
         # split off "of <party>"
         party = None
         party_span = None
@@ -560,6 +587,11 @@ def find_titles(
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
                 entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
+                if entry is None and _ROYAL.search(raw[: om.start()]):
+                    capital = gaz.metonym(
+                        phrase.removeprefix("the ")
+                    )  # "Crown Prince of Abu Dhabi"
+                    entry = capital if capital is not None and capital.type == "Country" else None
                 if entry is not None:
                     party = entry
                     p_start = start + om.end()
@@ -569,7 +601,9 @@ def find_titles(
                     if acro:  # "… of the Gulf (GCC)"
                         after = after[acro.end() :]
                     title = raw[: om.start()]
-                    if re.match(r"\s+to\s+", after):  # "Ambassador of A to B"
+                    if re.match(r"\s+to\s+", after) or _portfolio_words_only(after):
+                        # "Ambassador of A to B"; "High Representative of the EU for Foreign
+                        # Relations": what follows the party is the rest of the office
                         title += after
                     else:
                         raw = raw[: len(raw) - len(after)]
@@ -586,7 +620,7 @@ def find_titles(
                     pre = re.search(r"\s+(?:of|for)\s+", raw)
                     title = raw[: pre.start()] if pre else raw[: acro.start()]
                     raw = raw[: acro.end()]
-        if party is None and "," in title:
+        if party is None and "," in title and not re.search(r"\s(?:of|for)\s", title):
             title = title.split(",")[0]
             raw = title
         title = title.strip()
@@ -598,6 +632,11 @@ def find_titles(
         if not title:
             continue
         out.append(TitleMention(start, start + len(raw), title, party, party_span))
+    # "accompanied by his deputy X"
+    for m in _THEIR_DEPUTY.finditer(text):
+        if not any(t.start <= m.start("title") < t.end for t in out):
+            out.append(TitleMention(m.start("title"), m.end("title"), m.group("title")))
+    out.sort(key=lambda t: t.start)
     return out
 
 
@@ -747,6 +786,22 @@ def _is_headline(line: str) -> bool:
     return bool(long) and sum(w[:1].isupper() for w in long) >= 0.75 * len(long)
 
 
+def _portfolio_words_only(text: str) -> bool:
+    """Whether a stretch of a title is made of portfolio words ("Foreign Relations and
+    Security Policy")."""
+    words = [fold(w).strip(".,'’") for w in text.split()]
+    return (
+        bool(words)
+        and all(w in lexicon.PORTFOLIO_WORDS or w in _TITLE_CONNECTORS for w in words)
+        and any(w in lexicon.PORTFOLIO_WORDS for w in words)
+    )
+
+
+_INNER_HONORIFIC = re.compile(
+    r"Sheikh|Sheikha|Shaikh|Dr\.?|H\.E\.?|Mr\.?|Mrs\.?|Ms\.?|Shri|Smt\.?|Excellency"
+)
+
+
 def _office_words_only(name: str) -> bool:
     """Whether a would-be name is made of office and ministry words ("Diaspora Affairs")."""
     office_words = lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS | _TITLE_WORDS
@@ -760,6 +815,12 @@ def _plausible_person(parsed: ParsedArticle, start: int, end: int, name: str) ->
     words = [fold(w).strip(".,'’") for w in name.split()]
     if _office_words_only(name):
         return False  # "Diaspora Affairs"
+    if (
+        len(words) == 1
+        and re.fullmatch(r"[A-Z][A-Za-z]{0,6}", name)
+        and sum(c.isupper() for c in name) >= 2
+    ):
+        return False  # an acronym ("MoFA", "MEA"), not a name
     if words[0] in lexicon.CLUB_WORDS or words[-1] in lexicon.CLUB_WORDS:
         return False
     dateline = parsed.dateline
@@ -838,6 +899,20 @@ def find_persons(
             if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
                 e = s + w.start()
                 break
+        honorifics = [
+            w
+            for w in list(re.finditer(r"\S+", text[s:e]))[1:-1]
+            if _INNER_HONORIFIC.fullmatch(w.group(0))
+        ]
+        if honorifics and re.search(
+            r"\b(?:of|at|in|for|to)\s+(?:the\s+)?$", text[max(0, s - 9) : s]
+        ):
+            # "Minister of the Amiri Diwan Sheikh Ali X": the body's name ran into the person's
+            s += (
+                honorifics[-1].end()
+                + len(text[s + honorifics[-1].end() : e])
+                - len(text[s + honorifics[-1].end() : e].lstrip())
+            )
         e = s + len(text[s:e].rstrip())
         name = text[s:e].rstrip(".") if not text[s:e].endswith(("Jr.", "Sr.")) else text[s:e]
         e = s + len(name)
@@ -930,7 +1005,13 @@ def add_surname_mentions(
         for size in range(1, n):
             for i in range(n - size + 1):
                 part = p.key[i : i + size]
-                if all(w in _NAME_PARTICLES or len(w) < 3 for w in part):
+                if all(
+                    w in _NAME_PARTICLES
+                    or len(w) < 3
+                    or w in lexicon.HONORIFICS
+                    or w in _TITLE_WORDS
+                    for w in part
+                ):
                     continue
                 owners.setdefault(part, set()).add(p.index)
     unique = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}

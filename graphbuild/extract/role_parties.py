@@ -91,6 +91,8 @@ def _title_head(title: str) -> str | None:
 
 def term_fits_title(term: Term, title: str) -> bool:
     """Whether a term of the table is an office this title can name."""
+    if re.match(r"(?i)(?:former|erstwhile|late|then|ex)\b", title.strip()):
+        return False
     if term.office in title_categories(title):
         return True
     head = _title_head(title)
@@ -139,7 +141,10 @@ def table_party(
     date or the office is named as the table names it). Every fitting term must be of one party.
     """
     index = index or office_holders()
-    for name in sorted(set(names), key=lambda n: -len(n)):
+    forms = set(names)
+    # "Claudia Sheinbaum Pardo": the table may give one surname of two
+    forms |= {n.rsplit(" ", 1)[0] for n in names if len(n.split()) >= 3}
+    for name in sorted(forms, key=lambda n: (-len(n), n)):
         if len(name.split()) < 2:
             continue
         candidates = index.matches(name)
@@ -287,17 +292,21 @@ _DELEGATION = re.compile(
 )
 
 
+# A filing place at the very start of an article: "NEW DELHI, Jan 9 (Agency) -", "KUWAIT CITY,
+# Oct 8:", "Abu Dhabi:", "ADDIS ABABA, Jan. 3 (Xinhua) --".
+_FILED_FROM = re.compile(
+    r"\s*(?P<city>[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,2})"
+    r"(?:,[^\n:–—]{0,40}?)?(?:\s*\([^)\n]{0,30}\))?\s*(?::|--?|–|—)\s"
+)
+
+
 def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEntryLike | None:
-    """The state whose capital a dateline names ("NEW DELHI, Jan 9 -" -> India)."""
-    span = parsed.dateline
-    if span is None:
+    """The state whose capital the article is filed from ("NEW DELHI, Jan 9 -" -> India)."""
+    start = parsed.dateline[0] if parsed.dateline is not None else 0
+    filed = _FILED_FROM.match(parsed.text, start)
+    if filed is None:
         return None
-    city = re.match(
-        r"\s*([A-ZÀ-Þ][\w .'’-]*?)\s*(?:,|\(|:|\s[-–—])", parsed.text[span[0] : span[1]]
-    )
-    if city is None:
-        return None
-    country = gaz.metonym(city.group(1).strip())
+    country = gaz.metonym(filed.group("city").strip())
     return country if country is not None and country.type == "Country" else None
 
 
@@ -315,6 +324,14 @@ def _article_party(
     person = fact.person
     own = mentions.persons[person].mentions
     text = parsed.text
+    # "Peter Burke T.D.": letters only one state's parliament gives
+    for m in own:
+        letters = re.match(r"\s*,?\s*(T\.\s?D\.?|TD)(?![\w-])", text[m.end : m.end + 8])
+        if letters is not None:
+            state = lexicon.STATE_POST_NOMINALS.get(fold(letters.group(1)).replace(" ", ""))
+            entry = party_entry(gaz, state) if state else None
+            if entry is not None:
+                return entry, m.end + letters.end(), "role.post-nominal"
     # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
     if fact.via is not None and fact.via != person and fact.via in party_of:
         return party_of[fact.via], fact.end, "role.possessive-office"
@@ -354,7 +371,9 @@ def _article_party(
     for ev in getattr(events, "events", ()):
         if ev.kind != "Meeting" or ev.host != person:
             continue
-        country = gaz.metonym(ev.place.text) if ev.place is not None else capital
+        country = gaz.metonym(ev.place.text) if ev.place is not None else None
+        if country is None and (ev.place is None or gaz.lookup(ev.place.text) is None):
+            country = capital  # no place, or a venue the gazetteer does not know
         if country is None or country.type != "Country":
             continue
         others = [party_of.get(p) for p in ev.participants if p != person]

@@ -10,7 +10,7 @@ definite descriptions that add a party to a known person ("the Turkish leader").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
@@ -49,12 +49,19 @@ class RoleFact:
     via: int | None = None  # "X's spokesperson": the person whose party this office shares
 
 
-def _party_before(text: str, pos: int, geo: list[GeoMention]) -> GeoMention | None:
-    """A demonym, "Country's" or organisation name directly before ``pos``."""
+def _party_before(
+    text: str, pos: int, geo: list[GeoMention], gaz: GazetteerLike | None = None
+) -> GeoMention | None:
+    """A demonym, "Country's" or organisation name directly before ``pos``; a capital with
+    "'s" stands for its state ("Washington's envoy")."""
     for g in geo:
         if g.end <= pos and _PARTY_GAP.fullmatch(text[g.end : pos]):
             if g.entry.type in ("Country", "Organization"):
                 return g
+            if gaz is not None and re.match(r"'s|’s", text[g.end : g.end + 2]):
+                country = gaz.metonym(g.text)
+                if country is not None and country.type == "Country":
+                    return replace(g, entry=country, kind="metonym")
     return None
 
 
@@ -165,6 +172,20 @@ def _possessor(text: str, pos: int, mentions: MentionIndex) -> int | None:
     return None
 
 
+_PAST = re.compile(r"(?i)\b(?:former|erstwhile|late|one-time|onetime|then|ex)(?:\s+|-)")
+
+
+def _past_office(text: str, fact: RoleFact) -> bool:
+    """Whether a role's title is marked as one the person no longer holds."""
+    if fact.title and _PAST.match(fact.title):
+        return True
+    before = text[max(0, fact.start - 16) : fact.start]
+    if re.search(r"(?i)\b(?:former|erstwhile|late|one-time|onetime|then|ex)[\s-]+$", before):
+        return True
+    span = text[fact.start : fact.end]
+    return bool(re.search(r"(?i),\s+(?:the\s+|a\s+)?(?:former|erstwhile|then)\b", span))
+
+
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
     """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
     lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
@@ -196,7 +217,7 @@ def extract_roles(
                 if ministry is not None:
                     party_entry, start = ministry
             if party_entry is None:
-                g = _party_before(text, t.start, geo)
+                g = _party_before(text, t.start, geo, gaz)
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
@@ -241,6 +262,8 @@ def extract_roles(
     facts += _counterparts(parsed, mentions, facts)
     facts += _distributive(parsed, mentions, gaz)
     facts += _plural_titles(parsed, mentions, facts)
+    # A past office is no role ("former Algerian Foreign Minister X", "X, a former president")
+    facts = [f for f in facts if not (f.title and _past_office(text, f))]
     # Nationality is not an office ("Norwegian author X", "Brazil's Neymar"): a party next to
     # a bare name counts only for a person the article gives an office somewhere else.
     titled = {f.person for f in facts if f.title}
