@@ -18,7 +18,15 @@ from mapping_samples import TEXT, sample_annotations, span
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graphbuild.annotations import Annotations, ArticleInfo, Entity, Event, Provenance, Role
+from graphbuild.annotations import (
+    Annotations,
+    ArticleInfo,
+    Entity,
+    Event,
+    Evidence,
+    Provenance,
+    Role,
+)
 from graphbuild.rdf.mapping import (
     entity_iri,
     map_annotations,
@@ -27,6 +35,8 @@ from graphbuild.rdf.mapping import (
     stable_hash,
     to_rdf,
 )
+from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.validate import load_ontology, load_shapes, validate
 from graphbuild.vocabulary import DEFAULT_BASE, DG, ONTOLOGY_GRAPH, PROV, SCHEMA, SEM, graph_iri
 
 BASE = DEFAULT_BASE
@@ -244,7 +254,11 @@ def test_scheduled_meeting_gives_no_met_with() -> None:
     g = roundtrip(to_rdf(ann))
     assert not list(g.subject_objects(DG.metWith))
     node = one(g, DG.ScheduledMeeting)
-    assert (node, RDF.type, DG.Meeting) in g
+    # an announcement is not a meeting that took place, not even after reasoning
+    assert not list(g.subjects(RDF.type, DG.Meeting))
+    closed = materialise(g, load_ontology())
+    assert (node, RDF.type, DG.Event) in closed
+    assert not list(closed.subjects(RDF.type, DG.Meeting))
     assert {s for s in g.subjects(DG.scheduledMeeting, node)} == {ANA, BEN, CARLA}
 
 
@@ -301,16 +315,55 @@ def test_every_fact_node_has_evidence_and_provenance() -> None:
 # ---- what is left out -------------------------------------------------------------------
 
 
-def test_event_without_date_is_left_out_and_reported() -> None:
+def test_meeting_without_date_is_kept_without_one() -> None:
+    """The article does not give the day: the meeting took place, so it stays, undated."""
     mapped = map_annotations(sample_annotations(meeting_date=None))
     g = mapped.graph
-    assert not list(g.subject_objects(DG.metWith))
-    assert len(set(g.subjects(RDF.type, DG.Meeting))) == 1  # only the scheduled one
+    meeting = held_meeting(g)
+    assert g.value(meeting, DG.date) is None
+    assert str(meeting).startswith(f"{BASE}resource/meeting/undated-")
+    assert (ANA, DG.metWith, BEN) in g
+    assert not any("m1" in note for note in mapped.omitted)
+    # the same people undated in another article are not assumed to be the same meeting
+    other = sample_annotations(meeting_date=None, article_id="other")
+    assert held_meeting(to_rdf(other)) != meeting
+    validate(materialise(g, load_ontology()), load_shapes())
+
+
+def test_other_event_without_date_is_left_out_and_reported() -> None:
+    ann = sample_annotations()
+    signing = next(e for e in ann.events if e.kind == "Signing")
+    signing.date = None
+    mapped = map_annotations(ann)
+    g = mapped.graph
+    assert not list(g.subjects(RDF.type, DG.Signing))
     assert not list(g.subjects(DG.anniversaryOf, None))
-    assert any("m1" in note and "date" in note for note in mapped.omitted)
+    assert any(signing.id in note and "date" in note for note in mapped.omitted)
     assert any(note.startswith("anniversaries[0]") for note in mapped.omitted)
-    # the quotation survives, without a context pointing at a missing node
-    assert g.value(one(g, DG.Quotation), DG.context) is None
+    assert held_meeting(g)  # the rest of the article stays
+
+
+def test_evidence_spans_are_trimmed_of_surrounding_whitespace() -> None:
+    text = "Ana Example met Ben Sample. Carla Demo was there."
+    padded = Evidence(start=0, end=28, exact=text[0:28])  # the sentence and the space after it
+    ann = minimal(
+        [
+            Event(
+                id="m",
+                kind="Meeting",
+                date=dt.date(2024, 1, 2),
+                participants=["a", "b"],
+                evidence=[padded],
+            )
+        ]
+    )
+    assert ann.article.text == text
+    g = to_rdf(ann)
+    spans = {
+        (g.value(e, DG.start), g.value(e, DG.end), g.value(e, DG.exact))
+        for e in g.objects(None, DG.evidence)
+    }
+    assert spans == {(Literal(0), Literal(27), Literal("Ana Example met Ben Sample."))}
 
 
 def test_meeting_with_one_named_person_is_left_out() -> None:

@@ -16,6 +16,12 @@ def _sentence(text: str, span: Evidence, width: int = 160) -> str:
     return marked if len(marked) <= width else marked[: width - 1] + "…"
 
 
+def _undated(kind: str) -> str:
+    if kind in ("Meeting", "ScheduledMeeting"):
+        return "(no date: kept without one)"
+    return "(no date: left out of the graph)"
+
+
 def explain(ann: Annotations) -> str:
     """Every fact with its rule, confidence and evidence sentence."""
     text = ann.article.text
@@ -23,7 +29,12 @@ def explain(ann: Annotations) -> str:
     lines = [
         f"article {ann.article.id}  extractor {ann.extractor}"
         + ("  (curated)" if ann.curated else ""),
-        f"reference date {ann.reference_date or 'unknown'}",
+        f"reference date {ann.reference_date}"
+        if ann.reference_date
+        else "reference date unknown: the metadata gives no 'published' date and the text no "
+        "dateline, so relative dates ('on Monday') cannot be resolved and events dated by them "
+        "are dropped or kept without a date; give 'published' in the article's .json sidecar, "
+        "or --reference-date YYYY-MM-DD",
         "",
         "entities:",
     ]
@@ -60,7 +71,7 @@ def explain(ann: Annotations) -> str:
         "events",
         [
             (
-                f"{e.kind} {e.date}: "
+                f"{e.kind} {e.date or _undated(e.kind)}: "
                 + (", ".join(label[p] for p in e.participants) or e.label or "")
                 + (f" in {label[e.place]}" if e.place else "")
                 + (f" [{label[e.agreement]}]" if e.agreement else ""),

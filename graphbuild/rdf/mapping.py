@@ -5,9 +5,14 @@ Pure functions: no I/O, no clock, no globals. IRIs are minted from the facts the
 machine mints the same IRIs, and the same person, country or meeting reported by two
 articles becomes one node that carries evidence from both.
 
-What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: an event
-without a resolved date (the shapes require exactly one ``xsd:date`` per event, and a guessed
-date would put a false fact in the graph), a meeting with fewer than two named people, and
+A held meeting is a ``dg:Meeting`` and a meeting announced for a later date a
+``dg:ScheduledMeeting``, never both (the classes are disjoint kinds of ``dg:Event``). A
+meeting whose day the article does not give is kept without a ``dg:date`` (its IRI is then
+scoped to the article, since nothing says two such reports are one meeting).
+
+What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: another
+event without a resolved date (the shapes require its ``xsd:date``, and a guessed date would
+put a false fact in the graph), a meeting with fewer than two named people, and
 links whose target has the wrong type (a meeting "located" at an organisation). Dropping such
 a fact keeps the rest of the article; emitting it would make the whole article fail SHACL.
 """
@@ -94,8 +99,16 @@ def _sorted_iris(iris: Iterable[Node]) -> list[str]:
     return sorted({str(i) for i in iris})
 
 
-def meeting_iri(base: str, kind: str, date: dt.date, participants: Iterable[Node]) -> URIRef:
-    """Held and scheduled meetings of the same people on the same day get different IRIs."""
+def meeting_iri(
+    base: str, kind: str, date: dt.date | None, participants: Iterable[Node], article_id: str = ""
+) -> URIRef:
+    """Held and scheduled meetings of the same people on the same day get different IRIs.
+
+    An undated meeting's IRI includes the article it was read from.
+    """
+    if date is None:
+        digest = stable_hash(kind, "undated", article_id, *_sorted_iris(participants))
+        return URIRef(f"{normalise_base(base)}resource/meeting/undated-{digest}")
     digest = stable_hash(kind, date.isoformat(), *_sorted_iris(participants))
     return URIRef(f"{normalise_base(base)}resource/meeting/{date.isoformat()}-{digest}")
 
@@ -139,6 +152,19 @@ def quotation_iri(base: str, speaker: Node, text: str) -> URIRef:
 
 def evidence_iri(base: str, article_id: str, start: int, end: int) -> URIRef:
     return URIRef(f"{normalise_base(base)}resource/evidence/{segment(article_id)}/{start}-{end}")
+
+
+def trimmed(span: Evidence) -> Evidence:
+    """The span without the whitespace around it (offsets moved to match); as is if blank."""
+    lead = len(span.exact) - len(span.exact.lstrip())
+    trail = len(span.exact) - len(span.exact.rstrip())
+    if not (lead or trail) or lead == len(span.exact):
+        return span
+    return Evidence(
+        start=span.start + lead,
+        end=span.end - trail,
+        exact=span.exact[lead : len(span.exact) - trail],
+    )
 
 
 def article_graph(identifier: IdentifiedNode | str | None) -> Graph:
@@ -226,7 +252,7 @@ class _Mapper:
         self.add(self.article, DG.mentions, iri)
 
     def _evidence(self, node: URIRef, spans: Iterable[Evidence]) -> None:
-        for span in spans:
+        for span in map(trimmed, spans):
             ev = evidence_iri(self.base, self.ann.article.id, span.start, span.end)
             self.add(node, DG.evidence, ev)
             self.add(ev, RDF.type, DG.Evidence)
@@ -310,15 +336,16 @@ class _Mapper:
         self.add(node, DG.location, place)
 
     def _event(self, ev: Event) -> None:
+        if ev.kind in ("Meeting", "ScheduledMeeting"):
+            self._meeting(ev, ev.date)
+            return
         if ev.date is None:
             self.omitted.append(
                 f"event {ev.id} ({ev.kind}): no resolved date; left out, because every event "
-                "needs exactly one dg:date"
+                "other than a meeting needs exactly one dg:date"
             )
             return
-        if ev.kind in ("Meeting", "ScheduledMeeting"):
-            self._meeting(ev, ev.date)
-        elif ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
+        if ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
             self._signing(ev, ev.date)
         else:
             if ev.kind == "Signing":
@@ -328,7 +355,7 @@ class _Mapper:
                 )
             self._generic(ev, ev.date)
 
-    def _meeting(self, ev: Event, date: dt.date) -> None:
+    def _meeting(self, ev: Event, date: dt.date | None) -> None:
         persons, parties = self._split_actors(ev, ev.participants)
         if len(persons) < 2:
             self.omitted.append(
@@ -336,12 +363,11 @@ class _Mapper:
                 "at least two, left out"
             )
             return
-        node = meeting_iri(self.base, ev.kind, date, persons)
+        node = meeting_iri(self.base, ev.kind, date, persons, self.ann.article.id)
         self.events[ev.id] = node
-        self.add(node, RDF.type, DG.Meeting)
-        if ev.kind == "ScheduledMeeting":
-            self.add(node, RDF.type, DG.ScheduledMeeting)
-        self.add(node, DG.date, Literal(date, datatype=XSD.date))
+        self.add(node, RDF.type, DG[ev.kind])  # dg:Meeting (held) or dg:ScheduledMeeting
+        if date is not None:
+            self.add(node, DG.date, Literal(date, datatype=XSD.date))
         if ev.label:
             self.add(node, RDFS.label, Literal(_norm_text(ev.label)))
         for person in persons:

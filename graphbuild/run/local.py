@@ -16,11 +16,12 @@ import pyoxigraph as ox
 
 from graphbuild.ingest import SourcedArticle
 from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
+from graphbuild.run.summary import FactSummary
 from graphbuild.settings import Settings
 
 _WORKER_KIT: list[Toolkit] = []
 
-WorkResult = tuple[str, str, str | None, str | None, str]
+WorkResult = tuple[str, str, str | None, str | None, str, FactSummary | None]
 
 
 def _init_worker(settings: Settings) -> None:
@@ -34,7 +35,9 @@ def _work(articles: Sequence[SourcedArticle]) -> list[WorkResult]:
     out: list[WorkResult] = []
     for result in process_batch(articles, _WORKER_KIT[0]):
         ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
-        out.append((result.article_id, result.source, ntriples, result.error, result.digest))
+        out.append(
+            (result.article_id, result.source, ntriples, result.error, result.digest, result.facts)
+        )
     return out
 
 
@@ -78,9 +81,9 @@ def run_articles(
             following = next(work, None)
             if following is not None:
                 pending.append(pool.submit(_work, following))
-            for aid, source, ntriples, error, digest in done:
+            for aid, source, ntriples, error, digest, facts in done:
                 triples = None
                 if ntriples is not None:
                     parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
                     triples = [q.triple for q in parsed]
-                yield ArticleResult(aid, source, None, None, error, digest, triples)
+                yield ArticleResult(aid, source, None, None, error, digest, triples, facts)
