@@ -11,6 +11,7 @@ from graphbuild.annotations import (
     Anniversary,
     Annotations,
     ArticleInfo,
+    DroppedFact,
     Entity,
     Event,
     Evidence,
@@ -24,6 +25,7 @@ from graphbuild.extract.mentions import (
     GazetteerEntryLike,
     MentionIndex,
 )
+from graphbuild.extract.role_parties import TitledPerson
 from graphbuild.extract.roles import RoleFact
 
 
@@ -40,6 +42,7 @@ def assemble(
     quotes: list,  # type: ignore[type-arg]
     reference: dt.date | None,
     extractor: str,
+    unresolved_roles: list[TitledPerson] | None = None,
 ) -> Annotations:
     entities: list[Entity] = []
     person_ids: dict[int, str] = {}
@@ -68,6 +71,7 @@ def assemble(
                     id=pid,
                     type=entry.type,
                     label=label,
+                    aliases=list(getattr(entry, "body_aliases", ())),
                     qid=entry.qid,
                     link_source=entry.source,
                 )
@@ -183,6 +187,23 @@ def assemble(
                 provenance=Provenance(rule=q.rule, confidence=q.confidence),
             )
         )
+    dropped = [
+        DroppedFact(
+            kind="Role",
+            reason="no-party",
+            detail=f"{mentions.persons[t.person].name}: {t.title}",
+            evidence=[_ev(parsed, t.start, t.end)],
+        )
+        for t in unresolved_roles or ()
+    ] + [
+        DroppedFact(
+            kind=d.kind,
+            reason=d.reason,
+            detail=d.detail,
+            evidence=[_ev(parsed, d.start, d.end)],
+        )
+        for d in events.dropped
+    ]
     return Annotations(
         article=article,
         extractor=extractor,
@@ -192,4 +213,5 @@ def assemble(
         events=out_events,
         anniversaries=out_ann,
         quotations=out_quotes,
+        dropped=dropped,
     )

@@ -6,9 +6,7 @@ machine mints the same IRIs, and the same person, country or meeting reported by
 articles becomes one node that carries evidence from both.
 
 A held meeting is a ``dg:Meeting`` and a meeting announced for a later date a
-``dg:ScheduledMeeting``, never both (the classes are disjoint kinds of ``dg:Event``). A
-meeting whose day the article does not give is kept without a ``dg:date`` (its IRI is then
-scoped to the article, since nothing says two such reports are one meeting).
+``dg:ScheduledMeeting``, never both (the classes are disjoint kinds of ``dg:Event``).
 
 What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: another
 event without a resolved date (the shapes require its ``xsd:date``, and a guessed date would
@@ -100,11 +98,16 @@ def _sorted_iris(iris: Iterable[Node]) -> list[str]:
 
 
 def meeting_iri(
-    base: str, kind: str, date: dt.date | None, participants: Iterable[Node], article_id: str = ""
+    base: str,
+    kind: str,
+    date: dt.date | None,
+    participants: Iterable[Node],
+    article_id: str = "",
 ) -> URIRef:
     """Held and scheduled meetings of the same people on the same day get different IRIs.
 
-    An undated meeting's IRI includes the article it was read from.
+    A meeting the text does not date is keyed on its article too: nothing says that two
+    articles' undated meetings of the same people are one meeting.
     """
     if date is None:
         digest = stable_hash(kind, "undated", article_id, *_sorted_iris(participants))
@@ -337,12 +340,13 @@ class _Mapper:
 
     def _event(self, ev: Event) -> None:
         if ev.kind in ("Meeting", "ScheduledMeeting"):
+            # a meeting the text reports without a day is still a meeting, without dg:date
             self._meeting(ev, ev.date)
             return
         if ev.date is None:
             self.omitted.append(
-                f"event {ev.id} ({ev.kind}): no resolved date; left out, because every event "
-                "other than a meeting needs exactly one dg:date"
+                f"event {ev.id} ({ev.kind}): no resolved date; left out, because a "
+                f"{ev.kind.lower()} needs its dg:date"
             )
             return
         if ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
@@ -426,6 +430,12 @@ class _Mapper:
                 self.omitted.append(
                     f"anniversaries[{i}]: event {ann.event} or {ann.of} is not in the graph "
                     "(see above); left out"
+                )
+                continue
+            if self.graph.value(event, DG.date) is None:
+                self.omitted.append(
+                    f"anniversaries[{i}]: event {ann.event} has no date, so it cannot mark an "
+                    "anniversary; left out"
                 )
                 continue
             self.add(event, DG.anniversaryOf, earlier)
