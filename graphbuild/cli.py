@@ -168,7 +168,9 @@ def build(
     for where, reason in report.rejected:
         click.secho(f"rejected {where}: {reason}", err=True, fg="yellow")
     lost = [(aid, f) for aid, f in sorted(report.facts.items()) if f.noteworthy]
-    for aid, facts in lost:
+    # every article of a small build; of a corpus, those that lost something
+    listed = sorted(report.facts.items()) if len(report.facts) <= 20 else lost
+    for aid, facts in listed:
         ctx.obj.say(facts.line(aid))
     undated = sum(f.undated for f in report.facts.values())
     dropped = sum(len(f.dropped) for f in report.facts.values())

@@ -7,6 +7,7 @@ from graphbuild.annotations import Annotations, Evidence
 
 def _sentence(text: str, span: Evidence, width: int = 160) -> str:
     """The evidence span in its sentence, with the span marked by [[ ]]."""
+    span = span.trimmed()
     start = max(text.rfind("\n", 0, span.start), text.rfind(". ", 0, span.start) + 1, 0)
     end_candidates = [i for i in (text.find("\n", span.end), text.find(". ", span.end)) if i >= 0]
     end = min(end_candidates) + 1 if end_candidates else len(text)
@@ -51,7 +52,7 @@ def explain(ann: Annotations) -> str:
         for what, rule, conf, evidence in items:
             lines.append(f"  {what}")
             lines.append(f"      rule {rule}, confidence {conf:.2f}")
-            for span in evidence[:2]:
+            for span in (e.trimmed() for e in evidence[:2]):
                 lines.append(f"      [{span.start}:{span.end}] {_sentence(text, span)}")
 
     block(
@@ -112,6 +113,6 @@ def explain(ann: Annotations) -> str:
         lines.append("  (none)")
     for d in ann.dropped:
         lines.append(f"  {d.kind}: {d.reason}" + (f" ({d.detail})" if d.detail else ""))
-        for span in d.evidence[:1]:
+        for span in (e.trimmed() for e in d.evidence[:1]):
             lines.append(f"      [{span.start}:{span.end}] {_sentence(text, span)}")
     return "\n".join(lines)

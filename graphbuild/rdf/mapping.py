@@ -157,19 +157,6 @@ def evidence_iri(base: str, article_id: str, start: int, end: int) -> URIRef:
     return URIRef(f"{normalise_base(base)}resource/evidence/{segment(article_id)}/{start}-{end}")
 
 
-def trimmed(span: Evidence) -> Evidence:
-    """The span without the whitespace around it (offsets moved to match); as is if blank."""
-    lead = len(span.exact) - len(span.exact.lstrip())
-    trail = len(span.exact) - len(span.exact.rstrip())
-    if not (lead or trail) or lead == len(span.exact):
-        return span
-    return Evidence(
-        start=span.start + lead,
-        end=span.end - trail,
-        exact=span.exact[lead : len(span.exact) - trail],
-    )
-
-
 def article_graph(identifier: IdentifiedNode | str | None) -> Graph:
     """An empty per-article graph on rdflib's context-free store (2.5x faster adds)."""
     return Graph(store="SimpleMemory", identifier=identifier, bind_namespaces="core")
@@ -255,7 +242,7 @@ class _Mapper:
         self.add(self.article, DG.mentions, iri)
 
     def _evidence(self, node: URIRef, spans: Iterable[Evidence]) -> None:
-        for span in map(trimmed, spans):
+        for span in (s.trimmed() for s in spans):
             ev = evidence_iri(self.base, self.ann.article.id, span.start, span.end)
             self.add(node, DG.evidence, ev)
             self.add(ev, RDF.type, DG.Evidence)
