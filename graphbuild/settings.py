@@ -91,6 +91,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Articles submitted to Dask at once, in tasks; 0 = 4 per worker thread, at least 8.",
     ),
     Setting(
+        "gazetteer_update_dir",
+        "",
+        "Folder of the office-holder update that `diplograph gazetteer update` writes and builds "
+        "merge with the shipped table; empty = the user data folder "
+        "(~/.local/share/diplograph/gazetteer on Linux).",
+    ),
+    Setting(
         "reference_date",
         "",
         "Date (YYYY-MM-DD) relative dates are resolved against in articles whose metadata has "

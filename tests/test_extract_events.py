@@ -296,3 +296,116 @@ def test_next_weekday_of_publication_is_a_week_later(extractor: Extractor) -> No
     assert meetings(ann, "ScheduledMeeting") == [
         (frozenset({"Kofi Mensah", "Ruth Wanjiru"}), dt.date(2025, 3, 19))
     ]
+
+
+# ---- more forms of real copy -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan Foreign Minister John Mwangi is expected to travel to Accra on 20 March for "
+        "talks with Ghanaian Foreign Minister Kofi Mensah, a spokesperson said.",
+        "Kenyan Foreign Minister John Mwangi is set to pay an official visit to Accra on "
+        "20 March for talks with Ghanaian Foreign Minister Kofi Mensah.",
+    ],
+)
+def test_a_journey_for_talks_is_a_scheduled_meeting(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"John Mwangi", "Kofi Mensah"}), dt.date(2025, 3, 20))
+    ]
+
+
+def test_calling_for_talks_is_not_a_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi called for talks with Ghanaian Foreign Minister "
+        "Kofi Mensah on Monday.",
+    )
+    assert meetings(ann) == [] and meetings(ann, "ScheduledMeeting") == []
+
+
+def test_a_phone_call_in_a_relative_clause_does_not_cancel_the_meeting(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru, who spoke by telephone on Sunday to Ugandan President "
+        "Moses Okello, is due to host Ghanaian President Ama Asante in Nairobi on Friday. The "
+        "two leaders are expected to sign a trade pact.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"Ruth Wanjiru", "Ama Asante"}), dt.date(2025, 3, 14))
+    ]
+
+
+def test_a_courtesy_call_is_not_a_phone_call(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru on Monday held talks with Ghanaian President Ama "
+        "Asante, who paid her a courtesy call at State House.",
+    )
+    assert meetings(ann) == [(frozenset({"Ruth Wanjiru", "Ama Asante"}), MONDAY)]
+
+
+def test_a_place_dateline_with_a_colon_and_a_long_title(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Nairobi: Ruth Wanjiru, Minister of Foreign Affairs and International Cooperation, on "
+        "Monday received Ghanaian Foreign Minister Kofi Mensah.",
+    )
+    assert meetings(ann) == [(frozenset({"Ruth Wanjiru", "Kofi Mensah"}), MONDAY)]
+
+
+def test_an_attendance_list_in_a_quoted_statement(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru held a meeting with Ghanaian Foreign Minister Kofi "
+        'Mensah on Monday.\n\n"The meeting was attended by Ann Kerubo, Minister of Trade; '
+        'and Yaw Boateng, Ambassador to Kenya," according to a statement.',
+    )
+    assert meetings(ann) == [
+        (frozenset({"Ruth Wanjiru", "Kofi Mensah", "Ann Kerubo", "Yaw Boateng"}), MONDAY)
+    ]
+
+
+def test_joining_someone_in_his_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi joined Kenyan President Ruth Wanjiru in her "
+        "meeting with Ghanaian Foreign Minister Kofi Mensah on Monday.",
+    )
+    assert meetings(ann) == [
+        (frozenset({"John Mwangi", "Ruth Wanjiru", "Kofi Mensah"}), MONDAY),
+    ]
+
+
+def test_attending_a_session_of_a_joint_commission_together(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "On Monday, Kenyan Foreign Minister John Mwangi and Ghanaian Foreign Minister Kofi "
+        "Mensah attended the review of the third session of the Joint Commission.",
+    )
+    assert meetings(ann) == [(frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY)]
+
+
+def test_an_undated_report_of_a_dated_meeting_is_that_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on 3 March "
+        "2025.\n\nBand music played.\n\nTourists came.\n\nIt rained.\n\nThe market was "
+        "busy.\n\nAt the end of the visit, Wanjiru and Mensah signed a trade pact.",
+    )
+    assert meetings(ann) == [(frozenset({"Ruth Wanjiru", "Kofi Mensah"}), dt.date(2025, 3, 3))]
+
+
+def test_also_received_takes_the_day_of_the_audience_before(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru received Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday.\n\nThey discussed trade.\n\nThey discussed security.\n\nThey discussed "
+        "health.\n\nThey discussed water.\n\nWanjiru also received Nigerian Ambassador Ada "
+        "Okafor.",
+    )
+    assert (frozenset({"Ruth Wanjiru", "Ada Okafor"}), MONDAY) in meetings(ann)

@@ -55,6 +55,9 @@ _HISTORY_CUES = re.compile(
 
 _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
 
+# How many sentences a date given to one meeting carries to an undated one that follows.
+_CONTEXT_WINDOW = 4
+
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
 # A past time that is not a day: a month or year, "last year", "earlier this week", "ago".
@@ -90,6 +93,18 @@ _REFERS_TO_MEETING = re.compile(
     r"\s*(?:The|This|That|Their|These)\s+(?:\w+\s+){0,2}?(?:meeting|meetings|talks|audience|"
     r"visit|session|discussions?|encounter|consultations)\b",
 )
+
+
+def _own_clause_text(head: Token, tok: Token) -> str:
+    """The clause's words without relative and adverbial clauses that do not hold the trigger:
+    in "X, who spoke by telephone to Z, is due to host Y" the call is not the meeting's."""
+    skip: set[int] = set()
+    for d in head.subtree:
+        if d.i != head.i and d.dep_ in ("relcl", "acl", "advcl", "parataxis"):
+            inner = {t.i for t in d.subtree}
+            if tok.i not in inner:
+                skip |= inner
+    return " ".join(t.text for t in head.subtree if t.i not in skip)
 
 
 def _past_vague(sent: Span, clause: tuple[int, int]) -> bool:
@@ -128,6 +143,8 @@ class EventExtractor:
     def run(self) -> None:
         for si, sent in enumerate(self.parsed.sentences):
             if self._sentence_in_quote(sent):
+                # a statement quoted whole can still list who attended the meeting
+                self._companions(sent, si, len(self.events))
                 continue
             anniv_spans = anniversary_spans(sent)
             before = len(self.events)
@@ -176,7 +193,9 @@ class EventExtractor:
         cands: list[PlaceRef] = []
         for s, e in (clause, (sent.start_char, sent.end_char)):
             for t in self.parsed.doc.char_span(s, e, alignment_mode="expand") or []:
-                arrival = t.lower_ == "to" and t.head.lemma_.lower() in _TRAVEL_VERBS
+                arrival = t.lower_ == "to" and (
+                    t.head.lemma_.lower() in _TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
+                )
                 if (t.lower_ == "in" or arrival) and t.dep_ == "prep":
                     for p in t.children:
                         ref = self._place_at(p)
@@ -227,7 +246,8 @@ class EventExtractor:
             if dates:
                 self._remember(si, dates, None, "past")
             return
-        if lexicon.REMOTE_CUES.search(clause_text) or lexicon.CANCEL_CUES.search(clause_text):
+        own = _own_clause_text(head, tok)
+        if lexicon.REMOTE_CUES.search(own) or lexicon.CANCEL_CUES.search(own):
             return
         participants = (
             self._people.noun_participants(tok, head) if noun else self._people.participants(tok)
@@ -249,12 +269,12 @@ class EventExtractor:
         vague = self._vague_time(sent, clause)
         if date is None and not dates and status == "held" and not perfect:
             later = re.search(
-                r"\blater\b|\bafterwards\b|\bthen\b",
+                r"\blater\b|\bafterwards\b|\bthen\b|\balso\b",
                 self.parsed.text[sent.start_char : sent.end_char],
                 re.I,
             )
             ctx = self._context
-            if ctx is not None and not vague and (si - ctx.sentence <= 2 or later):
+            if ctx is not None and not vague and (si - ctx.sentence <= _CONTEXT_WINDOW or later):
                 date = ctx.date
                 inherited = True
                 if place is None:
@@ -329,10 +349,12 @@ class EventExtractor:
         if new:
             target = new[0]
         else:
+            # "The meeting was attended by …" names what it goes back to, further back
+            window = 8 if _REFERS_TO_MEETING.match(sent.text) else 2
             recent = [
                 ev
                 for ev in self.events
-                if ev.kind in ("Meeting", "ScheduledMeeting") and 0 < si - ev.sentence <= 2
+                if ev.kind in ("Meeting", "ScheduledMeeting") and 0 < si - ev.sentence <= window
             ]
             if not recent:
                 return
@@ -356,11 +378,9 @@ class EventExtractor:
                 spans.append((sent.start_char, sent.start_char + m.start()))
         added = False
         for s, e in spans:
+            # an attendance list counts also when a quoted statement gives it
             for pm in self.mentions.persons_in(s, e):
-                if self.parsed.in_quote(pm.start) or self.parsed.text[pm.end : pm.end + 2] in (
-                    "'s",
-                    "’s",
-                ):
+                if self.parsed.text[pm.end : pm.end + 2] in ("'s", "’s"):
                     continue
                 if pm.person not in target.participants:
                     target.participants.append(pm.person)
@@ -542,7 +562,21 @@ class EventExtractor:
 
     # ---- merging ------------------------------------------------------------------------
     def _merge(self) -> None:
-        """One event per (kind, participants, date): several sentences can report it."""
+        """One event per (kind, participants, date): several sentences can report it; an
+        undated report of the people of a dated meeting is that meeting."""
+        for ev in self.events:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+                continue
+            for other in self.events:
+                if (
+                    other is not ev
+                    and other.kind == ev.kind
+                    and other.date is not None
+                    and set(ev.participants) <= set(other.participants)
+                ):
+                    ev.date = other.date
+                    ev.participants = list(other.participants)
+                    break
         keep: list[EventFact] = []
         remap: dict[int, int] = {}
         for i, ev in enumerate(self.events):

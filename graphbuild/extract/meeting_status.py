@@ -16,8 +16,10 @@ from graphbuild.extract import lexicon
 def _refers_back(noun: Token) -> bool:
     """ "the talks", "this meeting" without its own other side."""
     definite = any(c.lower_ in ("the", "this", "that") for c in noun.children)
-    sides = any(c.dep_ == "prep" and c.lower_ in ("with", "between") for c in noun.children)
-    return definite and not sides
+    named = any(
+        c.dep_ == "prep" and c.lower_ in ("with", "between", "of") for c in noun.children
+    ) or (noun.head.lower_ == "of")
+    return definite and not named
 
 
 def is_trigger(tok: Token) -> bool:
@@ -29,6 +31,21 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
+        if lemma in ("attend", "chair", "co-chair"):
+            # "attended the review of the third session of the Joint Commission"
+            for o in list(objs):
+                for p in o.children:
+                    if p.dep_ == "prep" and p.lower_ == "of":
+                        inner = [x for x in p.children if x.dep_ == "pobj"]
+                        objs += inner
+                        objs += [
+                            y
+                            for x in inner
+                            for q in x.children
+                            if q.lower_ == "of"
+                            for y in q.children
+                            if y.dep_ == "pobj"
+                        ]
         meeting_objs = [
             o
             for o in objs
@@ -104,6 +121,10 @@ _PLANNED = frozenset(
 _NOUN_VERBS = frozenset(
     {"pay", "lead", "make", "attend", "join", "conclude", "begin", "open", "end", "wrap", "start"}
 )
+# Journeys made "for talks with X".
+_TRAVEL_FOR = frozenset(
+    {"travel", "arrive", "fly", "come", "go", "head", "leave", "depart", "visit", "pay", "return"}
+)
 # Prepositions that place a main clause relative to a meeting ("after talks with X, he said").
 _NOUN_TIME_PREPS = frozenset({"before", "after", "during", "at", "following", "in", "to"})
 
@@ -153,6 +174,13 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
     if any(c.dep_ == "neg" for c in tok.children):
         return None, False, None
     verb = governing_verb(tok)
+    if verb is not None and verb.dep_ == "prep" and verb.lower_ == "following":
+        # "…, following his meeting with X": a participle read as a preposition
+        verb = governing_verb(verb)
+        if verb is None or lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
+            return None, False, None
+        status, perfect = meeting_status(verb)
+        return status, perfect, verb
     if verb is None:
         return None, False, None
     path = []
@@ -162,8 +190,10 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         t = t.head
     top = path[-1] if path else tok
     if top.dep_ == "prep":
-        # "after talks with X, he said"
-        ok = top.lower_ in _NOUN_TIME_PREPS
+        # "after talks with X, he said"; "is due to travel to Y on Monday for talks with X"
+        ok = top.lower_ in _NOUN_TIME_PREPS or (
+            top.lower_ == "for" and verb.lemma_.lower() in _TRAVEL_FOR
+        )
     elif top.dep_ in ("dobj", "obj"):
         # "paid a courtesy call on X", "led a delegation to a meeting with X"
         ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok)

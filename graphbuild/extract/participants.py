@@ -103,10 +103,17 @@ class ParticipantFinder:
             c.dep_ == "prep" and c.lower_ == "between" for c in noun.children
         ):
             owners = [s for s in self._subjects(verb) if s.i != noun.i]
-        for t in owners + sides:
-            for p in self._persons_in(t):
-                if p not in people:
-                    people.append(p)
+        elif verb.lemma_.lower() in ("join", "accompany"):
+            # "W joined X in his meeting with Y", "W accompanied X to talks with Y"
+            owners += [s for s in self._subjects(verb) if s.i != noun.i]
+            owners += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        owner_people = [p for t in owners for p in self._persons_in(t)]
+        if not owner_people and owners and owners[0].lower_ in ("his", "her", "their"):
+            # "Wang spoke, following his meeting with X": the pronoun is the clause's subject
+            owner_people = [p for s in self._subjects(verb) for p in self._persons_in(s)]
+        for p in owner_people + [p for t in sides for p in self._persons_in(t)]:
+            if p not in people:
+                people.append(p)
         return people
 
     def host(self, tok: Token) -> int | None:
@@ -221,7 +228,7 @@ class ParticipantFinder:
             named = self._named_just_before(tok, nums[0])
             if named:
                 return named
-            return self._previous_participants(nums[0])
+            return self._previous_participants(nums[0], tok.idx)
         # "the leaders", "the ministers": the people of the meeting just reported
         if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
             if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
@@ -243,10 +250,12 @@ class ParticipantFinder:
                 people.append(m.person)
         return people if len(people) == count else []
 
-    def _previous_participants(self, count: int | None) -> list[int]:
+    def _previous_participants(self, count: int | None, at: int | None = None) -> list[int]:
         if not self.events:
             return []
         last = self.events[-1]
+        if at is not None and self.parsed.sentence_index(at) - last.sentence > 2:
+            return []
         if count is None or len(last.participants) == count:
             return list(last.participants)
         return []
@@ -265,6 +274,9 @@ class ParticipantFinder:
         top = verb_chain(tok)[-1]
         if top.dep_ == "conj" and top.head is not top:
             return self._subjects(top.head)
+        if top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN"):
+            # "X, Minister of …, on Monday received Y" read as a relative clause of X
+            return [top.head]
         if tok.dep_ == "acl":  # "a meeting hosted by X" -> handled by agent
             return []
         return []
@@ -305,6 +317,11 @@ class ParticipantFinder:
                         out.append(p)
                     elif p.dep_ == "prep" and p.lower_ == "with":  # "together with"
                         out.extend(x for x in p.children if x.dep_ == "pobj")
+            elif c.dep_ == "xcomp" and any(k.dep_ == "auxpass" for k in tok.children):
+                # "was hosted to breakfast by X"
+                for cc in c.children:
+                    if cc.dep_ in ("prep", "agent") and cc.lower_ == "by":
+                        out.extend(x for x in cc.children if x.dep_ == "pobj")
             elif c.dep_ == "advmod" and c.lower_ == "together":
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ == "with":

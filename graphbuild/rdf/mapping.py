@@ -223,6 +223,8 @@ class _Mapper:
         if self.ann.reference_date:
             self.add(a, DG.referenceDate, Literal(self.ann.reference_date, datatype=XSD.date))
         self.add(a, DG.extractor, Literal(self.ann.extractor))
+        if info.normaliser:
+            self.add(a, DG.textNormaliser, Literal(info.normaliser))
         self.add(a, DG.curated, Literal(self.ann.curated))
 
     def _entity(self, entity: Entity) -> None:
