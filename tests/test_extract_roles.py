@@ -534,3 +534,112 @@ def test_a_party_next_to_an_untitled_office_holder_of_the_table(extractor: Extra
     )
     assert roles(ann) == {("William Ruto", "Kenya")}
     assert rules(ann)["William Ruto"].startswith("role.party-before-name+role.office-holder")
+
+
+# ---- general news: places, possessives, receiving bodies, offices of someone else ------------
+
+
+def test_a_place_in_apposition_to_an_office_is_no_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The guests toured Schloss Brenning, the Austrian chancellor's summer residence, and "
+        "Palacio Verde on Monday.",
+    )
+    assert persons(ann) == set() and roles(ann) == set()
+
+
+def test_a_possessive_apostrophe_is_not_part_of_the_name(extractor: Extractor) -> None:
+    ann = run(extractor, "Secretary General Antonio Guterres’ announcement came on Sunday.")
+    assert persons(ann) == {"Antonio Guterres"}
+    assert roles(ann) == {("Antonio Guterres", "United Nations")}
+
+
+def test_a_former_office_gives_no_party_from_the_table(extractor: Extractor) -> None:
+    ann = run(extractor, "Former German foreign minister Annalena Baerbock arrived in Belem.")
+    assert roles(ann) == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("Chile's UN ambassador Rosa Vidal voted against.", "Rosa Vidal", "Chile"),
+        ("Washington’s UN envoy Mark Dunn voted against.", "Mark Dunn", "United States"),
+        ("The UN envoy for Yemen, Lars Holm, arrived.", "Lars Holm", "United Nations"),
+    ],
+)
+def test_a_state_sends_the_envoy_a_body_receives(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    assert roles(run(extractor, sentence)) == {(person, party)}
+
+
+def test_its_ambassador_acts_for_the_state_just_named(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The vote went ahead. But Peru appeared unmoved. Its Ambassador, Rosa Quispe, thanked "
+        "the three countries that had abstained.",
+    )
+    assert roles(ann) == {("Rosa Quispe", "Peru")}
+    assert rules(ann)["Rosa Quispe"] == "role.its-office"
+
+
+def test_its_office_needs_one_state_to_refer_to(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Peru and Chile disagreed. Its Ambassador, Rosa Quispe, thanked the three countries.",
+    )
+    assert roles(ann) == set()
+
+
+def test_a_counterpart_demonym_with_dots(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Chilean Foreign Minister Tomas Vidal met his U.S. counterpart Mark Dunn on Monday.",
+    )
+    assert ("Mark Dunn", "United States") in roles(ann)
+
+
+def test_the_spokesperson_for_someone_acts_for_their_body(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Amos Kiptoo opened the summit. Ruth Wanjiku, the spokesperson for "
+        "Kiptoo, said the talks went well.",
+    )
+    assert ("Ruth Wanjiku", "Kenya") in roles(ann)
+    assert rules(ann)["Ruth Wanjiku"] == "role.possessive-office"
+
+
+def test_his_office_is_that_of_the_person_his_refers_to(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Amos Kiptoo spoke first. He said he was sending Ruth Wanjiku, his "
+        "national security adviser, to the talks.",
+    )
+    assert ("Ruth Wanjiku", "Kenya") in roles(ann)
+
+
+def test_a_definite_description_of_an_untitled_office_holder(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Viktor Orbán cannot hold the bloc hostage, Emmanuel Macron said on Friday, after the "
+        "Hungarian prime minister blocked the package. Norwegian author Jon Fosse and the "
+        "French president met later.",
+    )
+    assert roles(ann) == {("Viktor Orbán", "Hungary"), ("Emmanuel Macron", "France")}
+
+
+def test_a_definite_description_needs_the_table_to_agree(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Jon Fosse read from his plays on Friday, before the Norwegian prime minister arrived.",
+    )
+    assert roles(ann) == set()
+
+
+def test_an_office_in_a_relative_clause(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ann Lind, who is now president of the European Commission, spoke. Tom Berg, who was "
+        "once Minister of Trade of Sweden, listened.",
+    )
+    assert roles(ann) == {("Ann Lind", "European Commission")}

@@ -320,6 +320,21 @@ _FACILITY_WORDS = {
     "reception",
     "week",
 }
+# Words that open the name of a building or place ("Schloss Bellevue", "Palacio San Martín").
+_FACILITY_FIRST_WORDS = frozenset(
+    {
+        "schloss",
+        "palais",
+        "palacio",
+        "palazzo",
+        "chateau",
+        "castle",
+        "fort",
+        "mount",
+        "lake",
+        "cape",
+    }
+)
 _TITLE_WORDS = (
     {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()}
     | {fold(w) for p in lexicon.PORTFOLIOS for w in p.split()}
@@ -577,11 +592,15 @@ def find_titles(
             raw = raw[: hon.start()]
             break
         raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans, named).rstrip(" ,")
+        # "the spokesperson for Kiptoo": a name cut off after the title leaves its preposition
+        raw = re.sub(r"(?:\s+(?:of|for|to|and|&|the))+$", "", raw)
         # split off "of <party>"
         party = None
         party_span = None
         title = raw
         for om in re.finditer(r"\s+(?:of|for)\s+", raw):
+            if om.group(0).strip() == "for" and _MISSION.search(raw[: om.start()]):
+                continue  # "the UN envoy for Yemen": Yemen is the mission, not the sender
             rest = raw[om.end() :]
             words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
@@ -640,6 +659,7 @@ def find_titles(
     return out
 
 
+_MISSION = re.compile(r"(?i)\b(?:envoy|representative|coordinator|rapporteur)$")
 _NAME_TRAILERS = frozenset({"t.d.", "t.d", "td", "mp", "m.p.", "kc", "qc", "mla", "mna"})
 
 
@@ -705,6 +725,8 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         e -= 1
     if text[e - 2 : e] in ("'s", "’s"):
         e -= 2
+    elif e - s > 2 and text[e - 1] in "'’" and text[e - 2] in "sSzZ":
+        e -= 1  # "Guterres’ announcement": the possessive, not part of the name
     if e <= s:
         return None
     return s, e
@@ -718,7 +740,9 @@ def _looks_like_name(text: str) -> bool:
         words[0] == "A" and len(words) > 2 and re.fullmatch(r"[A-Z]\.?", words[1])
     ):
         return False
-    if fold(words[-1]) in _FACILITY_WORDS:
+    if fold(words[-1]) in _FACILITY_WORDS or (
+        len(words) > 1 and fold(words[0]) in _FACILITY_FIRST_WORDS
+    ):
         return False
     caps = [w for w in words if w[:1].isupper()]
     return bool(caps) and all(
