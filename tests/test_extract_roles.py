@@ -232,7 +232,7 @@ def test_an_office_names_its_state_only_in_an_article_about_that_state(
 def test_accompanying_official_acts_for_the_leader_s_state(extractor: Extractor) -> None:
     ann = run(
         extractor,
-        "Kenyan Foreign Minister Amos Kiptoo, accompanied by Principal Secretary Ruth Wanjiku, "
+        "Kenyan Foreign Minister Amos Kiptoo, accompanied by Director Ruth Wanjiku, "
         "met the delegation on Monday.",
     )
     assert ("Ruth Wanjiku", "Kenya") in roles(ann)
@@ -643,3 +643,100 @@ def test_an_office_in_a_relative_clause(extractor: Extractor) -> None:
         "once Minister of Trade of Sweden, listened.",
     )
     assert roles(ann) == {("Ann Lind", "European Commission")}
+
+
+# ---- offices joined, served, addressed; bodies; postings after "counterpart" ----------------
+
+
+def test_two_offices_joined_by_and_give_two_parties(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "He met the Speaker of the National Assembly of Malawi and President of the Pan-African "
+        "Parliament (PAP), Dr. Grace Banda, on Monday. Ann Lind, Minister of Trade of Sweden and "
+        "Chair of the Nordic Council, also came.",
+    )
+    assert roles(ann) == {
+        ("Grace Banda", "Malawi"),
+        ("Grace Banda", "Pan-African Parliament"),
+        ("Ann Lind", "Sweden"),
+        ("Ann Lind", "Nordic Council"),
+    }
+
+
+def test_an_indian_form_of_address_places_a_titled_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The visitor called on Vice-President Shri Arun Mehra on Thursday. Shri Ravi Rao, a "
+        "novelist, read from his work.",
+    )
+    assert roles(ann) == {("Arun Mehra", "India")}
+    assert rules(ann)["Arun Mehra"] == "role.state-honorific"
+
+
+def test_a_counterpart_posted_to_a_country(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Chile’s Ambassador to Peru Marta Rojas and her Peruvian counterpart to Chile Luis "
+        "Quispe Mamani attended.",
+    )
+    assert roles(ann) == {("Marta Rojas", "Chile"), ("Luis Quispe Mamani", "Peru")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        (
+            "The talks were attended by Omar Saleh, Chairman of the National Water and "
+            "Irrigation Authority, on Monday.",
+            "Omar Saleh",
+            "National Water and Irrigation Authority",
+        ),
+        (
+            "He also met Ali Nasser, the chief negotiator of the Karen National movement, in "
+            "Algiers.",
+            "Ali Nasser",
+            "Karen National movement",
+        ),
+    ],
+)
+def test_named_bodies_as_parties(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    assert roles(run(extractor, sentence)) == {(person, party)}
+
+
+def test_an_adviser_to_a_state_s_office_acts_for_that_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The meeting was attended by Dr. Salem Rashid, Diplomatic Adviser to UAE President. "
+        "Austrian Chancellor Karl Bauer arrived with Eva Moser, Foreign Policy Adviser to the "
+        "Chancellor, on Monday.",
+    )
+    assert ("Salem Rashid", "United Arab Emirates") in roles(ann)
+    assert ("Eva Moser", "Austria") in roles(ann)
+    assert rules(ann)["Eva Moser"] == "role.adviser-to-office"
+
+
+def test_offices_only_kenya_has(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The talks were held in Kenya and attended by Cabinet Secretaries Jane Wambui and Peter "
+        "Otieno "
+        "and Foreign Affairs Principal Secretary Ann Njeri. Chief Cabinet Secretary Ken Sato of "
+        "Japan was absent.",
+    )
+    assert roles(ann) == {
+        ("Jane Wambui", "Kenya"),
+        ("Peter Otieno", "Kenya"),
+        ("Ann Njeri", "Kenya"),
+        ("Ken Sato", "Japan"),
+    }
+
+
+def test_its_secretary_general_is_the_body_s(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "A decade after the treaty establishing the Arab Maghreb Union was signed, its "
+        "Secretary-General, Karim Benali, hosted a ceremony.",
+    )
+    assert roles(ann) == {("Karim Benali", "Arab Maghreb Union")}

@@ -319,7 +319,9 @@ def evidence_roles(
         evidence = None
         excluded = _not_of(parsed, mentions, person)
         for fact in facts:
-            evidence = _article_party(parsed, mentions, fact, party_of, events, quotes, gaz)
+            evidence = _article_party(
+                parsed, mentions, fact, party_of, events, quotes, gaz, [*roles, *out]
+            )
             if evidence is not None and evidence[0].label in excluded:
                 evidence = None  # "X welcomed his Norwegian counterpart": X is not Norwegian
             if evidence is not None:
@@ -389,6 +391,12 @@ def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEnt
     return country if country is not None and country.type == "Country" else None
 
 
+_ADVISER_TO_OFFICE = re.compile(
+    r"(?i)\b(?:adviser|advisor|aide|assistant|counsell?or|secretary|spokes(?:person|man|woman))"
+    r"\s+to\s+the\s+(?P<office>(?:prime\s+)?[a-z-]+)$"
+)
+
+
 def _article_party(
     parsed: ParsedArticle,
     mentions: MentionIndex,
@@ -397,6 +405,7 @@ def _article_party(
     events: object,
     quotes: list,  # type: ignore[type-arg]
     gaz: GazetteerLike,
+    roles_of: list[RoleFact] = (),  # type: ignore[assignment]
 ) -> tuple[GazetteerEntryLike, int, str] | None:
     """A party the article implies: "our" president in a quote, a leader's spokesperson, the
     delegation someone belongs to or accompanies, a host receiving guests in their capital."""
@@ -411,9 +420,30 @@ def _article_party(
             entry = party_entry(gaz, state) if state else None
             if entry is not None:
                 return entry, m.end + letters.end(), "role.post-nominal"
+    # "Vice-President Shri X": a form of address only one state's officials use
+    for m in own:
+        hon = re.search(r"\b(\w+\.?)\s+$", text[max(0, m.start - 12) : m.start])
+        state = lexicon.STATE_HONORIFICS.get(fold(hon.group(1))) if hon else None
+        entry = party_entry(gaz, state) if state else None
+        if entry is not None and fact.start <= m.start <= fact.end:
+            return entry, m.end, "role.state-honorific"
     # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
     if fact.via is not None and fact.via != person and fact.via in party_of:
         return party_of[fact.via], fact.end, "role.possessive-office"
+    # "X, Adviser to the Chancellor": the state of the one person holding that office
+    served = _ADVISER_TO_OFFICE.search(fact.title)
+    if served is not None:
+        office = fold(served.group("office"))
+        holders = {
+            r.party.label: r.party
+            for r in roles_of
+            if r.person != person
+            and r.party is not None
+            and r.title
+            and fold(r.title).split(" to ")[0].endswith(office)
+        }
+        if len(holders) == 1:
+            return next(iter(holders.values())), fact.end, "role.adviser-to-office"
     # "The U.S. delegation consisted of A; B; C", "the Kenyan side included A and B"
     for m in own:
         sent = parsed.sentences[parsed.sentence_index(m.start)]

@@ -135,15 +135,24 @@ def _title_after(  # type: ignore[no-untyped-def]
             if re.match(r"(?:'s|’s)?\s", rest):
                 party = g
                 pos = g.end + len(re.match(r"(?:'s|’s)?\s*", text[g.end :]).group(0))  # type: ignore[union-attr]
-    if lead.group(0).strip(", \n"):
-        # "X, the UN's emergency relief coordinator": plain words before the office
-        # ("his emergency relief coordinator"), never a verb's or a preposition's phrase
-        mods = re.match(
+    # "X, his emergency relief coordinator", "X, Diplomatic Adviser to …": words before the
+    # office, never a verb's or a preposition's phrase, nor a name
+    mods = (
+        re.match(
             r"(?:(?!(?:of|to|for|with|and|in|at|on|by)\s)[a-z][\w-]*\s+){1,3}", text[pos : pos + 50]
         )
-        if mods is not None and not any(t.start == pos for t in titles):
-            if any(t.start == pos + mods.end() for t in titles):
-                pos += mods.end()
+        if lead.group(0).strip(", \n")
+        else re.match(r"(?:[A-Z][a-z]+\s+){1,2}", text[pos : pos + 40])
+    )
+    if mods is not None and not any(t.start == pos for t in titles):
+        ends = [pos + w.end() for w in re.finditer(r"\S+\s+", mods.group(0))]
+        at = next((e for e in ends if any(t.start == e for t in titles)), None)
+        named = at is not None and (
+            any(pos <= p.start < at for p in mentions.person_mentions)
+            or any(pos <= g.start < at for g in geo)
+        )
+        if at is not None and not named:
+            pos = at
     for t in titles:
         if t.start == pos:
             if _precedes_name(text, t, mentions):  # "A, Croatian Foreign Minister B"
@@ -166,7 +175,7 @@ _MINISTRY_BEFORE = re.compile(
 _ITS = re.compile(r"\b(?:its|Its)\s+(?:own\s+|new\s+|top\s+)?$")
 _STATE_OFFICE = re.compile(
     r"(?i)\b(?:ambassador|envoy|minister|representative|spokes(?:person|man|woman)|"
-    r"foreign secretary|secretary of state)\b"
+    r"foreign secretary|secretary of state|secretary[- ]general)\b"
 )
 
 
@@ -218,6 +227,37 @@ def _possessor(text: str, pos: int, mentions: MentionIndex) -> int | None:
         ):
             return p.person
     return None
+
+
+_ADVISER_TO = re.compile(
+    r"(?i)\b(?:adviser|advisor|aide|assistant|counsell?or|secretary|spokes(?:person|man|woman))"
+    r"\s+to\s+(?:the\s+)?"
+)
+
+
+def _served_state(text: str, t: TitleMention, geo: list[GeoMention]) -> GazetteerEntryLike | None:
+    """ "Adviser to the UAE President": the state of the office served, named in the title."""
+    to = _ADVISER_TO.search(text, t.start, t.end)
+    if to is None:
+        return None
+    for g in geo:
+        if to.end() <= g.start < t.end and g.entry.type == "Country":
+            return g.entry
+    return None
+
+
+def _joined_before(text: str, t: TitleMention, titles: list[TitleMention]) -> list[TitleMention]:
+    """Offices with a party of their own joined to ``t`` by "and" before it."""
+    out: list[TitleMention] = []
+    start = t.start
+    for t0 in sorted((x for x in titles if x.end <= start), key=lambda x: -x.end):
+        if not re.fullmatch(r"\s+and\s+(?:the\s+)?", text[t0.end : start]):
+            break
+        if t0.party is None or (t.party is not None and t0.party.label == t.party.label):
+            break
+        out.append(t0)
+        start = t0.start
+    return out
 
 
 def _their(text: str, pos: int) -> int | None:
@@ -301,6 +341,10 @@ def extract_roles(
                     party_entry, end = g.entry, g.end
             rule = "role.title-before-name"
             if party_entry is None:
+                served = _served_state(text, t, geo)
+                if served is not None:
+                    party_entry = served  # "Diplomatic Adviser to UAE President X"
+            if party_entry is None:
                 its = _its_party(parsed, t, geo)
                 if its is not None:
                     party_entry, start, rule = its, t.start, "role.its-office"
@@ -309,10 +353,16 @@ def extract_roles(
             if party_entry is None and via is None:
                 fact.pronoun_at = _their(text, t.start)
             facts.append(fact)
+            facts += [RoleFact(m.person, t2, p2, start, end, rule, 0.85) for t2, p2 in t.also]
+            for t0 in _joined_before(text, t, mentions.titles):
+                # "Speaker of the Assembly of A and President of B, X": both offices
+                facts.append(RoleFact(m.person, t0.title, t0.party, t0.start, end, rule, 0.85))
             continue
         t2, g2 = _title_after(text, m, mentions.titles, geo, mentions)
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
+            if party_entry is None:
+                party_entry = _served_state(text, t2, geo)
             via = None
             if party_entry is None:
                 via = _possessor(text, t2.start, mentions)
@@ -324,6 +374,10 @@ def extract_roles(
             if party_entry is None and via is None:
                 fact.pronoun_at = _their(text, t2.start)
             facts.append(fact)
+            facts += [
+                RoleFact(m.person, t3, p3, m.start, t2.end, "role.apposition", 0.8)
+                for t3, p3 in t2.also
+            ]
             continue
         # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
         g = _party_before(text, m.start, geo)
