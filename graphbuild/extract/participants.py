@@ -54,6 +54,8 @@ class ParticipantFinder:
     events: list[EventFact]
     # the people of the last ``participants`` call, as (subjects' people, objects' people)
     sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+    # reading a quotation: only the people it names, by name
+    quoted: bool = False
 
     def participants(self, tok: Token) -> list[int]:
         people: list[int] = []
@@ -141,10 +143,12 @@ class ParticipantFinder:
                 continue
             if self.parsed.text[m.end : m.end + 2] in ("'s", "’s"):
                 continue
-            if self.parsed.in_quote(m.start):
+            if self.parsed.in_quote(m.start) and not self.quoted:
                 continue
             if m.person not in out:
                 out.append(m.person)
+        if self.quoted:
+            return out
         if not out:
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
@@ -274,6 +278,13 @@ class ParticipantFinder:
         top = verb_chain(tok)[-1]
         if top.dep_ == "conj" and top.head is not top:
             return self._subjects(top.head)
+        if (
+            top.dep_ in ("advcl", "xcomp")
+            and top.head is not top
+            and any(k.tag_ == "TO" for k in top.children)
+        ):
+            # "X will travel to Moscow to meet Y": the journey's subject
+            return self._subjects(top.head)
         if top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN"):
             # "X, Minister of …, on Monday received Y" read as a relative clause of X
             return [top.head]
@@ -301,6 +312,7 @@ class ParticipantFinder:
                         )
             elif c.dep_ in ("prep", "agent", "prt") and c.lower_ in (
                 "with",
+                "between",
                 "by",
                 "on",
                 "alongside",
