@@ -606,3 +606,66 @@ def test_an_anniversary_without_its_day_or_base_is_left_out(
     ann = run(extractor, text)
     assert ann.anniversaries == []
     assert [e for e in ann.events if e.kind == "Event"] == []
+
+
+# ---- meetings in real copy: dates, attendance, names -----------------------------------
+
+
+def test_a_day_told_of_a_span_does_not_date_what_follows(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi met Ghanaian President Ama Asante on Monday. "
+        "He is the first minister to visit Ghana since the government took office on 23 "
+        "February. He was received at the airport by Ghanaian Foreign Minister Kofi Mensah.",
+    )
+    assert (frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY) in meetings(ann)
+
+
+def test_a_quoted_post_does_not_move_the_day_on(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi met Ghanaian President Ama Asante on Monday. "
+        '"Honoured to call on the President. We discussed trade. We discussed energy. We '
+        'discussed health," Mwangi posted. Mwangi is the first minister to visit this year. '
+        "He was received at the airport by Ghanaian Foreign Minister Kofi Mensah.",
+    )
+    assert (frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY) in meetings(ann)
+
+
+def test_an_attendance_list_a_few_sentences_on(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru received Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday. They discussed trade. Mensah conveyed greetings from Accra. The reception "
+        "was attended by Ghanaian Ambassador Yaw Boateng.",
+    )
+    assert meetings(ann) == [
+        (frozenset({"Ruth Wanjiru", "Kofi Mensah", "Yaw Boateng"}), MONDAY),
+    ]
+
+
+def test_the_two_named_earlier_in_the_sentence(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah said on Monday he hoped for constructive talks "
+        "with Russian adviser Ivan Petrov as the two met in Accra.",
+    )
+    assert meetings(ann) == [(PAIR, MONDAY)]
+
+
+def test_a_long_title_whose_holder_is_named_after_a_comma(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah on Monday received in audience the Deputy "
+        "Minister in charge of Relations with the Commonwealth of Russia, Ivan Petrov.",
+    )
+    assert meetings(ann) == [(PAIR, MONDAY)]
+
+
+def test_a_bare_title_is_no_participant() -> None:
+    from graphbuild.extract.participants import is_name
+
+    assert not is_name("Arabian King")
+    assert not is_name("Excellency")
+    assert is_name("Salman bin Abdulaziz")
+    assert is_name("Kofi Mensah")

@@ -41,7 +41,7 @@ from graphbuild.extract.meeting_status import (
     verb_chain,
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
-from graphbuild.extract.participants import ParticipantFinder
+from graphbuild.extract.participants import ParticipantFinder, is_name
 
 # "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
 _LIVE_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
@@ -91,7 +91,14 @@ _COMPANION_BEFORE = re.compile(
 # A sentence that goes on about the meeting just reported.
 _REFERS_TO_MEETING = re.compile(
     r"\s*(?:The|This|That|Their|These)\s+(?:\w+\s+){0,2}?(?:meeting|meetings|talks|audience|"
-    r"visit|session|discussions?|encounter|consultations)\b",
+    r"visit|session|discussions?|encounter|consultations|reception|courtesy call|lunch|"
+    r"luncheon|dinner|breakfast|ceremony)\b",
+)
+# An attendance list that can only go back to the meeting just reported: "Also in attendance
+# were …", "… were also present at the meeting".
+_ATTENDANCE_BACK = re.compile(
+    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) also (?:present|in "
+    r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
 )
 
 
@@ -328,8 +335,12 @@ class EventExtractor:
             d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
         ]
         if status is None:
-            if dates:
-                self._remember(si, dates, None, "past")
+            # a day told of a visit or a talk that is not itself a meeting dates what follows
+            # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another
+            # clause ("the first visit since the government took office on 23 May")
+            own_dates = [d for d in dates if _outside(d.start, skip) and not self._since(d.start)]
+            if own_dates:
+                self._remember(si, own_dates, None, "past")
             return
         own = _own_clause_text(head, tok)
         if lexicon.REMOTE_CUES.search(own) or lexicon.CANCEL_CUES.search(own):
@@ -370,7 +381,11 @@ class EventExtractor:
                 re.I,
             )
             ctx = self._context
-            if ctx is not None and not vague and (si - ctx.sentence <= _CONTEXT_WINDOW or later):
+            if (
+                ctx is not None
+                and not vague
+                and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later)
+            ):
                 date = ctx.date
                 inherited = True
                 if place is None:
@@ -446,7 +461,11 @@ class EventExtractor:
             target = new[0]
         else:
             # "The meeting was attended by …" names what it goes back to, further back
-            window = 8 if _REFERS_TO_MEETING.match(sent.text) else 2
+            window = (
+                8
+                if _REFERS_TO_MEETING.match(sent.text) or _ATTENDANCE_BACK.search(sent.text)
+                else 2
+            )
             recent = [
                 ev
                 for ev in self.events
@@ -477,6 +496,8 @@ class EventExtractor:
             # an attendance list counts also when a quoted statement gives it
             for pm in self.mentions.persons_in(s, e):
                 if self.parsed.text[pm.end : pm.end + 2] in ("'s", "’s"):
+                    continue
+                if not is_name(self.mentions.persons[pm.person].name):
                     continue
                 if pm.person not in target.participants:
                     target.participants.append(pm.person)
@@ -528,6 +549,36 @@ class EventExtractor:
                 ):
                     ev.date = marked.date
                     break
+
+    def _distance(self, earlier: int, later: int) -> int:
+        """Sentences from ``earlier`` to ``later`` that tell the story: a quoted post or
+        statement between them does not move the narrative on."""
+        return sum(
+            1 for s in self.parsed.sentences[earlier + 1 : later + 1] if not self._mostly_quoted(s)
+        )
+
+    def _mostly_quoted(self, sent: Span) -> bool:
+        quoted = 0
+        for t in sent:
+            if self.parsed.in_quote(t.idx) is not None:
+                quoted += len(t.text)
+        return quoted * 2 > len(sent.text.strip())
+
+    def _since(self, pos: int) -> bool:
+        """Whether the date at ``pos`` is the start of a span ("since 23 May", "since the
+        government took office on 23 May"), not a day something happened on."""
+        tok = self.parsed.token_at(pos)
+        for _ in range(12):
+            if tok is None:
+                return False
+            if tok.lower_ == "since" or any(
+                c.dep_ == "mark" and c.lower_ == "since" for c in tok.children
+            ):
+                return True
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
 
     def _drop(self, kind: str, reason: str, tok: Token, sent: Span, detail: str = "") -> None:
         detail = detail or f"{tok.text!r}"
@@ -599,6 +650,10 @@ class EventExtractor:
                 if made:
                     del self.events[event_index:]
                 continue
+            if made and event.date is not None:
+                # "… marked the anniversary with a ceremony on Wednesday. On the sidelines of
+                # the ceremony, X received Y": the day goes on to what follows
+                self._context = _Context(si, event.date, None)
             phrase = self.parsed.text[sent.start_char + m.end() : phrase_end]
             if base_dates and base_dates[0].start >= sent.end_char:
                 # the earlier event told in a later sentence: its agreement is named there
