@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import os
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +34,7 @@ from rdflib import Graph
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.readonly import open_read_only
 from graphbuild.store.records import (
     DCTERMS,
     P_ID,
@@ -508,27 +508,6 @@ class GraphStore:
 
 
 # ---- locking -------------------------------------------------------------------------------
-
-READ_ONLY_ATTEMPTS = 5
-
-
-def open_read_only(path: Path) -> ox.Store:
-    """``Store.read_only``, retried while a writer's compaction removes the files it lists.
-
-    RocksDB's read-only open reads the file list, then the files; a writer that opened the
-    store a moment earlier may compact them away in between (pyoxigraph reports it as a
-    ``RuntimeError: Corruption … No such file``). The next attempt reads the new list.
-    """
-    for attempt in range(READ_ONLY_ATTEMPTS):
-        try:
-            return ox.Store.read_only(str(path))
-        except RuntimeError as exc:
-            if "No such file" not in str(exc):
-                raise OSError(str(exc)) from exc
-            if attempt == READ_ONLY_ATTEMPTS - 1:
-                raise OSError(f"the store's files kept changing while opening it: {exc}") from exc
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
 
 
 def _take_lock(path: Path) -> int | None:
