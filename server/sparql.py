@@ -28,6 +28,7 @@ from flask import Blueprint, Response, current_app, g, redirect, request, url_fo
 
 from graphbuild.rdf.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
+from graphbuild.store import derived
 from graphbuild.store.embedded import RESYNC_DEFAULT_GRAPH
 from graphbuild.store.views import forget_answers
 from server.errors import ApiError
@@ -393,7 +394,7 @@ def run_update(update: str) -> Response:
     state.answers = None  # the engine answers while the data changes
     forget_answers(store.path)
     supervisor = state.supervisor
-    resynced = with_default_graph_resync(update)  # writable, so always merged
+    resynced = with_default_graph_resync(update, store.base)  # writable, so always merged
 
     def apply() -> None:
         store.raw.update(resynced)
@@ -423,14 +424,16 @@ def run_update(update: str) -> Response:
     return Response(status=204)
 
 
-def with_default_graph_resync(update: str) -> str:
-    """The update, then the default graph made the merge of the named graphs again, in the
-    same request (one transaction): the default graph is derived, so triples written straight
-    into it without a named graph do not stay."""
+def with_default_graph_resync(update: str, base: str | None = None) -> str:
+    """The update, then the default graph made the merge of the named graphs again (and, with
+    the store's ``base``, the derived facts derived again from it), in the same request (one
+    transaction): the default graph is derived, so triples written straight into it without a
+    named graph do not stay."""
     significant = list(tokens(update))
     ends_open = bool(significant) and significant[-1].text == ";"
     separator = "\n" if ends_open else "\n;\n"
-    return f"{update}{separator}{RESYNC_DEFAULT_GRAPH}"
+    tail = "" if base is None else " ;\n" + derived.full(base)
+    return f"{update}{separator}{RESYNC_DEFAULT_GRAPH}{tail}"
 
 
 def _failure(exc: QueryFailed, federated: bool, settings: Settings) -> ApiError:
