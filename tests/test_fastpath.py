@@ -99,7 +99,12 @@ def test_fast_path_answers_as_flask_does(app: Flask, request_: Any) -> None:
     through_fast = _send(Client(fast), request_)
     through_flask = _send(Client(fast.flask), request_)
     if request_[:2] == ("GET", ""):  # the service description: its blank nodes differ each time
-        assert through_fast[:2] == through_flask[:2]
+
+        def headers(answer: Any) -> Any:
+            return [(k, v) for k, v in answer[1] if k != "Content-Length"]
+
+        assert through_fast[0] == through_flask[0]
+        assert headers(through_fast) == headers(through_flask)
     else:
         assert through_fast == through_flask
 
