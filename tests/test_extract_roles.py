@@ -740,3 +740,49 @@ def test_its_secretary_general_is_the_body_s(extractor: Extractor) -> None:
         "Secretary-General, Karim Benali, hosted a ceremony.",
     )
     assert roles(ann) == {("Karim Benali", "Arab Maghreb Union")}
+
+
+# ---- the host's side: attendance lists, "other <demonym> officials", welcomes to a capital -----
+
+
+def test_listed_with_other_officials_of_a_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The talks were attended by Deputy Minister Omar Haddad, Director Lina Saleh and several "
+        "other Jordanian diplomats.",
+    )
+    assert roles(ann) == {("Omar Haddad", "Jordan"), ("Lina Saleh", "Jordan")}
+    assert rules(ann)["Lina Saleh"] == "role.listed-with-others"
+
+
+def test_named_attendees_of_a_hosted_meeting_are_the_host_s_side(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Omani Foreign Minister Said Al Harthy received Peruvian Foreign Minister Rosa Quispe in "
+        "Muscat on Monday. The meeting was attended by H.E. Salim Al Amri, Minister of State, "
+        "and H.E. Huda Al Rawahi, Minister of Tourism.",
+    )
+    assert ("Salim Al Amri", "Oman") in roles(ann)
+    assert ("Huda Al Rawahi", "Oman") in roles(ann)
+    assert rules(ann)["Salim Al Amri"] == "role.host-side-attendee"
+
+
+def test_attendees_stay_without_a_party_when_both_sides_are_listed(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Omani Foreign Minister Said Al Harthy received Peruvian Foreign Minister Rosa Quispe in "
+        "Muscat on Monday. The meeting was attended by Minister of State Salim Al Amri and the "
+        "Peruvian delegation.",
+    )
+    assert ("Salim Al Amri", "Oman") not in roles(ann)
+
+
+def test_a_host_welcoming_a_guest_to_their_capital(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The foreign secretary, Tom Ashworth, welcomed his Danish counterpart to London on "
+        "Tuesday for talks on cables.",
+    )
+    assert roles(ann) == {("Tom Ashworth", "United Kingdom")}
