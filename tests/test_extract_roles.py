@@ -786,3 +786,39 @@ def test_a_host_welcoming_a_guest_to_their_capital(extractor: Extractor) -> None
         "Tuesday for talks on cables.",
     )
     assert roles(ann) == {("Tom Ashworth", "United Kingdom")}
+
+
+# ---- names the parser types as bodies; "chief" ------------------------------------------------
+
+
+def test_a_table_name_the_parser_typed_as_a_body_is_a_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor, "Talks between Ethiopia's Abiy Ahmed and the visitors resumed in Dire Dawa."
+    )
+    assert "Abiy Ahmed" in persons(ann)
+    assert roles(ann) == {("Abiy Ahmed", "Ethiopia")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("UN chief Karl Weiss warned of famine.", "Karl Weiss", "United Nations"),
+        ("EU foreign policy chief Ana Costa disagreed.", "Ana Costa", "European Union"),
+        ("IMF Managing Director Lena Varga agreed.", "Lena Varga", "International Monetary Fund"),
+    ],
+)
+def test_chief_and_managing_director(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    assert roles(run(extractor, sentence)) == {(person, party)}
+
+
+def test_a_capitalised_chief_is_an_honorific_and_a_company_is_no_party(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Chief Olu Adeyemi, a businessman, attended. Brenner Motors chief executive Jan Holt "
+        "spoke.",
+    )
+    assert roles(ann) == set()
