@@ -822,3 +822,12 @@ def test_a_capitalised_chief_is_an_honorific_and_a_company_is_no_party(
         "spoke.",
     )
     assert roles(ann) == set()
+
+
+def test_a_demonym_leader_counts_only_when_the_table_confirms(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "North Korean leader Kim Jong Un fired missiles. Belarusian opposition leader Olga "
+        "Sirko and Serbian rebel leader Dragan Ilic spoke.",
+    )
+    assert roles(ann) == {("Kim Jong Un", "North Korea")}

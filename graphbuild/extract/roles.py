@@ -381,10 +381,19 @@ def extract_roles(
             continue
         # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
         g = _party_before(text, m.start, geo)
+        leader = None
+        if g is None:
+            # "Libyan leader X": "leader" is no office by itself ("opposition leader"), so
+            # only the office-holder table can confirm it, as for a bare name
+            leader = re.search(
+                r"(?:^|\s)(?:leader|strongman|ruler)\s+$", text[max(0, m.start - 12) : m.start]
+            )
+            if leader is not None:
+                g = _party_before(text, m.start - len(leader.group(0)), geo)
         if (
             g is not None
             and g.kind in ("demonym", "name")
-            and text[g.end : m.start].strip() in ("'s", "’s", "")
+            and (leader is not None or text[g.end : m.start].strip() in ("'s", "’s", ""))
             and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, g.start - 8) : g.start])
         ):
             untitled.append(
