@@ -65,7 +65,7 @@ _HONORIFICS: tuple[tuple[str, ...], ...] = tuple(
         "her majesty", "his royal highness", "her royal highness", "h e", "h h", "h r h",
         "excellency", "the", "hon", "honourable", "honorable", "mr", "mrs", "ms", "miss", "mme",
         "dr", "prof", "professor", "sir", "dame", "shri", "smt", "shrimati", "sheikh", "sheikha",
-        "shaikh", "sheik", "herr", "frau",
+        "shaikh", "sheik", "herr", "frau", "crown prince", "prince", "princess",
     )
 )  # fmt: skip
 _HONORIFIC_STARTS = frozenset(h[0] for h in _HONORIFICS)
