@@ -120,7 +120,9 @@ def _link_people(
             matched[entity.id] = entity.qid
             if not ann.curated:
                 label = people.label(entity.qid, entity.label)
-                entity.aliases = _merge_names([entity.label, *entity.aliases], label)
+                # every spelling the article uses stays, even one that folds to the label
+                spellings = [entity.label, *entity.aliases]
+                entity.aliases = [n for n in dict.fromkeys(spellings) if n != label]
                 entity.label = label
         canonical = people.label(entity.qid, entity.label) if entity.qid else entity.label
         entity.slug = people.keys.key(canonical, entity.qid)
