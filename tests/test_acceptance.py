@@ -1,7 +1,7 @@
 """End to end, as `make run` does it: build data/articles, serve, ask over HTTP.
 
-Every ASK query in ../shared/acceptance/seed must answer true through the SPARQL 1.1
-Protocol; the Turtle export must parse with an independent parser (rdflib).
+Every ASK query in ../shared/acceptance/seed and people-linked (``SUITES``) must answer true
+through the SPARQL 1.1 Protocol; the Turtle export must parse with an independent parser.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"
+SUITES = ("seed", "people-linked")
+"""The acceptance folders whose work is done (../shared/acceptance/README.md)."""
 CLI = [sys.executable, "-m", "graphbuild.cli"]
 
 
@@ -70,11 +72,14 @@ def endpoint(built_store: Path) -> Iterator[str]:
 
 
 def _acceptance_queries() -> list[Path]:
-    return sorted(ACCEPTANCE.glob("*.rq")) if ACCEPTANCE.is_dir() else []
+    folders = [ACCEPTANCE.parent / suite for suite in SUITES]
+    return [q for f in folders if f.is_dir() for q in sorted(f.glob("*.rq"))]
 
 
 @pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="../shared/acceptance is not present")
-@pytest.mark.parametrize("query_file", _acceptance_queries(), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "query_file", _acceptance_queries(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_seed_acceptance_query_answers_true_over_http(endpoint: str, query_file: Path) -> None:
     response = requests.post(
         f"{endpoint}/sparql",

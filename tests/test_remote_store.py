@@ -28,6 +28,8 @@ from graphbuild.vocabulary import DG
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"
+SUITES = ("seed", "people-linked")
+"""The acceptance folders whose work is done (../shared/acceptance/README.md)."""
 SCHEMA = Namespace("https://schema.org/")
 
 needs_virtuoso = pytest.mark.skipif(
@@ -422,7 +424,8 @@ def test_cli_queries_and_exports_an_external_store(virtuoso: Virtuoso) -> None:
 
 
 def _acceptance_queries() -> list[Path]:
-    return sorted(ACCEPTANCE.glob("*.rq")) if ACCEPTANCE.is_dir() else []
+    folders = [ACCEPTANCE.parent / suite for suite in SUITES]
+    return [q for f in folders if f.is_dir() for q in sorted(f.glob("*.rq"))]
 
 
 @pytest.fixture(scope="module")
@@ -472,7 +475,9 @@ def test_seed_graph_is_the_embedded_one(
 @pytest.mark.slow
 @needs_virtuoso
 @pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="../shared/acceptance is not present")
-@pytest.mark.parametrize("query_file", _acceptance_queries(), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "query_file", _acceptance_queries(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_seed_acceptance_query_answers_true_on_virtuoso(
     virtuoso_seed: RemoteStore, embedded_seed: GraphStore, query_file: Path
 ) -> None:

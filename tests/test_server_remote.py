@@ -27,6 +27,8 @@ from virtuoso_fixture import Virtuoso, available, running_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT.parent / "shared" / "acceptance" / "seed"
+SUITES = ("seed", "people-linked")
+"""The acceptance folders whose work is done (../shared/acceptance/README.md)."""
 CLI = [sys.executable, "-m", "graphbuild.cli"]
 DG = "https://w3id.org/diplograph/ontology#"
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -121,11 +123,14 @@ def ask(endpoint: str, query: str) -> bool:
 
 
 def _acceptance_queries() -> list[Path]:
-    return sorted(ACCEPTANCE.glob("*.rq")) if ACCEPTANCE.is_dir() else []
+    folders = [ACCEPTANCE.parent / suite for suite in SUITES]
+    return [q for f in folders if f.is_dir() for q in sorted(f.glob("*.rq"))]
 
 
 @pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="../shared/acceptance is not present")
-@pytest.mark.parametrize("query_file", _acceptance_queries(), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "query_file", _acceptance_queries(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_seed_acceptance_query_answers_true_through_the_proxy(
     endpoint: str, query_file: Path
 ) -> None:
@@ -257,7 +262,7 @@ def _local_examples() -> list[Path]:
     return [p for p in paths if "SERVICE" not in p.read_text(encoding="utf-8").upper()]
 
 
-@pytest.mark.parametrize("query_file", _local_examples(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("query_file", _local_examples(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_the_query_uis_examples_run_on_the_external_store(endpoint: str, query_file: Path) -> None:
     response = requests.post(
         f"{endpoint}/sparql",
