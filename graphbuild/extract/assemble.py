@@ -12,6 +12,7 @@ from graphbuild.annotations import (
     Anniversary,
     Annotations,
     ArticleInfo,
+    DroppedFact,
     Entity,
     Event,
     Evidence,
@@ -25,6 +26,7 @@ from graphbuild.extract.mentions import (
     GazetteerEntryLike,
     MentionIndex,
 )
+from graphbuild.extract.role_parties import TitledPerson
 from graphbuild.extract.roles import RoleFact
 
 
@@ -41,6 +43,7 @@ def assemble(
     quotes: list,  # type: ignore[type-arg]
     reference: dt.date | None,
     extractor: str,
+    unresolved_roles: list[TitledPerson] | None = None,
 ) -> Annotations:
     entities: list[Entity] = []
     by_id: dict[str, Entity] = {}
@@ -200,6 +203,15 @@ def assemble(
                 provenance=Provenance(rule=q.rule, confidence=q.confidence),
             )
         )
+    dropped = [
+        DroppedFact(
+            kind="Role",
+            reason="no-party",
+            detail=f"{mentions.persons[t.person].name}: {t.title}",
+            evidence=[_ev(parsed, t.start, t.end)],
+        )
+        for t in unresolved_roles or ()
+    ]
     return Annotations(
         article=article,
         extractor=extractor,
@@ -209,4 +221,5 @@ def assemble(
         events=out_events,
         anniversaries=out_ann,
         quotations=out_quotes,
+        dropped=dropped,
     )

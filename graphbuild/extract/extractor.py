@@ -31,6 +31,7 @@ from graphbuild.extract.mentions import (
     index_mentions,
 )
 from graphbuild.extract.quotes import QuoteExtractor
+from graphbuild.extract.role_parties import evidence_roles, table_roles
 from graphbuild.extract.roles import RoleFact, extract_roles
 
 EXTRACTOR = f"diplograph.extract.rules.v1@{__version__}"
@@ -70,6 +71,7 @@ def extract_from_doc(
         article.text, article.published, number_of, today or dt.date.today()
     )
     roles = extract_roles(parsed, mentions, gaz)
+    roles += table_roles(mentions, roles, gaz, reference)
     resolver = Resolver(parsed, mentions, gaz)
     _learn_roles(resolver, roles)
     _definite_parties(parsed, mentions, resolver, roles)
@@ -77,8 +79,11 @@ def extract_from_doc(
     events = EventExtractor(parsed, mentions, gaz, resolver, reference, article.published)
     events.run()
     quotes = QuoteExtractor(parsed, mentions, resolver).run()
-    roles += _fallback_parties(parsed, mentions, resolver, roles, events, quotes, gaz)
-    return assemble(article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR)
+    found, unresolved = evidence_roles(mentions, roles, events, quotes, gaz)
+    roles += found
+    return assemble(
+        article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR, unresolved
+    )
 
 
 def _learn_roles(resolver: Resolver, roles: list[RoleFact]) -> None:
@@ -119,66 +124,3 @@ def _definite_parties(
             RoleFact(person, None, entry, m.start(), m.end(), "role.definite-description", 0.7)
         )
         resolver.parties.setdefault(person, []).append(entry.label)
-
-
-def _fallback_parties(
-    parsed: ParsedArticle,
-    mentions: MentionIndex,
-    resolver: Resolver,
-    roles: list[RoleFact],
-    events: EventExtractor,
-    quotes: list,  # type: ignore[type-arg]
-    gaz: GazetteerLike,
-) -> list[RoleFact]:
-    """A party for office holders the text names only by title ("President X").
-
-    Inside a quotation, "our" head of state is the speaker's ("As President X said", said by
-    a minister of country C); a titled host of a meeting held in C's capital, whose guests
-    act for other parties, acts for C.
-    """
-    with_party = {r.person for r in roles if r.party is not None}
-    titled = {r.person: r for r in roles if r.title and r.party is None}
-    for m in mentions.person_mentions:
-        if m.person in with_party or m.person in titled:
-            continue
-        t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
-        if t is not None:
-            titled[m.person] = RoleFact(
-                m.person, t.title, None, t.start, m.end, "role.title-only", 0.6
-            )
-    party_of = {r.person: r.party for r in roles if r.party is not None}
-    out: list[RoleFact] = []
-    for person, fact in titled.items():
-        if person in with_party:
-            continue
-        found = None
-        for q in quotes:
-            inside = [m for m in mentions.persons[person].mentions if q.start <= m.start < q.end]
-            if inside and q.speaker in party_of and q.speaker != person:
-                found = (party_of[q.speaker], inside[0], "role.speaker-party")
-                break
-        if found is None:
-            for ev in events.events:
-                if ev.kind != "Meeting" or ev.host != person or ev.place is None:
-                    continue
-                country = gaz.metonym(ev.place.text)
-                if country is None or country.type != "Country":
-                    continue
-                others = [party_of.get(p) for p in ev.participants if p != person]
-                if all(o is not None and o.label != country.label for o in others):
-                    found = (country, mentions.persons[person].mentions[0], "role.host-capital")
-                    break
-        if found is not None:
-            party, mention, rule = found
-            out.append(
-                RoleFact(
-                    person,
-                    fact.title,
-                    party,
-                    fact.start,
-                    max(fact.end, mention.end) if fact.start <= mention.start else fact.end,
-                    rule,
-                    0.6,
-                )
-            )
-    return out

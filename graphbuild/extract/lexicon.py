@@ -75,6 +75,33 @@ HONORIFICS = frozenset(
         "prime",
         "mp",
         "madam",
+        "shri",
+        "smt",
+        "smt.",
+        "shrimati",
+        "mme",
+        "mme.",
+        "eng",
+        "eng.",
+        "engr",
+        "engr.",
+        "hon",
+        "excellencies",
+        "lt",
+        "lt.",
+        "col",
+        "col.",
+        "maj",
+        "maj.",
+        "brig",
+        "brig.",
+        "capt",
+        "capt.",
+        "h.e",
+        "h.h",
+        "hrh",
+        "h.r.h.",
+        "royal",
     }
 )
 
@@ -133,7 +160,67 @@ OFFICE_HEADS = (
     "Chief Negotiator",
     "top diplomat",
     "Grand Duke",
+    "Cabinet Secretary",
+    "Principal Secretary",
+    "Permanent Secretary",
+    "Chief Secretary",
+    "General Secretary",
+    "Home Secretary",
+    "Under-Secretary",
+    "Undersecretary",
+    "Assistant Secretary",
+    "National Security Adviser",
+    "National Security Advisor",
+    "Adviser",
+    "Advisor",
+    "Aide",
+    "Councilor",
+    "Councillor",
+    "Counsellor",
+    "High Commissioner",
+    "Chargé d'Affaires",
+    "Charge d'Affaires",
+    "Chargé d’Affaires",
+    "Permanent Representative",
+    "Director",
+    "Chief of Staff",
+    "Chief of General Intelligence",
+    "Taoiseach",
+    "Tánaiste",
+    "Tanaiste",
+    "Canciller",
+    "Delegate",
+    "Attorney General",
+    "Attorney-General",
+    "Chief Minister",
+    "Deputy Crown Prince",
+    "Chief Executive",
+    "Chief Justice",
+    "Consul General",
+    "Consul-General",
+    "Consul",
+    "Representative",
+    "Emissary",
+    "Coordinator",
+    "Head of Mission",
 )
+
+# Office titles as abbreviated in South Asian, Kenyan and wire copy: matched exactly as written
+# ("PM Modi", "EAM Jaishankar", "CS Mutua"), never in lower case.
+TITLE_ABBREVIATIONS = ("PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS")
+
+# Plural titles before a list of names ("Presidents A and B", "Cabinet Secretaries A and B").
+PLURAL_HEADS = {
+    "presidents": "President",
+    "prime ministers": "Prime Minister",
+    "foreign ministers": "Foreign Minister",
+    "ministers": "Minister",
+    "cabinet secretaries": "Cabinet Secretary",
+    "secretaries of state": "Secretary of State",
+    "ambassadors": "Ambassador",
+    "kings": "King",
+    "leaders": "Leader",
+}
 
 # Adjectives that make a minister's portfolio ("Defence Minister", "Finance Minister").
 PORTFOLIOS = (
@@ -167,9 +254,111 @@ PORTFOLIOS = (
     "Tourism",
     "Information",
     "Communications",
+    "Sports",
+    "Sport",
+    "Homeland Security",
+    "International Relations",
+    "International Cooperation",
+    "Cooperation",
+    "Foreign Trade",
+    "International Trade",
+    "European Affairs",
+    "Investment",
+    "Immigration",
+    "Petroleum",
+    "Mining",
+    "Fisheries",
+    "Water",
+    "Housing",
+    "Youth",
+    "Women",
+    "Science",
+    "Technology",
+    "Planning",
+    "Infrastructure",
+    "Public Works",
+    "National Security",
+    "Social Affairs",
+    "Tourism",
+    "Presidential",
 )
 
-TITLE_PREFIXES = ("acting", "Acting", "Deputy", "Vice", "First", "Senior", "Former", "former")
+# Words of ministerial portfolios, from the position labels of the sourced office-holder table
+# (data/gazetteer/office-holders.tsv: words of "minister of/for X" and "X minister" labels that
+# occur in three or more labels, without place names), plus a few the table spells otherwise.
+PORTFOLIO_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """affairs development social education public health foreign environment culture
+    agriculture industry tourism national housing energy economy resources planning transport
+    finance labour security state justice technology trade youth information science defence
+    economic infrastructure sports fisheries water communications government works family
+    interior food innovation service administration services protection rural human welfare
+    gender climate local employment commerce women communication regional urban natural
+    international cooperation sport digital relations civil higher community research
+    investment children management change lands land reform home peoples mining arts policy
+    industries petroleum mines training forestry rights promotion internal consumer european
+    solidarity defense small labor construction equality territorial business sustainable
+    integration animal telecommunications immigration aviation veterans media livestock forests
+    safety inclusion religious vocational emergency enterprises maritime presidency heritage
+    financial disaster technologies marine legal action entrepreneurship transformation
+    treasury reconciliation governance budget wildlife parliamentary physical empowerment
+    industrial smes police transportation humanitarian electricity oil mineral constitutional
+    transition irrigation utilities wellness administrative equipment technical power medium
+    handicrafts enterprise society families road external spatial civic environmental cultural
+    care population cooperatives indigenous posts reforms broadcasting armed forces primary
+    ecology political skills institutional migration scientific logistics recreation geology
+    wellbeing minerals sanitation fishing refugees citizenship renewable production ecological
+    urbanism opportunities habitat preparedness peace creative renewal coordination
+    territories roads modernization antiquities dialogue border decentralization growth
+    pensions abroad secondary diaspora reconstruction agricultural medical highways poverty
+    conservation universities mental manpower investments productive ports guidance insurance
+    gas hydraulics literacy inland waters diversity missions domestic supply cohesion
+    knowledge personnel implementation settlements efficiency aged disabilities agrarian
+    press ict disabled businesses strategic minority assets sustainability liberties
+    competitiveness unity nuclear transparency worship homeland exchequer protocol protocols
+    intelligence commonwealth corporate""",
+    )
+)
+
+TITLE_PREFIXES = (
+    "acting",
+    "Acting",
+    "Deputy",
+    "deputy",
+    "Vice",
+    "vice",
+    "First",
+    "first",
+    "Senior",
+    "senior",
+    "Former",
+    "former",
+    "Assistant",
+    "assistant",
+    "Principal",
+    "Chief",
+    "Special",
+    "Executive",
+    "Union",
+    "Cabinet",
+    "State",
+    "Federal",
+)
+
+# Words of the bodies an office belongs to ("President of the ECOWAS Commission", "Secretary
+# of the National Security Council"): a title's "of ..." part may run over them.
+BODY_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """commission council union assembly office department ministry party parliament senate
+    congress committee bureau agency authority organisation organization bank fund court
+    cabinet secretariat mission delegation embassy republic kingdom federation states state
+    emirates nations united islamic people's peoples democratic socialist federal arab
+    sultanate principality community communities movement group general presidency
+    government""",
+    )
+)
 
 # Nouns that, with a determiner and optionally a demonym, refer back to an office holder:
 # "the minister", "the Turkish leader", "the UN chief".
@@ -436,6 +625,41 @@ SPEECH_VERBS = frozenset(
         "point",
         "highlight",
         "agree",
+        # posts, briefings and naming verbs of news copy: "X tweeted", "elaborated X",
+        # "what he termed a '…'", "was quoted as saying"
+        "tweet",
+        "mention",
+        "elaborate",
+        "term",
+        "dub",
+        "label",
+        "brand",
+        "quote",
+        "inform",
+        "express",
+        "assure",
+        "opine",
+        "indicate",
+        "maintain",
+        "recount",
+        "underscore",
+        "hail",
+        "lament",
+        "voice",
+        "remind",
+        "confirm",
+        "concede",
+        "predict",
+        "retort",
+        "counter",
+        "contend",
+        "exclaim",
+        "proclaim",
+        "reaffirm",
+        "characterise",
+        "characterize",
+        "summarise",
+        "summarize",
     }
 )
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
@@ -449,3 +673,21 @@ def forms(lemma: str, lower: str) -> set[str]:
         if lower.endswith(suffix) and len(lower) - len(suffix) >= 3:
             out.add(lower[: -len(suffix)])
     return out
+
+
+# Which kind of office a title names, as patterns over the folded title (for the
+# office-holder table's categories: a "President" is a head of state, "Premier" heads a
+# government, "Canciller" is a foreign minister).
+FOREIGN_OFFICE_WORDS = (
+    r"\bforeign\b|\bexternal (?:affairs|relations)\b|\binternational relations\b|"
+    r"\bsecretary of state\b(?! for (?!foreign))|\btop diplomat\b|\bcanciller\b"
+)
+HEAD_OF_GOVERNMENT_WORDS = (
+    r"\bprime minister\b|\bpremier\b|\bhead of government\b|\btaoiseach\b|"
+    r"\bchancellor\b(?! of the exchequer)|"
+    r"\bpm\b"
+)
+HEAD_OF_STATE_WORDS = (
+    r"\bpresident\b|\bking\b|\bqueen\b|\bemir\b|\bamir\b|\bsultan\b|\bhead of state\b|"
+    r"\bgrand duke\b|\bsupreme leader\b|\bcustodian of the two holy mosques\b"
+)

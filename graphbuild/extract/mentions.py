@@ -205,37 +205,121 @@ _FACILITY_WORDS = {
     "program",
     "plan",
     "corridor",
-    # clubs, companies and media, whose names look like a person's ("Manchester United")
+    "embassy",
+    "consulate",
+    "commission",
+    "airlines",
+    "airways",
+    "group",
+    "holdings",
+    "corporation",
+    "corp",
+    "corp.",
+    "inc",
+    "inc.",
+    "ltd",
+    "ltd.",
+    "plc",
+    "company",
+    "club",
+    "fc",
+    "college",
+    "school",
+    "hospital",
+    "stadium",
+    "arena",
+    "news",
+    "times",
+    "television",
+    "radio",
+    "network",
+    "foundation",
+    "association",
+    "federation",
+    "league",
+    "cup",
+    "championship",
+    "games",
+    "motors",
+    "energy",
+    "oil",
+    "petroleum",
+    "telecom",
+    "media",
+    "press",
+    "tribune",
+    "herald",
+    "gazette",
+    "post",
+    "journal",
+    "daily",
+    "online",
+    "exchange",
+    "market",
+    "port",
+    "base",
+    "parliament",
+    "assembly",
+    "senate",
+    "congress",
+    "government",
+    "department",
+    "directorate",
+    "secretariat",
+    "court",
+    "police",
+    "army",
+    "navy",
+    "guard",
+    "forces",
+    # clubs whose names look like a person's ("Manchester United")
     "united",
     "rovers",
     "athletic",
     "wanderers",
     "albion",
     "hotspur",
-    "fc",
-    "airways",
-    "airlines",
-    "daily",
-    "times",
-    "gazette",
 }
 _TITLE_WORDS = {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()} | {
     fold(w) for p in lexicon.PORTFOLIOS for w in p.split()
 }
 
 
+def _either_case(phrase: str) -> str:
+    """A regex matching a phrase in title case or lower case, word by word ("[Ff]oreign")."""
+    out = []
+    for word in phrase.split(" "):
+        first = word[:1]
+        if first.isalpha() and first.upper() != first.lower():
+            out.append(f"[{first.upper()}{first.lower()}]{re.escape(word[1:])}")
+        else:
+            out.append(re.escape(word))
+    return " +".join(out)
+
+
+def _alternatives(phrases: object) -> str:
+    unique = sorted({str(p) for p in phrases}, key=len, reverse=True)  # type: ignore[attr-defined]
+    return "|".join(_either_case(p) for p in unique)
+
+
 def _title_regex() -> re.Pattern[str]:
-    heads = sorted(lexicon.OFFICE_HEADS, key=len, reverse=True)
-    portfolios = sorted(lexicon.PORTFOLIOS, key=len, reverse=True)
-    head = "|".join(re.escape(h) for h in heads)
-    port = "|".join(re.escape(p) for p in portfolios)
+    """Office titles in title or lower case: prefixes, portfolios, a head, "of/for/to ..."."""
+    head = _alternatives(lexicon.OFFICE_HEADS)
+    abbreviations = "|".join(re.escape(a) for a in lexicon.TITLE_ABBREVIATIONS)
+    port = _alternatives([*lexicon.PORTFOLIOS, *lexicon.PORTFOLIO_WORDS])
+    prefixes = _alternatives(lexicon.TITLE_PREFIXES)
     cap = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|\([A-Z][A-Za-z]+\))"
-    joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on) +(?:the +)?)"
+    low = rf"(?:{_alternatives(lexicon.PORTFOLIO_WORDS)})"
+    part = rf"(?:{cap}|{low})"
+    joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to) +(?:the +)?)"
     core = (
-        rf"(?:(?:{'|'.join(lexicon.TITLE_PREFIXES)}) +)*(?:(?:{port}) +)?(?:{head})"
-        rf"(?: +(?:of|for) +(?:the +)?{cap}(?:{joiner}{cap})*)?"
+        rf"(?:(?:{prefixes}) +)*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
+        rf"(?: +(?:of|for|to) +(?:the +)?{part}(?:{joiner}{part})*)?"
     )
-    return re.compile(rf"(?<![\w-])(?:{core})(?: +and +(?:{core}))?(?![\w-])")
+    return re.compile(
+        rf"(?<![\w-])(?:(?:{core})(?: +and +(?:{core}))?|(?:{abbreviations})(?= +[A-Z@]))"
+        r"(?![\w-])"
+    )
 
 
 TITLE_RE = _title_regex()
@@ -461,32 +545,84 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
     return out
 
 
+_HONORIFIC_CUT = re.compile(
+    r",?\s+(?:H\.\s?E\.?|HE|HH|H\.H\.|Sheikh|Sheikha|Shaikh|Prince|Princess|Sayyid|Shri|Smt\.?|"
+    r"Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Madam|Sir|Dame|Lord|Eng\.|Hon\.|Prof\.?|His|Her)(?![\w-])"
+)
+_TITLE_CONNECTORS = frozenset({"and", "&", "of", "for", "on", "to", "the", ","})
+
+
+def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> str:
+    """Cut a title's "of/for/to ..." part before words that are not an office's or a body's.
+
+    Portfolio and body words, parties the gazetteer knows and acronyms belong to the title;
+    two unknown capitalised words in a row are a name the title ran into ("Minister of
+    Foreign Affairs Geoffrey Onyeama"), and so is an unknown last word.
+    """
+    first = re.search(r"\s+(?:of|for|to)\s+", raw)
+    if first is None:
+        return raw
+    keep = first.start()
+    unknown_run = 0
+    for w in re.finditer(r"\([^)\s]+\)|[^\s,]+|,", raw[first.start() :]):
+        ws, we = first.start() + w.start(), first.start() + w.end()
+        word = w.group(0)
+        folded = fold(word).strip(".")
+        known = (
+            folded in _TITLE_CONNECTORS
+            or folded in lexicon.PORTFOLIO_WORDS
+            or folded in lexicon.BODY_WORDS
+            or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
+            or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
+        )
+        if known:
+            unknown_run = 0
+            if folded not in _TITLE_CONNECTORS:
+                keep = we
+            continue
+        unknown_run += 1
+        if unknown_run >= 2:
+            break
+    return raw[:keep]
+
+
 def find_titles(
-    parsed: ParsedArticle, gaz: GazetteerLike, blocked: list[tuple[int, int]]
+    parsed: ParsedArticle,
+    gaz: GazetteerLike,
+    blocked: list[tuple[int, int]],
+    geo: list[GeoMention] | None = None,
 ) -> list[TitleMention]:
-    """Office titles, cut where a name or honorific begins, with "of <party>" split off."""
+    """Office titles, cut where a name or honorific begins, with "of <party>" split off.
+
+    The title keeps what follows the party when it names the receiving side ("Ambassador of
+    A to B" is the title "Ambassador to B" for party A).
+    """
     text = parsed.text
+    geo_spans = [(g.start, g.end) for g in geo or ()]
     out: list[TitleMention] = []
-    for m in TITLE_RE.finditer(text):
+    pos = 0
+    while True:
+        m = TITLE_RE.search(text, pos)
+        if m is None:
+            break
         start, end = m.span()
+        pos = end
         # never run into a person's name or an honorific
         for bs, _be in blocked:
             if start < bs < end:
                 end = bs
         raw = text[start:end]
-        hon = re.search(
-            r",?\s+(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Prince|Dr\.?|Ms\.?|Mr\.?|Mrs\.?)\b", raw
-        )
+        hon = _HONORIFIC_CUT.search(raw)
         if hon:
             raw = raw[: hon.start()]
-        raw = raw.rstrip(" ,")
+        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans).rstrip(" ,")
         # split off "of <party>"
         party = None
         party_span = None
         title = raw
         for om in re.finditer(r"\s+(?:of|for)\s+", raw):
             rest = raw[om.end() :]
-            words = re.split(r"(?<=[^\s,]) (?=\S)", rest.split(",")[0])
+            words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
                 entry = resolve_party_phrase(phrase, gaz)
@@ -494,11 +630,15 @@ def find_titles(
                     party = entry
                     p_start = start + om.end()
                     party_span = (p_start, p_start + len(phrase))
-                    title = raw[: om.start()]
-                    raw = raw[: om.end() + len(phrase)]
-                    acro = re.match(r" ?\([A-Z][A-Za-z]{1,9}\)", text[start + len(raw) :])
+                    after = raw[om.end() + len(phrase) :]
+                    acro = re.match(r" ?\([A-Z][A-Za-z]{1,9}\)", after)
                     if acro:  # "… of the Gulf (GCC)"
-                        raw = text[start : start + len(raw) + acro.end()]
+                        after = after[acro.end() :]
+                    title = raw[: om.start()]
+                    if re.match(r"\s+to\s+", after):  # "Ambassador of A to B"
+                        title += after
+                    else:
+                        raw = raw[: len(raw) - len(after)]
                     break
             if party is not None:
                 break
@@ -516,24 +656,54 @@ def find_titles(
             title = title.split(",")[0]
             raw = title
         title = title.strip()
+        # what the title does not keep is scanned again ("…, Jordanian Ambassador to Peru")
+        pos = max(start + 1, start + len(raw))
         if not title:
             continue
         out.append(TitleMention(start, start + len(raw), title, party, party_span))
     return out
 
 
+_NAME_TRAILERS = frozenset({"t.d.", "t.d", "td", "mp", "m.p.", "kc", "qc", "mla", "mna"})
+
+
 def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim honorifics, titles and possessives off a candidate name span."""
+    """Trim honorifics, titles, post-nominals and possessives off a candidate name span."""
     span = text[start:end]
     words = list(re.finditer(r"\S+", span))
-    while words and words[0].group(0).lower() in STOP_WORDS and words[0].group(0) not in ("Jr.",):
-        words.pop(0)
-    while words and (
-        fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
-        or fold(words[0].group(0)) in _TITLE_WORDS
-    ):
-        words.pop(0)
+    changed = True
+    while words and changed:
+        changed = False
+        while (
+            words
+            and words[0].group(0).lower() in STOP_WORDS
+            and words[0].group(0) not in ("Jr.",)
+            # "A K Abdul Momen": an initial, not the article
+            and not (
+                words[0].group(0) == "A"
+                and len(words) > 1
+                and re.fullmatch(r"[A-Z]\.?", words[1].group(0))
+            )
+        ):
+            words.pop(0)
+            changed = True
+        while words and (
+            fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
+            or fold(words[0].group(0)) in _TITLE_WORDS
+            or words[0].group(0).rstrip(",") in lexicon.TITLE_ABBREVIATIONS
+        ):
+            words.pop(0)
+            changed = True
+        if words:  # "Sports Minister X": a whole title at the start
+            title = TITLE_RE.match(span, words[0].start())
+            if title is not None and title.end() < len(span):
+                rest = [w for w in words if w.start() >= title.end()]
+                if rest and len(rest) < len(words):
+                    words = rest
+                    changed = True
     while words and fold(words[-1].group(0)).rstrip(",") in {"'s", "’s"}:
+        words.pop()
+    while len(words) > 1 and fold(words[-1].group(0)).rstrip(",;:") in _NAME_TRAILERS:
         words.pop()
     if not words:
         return None
@@ -552,7 +722,9 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not words or any(ch.isdigit() for ch in text):
         return False
-    if any(_NOT_NAME.match(w) for w in words[:1]):
+    if _NOT_NAME.match(words[0]) and not (
+        words[0] == "A" and len(words) > 2 and re.fullmatch(r"[A-Z]\.?", words[1])
+    ):
         return False
     if fold(words[-1]) in _FACILITY_WORDS:
         return False
@@ -566,19 +738,50 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
+NAME_HONORIFIC = (
+    r"(?:H\.\s?E\.?|HE|HH|H\.\s?H\.?|H\.R\.H\.|HRH|"
+    r"His +(?:Royal +)?(?:Excellency|Highness|Majesty)|"
+    r"Her +(?:Royal +)?(?:Excellency|Highness|Majesty)|Excellency|Sheikh|Sheikha|Shaikh|"
+    r"Prince|Princess|Sayyid|Sayed|Shri|Shrimati|Smt\.?|Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Mme\.?|"
+    r"Madam|Sir|Dame|Lord|Lady|Eng\.?|Engr\.?|Hon\.?|Honourable|Honorable|Prof\.?|"
+    r"Professor|Ambassador|General|Gen\.?|Lt\.?|Col\.?|Maj\.?|Brig\.?|Capt\.?|Comrade)"
+)
+NAME_PARTICLE = (
+    r"(?:bin|bint|ibn|al|el|de|da|do|dos|das|du|di|la|le|van|von|der|den|ben|del|della|ould|"
+    r"abu|y|zu|ter|ten)"
+)
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
+NAME_RE = rf"(?:{_NAME_WORD})(?:\s+(?:{NAME_PARTICLE}\s+)*(?:al-|el-)?{_NAME_WORD})*"
+
+
 def _name_after(text: str, pos: int) -> tuple[int, int] | None:
     """A capitalised name starting at ``pos`` (after optional honorifics)."""
     m = re.match(
-        r"(?:[ ,]*(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Prince|Princess|Sayyid|Dr\.?|Ms\.?|Mr\.?|"
-        r"Mrs\.?|Ambassador|General|Madam)\b\.?)*(?: +|, +)"
-        r"((?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*)(?:\s+(?:(?:bin|bint|ibn|al|el|de|da|dos|van|von|der|ben|"
-        r"del|ould|abu)\s+)*(?:al-|el-)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*)*)",
+        rf"(?:[ ,]*{NAME_HONORIFIC}(?![\w-])\.?)*(?: +|, +)({NAME_RE})",
         text[pos:],
     )
     if not m:
         return None
     s, e = pos + m.start(1), pos + m.end(1)
     return s, e
+
+
+def _after_leading_party(text: str, start: int, end: int, geo: list[GeoMention]) -> tuple[int, int]:
+    """A name span without the state the parser ran into it ("of Ghana Kofi Mensah").
+
+    A demonym at the start always goes ("Ghanaian Kofi Mensah"); a country's name only after
+    "of" or "'s"-less office wording, since "Jordan" or "Georgia" also start names.
+    """
+    for g in geo:
+        if g.start != start or g.end >= end or g.entry.type not in ("Country", "Organization"):
+            continue
+        if g.kind == "demonym" or re.search(
+            r"\bof\s+(?:the\s+)?$", text[max(0, start - 8) : start]
+        ):
+            rest = re.match(r"\s+", text[g.end : end])
+            if rest is not None and text[g.end + rest.end() : end][:1].isupper():
+                return g.end + rest.end(), end
+    return start, end
 
 
 def find_persons(
@@ -593,18 +796,34 @@ def find_persons(
         if ent.label_ == "PERSON":
             cleaned = _clean_person_span(text, ent.start_char, ent.end_char)
             if cleaned:
-                candidates.append(cleaned)
-    titles = find_titles(parsed, gaz, candidates)
+                candidates.append(_after_leading_party(text, *cleaned, geo))
+    titles = find_titles(parsed, gaz, candidates, geo)
     anchors = [t.end for t in titles] + [m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)]
     for t in titles:
+        # "X, the Foreign Minister", "X, Norway's foreign minister", "X, the Kenyan envoy"
+        t_start = t.start
+        for g in geo:
+            if g.end <= t.start and re.fullmatch(r"(?:'s|’s)?\s+", text[g.end : t.start]):
+                t_start = g.start
         before = re.search(
-            r"((?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|al-[A-Z][\w'’-]*)(?: +(?:(?:bin|ibn|al|el|de|da|van|von|"
-            r"ben|ould|abu) +)*(?:al-|el-)?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*)+), +(?:the +)?$",
-            text[max(0, t.start - 80) : t.start],
+            rf"((?:{_NAME_WORD}|al-[A-Z][\w'’-]*)(?: +(?:{NAME_PARTICLE} +)*(?:al-|el-)?"
+            rf"{_NAME_WORD})+), +(?:the +)?$",
+            text[max(0, t_start - 80) : t_start],
         )
         if before:
-            s0 = t.start - len(before.group(0)) + before.start(1) - before.start(0)
-            cleaned = _clean_person_span(text, s0, s0 + len(before.group(1)))
+            s0 = t_start - len(before.group(0)) + before.start(1) - before.start(0)
+            e0 = s0 + len(before.group(1))
+            # "Kenyan President A, the host": the name is what follows the last title in it
+            inner = [t2 for t2 in titles if s0 <= t2.start and t2.end < e0]
+            if inner:
+                s0 = max(t2.end for t2 in inner)
+            while True:
+                lead = next((g for g in geo if g.start <= s0 < g.end), None)
+                word = re.match(r"\s*\S+\s+", text[s0:e0])
+                if lead is None or word is None:
+                    break
+                s0 = max(s0 + word.end(), lead.end)
+            cleaned = _clean_person_span(text, s0, e0)
             if cleaned:
                 candidates.append(cleaned)
     for anchor in anchors:
@@ -622,6 +841,11 @@ def find_persons(
         cut = re.search(r"\n|(?<=\w\w\w)\.\s+(?=[A-Z])|,", text[s:e])
         if cut:
             e = s + cut.start()
+        for w in list(re.finditer(r"\S+", text[s:e]))[1:]:
+            if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
+                e = s + w.start()
+                break
+        e = s + len(text[s:e].rstrip())
         name = text[s:e].rstrip(".") if not text[s:e].endswith(("Jr.", "Sr.")) else text[s:e]
         e = s + len(name)
         if len(name.split()) == 1 and text[max(0, s - 4) : s].lower() == "the ":

@@ -42,13 +42,32 @@ def _speech_verb(tok: Token) -> Token | None:
     return None
 
 
+# "…," he added / he continued: the quote goes on with the last quoted speaker's words
+_CONTINUATION_VERBS = frozenset({"add", "continue", "elaborate", "conclude"})
+
+
 def _subject(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.lower_ in ("who", "that") and verb.dep_ == "relcl":
+                return verb.head  # "X, who called it '…'"
             return c
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return _subject(verb.head)
     return None
+
+
+def _is_fragment(inner: str) -> bool:
+    """A few quoted words, not a quoted sentence: these need a verb that governs them."""
+    words = inner.split()
+    return len(words) <= 6 and not re.search(r"[.!?][,\s]*$", inner.strip())
+
+
+def _joint_subject(subj: Token) -> bool:
+    """ "X and Y": a coordinated subject of two or more names."""
+    return any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in subj.children) or (
+        subj.dep_ == "conj"
+    )
 
 
 @dataclass
@@ -61,7 +80,9 @@ class QuoteExtractor:
         facts: list[QuoteFact] = []
         last_by_paragraph: dict[int, int] = {}
         for q in self.parsed.quotes:
-            speaker, rule = self._attribute(q)
+            recent = [p for p in last_by_paragraph if q.paragraph - 2 <= p <= q.paragraph]
+            previous = last_by_paragraph[max(recent)] if recent else None
+            speaker, rule = self._attribute(q, previous)
             if speaker is None and self._standalone(q):
                 speaker, rule = self._announced(q)
                 if speaker is None and q.paragraph - 1 in last_by_paragraph:
@@ -92,7 +113,7 @@ class QuoteExtractor:
             if s.start_char <= q.end and q.mark_start < s.start_char + len(s.text.rstrip())
         ]
 
-    def _attribute(self, q: QuoteSpan) -> tuple[int | None, str]:
+    def _attribute(self, q: QuoteSpan, previous: int | None = None) -> tuple[int | None, str]:
         """Speaker from a speech verb outside the quote, in the sentences the quote touches."""
         doc = self.parsed.doc
         sentences = self._sentences_of(q)
@@ -117,15 +138,60 @@ class QuoteExtractor:
                 if gov in candidates:
                     candidates.remove(gov)
                 candidates.insert(0, gov)
+        fragment = _is_fragment(self.parsed.text[q.start : q.end])
         for verb in candidates:
+            if fragment and not self._speech_complement(q, verb):
+                # a few quoted words inside a noun phrase are a label ("the so-called
+                # 'grey zone'"), not words the verb's subject said
+                continue
             subj = _subject(verb)
             if subj is None:
+                inverted = self._name_after_verb(q, verb)
+                if inverted is not None:
+                    return inverted, f"quote.speech-verb.{verb.lemma_.lower()}"
                 continue
+            if _joint_subject(subj):
+                return None, ""  # "X and Y agreed on '…'": a joint text, no one speaker
+            if (
+                previous is not None
+                and subj.lower_ in lexicon.PRONOUNS_PERSON
+                and verb.lemma_.lower() in _CONTINUATION_VERBS
+            ):
+                return previous, f"quote.continued.{verb.lemma_.lower()}"
             person = self._person_of(subj)
             if person is not None:
                 return person, f"quote.speech-verb.{verb.lemma_.lower()}"
             return None, ""  # an unnamed or non-person speaker: no attribution
         return None, ""
+
+    def _name_after_verb(self, q: QuoteSpan, verb: Token) -> int | None:
+        """ "'…,' elaborated Nasir.": an inverted speaker the parse did not make a subject."""
+        end = verb.idx + len(verb)
+        if verb.idx < q.end or self.parsed.text[q.end : verb.idx].strip(" ,\"”'’") != "":
+            return None
+        m = self.mentions.person_at(end, end + 2)
+        if m is None or m.start < end or self.parsed.text[end : m.start].strip():
+            return None
+        return m.person
+
+    def _speech_complement(self, q: QuoteSpan, verb: Token) -> bool:
+        """Whether the quoted words are what ``verb`` reports: its complement, object or
+        predicate ("called it 'long overdue'", "described the talks as 'frank'"), reached
+        without passing through a noun's modifier ("concern about the 'shadow fleet'")."""
+        span = self.parsed.doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok: Token = span.root
+        for _ in range(8):
+            if tok.i == verb.i:
+                return True
+            head = tok.head
+            if head.i == tok.i:
+                return False
+            if tok.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return False
+            tok = head
+        return False
 
     def _person_of(self, subj: Token) -> int | None:
         s, e = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)

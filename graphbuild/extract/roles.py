@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
+    NAME_HONORIFIC,
     GazetteerEntryLike,
     GazetteerLike,
     GeoMention,
@@ -22,9 +23,14 @@ from graphbuild.extract.mentions import (
     TitleMention,
 )
 
-_GAP_HONORIFICS = re.compile(
-    r"^[\s,]*(?:(?:H\.E\.|HE|HH|H\.H\.|Sheikh|Sheikha|Prince|Princess|Sayyid|Dr\.?|Ms\.?|Mr\.?|"
-    r"Mrs\.?|Ambassador|General|Madam|Excellency|His|Her)\s*)*$"
+_BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
+_GAP_HONORIFICS = re.compile(rf"^[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s,]*)*$")
+
+
+# Between a party and its office: "Israel's new Defence Minister", "the outgoing Kenyan envoy".
+_PARTY_GAP = re.compile(
+    r"(?:'s|’s)?\s*(?:the\s+)?(?:(?:new|newly[- ]appointed|newly[- ]elected|outgoing|incoming|"
+    r"visiting|current|incumbent)\s+)*"
 )
 
 
@@ -42,22 +48,60 @@ class RoleFact:
 def _party_before(text: str, pos: int, geo: list[GeoMention]) -> GeoMention | None:
     """A demonym, "Country's" or organisation name directly before ``pos``."""
     for g in geo:
-        if g.end <= pos and re.fullmatch(r"(?:'s|’s)?\s*(?:the\s+)?", text[g.end : pos]):
+        if g.end <= pos and _PARTY_GAP.fullmatch(text[g.end : pos]):
             if g.entry.type in ("Country", "Organization"):
                 return g
     return None
 
 
-def _title_before(text: str, m: PersonMention, titles: list[TitleMention]) -> TitleMention | None:
-    best = None
-    for t in titles:
-        if t.end <= m.start and _GAP_HONORIFICS.match(text[t.end : m.start]):
-            if best is None or t.end > best.end:
-                best = t
+def _title_before(
+    text: str, m: PersonMention, titles: list[TitleMention], mentions: MentionIndex
+) -> TitleMention | None:
+    fitting = sorted(
+        (t for t in titles if t.end <= m.start and _GAP_HONORIFICS.match(text[t.end : m.start])),
+        key=lambda t: -t.end,
+    )
+    best = fitting[0] if fitting else None
+    if len(fitting) > 1 and _BARE_HONORIFIC.fullmatch(fitting[0].title):
+        # "Nigeria's Minister of Foreign Affairs, Ambassador X": the office is the first title
+        best = fitting[1]
+    if best is not None and "," in text[best.end : m.start] and _follows_name(text, best, mentions):
+        # "A, Kenyan Ambassador to X, B, …": the title belongs to A, not to B
+        return None
     return best
 
 
-def _title_after(text: str, m: PersonMention, titles: list[TitleMention], geo: list[GeoMention]):  # type: ignore[no-untyped-def]
+def _follows_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
+    """Whether a title stands in apposition after a name ("A, [the] [Kenyan] Minister")."""
+    start = t.start
+    for g in mentions.geo:
+        if g.end <= start and re.fullmatch(r"(?:'s|’s)?\s+", text[g.end : start]):
+            start = g.start
+    return any(
+        re.fullmatch(r",\s+(?:the\s+)?", text[p.end : start])
+        for p in mentions.person_mentions
+        if p.end <= start
+    )
+
+
+def _precedes_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
+    """Whether a title stands directly before a name ("Minister H.E. B"), so titles B."""
+    return any(
+        p.start >= t.end
+        and "," not in text[t.end : p.start]
+        and _GAP_HONORIFICS.match(text[t.end : p.start])
+        for p in mentions.person_mentions
+        if p.start - t.end < 40
+    )
+
+
+def _title_after(  # type: ignore[no-untyped-def]
+    text: str,
+    m: PersonMention,
+    titles: list[TitleMention],
+    geo: list[GeoMention],
+    mentions: MentionIndex,
+):
     """ ", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
     tail = text[m.end : m.end + 200]
     lead = re.match(r",\s+(?:the\s+|an?\s+|its\s+)?", tail)
@@ -73,8 +117,24 @@ def _title_after(text: str, m: PersonMention, titles: list[TitleMention], geo: l
                 pos = g.end + len(re.match(r"(?:'s|’s)?\s*", text[g.end :]).group(0))  # type: ignore[union-attr]
     for t in titles:
         if t.start == pos:
+            if _precedes_name(text, t, mentions):  # "A, Croatian Foreign Minister B"
+                return None, None
             return t, party
     return None, None
+
+
+def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
+    """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
+    lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
+    if lead is None:
+        return None
+    pos = m.end + lead.end()
+    for g in geo:
+        if g.start == pos and g.kind == "name" and g.entry.type in ("Country", "Organization"):
+            if re.match(r"(?:'s|’s)", text[g.end : g.end + 2]):
+                return None  # "X of Nepal's …" is another phrase
+            return g
+    return None
 
 
 def extract_roles(
@@ -82,47 +142,55 @@ def extract_roles(
 ) -> list[RoleFact]:
     text = parsed.text
     facts: list[RoleFact] = []
+    untitled: list[RoleFact] = []
     geo = mentions.geo
     for m in mentions.person_mentions:
-        t = _title_before(text, m, mentions.titles)
+        t = _title_before(text, m, mentions.titles, mentions)
         if t is not None:
             party_entry = t.party
-            start = t.start
+            start, end = t.start, m.end
             if party_entry is None:
                 g = _party_before(text, t.start, geo)
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
+            if party_entry is None:
+                g = _party_after(text, m, geo)
+                if g is not None:
+                    party_entry, end = g.entry, g.end
             facts.append(
-                RoleFact(
-                    m.person, t.title, party_entry, start, m.end, "role.title-before-name", 0.9
-                )
+                RoleFact(m.person, t.title, party_entry, start, end, "role.title-before-name", 0.9)
             )
             continue
-        t2, g2 = _title_after(text, m, mentions.titles, geo)
+        t2, g2 = _title_after(text, m, mentions.titles, geo, mentions)
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
             facts.append(
                 RoleFact(m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85)
             )
             continue
-        # "Austrian Hofer" / "Uruguay's Paz" without a title: party only
+        # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
         g = _party_before(text, m.start, geo)
         if (
             g is not None
             and g.kind in ("demonym", "name")
-            and text[g.end : m.start].strip()
-            in (
-                "'s",
-                "’s",
-                "",
-            )
+            and text[g.end : m.start].strip() in ("'s", "’s", "")
         ):
-            facts.append(
+            untitled.append(
                 RoleFact(m.person, None, g.entry, g.start, m.end, "role.party-before-name", 0.7)
+            )
+            continue
+        g = _party_after(text, m, geo)
+        if g is not None:
+            untitled.append(
+                RoleFact(m.person, None, g.entry, m.start, g.end, "role.party-after-name", 0.7)
             )
     facts += _counterparts(parsed, mentions, facts)
     facts += _distributive(parsed, mentions, gaz)
+    # Nationality is not an office ("Norwegian author X", "Brazil's Neymar"): a party next to
+    # a bare name counts only for a person the article gives an office somewhere else.
+    titled = {f.person for f in facts if f.title}
+    facts += [f for f in untitled if f.person in titled]
     return facts
 
 

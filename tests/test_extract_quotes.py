@@ -1,0 +1,110 @@
+"""Quotations: how news attributes direct speech, one phenomenon per test.
+
+Every sentence here is written for these tests (invented people acting for real states).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphbuild.annotations import Annotations, ArticleInfo
+from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.link.gazetteer_files import load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
+
+
+def quotes(extractor: Extractor, text: str) -> list[tuple[str, str]]:
+    info = ArticleInfo(id="q", text=text, published=dt.date(2025, 3, 12))
+    ann: Annotations = extractor.extract(info)
+    label = {e.id: e.label for e in ann.entities}
+    return [(label[q.speaker], q.text) for q in ann.quotations]
+
+
+def test_a_post_on_social_media_is_quoted_speech(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Kenyan Foreign Minister Amina Wekesa met Chilean Foreign Minister Tomas Rivera in "
+        'Nairobi on Monday.\n\n"We agreed to open direct flights before the end of the year," '
+        "Wekesa tweeted after the talks.",
+    )
+    assert [s for s, _ in got] == ["Amina Wekesa"]
+    assert got[0][1].startswith("We agreed to open direct flights")
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "elaborated Anna Kowalska",
+        "mentioned the Polish minister, Anna Kowalska",
+        "Anna Kowalska elaborated",
+    ],
+)
+def test_speaker_after_the_quote_in_either_order(extractor: Extractor, attribution: str) -> None:
+    got = quotes(
+        extractor,
+        "Polish Foreign Minister Anna Kowalska arrived in Lima on Tuesday.\n\n"
+        f'"Our trade has doubled in five years and will double again," {attribution}.',
+    )
+    assert got == [("Anna Kowalska", "Our trade has doubled in five years and will double again,")]
+
+
+def test_quoted_as_telling_reporters(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Indian External Affairs Minister Ravi Menon was quoted as telling reporters that the "
+        'talks were "frank and useful".',
+    )
+    assert got == [("Ravi Menon", "frank and useful")]
+
+
+def test_what_he_termed(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        'Ghanaian President Kofi Mensah criticised what he termed a "wall of tariffs" erected '
+        "by richer economies.",
+    )
+    assert got == [("Kofi Mensah", "wall of tariffs")]
+
+
+def test_a_fragment_the_speaker_called_something(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "The envoys were later received by Uzbek President Rustam Karimov, who called the new "
+        'forum "a useful start" and asked for a second round.',
+    )
+    assert got == [("Rustam Karimov", "a useful start")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a label in a noun phrase, not anyone's words
+        'The talks took place amid concern in the capital about the so-called "grey zone" '
+        "tactics of rival navies, and Chilean Foreign Minister Tomas Rivera welcomed the progress.",
+        # words of a joint text, not of one speaker
+        "Chilean Foreign Minister Tomas Rivera and Peruvian Foreign Minister Ana Salas agreed on "
+        'the importance of "deepening the strategic dialogue" between the two blocs.',
+        # an institution's statement names no person
+        "The Foreign Office said in a statement that Chilean Foreign Minister Tomas Rivera's visit "
+        'was "a milestone for both nations".',
+    ],
+)
+def test_not_a_persons_quotation(extractor: Extractor, text: str) -> None:
+    assert quotes(extractor, text) == []
+
+
+def test_he_added_continues_the_last_quoted_speaker(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Spokesman Omar Haddad briefed reporters in Amman on Thursday.\n\n"
+        '"There will be a meeting of the two foreign ministers next week," said Haddad.\n\n'
+        "Foreign Minister Layla Nasser arrived in Amman from Cairo on Wednesday evening.\n\n"
+        '"Trade and water will be on the agenda as well," he added.',
+    )
+    assert [s for s, _ in got] == ["Omar Haddad", "Omar Haddad"]

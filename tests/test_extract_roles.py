@@ -1,0 +1,189 @@
+"""Roles (who acts for whom) and person names, one phenomenon class per test.
+
+Sentences are written for these tests. Where a party can only come from the sourced
+office-holder table, the people are real rows of that table (``data/gazetteer``); everyone
+else is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphbuild.annotations import Annotations, ArticleInfo
+from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.link.gazetteer_files import load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
+
+
+def run(extractor: Extractor, text: str, published: str | None = "2025-03-12") -> Annotations:
+    info = ArticleInfo(
+        id="t", text=text, published=dt.date.fromisoformat(published) if published else None
+    )
+    return extractor.extract(info)
+
+
+def label(ann: Annotations, entity_id: str | None) -> str | None:
+    return ann.entity(entity_id).label if entity_id else None
+
+
+def roles(ann: Annotations) -> set[tuple[str, str]]:
+    return {(label(ann, r.holder), label(ann, r.party)) for r in ann.roles}  # type: ignore[misc]
+
+
+def persons(ann: Annotations) -> set[str]:
+    return {e.label for e in ann.entities if e.type == "Person"}
+
+
+def rules(ann: Annotations) -> dict[str, str]:
+    return {label(ann, r.holder): r.provenance.rule for r in ann.roles}  # type: ignore[misc]
+
+
+# ---- the office-holder table gives the state of a titled person -----------------------------
+
+
+def test_title_without_country_takes_the_state_from_the_office_holder_table(
+    extractor: Extractor,
+) -> None:
+    ann = run(extractor, "President Cyril Ramaphosa opened the trade fair in Durban on Monday.")
+    assert roles(ann) == {("Cyril Ramaphosa", "South Africa")}
+    # the rule names the table row that decided: person, state, start of the term
+    assert rules(ann)["Cyril Ramaphosa"].startswith("role.office-holder-table:Q1148669/ZA/")
+
+
+def test_table_party_needs_a_title_that_fits_the_office(extractor: Extractor) -> None:
+    ann = run(extractor, "Ambassador Cyril Ramaphosa arrived in Oslo on Monday.")
+    assert roles(ann) == set()
+    assert [(d.kind, d.reason) for d in ann.dropped] == [("Role", "no-party")]
+
+
+def test_past_office_named_by_its_title_still_gives_the_state(extractor: Extractor) -> None:
+    ann = run(extractor, "President Barack Obama visited the old port in 2016.")
+    assert roles(ann) == {("Barack Obama", "United States")}
+
+
+def test_without_any_date_the_office_must_fit(extractor: Extractor) -> None:
+    ann = run(extractor, "Prime Minister Narendra Modi opened a dam.", published=None)
+    assert roles(ann) == {("Narendra Modi", "India")}
+
+
+def test_unknown_titled_person_is_dropped_with_a_reason(extractor: Extractor) -> None:
+    ann = run(extractor, "Deputy Minister Halvard Quist toured the harbour on Monday.")
+    assert roles(ann) == set()
+    dropped = [d for d in ann.dropped if d.kind == "Role"]
+    assert len(dropped) == 1 and dropped[0].reason == "no-party"
+    assert "Halvard Quist" in dropped[0].evidence[0].exact
+
+
+# ---- titles: lower case, compound, abbreviated, after the name -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("German chancellor Lukas Brenner opened the fair.", "Lukas Brenner", "Germany"),
+        ("Italy's prime minister, Chiara Volpe, opened the fair.", "Chiara Volpe", "Italy"),
+        ("Swiss Sports Minister Nadia Keller opened the fair.", "Nadia Keller", "Switzerland"),
+        (
+            "US Homeland Security Secretary Tom Harker opened the fair.",
+            "Tom Harker",
+            "United States",
+        ),
+        ("Indian PM Arvind Rao opened the fair.", "Arvind Rao", "India"),
+        ("Israel's new Defence Minister Dov Levin opened the fair.", "Dov Levin", "Israel"),
+        (
+            "Zambian Foreign Affairs and International Trade Minister Joseph Banda spoke.",
+            "Joseph Banda",
+            "Zambia",
+        ),
+        ("Espen Dalen, Norway's foreign minister, opened the fair.", "Espen Dalen", "Norway"),
+        ("Minister of Foreign Affairs of Ghana Kofi Mensah spoke.", "Kofi Mensah", "Ghana"),
+        ("FM Ram Thapa of Nepal spoke at the forum.", "Ram Thapa", "Nepal"),
+    ],
+)
+def test_title_forms(extractor: Extractor, sentence: str, person: str, party: str) -> None:
+    assert roles(run(extractor, sentence)) == {(person, party)}
+
+
+def test_title_stops_before_a_name_the_parser_missed(extractor: Extractor) -> None:
+    ann = run(extractor, "Minister of Foreign Affairs of Ghana Kwabena Ofori-Atta Mensah spoke.")
+    assert ("Kwabena Ofori-Atta Mensah", "Ghana") in roles(ann)
+    assert ann.roles[0].title == "Minister of Foreign Affairs"
+
+
+def test_title_before_name_after_an_honorific_title(extractor: Extractor) -> None:
+    ann = run(extractor, "Also present was Ghana's Minister for Trade, Ambassador Kofi Badu.")
+    assert roles(ann) == {("Kofi Badu", "Ghana")}
+    assert ann.roles[0].title == "Minister for Trade"
+
+
+# ---- ambassadors act for the sending state ---------------------------------------------------
+
+
+def test_ambassador_represents_the_sending_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Israeli Ambassador to the US Ronen Shalev spoke. The Ambassador of Chile to Peru, "
+        "Marta Rojas, also spoke.",
+    )
+    assert roles(ann) == {("Ronen Shalev", "Israel"), ("Marta Rojas", "Chile")}
+    assert {r.title for r in ann.roles} == {"Ambassador to the US", "Ambassador to Peru"}
+
+
+def test_titles_in_a_list_of_appositions_belong_to_the_name_before(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The guests were Ana Lima, Brazilian Ambassador to Peru, Omar Haddad, Jordanian "
+        "Ambassador to Peru, and Juan Soto.",
+    )
+    assert roles(ann) == {("Ana Lima", "Brazil"), ("Omar Haddad", "Jordan")}
+
+
+# ---- nationality is not an office ------------------------------------------------------------
+
+
+def test_nationality_of_an_untitled_person_is_no_role(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Norwegian author Ingrid Dahl and Colombia's racing driver Mateo Ruiz attended. "
+        "Brazilian Lucas Prado won the race.",
+    )
+    assert roles(ann) == set()
+
+
+def test_party_next_to_a_bare_name_counts_for_an_office_holder(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Lena Varga arrived on Monday. Talks between Hungary's Varga and the "
+        "visitors lasted an hour.",
+    )
+    assert roles(ann) == {("Lena Varga", "Hungary")}
+
+
+# ---- names -----------------------------------------------------------------------------------
+
+
+def test_honorifics_and_post_nominals_are_not_part_of_the_name(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister H.E. Dr. Kwame Asante met Shri Rohan Mehta and Smt. Leela Nair. "
+        "The Taoiseach, Ciaran Walsh T.D., attended.",
+    )
+    assert {"Kwame Asante", "Rohan Mehta", "Leela Nair", "Ciaran Walsh"} <= persons(ann)
+
+
+def test_initials_stay_and_a_weekday_is_not_part_of_a_name(extractor: Extractor) -> None:
+    ann = run(extractor, "EAM R Kumarasamy Friday met his counterpart A K Rahman in Dhaka.")
+    assert {"R Kumarasamy", "A K Rahman"} <= persons(ann)
+
+
+def test_bodies_named_like_people_are_not_persons(extractor: Extractor) -> None:
+    ann = run(extractor, "The Turkish Embassy hosted a reception for Brenner Group.")
+    assert persons(ann) == set()
