@@ -231,6 +231,13 @@ def test_replacing_drops_the_old_graph_and_record(remote: RemoteStore) -> None:
 
 
 @needs_virtuoso
+def test_reference_graphs_live_as_long_as_an_article_needs_them(remote: RemoteStore) -> None:
+    from test_reference import reference_lifecycle
+
+    reference_lifecycle(remote, remote.base, record)
+
+
+@needs_virtuoso
 def test_remove_article(remote: RemoteStore) -> None:
     remote.replace_article("one", article_graph(remote.base, "one", TEXT), record("one"))
     assert remote.remove_article("one") is True
