@@ -187,3 +187,99 @@ def test_initials_stay_and_a_weekday_is_not_part_of_a_name(extractor: Extractor)
 def test_bodies_named_like_people_are_not_persons(extractor: Extractor) -> None:
     ann = run(extractor, "The Turkish Embassy hosted a reception for Brenner Group.")
     assert persons(ann) == set()
+
+
+# ---- offices that name their state, and the article's own evidence ---------------------------
+
+
+def test_abbreviated_title_is_compared_with_the_table_written_out(extractor: Extractor) -> None:
+    ann = run(extractor, "EAM S Jaishankar opened the consulate on Monday.")
+    assert roles(ann) == {("S Jaishankar", "India")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("The Taoiseach, Ciaran Walsh, opened the fair.", "Ciaran Walsh", "Ireland"),
+        (
+            "Minister of State for External Affairs Ravi Menon opened the fair.",
+            "Ravi Menon",
+            "India",
+        ),
+        ("Secretary of State Dan Brooks opened the fair.", "Dan Brooks", "United States"),
+    ],
+)
+def test_an_office_only_one_state_has_names_the_state(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    ann = run(extractor, sentence)
+    assert roles(ann) == {(person, party)}
+    assert rules(ann)[person] == "role.state-title"
+
+
+def test_accompanying_official_acts_for_the_leader_s_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Amos Kiptoo, accompanied by Principal Secretary Ruth Wanjiku, "
+        "met the delegation on Monday.",
+    )
+    assert ("Ruth Wanjiku", "Kenya") in roles(ann)
+    assert rules(ann)["Ruth Wanjiku"] == "role.accompanying"
+
+
+def test_host_in_the_dateline_capital_acts_for_that_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "NAIROBI, March 10 (Agency) - Minister Amos Kiptoo received Peruvian Foreign Minister "
+        "Rosa Quispe at his office on Monday.",
+    )
+    assert ("Amos Kiptoo", "Kenya") in roles(ann)
+    assert ("Rosa Quispe", "Peru") in roles(ann)
+
+
+def test_a_given_name_that_is_also_a_title(extractor: Extractor) -> None:
+    ann = run(extractor, "He was joined by H.E Amir Rahimi, the Ambassador of Afghanistan.")
+    assert roles(ann) == {("Amir Rahimi", "Afghanistan")}
+
+
+# ---- organisations as parties ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        (
+            "Chinese Foreign Ministry spokesperson Li Wen spoke.",
+            "Li Wen",
+            "Chinese Foreign Ministry",
+        ),
+        (
+            "Ministry of External Affairs (MEA) spokesperson, Raj Varma, spoke.",
+            "Raj Varma",
+            "Ministry of External Affairs",
+        ),
+        (
+            "The Foreign Ministry Spokesman, Budi Santoso, spoke.",
+            "Budi Santoso",
+            "Foreign Ministry",
+        ),
+        (
+            "Also present was the President of the ECOWAS Commission, H.E. Dr. Ama Kone.",
+            "Ama Kone",
+            "ECOWAS Commission",
+        ),
+        (
+            "General Secretary of the Communist Party of Vietnam Tran Van Binh spoke.",
+            "Tran Van Binh",
+            "Communist Party of Vietnam",
+        ),
+    ],
+)
+def test_bodies_are_parties(extractor: Extractor, sentence: str, person: str, party: str) -> None:
+    assert roles(run(extractor, sentence)) == {(person, party)}
+
+
+def test_ministry_acronym_is_an_alias_of_the_party(extractor: Extractor) -> None:
+    ann = run(extractor, "Ministry of External Affairs (MEA) spokesperson Raj Varma spoke.")
+    party = ann.entity(ann.roles[0].party)
+    assert (party.label, party.aliases) == ("Ministry of External Affairs", ["MEA"])

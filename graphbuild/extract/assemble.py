@@ -85,6 +85,7 @@ def assemble(
                     id=f"g{len(party_ids) + 1}",
                     type=entry.type,
                     label=label,
+                    aliases=list(getattr(entry, "body_aliases", ())),
                     qid=entry.qid,
                     link_source=entry.source,
                 )

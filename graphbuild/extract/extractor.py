@@ -79,7 +79,7 @@ def extract_from_doc(
     events = EventExtractor(parsed, mentions, gaz, resolver, reference, article.published)
     events.run()
     quotes = QuoteExtractor(parsed, mentions, resolver).run()
-    found, unresolved = evidence_roles(mentions, roles, events, quotes, gaz)
+    found, unresolved = evidence_roles(parsed, mentions, roles, events, quotes, gaz)
     roles += found
     return assemble(
         article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR, unresolved

@@ -205,9 +205,39 @@ OFFICE_HEADS = (
     "Head of Mission",
 )
 
+# Title words that are also common given names: after "H.E."/"Mr"/"Dr" they start a name.
+GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
+
 # Office titles as abbreviated in South Asian, Kenyan and wire copy: matched exactly as written
 # ("PM Modi", "EAM Jaishankar", "CS Mutua"), never in lower case.
 TITLE_ABBREVIATIONS = ("PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS")
+# What they stand for, so the office they name can be compared with the office-holder table.
+ABBREVIATED_TITLES = {
+    "PM": "Prime Minister",
+    "FM": "Foreign Minister",
+    "EAM": "External Affairs Minister",
+    "CS": "Cabinet Secretary",
+    "MoS": "Minister of State",
+    "NSA": "National Security Adviser",
+    "DPM": "Deputy Prime Minister",
+    "HRVP": "High Representative",
+    "PS": "Principal Secretary",
+}
+
+# Offices that exist under this name in one state only, so the title alone names the party
+# (ISO 3166-1 alpha-2), as patterns over the folded title. Used only when neither the text
+# nor the office-holder table gives a party.
+STATE_TITLES = (
+    (r"^(?:an )?taoiseach$|^(?:an )?tanaiste$", "IE"),
+    (
+        r"\bexternal affairs minister\b|\bminister (?:of state )?(?:of|for) external affairs\b|"
+        r"^eam$|^union minister\b|\blok sabha\b|\brajya sabha\b",
+        "IN",
+    ),
+    (r"^(?:deputy )?secretary of state$", "US"),
+    (r"^state councill?or\b", "CN"),
+    (r"custodian of the two holy mosques", "SA"),
+)
 
 # Plural titles before a list of names ("Presidents A and B", "Cabinet Secretaries A and B").
 PLURAL_HEADS = {

@@ -62,6 +62,43 @@ _ADJ_FORM = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class BodyEntry:
+    """A body the article names as someone's party that the gazetteer does not know: a
+    ministry ("Chinese Foreign Ministry"), a commission ("ECOWAS Commission"), a political
+    party. Labelled as written (without a leading "the"); never linked here."""
+
+    label: str
+    body_aliases: tuple[str, ...] = ()
+    type: str = "Organization"
+    qid: str | None = None
+    iso2: str | None = None
+    source: str | None = None
+
+
+_BODY_HEADS = r"(?:Commission|Party|Movement|Front)"
+_BODY_PHRASE = re.compile(
+    rf"^(?:[A-Z][\w'’.-]*\s+){{0,4}}{_BODY_HEADS}(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*"
+    r"(?:\s+[A-Z][\w'’.-]*){0,3})?$"
+)
+_BODY_WITH_ACRONYM = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'’.-]*\s+){1,6}(?:Council|Authority|Agency|Secretariat|Office|"
+    r"Commission|Committee|Ministry|Department))\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)$"
+)
+
+
+def body_party(phrase: str) -> BodyEntry | None:
+    """A named body as a party ("the ECOWAS Commission", "Communist Party of Vietnam",
+    "National Security Council (NSC)"); None for anything else."""
+    phrase = re.sub(r"^the\s+", "", phrase.strip().rstrip(",.;:"))
+    m = _BODY_WITH_ACRONYM.match(phrase)
+    if m:
+        return BodyEntry(m.group("name"), (m.group("acro"),))
+    if _BODY_PHRASE.match(phrase) and len(phrase.split()) >= 2:
+        return BodyEntry(phrase)
+    return None
+
+
 def resolve_party_phrase(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
     """The country or organisation a phrase names, however officially it is worded."""
     phrase = phrase.strip().rstrip(",.;:")
@@ -565,8 +602,10 @@ def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> 
     keep = first.start()
     unknown_run = 0
     for w in re.finditer(r"\([^)\s]+\)|[^\s,]+|,", raw[first.start() :]):
-        ws, we = first.start() + w.start(), first.start() + w.end()
         word = w.group(0)
+        if len(word) > 1 and word[-1] in ".;:" and not re.fullmatch(r"(?:[A-Z]\.)+", word):
+            word = word[:-1]
+        ws, we = first.start() + w.start(), first.start() + w.start() + len(word)
         folded = fold(word).strip(".")
         known = (
             folded in _TITLE_CONNECTORS
@@ -625,7 +664,7 @@ def find_titles(
             words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
-                entry = resolve_party_phrase(phrase, gaz)
+                entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
                 if entry is not None:
                     party = entry
                     p_start = start + om.end()
@@ -656,6 +695,9 @@ def find_titles(
             title = title.split(",")[0]
             raw = title
         title = title.strip()
+        if _given_name_not_title(text, start, 2) and fold(title) in lexicon.GIVEN_NAME_TITLES:
+            pos = end
+            continue
         # what the title does not keep is scanned again ("…, Jordanian Ambassador to Peru")
         pos = max(start + 1, start + len(raw))
         if not title:
@@ -665,6 +707,20 @@ def find_titles(
 
 
 _NAME_TRAILERS = frozenset({"t.d.", "t.d", "td", "mp", "m.p.", "kc", "qc", "mla", "mna"})
+
+
+_PERSONAL_HONORIFIC_BEFORE = re.compile(r"(?:H\.\s?E\.?|Mr\.?|Dr\.?|Ms\.?|Mrs\.?)\s+$")
+
+
+def _given_name_not_title(text: str, pos: int, words_left: int) -> bool:
+    """ "H.E. Amir Ramin": a title word that is a given name after a personal honorific."""
+    word = re.match(r"\S+", text[pos:])
+    return (
+        word is not None
+        and fold(word.group(0)) in lexicon.GIVEN_NAME_TITLES
+        and words_left > 1
+        and _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
+    )
 
 
 def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -692,9 +748,12 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
             or fold(words[0].group(0)) in _TITLE_WORDS
             or words[0].group(0).rstrip(",") in lexicon.TITLE_ABBREVIATIONS
         ):
+            if _given_name_not_title(text, start + words[0].start(), len(words)):
+                break
             words.pop(0)
             changed = True
-        if words:  # "Sports Minister X": a whole title at the start
+        if words and not _given_name_not_title(text, start + words[0].start(), len(words)):
+            # "Sports Minister X": a whole title at the start
             title = TITLE_RE.match(span, words[0].start())
             if title is not None and title.end() < len(span):
                 rest = [w for w in words if w.start() >= title.end()]

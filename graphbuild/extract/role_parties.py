@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graphbuild.extract import lexicon
+from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
     GazetteerEntryLike,
     GazetteerLike,
@@ -52,9 +53,14 @@ def office_holders() -> OfficeHolders:
     return shipped_office_holders()
 
 
+def _expanded(title: str) -> str:
+    """The title with an abbreviation written out ("EAM" -> "External Affairs Minister")."""
+    return lexicon.ABBREVIATED_TITLES.get(title.strip(), title)
+
+
 def title_categories(title: str) -> frozenset[OfficeCategory]:
     """Office categories of the table that an office title as written can denote."""
-    low = fold(title)
+    low = fold(_expanded(title))
     if re.search(r"\b(?:former|ex|late)\b", low):
         return frozenset()
     deputy = re.match(r"(?:deputy|vice|first deputy|acting|assistant|under)\b", low)
@@ -73,7 +79,7 @@ def title_categories(title: str) -> frozenset[OfficeCategory]:
 
 def _title_head(title: str) -> str | None:
     """The noun that names the office ("ambassador" of "Ambassador to Kenya")."""
-    pre = re.split(r"\s+(?:of|for|to|in|on|at)\s+", fold(title))[0]
+    pre = re.split(r"\s+(?:of|for|to|in|on|at)\s+", fold(_expanded(title)))[0]
     words = re.findall(r"[a-z]+", pre)
     return words[-1] if words else None
 
@@ -153,6 +159,17 @@ def table_party(
     return None
 
 
+def state_title_party(title: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """The state an office title belongs to when only one state has that office."""
+    low = fold(_expanded(title))
+    if re.search(r"\b(?:former|ex|late)\b", low):
+        return None
+    for pattern, iso2 in lexicon.STATE_TITLES:
+        if re.search(pattern, low):
+            return party_entry(gaz, iso2)
+    return None
+
+
 def table_rule(term: Term) -> str:
     """The rule name of a table decision, naming the row: QID, office, party, term start."""
     start = term.start or "?"
@@ -192,10 +209,17 @@ def table_roles(
             out.append(
                 RoleFact(person, fact.title, entry, fact.start, fact.end, table_rule(term), 0.8)
             )
+            continue
+        state = state_title_party(fact.title, gaz)
+        if state is not None:
+            out.append(
+                RoleFact(person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7)
+            )
     return out
 
 
 def evidence_roles(
+    parsed: ParsedArticle,
     mentions: MentionIndex,
     roles: list[RoleFact],
     events: object,
@@ -207,7 +231,7 @@ def evidence_roles(
     out: list[RoleFact] = []
     unresolved: list[TitledPerson] = []
     for person, fact in titled_without_party(mentions, roles).items():
-        evidence = _article_party(mentions, person, party_of, events, quotes, gaz)
+        evidence = _article_party(parsed, mentions, person, party_of, events, quotes, gaz)
         if evidence is None:
             unresolved.append(fact)
             continue
@@ -218,7 +242,28 @@ def evidence_roles(
     return out, unresolved
 
 
+_ACCOMPANIED = re.compile(
+    r"\b(?:accompanied|joined|assisted|flanked) by\s+(?:(?:his|her|their)\s+)?"
+    r"(?:[\w'’.-]+\s+){0,10}$"
+)
+
+
+def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """The state whose capital a dateline names ("NEW DELHI, Jan 9 -" -> India)."""
+    span = parsed.dateline
+    if span is None:
+        return None
+    city = re.match(
+        r"\s*([A-ZÀ-Þ][\w .'’-]*?)\s*(?:,|\(|:|\s[-–—])", parsed.text[span[0] : span[1]]
+    )
+    if city is None:
+        return None
+    country = gaz.metonym(city.group(1).strip())
+    return country if country is not None and country.type == "Country" else None
+
+
 def _article_party(
+    parsed: ParsedArticle,
     mentions: MentionIndex,
     person: int,
     party_of: dict[int, GazetteerEntryLike],
@@ -226,18 +271,35 @@ def _article_party(
     quotes: list,  # type: ignore[type-arg]
     gaz: GazetteerLike,
 ) -> tuple[GazetteerEntryLike, int, str] | None:
-    """A party the article implies: "our" president in a quote, a host in their capital."""
+    """A party the article implies: "our" president in a quote, the delegation someone
+    accompanies, a host receiving guests in their own capital."""
+    own = mentions.persons[person].mentions
     for q in quotes:
-        inside = [m for m in mentions.persons[person].mentions if q.start <= m.start < q.end]
+        inside = [m for m in own if q.start <= m.start < q.end]
         if inside and q.speaker in party_of and q.speaker != person:
             return party_of[q.speaker], inside[0].end, "role.speaker-party"
-    for ev in getattr(events, "events", ()):
-        if ev.kind != "Meeting" or ev.host != person or ev.place is None:
+    text = parsed.text
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        cue = _ACCOMPANIED.search(text[sent.start_char : m.start])
+        if cue is None or parsed.in_quote(m.start):
             continue
-        country = gaz.metonym(ev.place.text)
+        cue_at = sent.start_char + cue.start()
+        leaders = [
+            p
+            for p in mentions.person_mentions
+            if sent.start_char <= p.start and p.end <= cue_at and p.person != person
+        ]
+        if leaders and leaders[-1].person in party_of:
+            return party_of[leaders[-1].person], m.end, "role.accompanying"
+    capital = _dateline_capital(parsed, gaz)
+    for ev in getattr(events, "events", ()):
+        if ev.kind != "Meeting" or ev.host != person:
+            continue
+        country = gaz.metonym(ev.place.text) if ev.place is not None else capital
         if country is None or country.type != "Country":
             continue
         others = [party_of.get(p) for p in ev.participants if p != person]
-        if all(o is not None and o.label != country.label for o in others):
-            return country, mentions.persons[person].mentions[0].end, "role.host-capital"
+        if others and all(o is not None and o.label != country.label for o in others):
+            return country, own[0].end, "role.host-capital"
     return None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
     NAME_HONORIFIC,
+    BodyEntry,
     GazetteerEntryLike,
     GazetteerLike,
     GeoMention,
@@ -123,6 +124,31 @@ def _title_after(  # type: ignore[no-untyped-def]
     return None, None
 
 
+_SPOKES = re.compile(r"(?i)^(?:deputy |chief |official |acting )?spokes(?:person|man|woman)$")
+_MINISTRY_BEFORE = re.compile(
+    r"(?P<body>(?:[A-Z][\w'’.-]*\s+){0,3}(?:Ministry|Department|Office)"
+    r"(?:\s+of(?:\s+the)?(?:\s+(?:[A-Z][\w'’.-]*|and|&)){1,6})?)"
+    r"(?:\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\))?,?\s+$"
+)
+
+
+def _ministry_before(text: str, t: TitleMention) -> tuple[BodyEntry, int] | None:
+    """ "Chinese Foreign Ministry spokesperson", "Ministry of External Affairs (MEA)
+    spokesperson": a spokesperson speaks for the ministry, which is their party."""
+    if not _SPOKES.match(t.title):
+        return None
+    m = _MINISTRY_BEFORE.search(text[max(0, t.start - 90) : t.start])
+    if m is None:
+        return None
+    body = m.group("body")
+    start = t.start - len(m.group(0)) + (m.start("body") - m.start(0))
+    lead = re.match(r"(?:The|the)\s+", body)
+    if lead:
+        body, start = body[lead.end() :], start + lead.end()
+    acro = (m.group("acro"),) if m.group("acro") else ()
+    return BodyEntry(body, acro), start
+
+
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
     """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
     lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
@@ -149,6 +175,10 @@ def extract_roles(
         if t is not None:
             party_entry = t.party
             start, end = t.start, m.end
+            if party_entry is None:
+                ministry = _ministry_before(text, t)
+                if ministry is not None:
+                    party_entry, start = ministry
             if party_entry is None:
                 g = _party_before(text, t.start, geo)
                 if g is not None:
