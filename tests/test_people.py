@@ -258,3 +258,8 @@ def test_curated_people_keep_their_label_and_get_the_canonical_node(
     linked = only_person(link(ann, gaz, people))
     assert (linked.label, linked.qid, linked.link_source) == ("S. Lavrov", qid, "curator")
     assert linked.slug == "sergey-lavrov"
+
+
+def test_an_unlinked_persons_transliterations_are_one_node(people: People) -> None:
+    assert people.keys.key("Andrei Nobody", None) == people.keys.key("Andrey Nobody", None)
+    assert people.keys.key("Andrei Nobody", None) != people.keys.key("Andrea Nobody", None)

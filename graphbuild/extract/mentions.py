@@ -431,6 +431,14 @@ _STATE_WORDS = (
         "capitals", "consulate", "administration", "cabinet", "presidency", "affairs", "home",
     }
 )  # fmt: skip
+# Heads of proper names that take a state's or place's name with "of" and are not the state:
+# "Gulf of Mexico", "Bank of England", "University of Texas". (Bodies of a state, such as a
+# party or a commission, are left to the role rules: "Communist Party of Vietnam".)
+_NAMED_AFTER_A_STATE = frozenset(
+    {"gulf", "sea", "bay", "ocean", "strait", "straits", "river", "lake", "coast", "island",
+     "islands", "mountains", "bank", "university", "college", "school", "institute", "hospital",
+     "airport", "stadium", "cup", "league", "championship", "voice", "times"}
+)  # fmt: skip
 _SPORTS_CUES = re.compile(
     r"\b(?:rugby|football|soccer|cricket|hockey|basketball|volleyball|handball|tennis|"
     r"tournament|championship|World Cup|Nations Cup|league|semi-finals?|quarter-finals?|"
@@ -463,7 +471,8 @@ def _inside_longer_name(doc: Doc, i: int, j: int, gaz: GazetteerLike, prev_end: 
     the name, or "<Name> of (the) <name>" inside one named entity, makes it another thing.
     Offices and a state's own bodies are not such nouns ("Russian Foreign Minister",
     "President of Mexico", "Embassy of Japan"), nor another state's name ("US China talks"),
-    nor a person's name ("Ilham Aliyev of Azerbaijan").
+    nor a person's name ("Ilham Aliyev of Azerbaijan"), nor a name after an office's "of"
+    ("Minister of Foreign Affairs of Ghana Kofi Mensah", where the parser may miss the person).
     """
     first, last = doc[i], doc[j - 1]
     if i > 0 and not first.is_sent_start:
@@ -483,10 +492,15 @@ def _inside_longer_name(doc: Doc, i: int, j: int, gaz: GazetteerLike, prev_end: 
                 head.text[:1].isupper()
                 and fold(head.text) not in _STATE_WORDS
                 and head.ent_type_ != "PERSON"
-                and (inside or fold(head.text) in _FACILITY_WORDS)
+                and (inside or fold(head.text) in _NAMED_AFTER_A_STATE)
             ):
                 return True  # "Gulf of Mexico", "Reserve Bank of India"
-    if j < len(doc) and last.whitespace_:
+    # "Minister of Foreign Affairs of (the) Ghana Kofi …": the parser may miss the person
+    of_state = i > 0 and (
+        doc[i - 1].lower_ in ("of", "for")
+        or (doc[i - 1].lower_ == "the" and i > 1 and doc[i - 2].lower_ in ("of", "for"))
+    )
+    if j < len(doc) and last.whitespace_ and not of_state:
         after = doc[j]
         if _is_proper_word(after) and not (after.ent_type_ == "PERSON" and after.ent_iob_ == "B"):
             # "China Daily", "Kenya Airways"; not "US China talks"

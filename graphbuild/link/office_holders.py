@@ -273,6 +273,11 @@ class OfficeHolders:
         """``name_key`` with the shipped spelling variants."""
         return self._key(name)
 
+    def variant(self, word: str) -> str:
+        """The key of a folded word's spelling-variant group ("sergei" -> "sergey"), else the
+        word itself."""
+        return self._key.variants.get(word, word)
+
     def person(self, qid: str) -> Person | None:
         return self.people.get(qid)
 

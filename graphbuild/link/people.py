@@ -211,29 +211,44 @@ class PersonKeys:
 
     owners: Mapping[str, frozenset[str]]
     """Slug of each canonical label of a linkable person -> the QIDs that have it."""
+    spellings: Mapping[str, frozenset[str]]
+    """The same, by the slug with each word's spelling variants made one ("sergey-lavrov")."""
+    index: OfficeHolders
 
     @classmethod
     def build(cls, index: OfficeHolders, gaz: Gazetteer) -> PersonKeys:
-        out: dict[str, set[str]] = {}
-        for qid, person in index.people.items():
-            out.setdefault(slug(person.label), set()).add(qid)
-        for entry in gaz.by_type("Person"):
-            if entry.qid is not None:
-                out.setdefault(slug(entry.label), set()).add(entry.qid)
-        return cls({k: frozenset(v) for k, v in out.items()})
+        labels = [(q, p.label) for q, p in index.people.items()]
+        labels += [(e.qid, e.label) for e in gaz.by_type("Person") if e.qid is not None]
+        owners: dict[str, set[str]] = {}
+        spellings: dict[str, set[str]] = {}
+        keys = cls({}, {}, index)
+        for qid, label in labels:
+            owners.setdefault(slug(label), set()).add(qid)
+            spellings.setdefault(keys.spelling(label), set()).add(qid)
+        return cls(
+            {k: frozenset(v) for k, v in owners.items()},
+            {k: frozenset(v) for k, v in spellings.items()},
+            index,
+        )
+
+    def spelling(self, label: str) -> str:
+        """The slug with each word replaced by its spelling-variant group's ("Andrei" and
+        "Andrey" alike), so an unlinked person is one node across transliterations."""
+        return "-".join(self.index.variant(w) for w in slug(label).split("-"))
 
     def key(self, label: str, qid: str | None) -> str:
-        """The slug of the label (a linked person's canonical one).
+        """The IRI key of a person: a linked person's canonical label as a slug.
 
-        Linked namesakes get their QID appended (``david-johnston-q41564``); an unlinked person
-        whose slug is a linkable person's gets :data:`UNLINKED_SUFFIX`, so it never merges with
-        that person's node.
+        Linked namesakes get their QID appended (``david-johnston-q41564``). An unlinked person
+        gets the slug with spelling variants made one; when that is a linkable person's name,
+        :data:`UNLINKED_SUFFIX` is appended, so it never merges with that person's node.
         """
-        key = slug(label)
-        owners = self.owners.get(key, frozenset())
         if qid is not None:
+            key = slug(label)
+            owners = self.owners.get(key, frozenset())
             return key if owners <= {qid} else f"{key}-{qid.lower()}"
-        return f"{key}-{UNLINKED_SUFFIX}" if owners else key
+        key = self.spelling(label)
+        return f"{key}-{UNLINKED_SUFFIX}" if key in self.spellings else key
 
 
 @dataclass(frozen=True, eq=False)

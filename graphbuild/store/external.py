@@ -150,6 +150,7 @@ class RemoteStore(SparqlClient):
         (see the module docs for how; the embedded store's ``replace_article`` for what)."""
         if meta.article_id != article_id:
             raise ValueError(f"record is for '{meta.article_id}', not '{article_id}'")
+        self._writable()  # before any request
         try:
             lines = list(ntriples_lines(data))
         except (ValueError, TypeError) as exc:
