@@ -135,6 +135,8 @@ class ArticleInfo(_Model):
     published: dt.date | None = None
     source: str | None = None
     language: str = "en"
+    normaliser: str | None = None
+    """What normalised ``text`` at ingest (a versioned name); offsets index the normalised text."""
 
 
 class Annotations(_Model):

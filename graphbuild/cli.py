@@ -439,5 +439,64 @@ def link_cmd(
         ctx.obj.say(f"wrote {len(decisions)} decision(s) to {target}")
 
 
+@main.group("gazetteer")
+def gazetteer_group() -> None:
+    """Keep the offline gazetteer current: office holders from Wikidata."""
+
+
+@gazetteer_group.command("update")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write (default: office-holders.tsv in setting 'gazetteer_update_dir').",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Write every term found, also those the shipped table has (to regenerate it).",
+)
+@click.option("--restart", is_flag=True, help="Ask every batch again instead of resuming.")
+@click.option("--endpoint", default=None, help="SPARQL endpoint (default: Wikidata's; for tests).")
+@click.pass_context
+def gazetteer_update_cmd(
+    ctx: click.Context, output: Path | None, full: bool, restart: bool, endpoint: str | None
+) -> None:
+    """Refresh office holders from the Wikidata Query Service (needs network).
+
+    Asks for the terms of office of every state and the heads of international organisations
+    and writes them, each row with its query, service and date, beside the shipped table;
+    builds merge both, the newer term winning. Offline it says so and changes nothing; an
+    interrupted run resumes where it stopped.
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from graphbuild.link.office_holders import update_file
+    from graphbuild.link.office_update import (
+        DEFAULT_ENDPOINT,
+        QueryService,
+        update_office_holders,
+    )
+
+    obj: Context = ctx.obj
+    target = output or update_file(_settings(ctx))
+    service = QueryService(endpoint or DEFAULT_ENDPOINT)
+    console = Console(stderr=True)
+    with Progress(console=console, disable=obj.quiet, transient=True) as progress:
+        task = progress.add_task("Wikidata", total=None)
+
+        def step(done: int, total: int, batch: str) -> None:
+            progress.update(task, completed=done, total=total, description=batch)
+
+        summary = update_office_holders(target, service, full=full, restart=restart, on_batch=step)
+    obj.say(
+        f"wrote {summary.terms} terms of office of {summary.people} people to {summary.path} "
+        f"({summary.asked} batches asked in {summary.requests} requests, {summary.resumed} "
+        f"resumed; {summary.as_shipped} terms as shipped left out)"
+    )
+
+
 if __name__ == "__main__":
     main()

@@ -4,9 +4,15 @@ A folder or a list of files; every ``.txt`` or ``.html`` file is one article who
 file stem, with optional metadata in ``<stem>.json`` beside it; a ``.jsonl`` file holds one
 article per line. Other files (gold and curated annotation files, notes, sidecars) are
 skipped. A file that cannot become an article is yielded as an ``ArticleError`` naming the
-file (and line) and the reason, never raised, so one bad file never stops a corpus. The text
-is kept exactly as written apart from line endings (normalised to ``\\n``), because evidence
-offsets index into it.
+file (and line) and the reason, never raised, so one bad file never stops a corpus.
+
+Bytes become text in :mod:`graphbuild.text.decoding` (UTF-8, or UTF-16/32 with a byte-order
+mark, or an HTML page's declared charset), an HTML page's main text is taken by
+:mod:`graphbuild.text.html`, and every text is then normalised by
+:mod:`graphbuild.text.normalise` (mojibake, glued sentences, odd spaces, entities, line
+endings) before anything counts an offset into it: the stored ``schema:text`` and every
+evidence offset refer to the normalised text, and ``ArticleInfo.normaliser`` says which
+normalisation ran.
 """
 
 from __future__ import annotations
@@ -17,12 +23,14 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from graphbuild.annotations import ArticleInfo
 from graphbuild.errors import ArticleError
+from graphbuild.text.decoding import as_utf8, declared_charset, decode_text
+from graphbuild.text.html import html_to_text
+from graphbuild.text.normalise import NORMALISER, normalise_text
 
 Article = ArticleInfo
 """The article type of the pipeline: the ``ArticleInfo`` of the Annotations IR."""
@@ -85,7 +93,7 @@ def _walk(paths: Sequence[Path]) -> Iterator[Item | ArticleError]:
                 yield candidate
                 continue
             try:
-                data = candidate.read_bytes()
+                data = as_utf8(candidate.read_bytes())
             except OSError as exc:
                 yield ArticleError(f"cannot read: {exc.strerror}", where=str(candidate))
                 continue
@@ -111,7 +119,7 @@ def read_articles(paths: Sequence[Path]) -> Iterator[SourcedArticle | ArticleErr
             if isinstance(item, tuple):
                 path, number = item
                 if path not in jsonl_lines:
-                    lines = path.read_bytes().split(b"\n")
+                    lines = as_utf8(path.read_bytes()).split(b"\n")
                     starts = [0]
                     for line in lines:
                         starts.append(starts[-1] + len(line) + 1)
@@ -152,12 +160,14 @@ def _origin(item: Item) -> tuple[Path, int]:
 def _from_file(path: Path) -> SourcedArticle:
     where = str(path)
     article_id = _checked_id(path.stem, where)
-    text = _decode(path.read_bytes(), where)
+    data = path.read_bytes()
     title = None
     if path.suffix.lower() in (".html", ".htm"):
-        text, title = html_to_text(text)
+        html = _decode(data, where, declared=declared_charset(data))
+        text, title = html_to_text(html, where)
     else:
-        text = _normalise_newlines(text)
+        text = _decode(data, where)
+    text = normalise_text(text)
     if not text.strip():
         raise ArticleError("empty article (no text)", where=where)
     metadata = _sidecar(path)
@@ -191,12 +201,13 @@ def _from_jsonl_line(path: Path, number: int, line: bytes, offset: int) -> Sourc
         if not isinstance(data.get(key), str):
             raise ArticleError(f"'{key}' must be a string", where=where)
     article_id = _checked_id(data["id"], where)
-    text = _normalise_newlines(data["text"])
+    text = data["text"]
     if "\x00" in text:
         raise ArticleError(
             f"binary content: 'text' has a NUL character at offset {text.index(chr(0))}",
             where=where,
         )
+    text = normalise_text(text)
     if not text.strip():
         raise ArticleError("empty article (no text)", where=where)
     metadata = {k: v for k, v in data.items() if k in METADATA_KEYS}
@@ -207,25 +218,9 @@ def _from_jsonl_line(path: Path, number: int, line: bytes, offset: int) -> Sourc
 # ---- checks ---------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, where: str, base: int = 0) -> str:
-    """UTF-8 text without a byte-order mark, or a rejection naming the first bad byte."""
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise ArticleError(f"binary file: NUL byte at offset {base + nul}", where=where)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise ArticleError(
-            f"not valid UTF-8: byte 0x{bad} at offset {base + exc.start}",
-            where=where,
-            hint="save the file as UTF-8 text",
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _decode(data: bytes, where: str, base: int = 0, declared: str | None = None) -> str:
+    """The text without a byte-order mark, or a rejection naming what is wrong and where."""
+    return decode_text(data, where, base=base, declared=declared)
 
 
 def _parse_json(text: str, where: str) -> Any:
@@ -276,76 +271,14 @@ def _info(article_id: str, text: str, meta: Mapping[str, Any], where: str) -> Ar
                 f"metadata 'published' is not a calendar date: {published!r} ({exc})",
                 where=where,
             ) from None
+    title = meta.get("title")
     return ArticleInfo(
         id=article_id,
         text=text,
-        title=meta.get("title"),
+        title=normalise_text(title) if title else title,
         url=meta.get("url"),
         published=date,
         source=meta.get("source"),
         language=meta.get("language") or "en",
+        normaliser=NORMALISER,
     )
-
-
-# ---- HTML -----------------------------------------------------------------------------------
-
-_BLOCKS = {
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-}  # fmt: skip
-_DROPPED = {"script", "style", "noscript", "template", "svg"}
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, one paragraph per line; script and style dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self.current: list[str] = []
-        self.title: list[str] = []
-        self.dropping = 0
-        self.in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self.in_title = True
-        elif tag in _DROPPED:
-            self.dropping += 1
-        elif tag in _BLOCKS:
-            self.flush()
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        elif tag in _DROPPED:
-            self.dropping = max(0, self.dropping - 1)
-        elif tag in _BLOCKS:
-            self.flush()
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title.append(data)
-        elif not self.dropping:
-            self.current.append(data)
-
-    def flush(self) -> None:
-        text = " ".join("".join(self.current).split())
-        if text:
-            self.paragraphs.append(text)
-        self.current = []
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """The page's paragraphs joined by newlines, and its ``<title>`` if it has one."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    parser.flush()
-    title = " ".join("".join(parser.title).split()) or None
-    return "\n".join(parser.paragraphs), title

@@ -89,6 +89,13 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Articles submitted to Dask at once, in tasks; 0 = 4 per worker thread, at least 8.",
     ),
+    Setting(
+        "gazetteer_update_dir",
+        "",
+        "Folder of the office-holder update that `diplograph gazetteer update` writes and builds "
+        "merge with the shipped table; empty = the user data folder "
+        "(~/.local/share/diplograph/gazetteer on Linux).",
+    ),
     Setting("reason", True, "Materialise OWL 2 RL entailments per article."),
     Setting("validate", True, "Validate each article graph against the SHACL shapes."),
 )

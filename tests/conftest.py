@@ -8,6 +8,9 @@ Nothing here needs the NLP pipeline: the graphs are written by hand (tests/serve
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,16 @@ import pytest
 from server_samples import LiveServer, fill_store, running_server
 
 from graphbuild.store.embedded import GraphStore
+
+# The office-holder index merges the user's update from Wikidata (setting gazetteer_update_dir);
+# tests see the shipped table alone unless they name an update themselves, whatever this
+# machine's user has downloaded. Subprocesses inherit the variable.
+_NO_UPDATE = tempfile.mkdtemp(prefix="diplograph-tests-no-update-")
+os.environ["DIPLOGRAPH_GAZETTEER_UPDATE_DIR"] = _NO_UPDATE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_NO_UPDATE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ PACKAGES = ("graphbuild", "server")
 STAGES = (
     "graphbuild.vocabulary",
     "graphbuild.annotations",
+    "graphbuild.text",
     "graphbuild.ingest",
     "graphbuild.extract",
     "graphbuild.link",

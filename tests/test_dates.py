@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.dates import (
+    day_shift,
     find_dates,
     infer_reference_date,
     resolve_relative_date,
@@ -45,14 +46,45 @@ def test_past_weekday_is_the_most_recent_one_not_after_the_reference(
 
 
 @given(references, st.integers(min_value=0, max_value=6))
-def test_future_weekday_is_the_next_one_after_the_reference(
+def test_future_weekday_is_the_next_one_from_the_reference(
     reference: dt.date, weekday: int
 ) -> None:
+    """The reference date's own weekday is that day itself (GUIDELINES, Dates)."""
     mention = find_dates(f"They will meet on {WEEKDAY_NAMES[weekday]}.")[0]
     resolved = resolve_relative_date(mention, reference, "future")
     assert resolved is not None
     assert resolved.weekday() == weekday
+    assert dt.timedelta(0) <= resolved - reference < dt.timedelta(days=7)
+
+
+@given(references, st.integers(min_value=0, max_value=6))
+def test_next_weekday_is_always_after_the_reference(reference: dt.date, weekday: int) -> None:
+    mention = find_dates(f"They will meet next {WEEKDAY_NAMES[weekday]}.")[0]
+    resolved = resolve_relative_date(mention, reference, "future")
+    assert resolved is not None
+    assert resolved.weekday() == weekday
     assert dt.timedelta(days=1) <= resolved - reference <= dt.timedelta(days=7)
+
+
+@given(references, st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2090, 12, 31)))
+def test_same_day_expressions_take_the_previous_event_day(
+    reference: dt.date, previous: dt.date
+) -> None:
+    for phrase in ("Earlier in the day", "later that day", "on the same day"):
+        (mention,) = find_dates(f"{phrase}, they met.")
+        assert resolve_relative_date(mention, reference, "past", previous) == previous
+
+
+@given(
+    st.sampled_from(["a", "one", "two", "three", "the"]),
+    st.sampled_from(["after", "before", "later", "earlier"]),
+)
+def test_day_shift_counts_days_from_the_dated_clause(number: str, direction: str) -> None:
+    n = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3}[number]
+    unit = "day" if n == 1 else "days"
+    shift = day_shift(f", {number} {unit} {direction} ")
+    assert shift == (-n if direction in ("after", "earlier") else n)
+    assert day_shift(", as the ministers ") is None
 
 
 @given(references, st.integers(min_value=-20, max_value=20))

@@ -283,3 +283,174 @@ def test_ministry_acronym_is_an_alias_of_the_party(extractor: Extractor) -> None
     ann = run(extractor, "Ministry of External Affairs (MEA) spokesperson Raj Varma spoke.")
     party = ann.entity(ann.roles[0].party)
     assert (party.label, party.aliases) == ("Ministry of External Affairs", ["MEA"])
+
+
+# ---- lists, counterparts and offices of someone else -----------------------------------------
+
+
+def test_plural_title_before_a_list_of_names(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Ministers Pablo Ruiz of Uruguay and Marta Gil of Argentina met on Monday. "
+        "The talks were attended by Kenyan Cabinet Secretaries Jane Wambui and Peter Otieno.",
+    )
+    assert roles(ann) == {
+        ("Pablo Ruiz", "Uruguay"),
+        ("Marta Gil", "Argentina"),
+        ("Jane Wambui", "Kenya"),
+        ("Peter Otieno", "Kenya"),
+    }
+
+
+def test_plural_title_takes_the_parties_from_the_table(extractor: Extractor) -> None:
+    ann = run(extractor, "Presidents Joe Biden and Xi Jinping agreed on a framework in 2023.")
+    assert roles(ann) == {("Joe Biden", "United States"), ("Xi Jinping", "China")}
+
+
+def test_counterpart_with_a_two_word_demonym_and_a_receiving_state(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Earlier, Rao met his Sri Lankan counterpart Nimal Perera. Kenya's Ambassador to "
+        "Ethiopia Ruth Kamau and her Ethiopian counterpart to Kenya Abebe Tadesse attended.",
+    )
+    assert roles(ann) == {
+        ("Nimal Perera", "Sri Lanka"),
+        ("Ruth Kamau", "Kenya"),
+        ("Abebe Tadesse", "Ethiopia"),
+    }
+
+
+def test_counterpart_without_a_demonym_is_an_office_holder_of_the_table(
+    extractor: Extractor,
+) -> None:
+    ann = run(extractor, "The visitor and his counterpart Dr. S. Jaishankar opened the building.")
+    assert roles(ann) == {("S. Jaishankar", "India")}
+
+
+def test_someone_s_spokesperson_acts_for_their_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Sergey Orlov of Russia spoke, and Maria Petrova, Orlov's spokesperson, "
+        "confirmed it.",
+    )
+    assert ("Maria Petrova", "Russia") in roles(ann)
+    assert rules(ann)["Maria Petrova"] == "role.possessive-office"
+
+
+def test_members_of_a_national_delegation(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The U.S. delegation consisted of the U.S. Ambassador to Peru, Ed Brown; political "
+        "advisor Chris Ando; and advisor Mary Bonfil.",
+    )
+    assert roles(ann) == {
+        ("Ed Brown", "United States"),
+        ("Chris Ando", "United States"),
+        ("Mary Bonfil", "United States"),
+    }
+
+
+# ---- what is not a person ----------------------------------------------------------------------
+
+
+def test_headline_case_words_after_a_title_are_not_a_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor, "German Minister Urges Peace Talks\nBERLIN - The minister spoke on Monday."
+    )
+    assert persons(ann) == set() and roles(ann) == set()
+
+
+def test_a_name_in_a_headline_counts_when_the_body_repeats_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Minister Ana Ruiz Opens Trade Fair\nSpanish Minister Ana Ruiz opened the fair on Monday.",
+    )
+    assert roles(ann) == {("Ana Ruiz", "Spain")}
+
+
+def test_dateline_city_clubs_and_office_words_are_not_persons(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "MERU, Jun 2 - Real Madrid beat Borussia Dortmund. Kenyan Cabinet Secretary for "
+        "Ministry of Foreign and Diaspora Affairs, Alfred Mutua, watched.",
+    )
+    assert persons(ann) == {"Alfred Mutua"}
+    assert roles(ann) == {("Alfred Mutua", "Kenya")}
+
+
+def test_a_royal_title_word_before_bin_is_a_given_name(extractor: Extractor) -> None:
+    ann = run(extractor, "Saudi Ambassador to Kuwait Prince Sultan bin Saad bin Khalid spoke.")
+    assert roles(ann) == {("Sultan bin Saad bin Khalid", "Saudi Arabia")}
+
+
+# ---- more title and party forms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        (
+            "The premier hosted Australia's Minister for Trade and the Pacific, Tom Reid, "
+            "on Monday.",
+            "Tom Reid",
+            "Australia",
+        ),
+        (
+            "Spanish Minister of Foreign Affairs, European Union and Cooperation Luis Mora spoke.",
+            "Luis Mora",
+            "Spain",
+        ),
+        (
+            "A reception was hosted by Washington's envoy to Chile, Mark Dunn.",
+            "Mark Dunn",
+            "United States",
+        ),
+        (
+            "Later, H.H. Sheikh Khalid bin Saeed Al Nahyan, Crown Prince of Abu Dhabi, "
+            "received him.",
+            "Khalid bin Saeed Al Nahyan",
+            "United Arab Emirates",
+        ),
+    ],
+)
+def test_more_title_forms(extractor: Extractor, sentence: str, person: str, party: str) -> None:
+    assert (person, party) in roles(run(extractor, sentence))
+
+
+def test_his_deputy_accompanying_a_minister(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Russian Foreign Minister Ivan Sorokin, accompanied by his deputy Oleg Belov, met the "
+        "visitors on Monday.",
+    )
+    assert ("Oleg Belov", "Russia") in roles(ann)
+
+
+def test_post_nominal_letters_of_one_parliament(extractor: Extractor) -> None:
+    ann = run(extractor, "He will meet the Minister of State for Trade, Peter Byrne T.D., today.")
+    assert roles(ann) == {("Peter Byrne", "Ireland")}
+
+
+def test_host_in_a_colon_dateline_capital_at_an_unknown_venue(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "KUWAIT CITY, Oct 8: Minister Salem Al-Fahad received Bahraini Foreign Minister "
+        "Khalid Al Noor at Bayan Palace on Tuesday.",
+    )
+    assert ("Salem Al-Fahad", "Kuwait") in roles(ann)
+
+
+def test_the_table_knows_one_of_two_surnames(extractor: Extractor) -> None:
+    ann = run(extractor, "President Claudia Sheinbaum Pardo opened the bridge on Monday.")
+    assert roles(ann) == {("Claudia Sheinbaum Pardo", "Mexico")}
+
+
+def test_a_definite_title_before_a_name_is_not_a_reference(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Acting Assistant Secretary Mia Lund of the United States met the minister. Also present "
+        "was the Chilean Secretary for Strategic Affairs, Tomas Vidal.",
+    )
+    assert roles(ann) == {("Mia Lund", "United States"), ("Tomas Vidal", "Chile")}

@@ -303,3 +303,124 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
 
 def test_curated_annotations_path() -> None:
     assert curated_annotations_path(Path("/x/art-1.html")) == Path("/x/art-1.annotations.json")
+
+
+# ---- issue 17, finding 9: what web pages and editors really produce --------------------------
+
+
+def test_html_unclosed_title_does_not_swallow_the_article(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>Talks in Riga\n<meta charset='utf-8'></head>"
+        "<body><p>The two ministers met in Riga on Friday.</p>"
+        "<p>They signed a fisheries accord.</p></body></html>"
+    )
+    (tmp_path / "open-title.html").write_text(html, encoding="utf-8")
+    (article,), bad = read(tmp_path)
+    assert bad == []
+    assert article.info.text == (
+        "The two ministers met in Riga on Friday.\nThey signed a fisheries accord."
+    )
+    assert article.info.title == "Talks in Riga"
+
+
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Lavrov meets Wang | Daily Planet</title>
+<script>window.dataLayer = [];</script></head>
+<body>
+<header><a href="/">Daily Planet</a>
+<nav><ul><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/culture">Culture</a></li></ul></nav></header>
+<main><article>
+<h1>Lavrov meets Wang in Beijing</h1>
+<p>Russian Foreign Minister Sergey Lavrov met Chinese Foreign Minister Wang Yi in
+<a href="/tag/beijing">Beijing</a> on Monday, the ministry said in a statement.</p>
+<p>&ldquo;We discussed the situation in the region,&rdquo; Lavrov told reporters after the
+talks, which lasted more than three hours and covered trade, energy and security.</p>
+<p>The two ministers also agreed to meet again in Moscow in the autumn, when a new round of
+consultations between the foreign ministries is due to begin.</p>
+</article></main>
+<aside><h3>Most read</h3><ul><li><a href="/x">Celebrity chef opens a restaurant</a></li>
+<li><a href="/y">Late goal settles the derby</a></li></ul></aside>
+<footer><p>Copyright 2024 Daily Planet. All rights reserved.</p>
+<p><a href="/cookies">Cookie policy</a> | <a href="/privacy">Privacy</a></p></footer>
+</body></html>
+"""
+
+
+def test_html_news_page_keeps_the_article_and_drops_the_page_furniture(tmp_path: Path) -> None:
+    (tmp_path / "planet.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (article,), bad = read(tmp_path)
+    assert bad == []
+    text = article.info.text
+    assert "Sergey Lavrov met Chinese Foreign Minister Wang Yi in Beijing on Monday" in text
+    assert "\u201cWe discussed the situation in the region,\u201d Lavrov told" in text
+    assert "agreed to meet again in Moscow" in text
+    for furniture in ("Most read", "Celebrity chef", "Cookie policy", "All rights", "Sport"):
+        assert furniture not in text
+    assert article.info.title == "Lavrov meets Wang | Daily Planet"
+
+
+def test_html_declared_charset_is_honoured(tmp_path: Path) -> None:
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Caf\u00e9</title></head><body><p>The minister said \u201cwe agreed\u201d in "
+        "Z\u00fcrich.</p></body></html>"
+    )
+    (tmp_path / "w1252.html").write_bytes(html.encode("cp1252"))
+    (article,), bad = read(tmp_path)
+    assert bad == []
+    assert article.info.text == "The minister said \u201cwe agreed\u201d in Z\u00fcrich."
+    assert article.info.title == "Caf\u00e9"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_text_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path: Path, codec: str) -> None:
+    bom = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}.get(codec, b"")
+    (tmp_path / "wide.txt").write_bytes(bom + TEXT.encode(codec))
+    (article,), bad = read(tmp_path)
+    assert bad == []
+    assert article.info.text == TEXT
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_named(tmp_path: Path, codec: str) -> None:
+    (tmp_path / "wide.txt").write_bytes(TEXT.encode(codec))
+    error = only_error(tmp_path)
+    assert error.where == str(tmp_path / "wide.txt")
+    assert "UTF-16" in error.message and "NUL" not in error.message
+    assert error.hint is not None and "UTF-8" in error.hint
+
+
+def test_jsonl_with_a_utf16_byte_order_mark_is_read(tmp_path: Path) -> None:
+    lines = '{"id": "w-1", "text": "First."}\n{"id": "w-2", "text": "Second."}\n'
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(lines.encode("utf-16"))
+    good, bad = read(path)
+    assert bad == []
+    assert [(a.info.id, a.info.text, a.source) for a in good] == [
+        ("w-1", "First.", f"{path}:1"),
+        ("w-2", "Second.", f"{path}:2"),
+    ]
+
+
+def test_non_utf8_text_names_a_likely_encoding(tmp_path: Path) -> None:
+    text = (
+        "\u041c\u0438\u043d\u0438\u0441\u0442\u0440 \u0438\u043d\u043e\u0441\u0442\u0440"
+        "\u0430\u043d\u043d\u044b\u0445 \u0434\u0435\u043b \u0420\u043e\u0441\u0441\u0438"
+        "\u0438 \u0432\u0441\u0442\u0440\u0435\u0442\u0438\u043b\u0441\u044f \u0441 "
+        "\u043a\u043e\u043b\u043b\u0435\u0433\u043e\u0439 \u0432 \u041c\u043e\u0441\u043a"
+        "\u0432\u0435."
+    )
+    (tmp_path / "ru.txt").write_bytes(text.encode("cp1251"))
+    error = only_error(tmp_path)
+    assert "not valid UTF-8" in error.message
+    assert "cp1251" in error.message
+    assert error.hint is not None and "iconv" in error.hint
+
+
+def test_html_nested_past_the_parsers_depth_is_rejected_not_cut(tmp_path: Path) -> None:
+    html = "<div>" * 3000 + "<p>The text at the bottom.</p>" + "</div>" * 3000
+    (tmp_path / "deep.html").write_text(html, encoding="utf-8")
+    error = only_error(tmp_path)
+    assert error.where == str(tmp_path / "deep.html")
+    assert "HTML parser stops" in error.message

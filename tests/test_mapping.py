@@ -301,16 +301,38 @@ def test_every_fact_node_has_evidence_and_provenance() -> None:
 # ---- what is left out -------------------------------------------------------------------
 
 
-def test_event_without_date_is_left_out_and_reported() -> None:
+def test_meeting_without_date_is_kept_without_dg_date() -> None:
+    """GUIDELINES: a meeting the text does not date is a meeting; its date is null."""
     mapped = map_annotations(sample_annotations(meeting_date=None))
     g = mapped.graph
-    assert not list(g.subject_objects(DG.metWith))
-    assert len(set(g.subjects(RDF.type, DG.Meeting))) == 1  # only the scheduled one
+    assert list(g.subject_objects(DG.metWith))
+    held = set(g.subjects(RDF.type, DG.Meeting)) - set(g.subjects(RDF.type, DG.ScheduledMeeting))
+    (node,) = held
+    assert g.value(node, DG.date) is None
+    assert "/meeting/undated-" in str(node)
+    # an undated event cannot mark an anniversary: that is left out and reported
     assert not list(g.subjects(DG.anniversaryOf, None))
-    assert any("m1" in note and "date" in note for note in mapped.omitted)
     assert any(note.startswith("anniversaries[0]") for note in mapped.omitted)
-    # the quotation survives, without a context pointing at a missing node
-    assert g.value(one(g, DG.Quotation), DG.context) is None
+
+
+def test_undated_meetings_of_two_articles_are_two_nodes() -> None:
+    a = sample_annotations(meeting_date=None)
+    b = sample_annotations(meeting_date=None)
+    b.article.id = "other"
+    held_a = set(to_rdf(a).subjects(DG.participant, None))
+    held_b = set(to_rdf(b).subjects(DG.participant, None))
+    undated = {n for n in held_a | held_b if "/meeting/undated-" in str(n)}
+    assert len(undated) == 2
+
+
+def test_signing_without_date_is_left_out_and_reported() -> None:
+    ann = sample_annotations()
+    for ev in ann.events:
+        if ev.kind == "Signing":
+            ev.date = None
+    mapped = map_annotations(ann)
+    assert not list(mapped.graph.subjects(RDF.type, DG.Signing))
+    assert any("no resolved date" in note for note in mapped.omitted)
 
 
 def test_meeting_with_one_named_person_is_left_out() -> None:

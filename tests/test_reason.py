@@ -50,7 +50,10 @@ def copy(graph: Graph) -> Graph:
 
 
 def scheduled_only() -> Graph:
-    ann = sample_annotations(meeting_date=None)
+    ann = sample_annotations()
+    ann.events = [e for e in ann.events if e.kind != "Meeting"]
+    ann.anniversaries = []
+    ann.quotations = [q.model_copy(update={"context": None}) for q in ann.quotations]
     ann.events.append(
         Event(id="x1", kind="Event", date=dt.date(1994, 5, 6), label="Opening",
               participants=["e1", "e4"], place="e7")

@@ -186,12 +186,6 @@ CASES: dict[str, tuple[Mutation, URIRef, URIRef, URIRef]] = {
         DGSH.EventShape,
         C.DatatypeConstraintComponent,
     ),
-    "scheduled meeting without date": (
-        set_value(scheduled, DG.date, None),
-        DG.date,
-        DGSH.EventShape,
-        C.MinCountConstraintComponent,
-    ),
     "meeting located at an organisation": (
         set_value(held, DG.location, URIRef(f"{BASE}resource/organization/Q1065")),
         DG.location,
@@ -207,7 +201,7 @@ CASES: dict[str, tuple[Mutation, URIRef, URIRef, URIRef]] = {
     "signing without date": (
         set_value(lambda g: the(g, DG.Signing), DG.date, None),
         DG.date,
-        DGSH.EventShape,
+        DGSH.DatedEventShape,
         C.MinCountConstraintComponent,
     ),
     "signatory is a person": (
@@ -369,6 +363,35 @@ def test_each_defect_is_caught_by_its_shape(
     conforms, report, _ = validation_report(g, shapes, ontology)
     assert not conforms
     assert (focus, path, shape, component) in results(report, shapes)
+
+
+@pytest.mark.parametrize("node_of", [held, scheduled], ids=["held", "scheduled"])
+def test_a_meeting_without_a_date_conforms(
+    node_of: Callable[[Graph], Node], good: Graph, shapes: Graph, ontology: Graph
+) -> None:
+    """GUIDELINES: a meeting the text does not date is still a meeting, without dg:date."""
+    g = Graph()
+    for t in good:
+        g.add(t)
+    node = node_of(g)
+    g.remove((node, DG.date, None))
+    for s, p, o in list(g.triples((node, DG.anniversaryOf, None))):
+        g.remove((s, p, o))
+    conforms, report, _ = validation_report(g, shapes, ontology)
+    assert conforms, report
+
+
+def test_an_anniversary_needs_dated_events(good: Graph, shapes: Graph, ontology: Graph) -> None:
+    g = Graph()
+    for t in good:
+        g.add(t)
+    marking = next(g.subjects(DG.anniversaryOf, None))
+    g.remove((marking, DG.date, None))
+    conforms, report, _ = validation_report(g, shapes, ontology)
+    assert not conforms
+    assert (marking, DG.date, DGSH.DatedEventShape, C.MinCountConstraintComponent) in results(
+        report, shapes
+    )
 
 
 def test_wikidata_link_pattern(good: Graph, shapes: Graph, ontology: Graph) -> None:

@@ -212,6 +212,14 @@ def assemble(
             evidence=[_ev(parsed, t.start, t.end)],
         )
         for t in unresolved_roles or ()
+    ] + [
+        DroppedFact(
+            kind=d.kind,
+            reason=d.reason,
+            detail=d.detail,
+            evidence=[_ev(parsed, d.start, d.end)],
+        )
+        for d in events.dropped
     ]
     return Annotations(
         article=article,

@@ -110,10 +110,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|yesterday|tomorrow|later (?:in|that|on) the (?:day|same day))\b", re.I
+            r"\b(?P<rel>today|yesterday|tomorrow|(?:later|earlier) (?:in|on) the (?:same )?day|"
+            r"(?:later|earlier) (?:that|the same) day|on the same day)\b",
+            re.I,
         ),
     ),
 ]
+
+
+_SHIFT = re.compile(
+    r"\b(?P<n>a|one|two|three|four|five|six|the)\s+days?\s+(?P<dir>after|before|later|earlier)\b",
+    re.I,
+)
+_SHIFT_N = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def day_shift(text: str) -> int | None:
+    """Days from a dated clause to an event told after it: "…on Tuesday, a day after X met Y"
+    -> -1; "…, two days before X met Y" -> +2; "on Monday …; a day later X met Y" -> +1.
+    ``text`` lies between the date and the event's verb."""
+    found = None
+    for m in _SHIFT.finditer(text):
+        found = m
+    if found is None:
+        return None
+    n = _SHIFT_N[found.group("n").lower()]
+    return -n if found.group("dir").lower() in ("after", "earlier") else n
 
 
 def find_dates(text: str, offset: int = 0) -> list[DateMention]:
@@ -138,7 +160,7 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             relative = None
             if rel:
                 rel_l = rel.lower()
-                relative = "same-day" if rel_l.startswith("later") else rel_l
+                relative = "same-day" if rel_l.startswith(("later", "earlier", "on")) else rel_l
             taken.append((s, e))
             found.append(
                 DateMention(s + offset, e + offset, m.group(0), day, month, year, weekday, relative)
@@ -246,9 +268,11 @@ def _resolve_weekday(
     weekday: int, reference: dt.date, tense: Tense, relative: str | None
 ) -> dt.date | None:
     delta_back = (reference.weekday() - weekday) % 7  # 0..6 days back to that weekday
-    delta_fwd = (weekday - reference.weekday()) % 7 or 7  # 1..7 days ahead
+    # 0..6 days ahead: the reference date's own weekday is that day itself ("On Thursday, X is
+    # scheduled to meet Y" in a Thursday paper), in future as in past tense
+    delta_fwd = (weekday - reference.weekday()) % 7
     if relative == "next":
-        return reference + dt.timedelta(days=delta_fwd)
+        return reference + dt.timedelta(days=delta_fwd or 7)
     if relative == "last":
         return reference - dt.timedelta(days=delta_back or 7)
     if tense == "future":
@@ -256,7 +280,7 @@ def _resolve_weekday(
     if tense == "past":
         return reference - dt.timedelta(days=delta_back)
     # unknown tense: the nearest such day, preferring the past
-    if delta_back <= delta_fwd:
+    if delta_back <= (delta_fwd or 7):
         return reference - dt.timedelta(days=delta_back)
     return reference + dt.timedelta(days=delta_fwd)
 

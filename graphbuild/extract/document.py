@@ -24,14 +24,50 @@ OPEN_QUOTES = '"“„«'
 CLOSE_QUOTES = '"”»'
 
 
+# Abbreviated forms of address: the word after one never starts a sentence ("H.E. Mr. X").
+_ADDRESS_ABBREVIATIONS = frozenset(
+    {
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "h.e.",
+        "h.h.",
+        "h.m.",
+        "h.r.h.",
+        "prof.",
+        "gen.",
+        "amb.",
+        "hon.",
+        "sen.",
+        "rep.",
+        "lt.",
+        "col.",
+        "capt.",
+        "maj.",
+        "smt.",
+        "rev.",
+        "eng.",
+    }
+)
+
+
 @Language.component("diplograph_paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break so headlines never merge with prose."""
+    # "Abu Dhabi: …", "KUWAIT: …": a place dateline stands on its own before the lead
+    for token in doc[1:5]:
+        if token.text == ":" and token.i + 1 < len(doc):
+            if all(t.is_alpha and t.text[:1].isupper() for t in doc[: token.i]):
+                doc[token.i + 1].is_sent_start = True
+            break
     for token in doc[1:]:
         prev = doc[token.i - 1]
         if "\n" in prev.text or prev.whitespace_.count("\n") or "\n" in prev.text_with_ws[-1:]:
             token.is_sent_start = True
-        elif prev.text in ":" and token.text in OPEN_QUOTES:
+        elif (prev.text in ":" and token.text in OPEN_QUOTES) or (
+            prev.lower_ in _ADDRESS_ABBREVIATIONS
+        ):
             token.is_sent_start = False
     return doc
 

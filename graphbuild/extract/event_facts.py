@@ -31,6 +31,7 @@ class EventFact:
     agreement: tuple[int, int, str] | None = None  # span and name of the agreement
     signatories: list[str] = field(default_factory=list)  # party labels
     host: int | None = None  # who received or hosted the others
+    trigger: int = -1  # offset of the word that reported it
 
 
 @dataclass
@@ -41,3 +42,14 @@ class AnniversaryFact:
     start: int
     end: int
     rule: str
+
+
+@dataclass
+class DroppedEvent:
+    """A meeting the rules saw but did not keep, and why (``DroppedFact`` in Annotations)."""
+
+    kind: str  # Meeting | ScheduledMeeting | Anniversary
+    reason: str  # a graphbuild.annotations.DropReason
+    detail: str
+    start: int
+    end: int

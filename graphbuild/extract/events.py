@@ -24,10 +24,22 @@ from graphbuild.extract.anniversaries import (
     anniversary_spans,
 )
 from graphbuild.extract.coref import Resolver
-from graphbuild.extract.dates import DateMention, Tense, find_dates, resolve_relative_date
+from graphbuild.extract.dates import (
+    DateMention,
+    Tense,
+    day_shift,
+    find_dates,
+    resolve_relative_date,
+)
 from graphbuild.extract.document import ParsedArticle, subtree_range
-from graphbuild.extract.event_facts import AnniversaryFact, EventFact, PlaceRef
-from graphbuild.extract.meeting_status import is_trigger, meeting_status, verb_chain
+from graphbuild.extract.event_facts import AnniversaryFact, DroppedEvent, EventFact, PlaceRef
+from graphbuild.extract.meeting_status import (
+    is_noun_trigger,
+    is_trigger,
+    meeting_status,
+    noun_status,
+    verb_chain,
+)
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
 from graphbuild.extract.participants import ParticipantFinder
 
@@ -42,6 +54,65 @@ _HISTORY_CUES = re.compile(
 )
 
 _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
+
+# How many sentences a date given to one meeting carries to an undated one that follows.
+_CONTEXT_WINDOW = 4
+
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
+
+# A past time that is not a day: a month or year, "last year", "earlier this week", "ago".
+_PAST_VAGUE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b|\b(?:19|20)\d{2}\b|\b(?:last|past|previous)\s+(?:year|month|week|"
+    r"spring|summer|autumn|fall|winter|decade)\b|\bago\b|\bearlier this (?:year|month|week)\b|"
+    r"\bthis (?:year|month|week)\b|\bin the past\b",
+    re.I,
+)
+
+
+# Cues after which the people named also took part in the meeting just reported.
+_COMPANION_AFTER = re.compile(
+    r"\b(?:in the presence of|with the participation of|(?:was|were) (?:also )?attended by|"
+    r"(?:accompanied|joined|flanked|assisted) by|"
+    r"also (?:present|attending|in attendance)(?: (?:at|in) the (?:meeting|talks|audience|"
+    r"session|discussions?))? (?:was|were)|(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
+    r"also attending (?:the \w+ )?(?:was|were)|"
+    r"delegation\b[^.;]{0,120}?\b(?:included|comprised|consisted of)|"
+    r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
+    re.I,
+)
+# Cues before which the people named also took part: "W and Z were also present".
+_COMPANION_BEFORE = re.compile(
+    r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
+    r"\b(?:also )?(?:attended|joined) (?:the|this|that) (?:meeting|talks|audience|session|"
+    r"discussions?|lunch|dinner)\b",
+    re.I,
+)
+# A sentence that goes on about the meeting just reported.
+_REFERS_TO_MEETING = re.compile(
+    r"\s*(?:The|This|That|Their|These)\s+(?:\w+\s+){0,2}?(?:meeting|meetings|talks|audience|"
+    r"visit|session|discussions?|encounter|consultations)\b",
+)
+
+
+def _own_clause_text(head: Token, tok: Token) -> str:
+    """The clause's words without relative and adverbial clauses that do not hold the trigger:
+    in "X, who spoke by telephone to Z, is due to host Y" the call is not the meeting's."""
+    skip: set[int] = set()
+    for d in head.subtree:
+        if d.i != head.i and d.dep_ in ("relcl", "acl", "advcl", "parataxis"):
+            inner = {t.i for t in d.subtree}
+            if tok.i not in inner:
+                skip |= inner
+    return " ".join(t.text for t in head.subtree if t.i not in skip)
+
+
+def _past_vague(sent: Span, clause: tuple[int, int]) -> bool:
+    for ent in sent.ents:
+        if ent.label_ == "DATE" and clause[0] <= ent.start_char < clause[1]:
+            if _PAST_VAGUE.search(ent.text) and not find_dates(ent.text):
+                return True
+    return False
 
 
 @dataclass
@@ -61,6 +132,7 @@ class EventExtractor:
     published: dt.date | None = None
     events: list[EventFact] = field(default_factory=list)
     anniversaries: list[AnniversaryFact] = field(default_factory=list)
+    dropped: list[DroppedEvent] = field(default_factory=list)
     _context: _Context | None = None
     _people: ParticipantFinder = field(init=False)
 
@@ -71,15 +143,19 @@ class EventExtractor:
     def run(self) -> None:
         for si, sent in enumerate(self.parsed.sentences):
             if self._sentence_in_quote(sent):
+                # a statement quoted whole can still list who attended the meeting
+                self._companions(sent, si, len(self.events))
                 continue
             anniv_spans = anniversary_spans(sent)
             before = len(self.events)
             for tok in sent:
                 if self.parsed.in_quote(tok.idx):
                     continue
-                if is_trigger(tok):
+                if is_trigger(tok) or is_noun_trigger(tok):
                     self._event_from_trigger(tok, si, sent, anniv_spans)
+            self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
+        self._date_from_next_sentence()
         self._merge()
 
     def _sentence_in_quote(self, sent: Span) -> bool:
@@ -117,7 +193,9 @@ class EventExtractor:
         cands: list[PlaceRef] = []
         for s, e in (clause, (sent.start_char, sent.end_char)):
             for t in self.parsed.doc.char_span(s, e, alignment_mode="expand") or []:
-                arrival = t.lower_ == "to" and t.head.lemma_.lower() in _TRAVEL_VERBS
+                arrival = t.lower_ == "to" and (
+                    t.head.lemma_.lower() in _TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
+                )
                 if (t.lower_ == "in" or arrival) and t.dep_ == "prep":
                     for p in t.children:
                         ref = self._place_at(p)
@@ -151,8 +229,15 @@ class EventExtractor:
     def _event_from_trigger(
         self, tok: Token, si: int, sent: Span, anniv_spans: list[tuple[int, int]]
     ) -> None:
-        status, perfect = meeting_status(tok)
-        head = verb_chain(tok)[-1]
+        noun = tok.pos_ in ("NOUN", "PROPN")
+        if noun:
+            status, perfect, verb = noun_status(tok)
+            if verb is None:
+                return
+            head = verb_chain(verb)[-1]
+        else:
+            status, perfect = meeting_status(tok)
+            head = verb_chain(tok)[-1]
         clause = subtree_range(head)
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans)
@@ -161,32 +246,35 @@ class EventExtractor:
             if dates:
                 self._remember(si, dates, None, "past")
             return
-        if lexicon.REMOTE_CUES.search(clause_text) or lexicon.CANCEL_CUES.search(clause_text):
+        own = _own_clause_text(head, tok)
+        if lexicon.REMOTE_CUES.search(own) or lexicon.CANCEL_CUES.search(own):
             return
-        participants = self._people.participants(tok)
+        participants = (
+            self._people.noun_participants(tok, head) if noun else self._people.participants(tok)
+        )
         tense: Tense = "future" if status == "scheduled" else "past"
         chosen = sorted(in_clause or dates, key=lambda d: abs(d.start - tok.idx))
         date = None
+        previous = self._context.date if self._context else None
         for d in chosen:
-            date = resolve_relative_date(
-                d, self.reference, tense, self._context.date if self._context else None
-            )
+            date = resolve_relative_date(d, self.reference, tense, previous)
             if date is not None:
+                if d.end <= tok.idx:
+                    shift = day_shift(self.parsed.text[d.end : tok.idx])
+                    if shift is not None:
+                        date += dt.timedelta(days=shift)
                 break
         place = self._place(tok, sent, clause)
         inherited = False
+        vague = self._vague_time(sent, clause)
         if date is None and not dates and status == "held" and not perfect:
             later = re.search(
-                r"\blater\b|\bafterwards\b|\bthen\b",
+                r"\blater\b|\bafterwards\b|\bthen\b|\balso\b",
                 self.parsed.text[sent.start_char : sent.end_char],
                 re.I,
             )
             ctx = self._context
-            if (
-                ctx is not None
-                and not self._vague_time(sent, clause)
-                and (si - ctx.sentence <= 2 or later)
-            ):
+            if ctx is not None and not vague and (si - ctx.sentence <= _CONTEXT_WINDOW or later):
                 date = ctx.date
                 inherited = True
                 if place is None:
@@ -197,7 +285,7 @@ class EventExtractor:
             and status == "held"
             and perfect
             and self.published is not None
-            and not self._vague_time(sent, clause)
+            and not vague
             and not _HISTORY_CUES.search(clause_text)
         ):
             # "X has met Y in Paris, his office said": news perfect, i.e. on the day of writing
@@ -211,30 +299,124 @@ class EventExtractor:
                 inherited = True
         if date is not None and not inherited:
             self._context = _Context(si, date, place)
-        if len(participants) < 2 or date is None:
+        kind = "Meeting" if status == "held" else "ScheduledMeeting"
+        if len(participants) < 2:
+            if participants:
+                self._drop(kind, "too-few-participants", tok, sent)
+            return
+        if date is None and status == "held" and _past_vague(sent, clause):
+            # "met in Beijing last year", "in October": a time the text gives, but not a day
+            self._drop(kind, "no-date", tok, sent, "a time, but no day")
             return
         if (
             status == "held"
+            and date is not None
             and self.reference is not None
             and date > self.reference + dt.timedelta(days=1)
         ):
+            self._drop(kind, "date-after-reference", tok, sent, str(date))
             return
-        kind = "Meeting" if status == "held" else "ScheduledMeeting"
         rule = f"event.{status}.{tok.lemma_.lower()}"
-        self.events.append(
-            EventFact(
-                kind,
-                participants,
-                date,
-                place,
-                sent.start_char,
-                sent.end_char,
-                rule,
-                0.85 if not inherited else 0.7,
-                si,
-                host=self._people.host(tok),
+        host = self._people.host(tok)
+        groups = [participants]
+        if _SEPARATE.search(clause_text):
+            subjects, objects = self._people.sides
+            if len(subjects) == 1 and len(objects) >= 2:
+                # "held separate meetings with A and B", "received A and B separately"
+                groups = [[subjects[0], o] for o in objects if o != subjects[0]]
+        for group in groups:
+            self.events.append(
+                EventFact(
+                    kind,
+                    group,
+                    date,
+                    place,
+                    sent.start_char,
+                    sent.end_char,
+                    rule,
+                    0.85 if not inherited else 0.7,
+                    si,
+                    host=host,
+                    trigger=tok.idx,
+                )
             )
-        )
+
+    # ---- who else took part ----------------------------------------------------------------
+    def _companions(self, sent: Span, si: int, first_new: int) -> None:
+        """People a meeting's report adds: "accompanied by W", "in the presence of W", "Also
+        present were W and Z", "The meeting was attended by W", "W attended the talks"."""
+        new = [ev for ev in self.events[first_new:] if ev.kind in ("Meeting", "ScheduledMeeting")]
+        if new:
+            target = new[0]
+        else:
+            # "The meeting was attended by …" names what it goes back to, further back
+            window = 8 if _REFERS_TO_MEETING.match(sent.text) else 2
+            recent = [
+                ev
+                for ev in self.events
+                if ev.kind in ("Meeting", "ScheduledMeeting") and 0 < si - ev.sentence <= window
+            ]
+            if not recent:
+                return
+            target = recent[-1]
+        text = self.parsed.text[sent.start_char : sent.end_char]
+        spans: list[tuple[int, int]] = []
+        for m in _COMPANION_AFTER.finditer(text):
+            start = sent.start_char + m.end()
+            if new:
+                # inside the meeting's own sentence: only the phrase the cue heads
+                last = self.parsed.token_at(start - 2)
+                if last is None:
+                    continue
+                head = last if last.dep_ in ("prep", "agent") else last.head
+                end = max(subtree_range(head)[1], subtree_range(last)[1])
+            else:
+                end = sent.end_char
+            spans.append((start, end))
+        if not new:
+            for m in _COMPANION_BEFORE.finditer(text):
+                spans.append((sent.start_char, sent.start_char + m.start()))
+        added = False
+        for s, e in spans:
+            # an attendance list counts also when a quoted statement gives it
+            for pm in self.mentions.persons_in(s, e):
+                if self.parsed.text[pm.end : pm.end + 2] in ("'s", "’s"):
+                    continue
+                if pm.person not in target.participants:
+                    target.participants.append(pm.person)
+                    added = True
+        if added and not new:
+            target.end = max(target.end, sent.end_char)
+
+    def _date_from_next_sentence(self) -> None:
+        """ "X met Y in Hanoi. The talks, held on Monday, …": a date the next sentence gives
+        to the meeting it refers back to."""
+        for ev in self.events:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+                continue
+            if ev.sentence + 1 >= len(self.parsed.sentences):
+                continue
+            nxt = self.parsed.sentences[ev.sentence + 1]
+            if any(e.sentence == ev.sentence + 1 for e in self.events):
+                continue
+            if not _REFERS_TO_MEETING.match(nxt.text):
+                continue
+            tense: Tense = "future" if ev.kind == "ScheduledMeeting" else "past"
+            for d in self._dates(nxt, anniversary_spans(nxt)):
+                date = resolve_relative_date(d, self.reference, tense)
+                if date is not None:
+                    if (
+                        ev.kind == "Meeting"
+                        and self.reference is not None
+                        and date > self.reference + dt.timedelta(days=1)
+                    ):
+                        break
+                    ev.date = date
+                    break
+
+    def _drop(self, kind: str, reason: str, tok: Token, sent: Span, detail: str = "") -> None:
+        detail = detail or f"{tok.text!r}"
+        self.dropped.append(DroppedEvent(kind, reason, detail, sent.start_char, sent.end_char))
 
     def _remember(
         self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
@@ -380,7 +562,21 @@ class EventExtractor:
 
     # ---- merging ------------------------------------------------------------------------
     def _merge(self) -> None:
-        """One event per (kind, participants, date): several sentences can report it."""
+        """One event per (kind, participants, date): several sentences can report it; an
+        undated report of the people of a dated meeting is that meeting."""
+        for ev in self.events:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+                continue
+            for other in self.events:
+                if (
+                    other is not ev
+                    and other.kind == ev.kind
+                    and other.date is not None
+                    and set(ev.participants) <= set(other.participants)
+                ):
+                    ev.date = other.date
+                    ev.participants = list(other.participants)
+                    break
         keep: list[EventFact] = []
         remap: dict[int, int] = {}
         for i, ev in enumerate(self.events):

@@ -105,8 +105,14 @@ def _definite_parties(
     for m in _DEFINITE.finditer(parsed.text):
         if parsed.in_quote(m.start()):
             continue
-        # not a pre-title of a name ("the Austrian Foreign Minister Lena Hofer")
+        # not a pre-title of a name ("the Austrian Foreign Minister Lena Hofer", "the
+        # Argentine Secretary for Strategic Affairs, Gustavo Béliz")
         if mentions.person_at(m.end(), m.end() + 3) is not None:
+            continue
+        if any(
+            t.start < m.end() <= t.end and mentions.person_at(t.end, t.end + 3) is not None
+            for t in mentions.titles
+        ):
             continue
         entry = None
         for word in (m.group("mods") + " " + m.group("noun")).split():

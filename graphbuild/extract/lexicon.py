@@ -205,6 +205,37 @@ OFFICE_HEADS = (
     "Head of Mission",
 )
 
+# First or last words of sports clubs that the parser may tag as people ("Real Madrid",
+# "Manchester United", "Borussia Dortmund").
+CLUB_WORDS = frozenset(
+    {
+        "fc",
+        "afc",
+        "cf",
+        "sc",
+        "ac",
+        "vfb",
+        "vfl",
+        "tsg",
+        "borussia",
+        "olympique",
+        "atletico",
+        "atlético",
+        "sporting",
+        "dynamo",
+        "dinamo",
+        "united",
+        "rovers",
+        "wanderers",
+        "hotspur",
+        "athletic",
+    }
+)
+
+# Post-nominal letters only one state's parliament gives ("Peter Burke T.D.": a member of the
+# Irish Dáil), as folded words: a titled person with them acts for that state.
+STATE_POST_NOMINALS = {"t.d.": "IE", "t.d": "IE", "td": "IE"}
+
 # Title words that are also common given names: after "H.E."/"Mr"/"Dr" they start a name.
 GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
 
@@ -228,7 +259,7 @@ ABBREVIATED_TITLES = {
 # (ISO 3166-1 alpha-2), as patterns over the folded title. Used only when neither the text
 # nor the office-holder table gives a party.
 STATE_TITLES = (
-    (r"^(?:an )?taoiseach$|^(?:an )?tanaiste$", "IE"),
+    (r"^(?:an )?(?:taoiseach|tanaiste)\b", "IE"),
     (
         r"\bexternal affairs minister\b|\bminister (?:of state )?(?:of|for) external affairs\b|"
         r"^eam$|^union minister\b|\blok sabha\b|\brajya sabha\b",
@@ -451,7 +482,8 @@ LIGHT_VERBS = frozenset({"hold", "have", "conduct", "chair", "co-chair", "attend
 # Remote contact: never an in-person meeting.
 REMOTE_CUES = re.compile(
     r"\b(?:phone|telephone|telephoned|phoned|video|videoconference|video-conference|"
-    r"virtual(?:ly)?|online|by letter|letter|call(?:ed)? (?!on\b)|calls\b|video link|"
+    r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )call(?:ed)? (?!on\b)|"
+    r"(?<!courtesy )calls\b|video link|"
     r"teleconference|zoom)\b",
     re.I,
 )

@@ -13,6 +13,15 @@ from spacy.tokens import Token
 from graphbuild.extract import lexicon
 
 
+def _refers_back(noun: Token) -> bool:
+    """ "the talks", "this meeting" without its own other side."""
+    definite = any(c.lower_ in ("the", "this", "that") for c in noun.children)
+    named = any(
+        c.dep_ == "prep" and c.lower_ in ("with", "between", "of") for c in noun.children
+    ) or (noun.head.lower_ == "of")
+    return definite and not named
+
+
 def is_trigger(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ not in ("VERB", "AUX"):
@@ -22,10 +31,30 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
-        if any(
-            o.lemma_.lower() in lexicon.MEETING_NOUNS or o.lower_ in lexicon.MEETING_NOUNS
+        if lemma in ("attend", "chair", "co-chair"):
+            # "attended the review of the third session of the Joint Commission"
+            for o in list(objs):
+                for p in o.children:
+                    if p.dep_ == "prep" and p.lower_ == "of":
+                        inner = [x for x in p.children if x.dep_ == "pobj"]
+                        objs += inner
+                        objs += [
+                            y
+                            for x in inner
+                            for q in x.children
+                            if q.lower_ == "of"
+                            for y in q.children
+                            if y.dep_ == "pobj"
+                        ]
+        meeting_objs = [
+            o
             for o in objs
-        ):
+            if o.lemma_.lower() in lexicon.MEETING_NOUNS or o.lower_ in lexicon.MEETING_NOUNS
+        ]
+        if meeting_objs:
+            if lemma == "attend" and all(_refers_back(o) for o in meeting_objs):
+                # "W and Z attended the talks": companions of the meeting just reported
+                return False
             return lemma != "sign"
         if tok.dep_ == "relcl" and tok.head.lemma_.lower() in lexicon.MEETING_NOUNS:
             return True
@@ -48,8 +77,8 @@ def is_trigger(tok: Token) -> bool:
         return True
     if lemma == "visit":
         return True
-    # "X and Y <did something> at a summit"
-    if tok.tag_ == "VBD":
+    # "X and Y <did something> at a summit" ("were present at the meeting" adds companions)
+    if tok.tag_ == "VBD" and lemma != "be":
         for c in tok.subtree:
             if (
                 c.dep_ == "prep"
@@ -63,6 +92,124 @@ def is_trigger(tok: Token) -> bool:
                     if subj and any(x.dep_ == "conj" for x in subj[0].children):
                         return True
     return False
+
+
+# Modifiers that make a meeting noun a plan or a possibility, not a meeting that took place.
+_PLANNED = frozenset(
+    {
+        "planned",
+        "possible",
+        "proposed",
+        "upcoming",
+        "future",
+        "next",
+        "potential",
+        "expected",
+        "scheduled",
+        "likely",
+        "further",
+        "new",
+        "forthcoming",
+        "eventual",
+        "requested",
+        "hoped",
+        "hoped-for",
+    }
+)
+# Verbs whose object is a meeting that happened: "paid a courtesy call on", "led a delegation
+# to a meeting with", "concluded talks with".
+_NOUN_VERBS = frozenset(
+    {"pay", "lead", "make", "attend", "join", "conclude", "begin", "open", "end", "wrap", "start"}
+)
+# Journeys made "for talks with X".
+_TRAVEL_FOR = frozenset(
+    {"travel", "arrive", "fly", "come", "go", "head", "leave", "depart", "visit", "pay", "return"}
+)
+# Prepositions that place a main clause relative to a meeting ("after talks with X, he said").
+_NOUN_TIME_PREPS = frozenset({"before", "after", "during", "at", "following", "in", "to"})
+
+
+def _is_courtesy(tok: Token) -> bool:
+    """ "courtesy call", "courtesy visit": a visit to a person, i.e. a meeting."""
+    return tok.lemma_.lower() in ("call", "visit") and any(
+        c.lower_ == "courtesy" for c in tok.children
+    )
+
+
+def is_noun_trigger(tok: Token) -> bool:
+    """A meeting noun with its other side: "a meeting with X", "talks between X and Y",
+    "a courtesy call on X". Nouns that are the object of a meeting verb ("held talks with")
+    belong to that verb's trigger."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    courtesy = _is_courtesy(tok)
+    low = tok.lower_
+    if (
+        not courtesy
+        and low not in lexicon.MEETING_NOUNS
+        and tok.lemma_.lower() not in (lexicon.MEETING_NOUNS)
+    ):
+        return False
+    preps = ("with", "between", "on", "to") if courtesy else ("with", "between")
+    if not any(c.dep_ == "prep" and c.lower_ in preps for c in tok.children):
+        return False
+    return tok.head.i == tok.i or not is_trigger(tok.head)
+
+
+def governing_verb(tok: Token) -> Token | None:
+    t = tok
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") and t.i != tok.i:
+            return t
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
+    """Held or scheduled for a meeting noun, from the verb that governs it."""
+    if any(c.lower_ in _PLANNED and c.dep_ in ("amod", "compound") for c in tok.children):
+        return None, False, None
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None, False, None
+    verb = governing_verb(tok)
+    if verb is not None and verb.dep_ == "prep" and verb.lower_ == "following":
+        # "…, following his meeting with X": a participle read as a preposition
+        verb = governing_verb(verb)
+        if verb is None or lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
+            return None, False, None
+        status, perfect = meeting_status(verb)
+        return status, perfect, verb
+    if verb is None:
+        return None, False, None
+    path = []
+    t = tok
+    while t.i != verb.i and t.head.i != t.i:
+        path.append(t)
+        t = t.head
+    top = path[-1] if path else tok
+    if top.dep_ == "prep":
+        # "after talks with X, he said"; "is due to travel to Y on Monday for talks with X"
+        ok = top.lower_ in _NOUN_TIME_PREPS or (
+            top.lower_ == "for" and verb.lemma_.lower() in _TRAVEL_FOR
+        )
+    elif top.dep_ in ("dobj", "obj"):
+        # "paid a courtesy call on X", "led a delegation to a meeting with X"
+        ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok)
+    elif top.dep_ in ("nsubj", "nsubjpass") and top.i == tok.i:
+        # "X's talks with Y focused on", "a meeting between X and Y lasted"
+        ok = any(c.dep_ == "poss" for c in tok.children) or any(
+            c.dep_ == "prep" and c.lower_ == "between" for c in tok.children
+        )
+    else:
+        ok = False
+    if not ok:
+        return None, False, None
+    if lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
+        return None, False, None
+    status, perfect = meeting_status(verb)
+    return status, perfect, verb
 
 
 def verb_chain(tok: Token) -> list[Token]:
@@ -128,5 +275,13 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
     ):
         return "held", perfect
     if top.tag_ == "VBD":
+        return "held", perfect
+    if (
+        top.tag_ == "VBN"
+        and top.dep_ in ("ROOT", "conj")
+        and any(k.dep_ == "nsubj" for k in top.children)
+        and not any(k.dep_ in ("aux", "auxpass") for k in top.children)
+    ):
+        # "X on Monday received Y": a past tense the tagger read as a participle
         return "held", perfect
     return None, False

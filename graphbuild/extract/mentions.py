@@ -360,6 +360,16 @@ def _title_regex() -> re.Pattern[str]:
 
 
 TITLE_RE = _title_regex()
+# A plural title before a list of names ("Presidents A and B", "Kenyan Cabinet Secretaries A
+# and B"), with the word before it in ``dem`` (a demonym or country, if it is one).
+PLURAL_TITLE_RE = re.compile(
+    r"(?:(?P<dem>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s+)??(?<![\w-])(?P<title>"
+    + "|".join(
+        r"\s+".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in k.split())
+        for k in sorted(lexicon.PLURAL_HEADS, key=len, reverse=True)
+    )
+    + r")\s+(?=[A-Z])"
+)
 
 
 @dataclass
@@ -600,10 +610,17 @@ _HONORIFIC_CUT = re.compile(
     r",?\s+(?:H\.\s?E\.?|HE|HH|H\.H\.|Sheikh|Sheikha|Shaikh|Prince|Princess|Sayyid|Shri|Smt\.?|"
     r"Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Madam|Sir|Dame|Lord|Eng\.|Hon\.|Prof\.?|His|Her)(?![\w-])"
 )
+_ROYAL = re.compile(r"(?i)\b(?:crown prince|prince|emir|amir|ruler|king|sultan)$")
+_THEIR_DEPUTY = re.compile(r"\b(?:his|her|their)\s+(?P<title>deputy)\s+(?=[A-Z])")
 _TITLE_CONNECTORS = frozenset({"and", "&", "of", "for", "on", "to", "the", ","})
 
 
-def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> str:
+def _trim_title_tail(
+    raw: str,
+    start: int,
+    geo_spans: list[tuple[int, int]],
+    named: list[tuple[int, int]] = (),  # type: ignore[assignment]
+) -> str:
     """Cut a title's "of/for/to ..." part before words that are not an office's or a body's.
 
     Portfolio and body words, parties the gazetteer knows and acronyms belong to the title;
@@ -627,6 +644,7 @@ def _trim_title_tail(raw: str, start: int, geo_spans: list[tuple[int, int]]) -> 
             or folded in lexicon.BODY_WORDS
             or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
             or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
+            or any(ns <= start + ws and start + we <= ne for ns, ne in named)
         )
         if known:
             unknown_run = 0
@@ -652,6 +670,10 @@ def find_titles(
     """
     text = parsed.text
     geo_spans = [(g.start, g.end) for g in geo or ()]
+    # places, bodies and nationalities the parser found ("and the Pacific") may end a title
+    named = [
+        (e.start_char, e.end_char) for e in parsed.doc.ents if e.label_ in ("LOC", "NORP", "FAC")
+    ]
     out: list[TitleMention] = []
     pos = 0
     while True:
@@ -665,10 +687,12 @@ def find_titles(
             if start < bs < end:
                 end = bs
         raw = text[start:end]
-        hon = _HONORIFIC_CUT.search(raw)
-        if hon:
+        for hon in _HONORIFIC_CUT.finditer(raw):
+            if re.search(r"(?i)crown$", raw[: hon.start()]) and "Prince" in hon.group(0):
+                continue  # "Crown Prince" is the office
             raw = raw[: hon.start()]
-        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans).rstrip(" ,")
+            break
+        raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans, named).rstrip(" ,")
         # split off "of <party>"
         party = None
         party_span = None
@@ -679,6 +703,11 @@ def find_titles(
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
                 entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
+                if entry is None and _ROYAL.search(raw[: om.start()]):
+                    capital = gaz.metonym(
+                        phrase.removeprefix("the ")
+                    )  # "Crown Prince of Abu Dhabi"
+                    entry = capital if capital is not None and capital.type == "Country" else None
                 if entry is not None:
                     party = entry
                     p_start = start + om.end()
@@ -705,7 +734,7 @@ def find_titles(
                     pre = re.search(r"\s+(?:of|for)\s+", raw)
                     title = raw[: pre.start()] if pre else raw[: acro.start()]
                     raw = raw[: acro.end()]
-        if party is None and "," in title:
+        if party is None and "," in title and not re.search(r"\s(?:of|for)\s", title):
             title = title.split(",")[0]
             raw = title
         title = title.strip()
@@ -717,6 +746,11 @@ def find_titles(
         if not title:
             continue
         out.append(TitleMention(start, start + len(raw), title, party, party_span))
+    # "accompanied by his deputy X"
+    for m in _THEIR_DEPUTY.finditer(text):
+        if not any(t.start <= m.start("title") < t.end for t in out):
+            out.append(TitleMention(m.start("title"), m.end("title"), m.group("title")))
+    out.sort(key=lambda t: t.start)
     return out
 
 
@@ -728,13 +762,12 @@ _PERSONAL_HONORIFIC_BEFORE = re.compile(r"(?:H\.\s?E\.?|Mr\.?|Dr\.?|Ms\.?|Mrs\.?
 
 def _given_name_not_title(text: str, pos: int, words_left: int) -> bool:
     """ "H.E. Amir Ramin": a title word that is a given name after a personal honorific."""
-    word = re.match(r"\S+", text[pos:])
-    return (
-        word is not None
-        and fold(word.group(0)) in lexicon.GIVEN_NAME_TITLES
-        and words_left > 1
-        and _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
-    )
+    word = re.match(r"(\S+)\s+(\S+)?", text[pos : pos + 40])
+    if word is None or fold(word.group(1)) not in lexicon.GIVEN_NAME_TITLES or words_left < 2:
+        return False
+    # "Prince Sultan bin Saad": a name word that starts a patronymic chain
+    nasab = word.group(2) is not None and fold(word.group(2)) in {"bin", "ibn", "bint", "ben"}
+    return nasab or _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
 
 
 def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -857,6 +890,45 @@ def _after_leading_party(text: str, start: int, end: int, geo: list[GeoMention])
     return start, end
 
 
+def _is_headline(line: str) -> bool:
+    """A line in headline case ("German Minister Urges Peace Talks"): no final stop, most
+    longer words capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    if len(words) < 3 or line.rstrip().endswith((".", '"', "”", ":")):
+        return False
+    long = [w for w in words if len(w) > 3]
+    return bool(long) and sum(w[:1].isupper() for w in long) >= 0.75 * len(long)
+
+
+def _office_words_only(name: str) -> bool:
+    """Whether a would-be name is made of office and ministry words ("Diaspora Affairs")."""
+    office_words = lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS | _TITLE_WORDS
+    words = [fold(w).strip(".,'’") for w in name.split()]
+    return all(w in office_words or w in _TITLE_CONNECTORS for w in words)
+
+
+def _plausible_person(parsed: ParsedArticle, start: int, end: int, name: str) -> bool:
+    """Guards against what the parser and the title rules take for people: words of offices
+    and ministries, sports clubs, a dateline's city, a headline's capitalised words."""
+    words = [fold(w).strip(".,'’") for w in name.split()]
+    if _office_words_only(name):
+        return False  # "Diaspora Affairs"
+    if words[0] in lexicon.CLUB_WORDS or words[-1] in lexicon.CLUB_WORDS:
+        return False
+    dateline = parsed.dateline
+    if dateline is not None and dateline[0] <= start and end <= dateline[1]:
+        if name.isupper() or len(words) == 1:
+            return False  # "MERU, Jun 2 -"
+    paragraph = parsed.paragraph_of(start)
+    if paragraph >= 0:
+        p_start, p_end = parsed.paragraphs[paragraph]
+        if _is_headline(parsed.text[p_start:p_end]):
+            # a name in a headline is one the body repeats
+            body = parsed.text[:p_start] + parsed.text[p_end:]
+            return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body) is not None
+    return True
+
+
 def find_persons(
     parsed: ParsedArticle,
     gaz: GazetteerLike,
@@ -868,10 +940,11 @@ def find_persons(
     for ent in parsed.doc.ents:
         if ent.label_ == "PERSON":
             cleaned = _clean_person_span(text, ent.start_char, ent.end_char)
-            if cleaned:
+            if cleaned and not _office_words_only(text[cleaned[0] : cleaned[1]]):
                 candidates.append(_after_leading_party(text, *cleaned, geo))
     titles = find_titles(parsed, gaz, candidates, geo)
     anchors = [t.end for t in titles] + [m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)]
+    anchors += [m.end("title") for m in PLURAL_TITLE_RE.finditer(text)]
     for t in titles:
         # "X, the Foreign Minister", "X, Norway's foreign minister", "X, the Kenyan envoy"
         t_start = t.start
@@ -928,6 +1001,8 @@ def find_persons(
         if len(name.split()) == 1 and _names_a_team(parsed.doc, s, e):
             continue  # a club or a town's team; a player named in full is found by surname later
         if any(gs <= s and e <= ge for gs, ge in geo_spans):
+            continue
+        if not _plausible_person(parsed, s, e, name):
             continue
         if gaz.lookup(name) is not None and gaz.lookup(name).type != "Person":  # type: ignore[union-attr]
             continue

@@ -7,7 +7,7 @@ A and B", "the leaders") are resolved through coreference and the meeting just r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
@@ -19,7 +19,28 @@ from graphbuild.extract.meeting_status import verb_chain
 from graphbuild.extract.mentions import MentionIndex
 
 _GROUP_NOUNS = frozenset(
-    {"leader", "minister", "president", "side", "counterpart", "diplomat", "delegation"}
+    {
+        "leader",
+        "minister",
+        "president",
+        "side",
+        "counterpart",
+        "diplomat",
+        "delegation",
+        "official",
+        "envoy",
+        "head",
+        "premier",
+        "chancellor",
+        "secretary",
+        "ambassador",
+        "man",
+        "woman",
+        "statesman",
+        "politician",
+        "delegate",
+        "chief",
+    }
 )
 
 
@@ -31,11 +52,17 @@ class ParticipantFinder:
     mentions: MentionIndex
     resolver: Resolver
     events: list[EventFact]
+    # the people of the last ``participants`` call, as (subjects' people, objects' people)
+    sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
 
     def participants(self, tok: Token) -> list[int]:
         people: list[int] = []
         subjects = self._subjects(tok)
-        tokens = subjects + self._objects(tok)
+        objects = self._objects(tok)
+        tokens = subjects + objects
+        subject_people = [p for s in subjects for p in self._persons_in(s)]
+        object_people = [p for o in objects for p in self._persons_in(o)]
+        self.sides = (list(dict.fromkeys(subject_people)), list(dict.fromkeys(object_people)))
         for subj in subjects:
             if subj.lemma_.lower() in lexicon.MEETING_NOUNS:
                 tokens = [t for t in tokens if t is not subj] + self._objects_of_noun(subj)
@@ -52,6 +79,41 @@ class ParticipantFinder:
                     for p in self._persons_in(x):
                         if p not in people:
                             people.append(p)
+        return people
+
+    def noun_participants(self, noun: Token, verb: Token) -> list[int]:
+        """ "X's talks with Y", "a meeting between X and Y", "X paid a courtesy call on Y",
+        "after a meeting with Y, X said": the noun's other side and its owner (the possessor,
+        else the subject of the verb that governs the noun)."""
+        people: list[int] = []
+        sides = self._objects_of_noun(noun)
+        for c in noun.children:
+            if (
+                c.dep_ == "prep"
+                and c.lower_ in ("on", "to")
+                and noun.lemma_.lower()
+                in (
+                    "call",
+                    "visit",
+                )
+            ):
+                sides.extend(x for x in c.children if x.dep_ == "pobj")
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        if not owners and not any(
+            c.dep_ == "prep" and c.lower_ == "between" for c in noun.children
+        ):
+            owners = [s for s in self._subjects(verb) if s.i != noun.i]
+        elif verb.lemma_.lower() in ("join", "accompany"):
+            # "W joined X in his meeting with Y", "W accompanied X to talks with Y"
+            owners += [s for s in self._subjects(verb) if s.i != noun.i]
+            owners += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+        owner_people = [p for t in owners for p in self._persons_in(t)]
+        if not owner_people and owners and owners[0].lower_ in ("his", "her", "their"):
+            # "Wang spoke, following his meeting with X": the pronoun is the clause's subject
+            owner_people = [p for s in self._subjects(verb) for p in self._persons_in(s)]
+        for p in owner_people + [p for t in sides for p in self._persons_in(t)]:
+            if p not in people:
+                people.append(p)
         return people
 
     def host(self, tok: Token) -> int | None:
@@ -159,18 +221,41 @@ class ParticipantFinder:
                         return None
                 return found
             return None
-        if nums:
-            return self._previous_participants(nums[0])
+        if nums and nums[0] is not None:
+            bare = tok.lower_ in lexicon.NUMBER_WORDS
+            if not bare and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
+                return None  # "the two countries" are no people
+            named = self._named_just_before(tok, nums[0])
+            if named:
+                return named
+            return self._previous_participants(nums[0], tok.idx)
         # "the leaders", "the ministers": the people of the meeting just reported
         if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
             if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
                 return self._previous_participants(None)
         return None
 
-    def _previous_participants(self, count: int | None) -> list[int]:
+    def _named_just_before(self, tok: Token, count: int) -> list[int]:
+        """ "The two are to sign …": the ``count`` people the sentence before names, if it
+        names exactly that many (and the word is not in that sentence's own clause)."""
+        si = self.parsed.sentence_index(tok.idx)
+        if si == 0:
+            return []
+        prev = self.parsed.sentences[si - 1]
+        people: list[int] = []
+        for m in self.mentions.persons_in(prev.start_char, prev.end_char):
+            if self.parsed.in_quote(m.start):
+                continue
+            if m.person not in people:
+                people.append(m.person)
+        return people if len(people) == count else []
+
+    def _previous_participants(self, count: int | None, at: int | None = None) -> list[int]:
         if not self.events:
             return []
         last = self.events[-1]
+        if at is not None and self.parsed.sentence_index(at) - last.sentence > 2:
+            return []
         if count is None or len(last.participants) == count:
             return list(last.participants)
         return []
@@ -189,6 +274,9 @@ class ParticipantFinder:
         top = verb_chain(tok)[-1]
         if top.dep_ == "conj" and top.head is not top:
             return self._subjects(top.head)
+        if top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN"):
+            # "X, Minister of …, on Monday received Y" read as a relative clause of X
+            return [top.head]
         if tok.dep_ == "acl":  # "a meeting hosted by X" -> handled by agent
             return []
         return []
@@ -229,6 +317,11 @@ class ParticipantFinder:
                         out.append(p)
                     elif p.dep_ == "prep" and p.lower_ == "with":  # "together with"
                         out.extend(x for x in p.children if x.dep_ == "pobj")
+            elif c.dep_ == "xcomp" and any(k.dep_ == "auxpass" for k in tok.children):
+                # "was hosted to breakfast by X"
+                for cc in c.children:
+                    if cc.dep_ in ("prep", "agent") and cc.lower_ == "by":
+                        out.extend(x for x in cc.children if x.dep_ == "pobj")
             elif c.dep_ == "advmod" and c.lower_ == "together":
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ == "with":

@@ -46,6 +46,8 @@ class TitledPerson:
     title: str
     start: int
     end: int
+    any_office: bool = False  # a counterpart: some office, the same as the other side's
+    via: int | None = None  # "X's spokesperson": shares X's party
 
 
 def office_holders() -> OfficeHolders:
@@ -72,6 +74,9 @@ def title_categories(title: str) -> frozenset[OfficeCategory]:
             found.add("head of government")
         if re.search(lexicon.HEAD_OF_STATE_WORDS, low):
             found |= {"head of state", "head of government"}
+    if re.search(r"\b(?:crown prince|prince|sheikh|emir|amir)\b", low):
+        # royal titles: the person's state, whichever office of it they hold
+        found |= {"head of state", "head of government", "foreign minister", "other minister"}
     if re.search(r"\bminister\b|\bsecretary\b", low) and "foreign minister" not in found:
         found |= {"other minister"}
     return frozenset(found)
@@ -124,6 +129,8 @@ def table_party(
     on: dt.date | None,
     gaz: GazetteerLike,
     index: OfficeHolders | None = None,
+    *,
+    any_office: bool = False,
 ) -> tuple[GazetteerEntryLike, Term] | None:
     """The party the office-holder table gives a titled person, with the term that decides.
 
@@ -132,7 +139,10 @@ def table_party(
     date or the office is named as the table names it). Every fitting term must be of one party.
     """
     index = index or office_holders()
-    for name in sorted(set(names), key=lambda n: -len(n)):
+    forms = set(names)
+    # "Claudia Sheinbaum Pardo": the table may give one surname of two
+    forms |= {n.rsplit(" ", 1)[0] for n in names if len(n.split()) >= 3}
+    for name in sorted(forms, key=lambda n: (-len(n), n)):
         if len(name.split()) < 2:
             continue
         candidates = index.matches(name)
@@ -140,7 +150,7 @@ def table_party(
             continue
         fitting: dict[str, list[Term]] = {}
         for qid in candidates:
-            terms = [t for t in index.terms_of(qid) if term_fits_title(t, title)]
+            terms = [t for t in index.terms_of(qid) if any_office or term_fits_title(t, title)]
             current = [t for t in terms if on is not None and t.covers(on)]
             if current:
                 fitting[qid] = current
@@ -176,19 +186,32 @@ def table_rule(term: Term) -> str:
     return f"role.office-holder-table:{term.qid}/{term.party}/{start}"
 
 
-def titled_without_party(mentions: MentionIndex, roles: list[RoleFact]) -> dict[int, TitledPerson]:
-    """Persons with an office title in the text but no party from any rule."""
+def titled_without_party(
+    mentions: MentionIndex, roles: list[RoleFact]
+) -> dict[int, list[TitledPerson]]:
+    """Persons with an office title in the text but no party from any rule: each one's
+    titles, the most specific (longest) first."""
     with_party = {r.person for r in roles if r.party is not None}
-    titled: dict[int, TitledPerson] = {}
+    titled: dict[int, list[TitledPerson]] = {}
     for r in roles:
-        if r.title and r.party is None and r.person not in with_party:
-            titled.setdefault(r.person, TitledPerson(r.person, r.title, r.start, r.end))
+        if r.party is not None or r.person in with_party:
+            continue
+        if r.title:
+            titled.setdefault(r.person, []).append(
+                TitledPerson(r.person, r.title, r.start, r.end, via=r.via)
+            )
+        elif r.rule == "role.counterpart":
+            titled.setdefault(r.person, []).append(
+                TitledPerson(r.person, "counterpart", r.start, r.end, any_office=True)
+            )
     for m in mentions.person_mentions:
-        if m.person in with_party or m.person in titled:
+        if m.person in with_party:
             continue
         t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
-        if t is not None:
-            titled[m.person] = TitledPerson(m.person, t.title, t.start, m.end)
+        if t is not None and not any(f.start == t.start for f in titled.get(m.person, ())):
+            titled.setdefault(m.person, []).append(TitledPerson(m.person, t.title, t.start, m.end))
+    for facts in titled.values():
+        facts.sort(key=lambda f: (f.any_office, -len(f.title), f.start))
     return titled
 
 
@@ -198,23 +221,32 @@ def table_roles(
     gaz: GazetteerLike,
     reference: dt.date | None,
 ) -> list[RoleFact]:
-    """Roles whose party the office-holder table gives (titled persons without a party)."""
+    """Roles whose party the office-holder table gives (titled persons without a party), or
+    the title itself when only one state has that office."""
     out: list[RoleFact] = []
-    for person, fact in titled_without_party(mentions, roles).items():
+    for person, facts in titled_without_party(mentions, roles).items():
         p = mentions.persons[person]
         names = [p.name, *(m.text for m in p.mentions)]
-        found = table_party(names, fact.title, reference, gaz)
-        if found is not None:
-            entry, term = found
-            out.append(
-                RoleFact(person, fact.title, entry, fact.start, fact.end, table_rule(term), 0.8)
-            )
-            continue
-        state = state_title_party(fact.title, gaz)
-        if state is not None:
-            out.append(
-                RoleFact(person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7)
-            )
+        found_role = None
+        for fact in facts:
+            found = table_party(names, fact.title, reference, gaz, any_office=fact.any_office)
+            if found is not None:
+                entry, term = found
+                title = None if fact.any_office else fact.title
+                found_role = RoleFact(
+                    person, title, entry, fact.start, fact.end, table_rule(term), 0.8
+                )
+                break
+        if found_role is None:
+            for fact in facts:
+                state = state_title_party(fact.title, gaz)
+                if state is not None:
+                    found_role = RoleFact(
+                        person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7
+                    )
+                    break
+        if found_role is not None:
+            out.append(found_role)
     return out
 
 
@@ -230,10 +262,14 @@ def evidence_roles(
     party_of = {r.person: r.party for r in roles if r.party is not None}
     out: list[RoleFact] = []
     unresolved: list[TitledPerson] = []
-    for person, fact in titled_without_party(mentions, roles).items():
-        evidence = _article_party(parsed, mentions, person, party_of, events, quotes, gaz)
+    for person, facts in titled_without_party(mentions, roles).items():
+        evidence = None
+        for fact in facts:
+            evidence = _article_party(parsed, mentions, fact, party_of, events, quotes, gaz)
+            if evidence is not None:
+                break
         if evidence is None:
-            unresolved.append(fact)
+            unresolved.append(facts[0])
             continue
         entry, mention_end, rule = evidence
         end = max(fact.end, mention_end) if fact.start <= mention_end else fact.end
@@ -248,37 +284,74 @@ _ACCOMPANIED = re.compile(
 )
 
 
+_DELEGATION = re.compile(
+    r"\b(?:the|The)\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?P<noun>delegation|side|team)\s+"
+    r"(?:consisted of|included|comprised|was composed of|was made up of|comprising|including)\b"
+)
+
+
+# A filing place at the very start of an article: "NEW DELHI, Jan 9 (Agency) -", "KUWAIT CITY,
+# Oct 8:", "Abu Dhabi:", "ADDIS ABABA, Jan. 3 (Xinhua) --".
+_FILED_FROM = re.compile(
+    r"\s*(?P<city>[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,2})"
+    r"(?:,[^\n:–—]{0,40}?)?(?:\s*\([^)\n]{0,30}\))?\s*(?::|--?|–|—)\s"
+)
+
+
 def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEntryLike | None:
-    """The state whose capital a dateline names ("NEW DELHI, Jan 9 -" -> India)."""
-    span = parsed.dateline
-    if span is None:
+    """The state whose capital the article is filed from ("NEW DELHI, Jan 9 -" -> India)."""
+    start = parsed.dateline[0] if parsed.dateline is not None else 0
+    filed = _FILED_FROM.match(parsed.text, start)
+    if filed is None:
         return None
-    city = re.match(
-        r"\s*([A-ZÀ-Þ][\w .'’-]*?)\s*(?:,|\(|:|\s[-–—])", parsed.text[span[0] : span[1]]
-    )
-    if city is None:
-        return None
-    country = gaz.metonym(city.group(1).strip())
+    country = gaz.metonym(filed.group("city").strip())
     return country if country is not None and country.type == "Country" else None
 
 
 def _article_party(
     parsed: ParsedArticle,
     mentions: MentionIndex,
-    person: int,
+    fact: TitledPerson,
     party_of: dict[int, GazetteerEntryLike],
     events: object,
     quotes: list,  # type: ignore[type-arg]
     gaz: GazetteerLike,
 ) -> tuple[GazetteerEntryLike, int, str] | None:
-    """A party the article implies: "our" president in a quote, the delegation someone
-    accompanies, a host receiving guests in their own capital."""
+    """A party the article implies: "our" president in a quote, a leader's spokesperson, the
+    delegation someone belongs to or accompanies, a host receiving guests in their capital."""
+    person = fact.person
     own = mentions.persons[person].mentions
+    text = parsed.text
+    # "Peter Burke T.D.": letters only one state's parliament gives
+    for m in own:
+        letters = re.match(r"\s*,?\s*(T\.\s?D\.?|TD)(?![\w-])", text[m.end : m.end + 8])
+        if letters is not None:
+            state = lexicon.STATE_POST_NOMINALS.get(fold(letters.group(1)).replace(" ", ""))
+            entry = party_entry(gaz, state) if state else None
+            if entry is not None:
+                return entry, m.end + letters.end(), "role.post-nominal"
+    # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
+    if fact.via is not None and fact.via != person and fact.via in party_of:
+        return party_of[fact.via], fact.end, "role.possessive-office"
+    # "The U.S. delegation consisted of A; B; C", "the Kenyan side included A and B"
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        cues = list(_DELEGATION.finditer(text[sent.start_char : m.start]))
+        cue = cues[-1] if cues else None
+        if cue is None or parsed.in_quote(m.start):
+            continue
+        lead = [
+            g
+            for g in mentions.geo
+            if sent.start_char + cue.start() <= g.start < sent.start_char + cue.start("noun")
+            and g.entry.type in ("Country", "Organization")
+        ]
+        if len(lead) == 1:
+            return lead[0].entry, m.end, "role.delegation-member"
     for q in quotes:
         inside = [m for m in own if q.start <= m.start < q.end]
         if inside and q.speaker in party_of and q.speaker != person:
             return party_of[q.speaker], inside[0].end, "role.speaker-party"
-    text = parsed.text
     for m in own:
         sent = parsed.sentences[parsed.sentence_index(m.start)]
         cue = _ACCOMPANIED.search(text[sent.start_char : m.start])
@@ -296,7 +369,9 @@ def _article_party(
     for ev in getattr(events, "events", ()):
         if ev.kind != "Meeting" or ev.host != person:
             continue
-        country = gaz.metonym(ev.place.text) if ev.place is not None else capital
+        country = gaz.metonym(ev.place.text) if ev.place is not None else None
+        if country is None and (ev.place is None or gaz.lookup(ev.place.text) is None):
+            country = capital  # no place, or a venue the gazetteer does not know
         if country is None or country.type != "Country":
             continue
         others = [party_of.get(p) for p in ev.participants if p != person]

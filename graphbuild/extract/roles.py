@@ -10,11 +10,13 @@ definite descriptions that add a party to a known person ("the Turkish leader").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
     NAME_HONORIFIC,
+    PLURAL_TITLE_RE,
     BodyEntry,
     GazetteerEntryLike,
     GazetteerLike,
@@ -44,14 +46,22 @@ class RoleFact:
     end: int
     rule: str
     confidence: float
+    via: int | None = None  # "X's spokesperson": the person whose party this office shares
 
 
-def _party_before(text: str, pos: int, geo: list[GeoMention]) -> GeoMention | None:
-    """A demonym, "Country's" or organisation name directly before ``pos``."""
+def _party_before(
+    text: str, pos: int, geo: list[GeoMention], gaz: GazetteerLike | None = None
+) -> GeoMention | None:
+    """A demonym, "Country's" or organisation name directly before ``pos``; a capital with
+    "'s" stands for its state ("Washington's envoy")."""
     for g in geo:
         if g.end <= pos and _PARTY_GAP.fullmatch(text[g.end : pos]):
             if g.entry.type in ("Country", "Organization"):
                 return g
+            if gaz is not None and re.match(r"'s|’s", text[g.end : g.end + 2]):
+                country = gaz.metonym(g.text)
+                if country is not None and country.type == "Country":
+                    return replace(g, entry=country, kind="metonym")
     return None
 
 
@@ -109,6 +119,9 @@ def _title_after(  # type: ignore[no-untyped-def]
     if not lead:
         return None, None
     pos = m.end + lead.end()
+    owner = re.match(r"[^\s,]+(?:\s[A-Z][^\s,]*){0,3}?(?:'s|’s)\s+", text[pos : pos + 60])
+    if owner and any(p.start == pos for p in mentions.person_mentions):
+        pos += owner.end()  # "X, Lavrov's spokesperson"
     party = None
     for g in geo:
         if g.start == pos and g.entry.type in ("Country", "Organization"):
@@ -149,6 +162,16 @@ def _ministry_before(text: str, t: TitleMention) -> tuple[BodyEntry, int] | None
     return BodyEntry(body, acro), start
 
 
+def _possessor(text: str, pos: int, mentions: MentionIndex) -> int | None:
+    """The person whose office this is: "Lavrov's spokesperson" -> Lavrov."""
+    for p in mentions.person_mentions:
+        if p.end < pos and re.fullmatch(
+            r"(?:'s|’s)\s+(?:(?:new|top|chief|senior)\s+)?", text[p.end : pos]
+        ):
+            return p.person
+    return None
+
+
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
     """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
     lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
@@ -180,7 +203,7 @@ def extract_roles(
                 if ministry is not None:
                     party_entry, start = ministry
             if party_entry is None:
-                g = _party_before(text, t.start, geo)
+                g = _party_before(text, t.start, geo, gaz)
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
@@ -188,15 +211,21 @@ def extract_roles(
                 g = _party_after(text, m, geo)
                 if g is not None:
                     party_entry, end = g.entry, g.end
+            via = _possessor(text, t.start, mentions) if party_entry is None else None
             facts.append(
-                RoleFact(m.person, t.title, party_entry, start, end, "role.title-before-name", 0.9)
+                RoleFact(
+                    m.person, t.title, party_entry, start, end, "role.title-before-name", 0.9, via
+                )
             )
             continue
         t2, g2 = _title_after(text, m, mentions.titles, geo, mentions)
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
+            via = _possessor(text, t2.start, mentions) if party_entry is None else None
             facts.append(
-                RoleFact(m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85)
+                RoleFact(
+                    m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85, via
+                )
             )
             continue
         # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
@@ -205,6 +234,7 @@ def extract_roles(
             g is not None
             and g.kind in ("demonym", "name")
             and text[g.end : m.start].strip() in ("'s", "’s", "")
+            and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, g.start - 8) : g.start])
         ):
             untitled.append(
                 RoleFact(m.person, None, g.entry, g.start, m.end, "role.party-before-name", 0.7)
@@ -217,15 +247,24 @@ def extract_roles(
             )
     facts += _counterparts(parsed, mentions, facts)
     facts += _distributive(parsed, mentions, gaz)
+    facts += _plural_titles(parsed, mentions, facts)
     # Nationality is not an office ("Norwegian author X", "Brazil's Neymar"): a party next to
     # a bare name counts only for a person the article gives an office somewhere else.
     titled = {f.person for f in facts if f.title}
-    facts += [f for f in untitled if f.person in titled]
+    parties = {(f.person, f.party.label) for f in facts if f.title and f.party is not None}
+    has_party = {person for person, _ in parties}
+    facts += [
+        f
+        for f in untitled
+        if f.person in titled
+        and (f.person not in has_party or (f.person, f.party.label) in parties)  # type: ignore[union-attr]
+    ]
     return facts
 
 
+_DEM = r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}"
 _COUNTERPART = re.compile(
-    r"\b(?:his|her|their|its)\s+(?P<dems>[A-Z][\w'-]+(?:(?:,\s+|\s+and\s+)[A-Z][\w'-]+)*)\s+"
+    rf"\b(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
     r"counterparts?\b,?\s*"
 )
 
@@ -237,7 +276,11 @@ def _counterparts(
     text = parsed.text
     out: list[RoleFact] = []
     for cm in _COUNTERPART.finditer(text):
-        dem_geo = [g for g in mentions.geo if cm.start("dems") <= g.start < cm.end("dems")]
+        dem_geo = (
+            [g for g in mentions.geo if cm.start("dems") <= g.start < cm.end("dems")]
+            if cm.group("dems")
+            else []
+        )
         names = [m for m in mentions.person_mentions if cm.end() <= m.start < cm.end() + 160]
         # the names that follow directly, in a list
         listed: list[PersonMention] = []
@@ -247,7 +290,7 @@ def _counterparts(
             if listed and not re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", gap):
                 break
             if not listed and not re.fullmatch(
-                r"[\s,]*(?:(?:[A-Z][\w.-]*|of|for|and|the)\s+){0,12}", gap
+                r"[\s,]*(?:(?:[A-Z][\w.-]*|of|for|to|and|the)\s+){0,12}", gap
             ):
                 break
             listed.append(m)
@@ -261,7 +304,7 @@ def _counterparts(
         other_title = None
         for f in facts:
             if sent.start_char <= f.start < cm.start() and f.title:
-                other_title = f.title
+                other_title = re.split(r"\s+to\s+", f.title)[0]
         explicit = {f.person: f for f in facts if f.title and cm.end() <= f.start <= pos}
         for i, m in enumerate(listed):
             g = dem_geo[i] if i < len(dem_geo) else (dem_geo[0] if len(dem_geo) == 1 else None)
@@ -332,3 +375,46 @@ def _singular_title(plural: str) -> str:
     words = plural.split()
     words[-1] = re.sub(r"s$", "", words[-1])
     return " ".join(w.capitalize() if w.islower() else w for w in words)
+
+
+def _plural_titles(
+    parsed: ParsedArticle, mentions: MentionIndex, facts: list[RoleFact]
+) -> list[RoleFact]:
+    """ "Presidents A and B", "Cabinet Secretaries A and B", "Foreign Ministers A of X and B
+    of Y": each name in the list holds the office; a party per name or one for all."""
+    text = parsed.text
+    out: list[RoleFact] = []
+    titled = {f.person for f in facts if f.title}
+    for pm in PLURAL_TITLE_RE.finditer(text):
+        title = lexicon.PLURAL_HEADS[" ".join(pm.group("title").lower().split())]
+        shared = None
+        if pm.group("dem"):
+            dem = [g for g in mentions.geo if g.start == pm.start("dem") and g.end == pm.end("dem")]
+            if len(dem) == 1 and dem[0].entry.type in ("Country", "Organization"):
+                shared = dem[0].entry
+            elif pm.group("dem")[:1].isupper() and not dem:
+                pass  # "Foreign Ministers": the first word is the title's own
+        listed: list[PersonMention] = []
+        pos = pm.end()
+        for m in mentions.person_mentions:
+            if m.start < pos:
+                continue
+            gap = text[pos : m.start]
+            if listed and not re.fullmatch(
+                r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’ -]*?)?\s*(?:,|and|,\s*and)\s*", gap
+            ):
+                break
+            if not listed and gap.strip():
+                break
+            listed.append(m)
+            pos = m.end
+        if len(listed) < 2:
+            continue
+        for m in listed:
+            if m.person in titled:
+                continue
+            after = _party_after(text, m, mentions.geo)
+            party = after.entry if after is not None else shared
+            end = after.end if after is not None else m.end
+            out.append(RoleFact(m.person, title, party, pm.start(), end, "role.plural-title", 0.8))
+    return out

@@ -7,12 +7,20 @@ names in many ways ("S. Jaishankar", "Sergei Lavrov", "H.E. Mr. ..."). The shipp
 name is linked only when exactly one person of that name fits the article's date, state or
 office. Spelling variants come from the hand-curated ``data/gazetteer/name-variants.tsv``.
 The index is parsed once into an immutable ``OfficeHolders`` and does no I/O afterwards.
+
+``diplograph gazetteer update`` writes a newer table of the same format from the Wikidata Query
+Service into a user data directory (the ``gazetteer_update_dir`` setting; the shipped folder may
+be read-only). ``shipped_office_holders`` merges that update file when it exists: where a shipped
+term and an update term of the same person, office and state overlap in time, the term whose
+source snapshot is newer wins (see ``merge_terms``); the shipped file itself is never written.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,6 +32,7 @@ from typing import Literal, get_args
 
 from graphbuild.errors import ConfigError
 from graphbuild.resources import gazetteer_dir
+from graphbuild.settings import Settings, load_settings
 
 OfficeCategory = Literal[
     "head of state",
@@ -526,8 +535,9 @@ class _Builder:
         self.shared: dict[str, str] = {}  # one copy of each repeated cell value
         self.title_keys: dict[str, str] = {}
 
-    def read_table(self) -> None:
-        path = self.directory / TABLE
+    def read_table(self, path: Path | None = None) -> None:
+        """Add the rows of a table (the shipped one unless ``path`` names another)."""
+        path = self.directory / TABLE if path is None else path
         sources = _read_sources(path, self.problems)
         header: list[str] | None = None
         for number, line in _data_lines(path, self.problems):
@@ -602,6 +612,18 @@ class _Builder:
             self.titles[title].add((term.party, term.office))
         return bad
 
+    def read_update(self, path: Path) -> None:
+        """Read an update table apart from the rows so far, then merge it in (``merge_terms``)."""
+        base_people, base_terms = self.people, self.terms
+        self.people, self.terms = {}, defaultdict(list)
+        try:
+            self.read_table(path)
+            new_people, new_terms = self.people, self.terms
+        finally:
+            self.people, self.terms = base_people, base_terms
+        if not self.problems.items:
+            merge_terms(self.people, self.terms, new_people, new_terms)
+
     def build(self) -> OfficeHolders:
         self.problems.raise_if_any(self.directory)
         full: dict[str, list[str]] = {}
@@ -653,8 +675,135 @@ def _freeze(index: Mapping[str, list[str]]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-def load_office_holders(directory: Path | None = None) -> OfficeHolders:
+# ---- the update from Wikidata ------------------------------------------------------------------
+
+
+def _period(term: Term) -> tuple[str, str]:
+    """A term's days as comparable strings: a partial date spans its whole year or month.
+
+    An unknown start reaches back indefinitely and an empty end (in office on ``as_of``)
+    forward, so such a term overlaps every later or earlier term of the same office.
+    """
+    low = (term.start + "-00-00")[:10] if term.start else "0000-00-00"
+    high = (term.end + "-99-99")[:10] if term.end else "9999-99-99"
+    return low, high
+
+
+def terms_overlap(a: Term, b: Term) -> bool:
+    """Whether two terms are of one office (same state or body, office category and, when both
+    name one, position) and share at least one possible day."""
+    if a.party != b.party or a.office != b.office:
+        return False
+    if a.position_qid and b.position_qid and a.position_qid != b.position_qid:
+        return False
+    (a_low, a_high), (b_low, b_high) = _period(a), _period(b)
+    return a_low <= b_high and b_low <= a_high
+
+
+def merge_terms(
+    people: dict[str, Person],
+    terms: dict[str, list[Term]],
+    new_people: Mapping[str, Person],
+    new_terms: Mapping[str, list[Term]],
+) -> None:
+    """Merge an update's people and terms into the shipped ones, in place.
+
+    The rule: a shipped term and an update term that overlap (``terms_overlap``: same person,
+    state or body, office category, position when both give one, and a day in common) are two
+    statements of one term, and the one whose source snapshot (``as_of``) is newer wins (the
+    update on a tie); terms that overlap nothing are all kept. So a term the shipped table
+    still had open is replaced by the update's with its end date, a corrected date replaces
+    the old one, and terms that began after the shipped snapshot are simply added. A person in
+    both keeps one label: the one of the side with the newest snapshot (the update on a tie),
+    the other side's label and aliases becoming aliases, so every spelling still matches.
+    """
+    for qid, added in new_terms.items():
+        old = terms.get(qid)
+        if not old:
+            terms[qid] = list(added)
+            people[qid] = new_people[qid]
+            continue
+        lost_old: set[int] = set()
+        lost_new: set[int] = set()
+        for i, shipped in enumerate(old):
+            for j, update in enumerate(added):
+                if terms_overlap(shipped, update):
+                    if update.as_of >= shipped.as_of:
+                        lost_old.add(i)
+                    else:
+                        lost_new.add(j)
+        base, newer = people[qid], new_people[qid]
+        newest_old = max(t.as_of for t in old)
+        newest_new = max(t.as_of for t in added)
+        first, second = (newer, base) if newest_new >= newest_old else (base, newer)
+        names = dict.fromkeys((*first.aliases, second.label, *second.aliases))
+        names.pop(first.label, None)
+        person = Person(qid, first.label, tuple(n for n in names if n))
+        people[qid] = person
+        kept = [t for i, t in enumerate(old) if i not in lost_old]
+        kept += [t for j, t in enumerate(added) if j not in lost_new]
+        terms[qid] = [t if t.label == person.label else _relabelled(t, person.label) for t in kept]
+
+
+def _relabelled(term: Term, label: str) -> Term:
+    return Term(
+        qid=term.qid,
+        label=label,
+        office=term.office,
+        iso2=term.iso2,
+        organisation=term.organisation,
+        start=term.start,
+        end=term.end,
+        position_label=term.position_label,
+        position_qid=term.position_qid,
+        as_of=term.as_of,
+        source=term.source,
+    )
+
+
+def user_data_dir() -> Path:
+    """Diplograph's per-user data folder, where the platform keeps such things.
+
+    ``$XDG_DATA_HOME/diplograph`` (``~/.local/share/diplograph``) on Linux and other Unix,
+    ``~/Library/Application Support/diplograph`` on macOS, ``%LOCALAPPDATA%\\diplograph`` on
+    Windows (the paths platformdirs gives, without the dependency).
+    """
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "diplograph"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "diplograph"
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base_dir = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base_dir / "diplograph"
+
+
+def update_dir(settings: Settings | None = None) -> Path:
+    """The folder of the office-holder update: the ``gazetteer_update_dir`` setting, or else
+    ``gazetteer`` in the user data folder (``user_data_dir``).
+
+    Without ``settings``, they are read as the command line would (the file named by
+    ``DIPLOGRAPH_SETTINGS``, then ``DIPLOGRAPH_*`` variables).
+    """
+    if settings is None:
+        named = os.environ.get("DIPLOGRAPH_SETTINGS")
+        settings = load_settings(Path(named) if named else None)
+    configured = str(settings.gazetteer_update_dir)
+    return Path(configured).expanduser() if configured else user_data_dir() / "gazetteer"
+
+
+def update_file(settings: Settings | None = None) -> Path:
+    """Where ``diplograph gazetteer update`` writes and builds read the update (may not exist)."""
+    return update_dir(settings) / TABLE
+
+
+def load_office_holders(
+    directory: Path | None = None, *, update: Path | None = None
+) -> OfficeHolders:
     """Parse the office-holder table and name variants; malformed rows are named by file:line.
+
+    ``update``, when given and present, is a table of the same format (``diplograph gazetteer
+    update`` writes one) merged in by ``merge_terms``: newer overlapping terms win.
 
     The cyclic garbage collector is paused while the ~100k acyclic objects are made (it would
     otherwise scan them again and again: a fifth of the load time) and restored afterwards.
@@ -664,6 +813,8 @@ def load_office_holders(directory: Path | None = None) -> OfficeHolders:
     gc.disable()
     try:
         builder.read_table()
+        if update is not None and Path(update).is_file():
+            builder.read_update(Path(update))
         return builder.build()
     finally:
         if collecting:
@@ -672,5 +823,16 @@ def load_office_holders(directory: Path | None = None) -> OfficeHolders:
 
 @lru_cache(maxsize=1)
 def shipped_office_holders() -> OfficeHolders:
-    """The shipped index, parsed once per process (every build worker shares its copy)."""
-    return load_office_holders()
+    """The shipped index with the update merged in, parsed once per process (every build worker
+    shares its copy). The update is the file ``update_file()`` names, if it exists."""
+    return _with_update(update_file())
+
+
+def office_holders_for(settings: Settings) -> OfficeHolders:
+    """Like ``shipped_office_holders``, with the update folder these settings name."""
+    return _with_update(update_file(settings))
+
+
+@lru_cache(maxsize=4)
+def _with_update(update: Path) -> OfficeHolders:
+    return load_office_holders(update=update)

@@ -54,12 +54,14 @@ def facts_from_store(store: Queryable, article_id: str, base: str) -> list[Fact]
     for row in _rows(
         store,
         f"""SELECT ?m ?d ?p (EXISTS {{ GRAPH {g} {{ ?m a dg:ScheduledMeeting }} }} AS ?s) WHERE {{
-              GRAPH {g} {{ ?m a dg:Meeting ; dg:date ?d ; dg:participant ?p }} }}""",
+              GRAPH {g} {{ VALUES ?c {{ dg:Meeting dg:ScheduledMeeting }}
+                ?m a ?c ; dg:participant ?p OPTIONAL {{ ?m dg:date ?d }} }}
+            }}""",
     ):
         meetings[(row["m"], row["d"], row["s"])].append(row["p"])
     seen: set[frozenset[Names]] = set()
     for (_m, d, scheduled), people in sorted(meetings.items()):
-        date = dt.date.fromisoformat(d)
+        date = dt.date.fromisoformat(d) if d else None  # a meeting the text does not date
         rel = "scheduled" if scheduled == "true" else "meetings"
         parts = tuple(n(p) for p in sorted(set(people)))
         facts.append(Fact(rel, parts, (date,), unordered=True))

@@ -6,8 +6,8 @@ machine mints the same IRIs, and the same person, country or meeting reported by
 articles becomes one node that carries evidence from both.
 
 What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: an event
-without a resolved date (the shapes require exactly one ``xsd:date`` per event, and a guessed
-date would put a false fact in the graph), a meeting with fewer than two named people, and
+other than a meeting without a resolved date (signings and anniversaries are about a day; a
+guessed date would put a false fact in the graph), a meeting with fewer than two named people, and
 links whose target has the wrong type (a meeting "located" at an organisation). Dropping such
 a fact keeps the rest of the article; emitting it would make the whole article fail SHACL.
 """
@@ -88,8 +88,21 @@ def _sorted_iris(iris: Iterable[Node]) -> list[str]:
     return sorted({str(i) for i in iris})
 
 
-def meeting_iri(base: str, kind: str, date: dt.date, participants: Iterable[Node]) -> URIRef:
-    """Held and scheduled meetings of the same people on the same day get different IRIs."""
+def meeting_iri(
+    base: str,
+    kind: str,
+    date: dt.date | None,
+    participants: Iterable[Node],
+    article_id: str = "",
+) -> URIRef:
+    """Held and scheduled meetings of the same people on the same day get different IRIs.
+
+    A meeting the text does not date is keyed on its article too: nothing says that two
+    articles' undated meetings of the same people are one meeting.
+    """
+    if date is None:
+        digest = stable_hash(kind, "undated", article_id, *_sorted_iris(participants))
+        return URIRef(f"{normalise_base(base)}resource/meeting/undated-{digest}")
     digest = stable_hash(kind, date.isoformat(), *_sorted_iris(participants))
     return URIRef(f"{normalise_base(base)}resource/meeting/{date.isoformat()}-{digest}")
 
@@ -201,6 +214,8 @@ class _Mapper:
         if self.ann.reference_date:
             self.add(a, DG.referenceDate, Literal(self.ann.reference_date, datatype=XSD.date))
         self.add(a, DG.extractor, Literal(self.ann.extractor))
+        if info.normaliser:
+            self.add(a, DG.textNormaliser, Literal(info.normaliser))
         self.add(a, DG.curated, Literal(self.ann.curated))
 
     def _entity(self, entity: Entity) -> None:
@@ -305,15 +320,17 @@ class _Mapper:
         self.add(node, DG.location, place)
 
     def _event(self, ev: Event) -> None:
+        if ev.kind in ("Meeting", "ScheduledMeeting"):
+            # a meeting the text reports without a day is still a meeting, without dg:date
+            self._meeting(ev, ev.date)
+            return
         if ev.date is None:
             self.omitted.append(
-                f"event {ev.id} ({ev.kind}): no resolved date; left out, because every event "
-                "needs exactly one dg:date"
+                f"event {ev.id} ({ev.kind}): no resolved date; left out, because a "
+                f"{ev.kind.lower()} needs its dg:date"
             )
             return
-        if ev.kind in ("Meeting", "ScheduledMeeting"):
-            self._meeting(ev, ev.date)
-        elif ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
+        if ev.kind == "Signing" and self._typed(ev.agreement, frozenset({"Agreement"})):
             self._signing(ev, ev.date)
         else:
             if ev.kind == "Signing":
@@ -323,7 +340,7 @@ class _Mapper:
                 )
             self._generic(ev, ev.date)
 
-    def _meeting(self, ev: Event, date: dt.date) -> None:
+    def _meeting(self, ev: Event, date: dt.date | None) -> None:
         persons, parties = self._split_actors(ev, ev.participants)
         if len(persons) < 2:
             self.omitted.append(
@@ -331,12 +348,13 @@ class _Mapper:
                 "at least two, left out"
             )
             return
-        node = meeting_iri(self.base, ev.kind, date, persons)
+        node = meeting_iri(self.base, ev.kind, date, persons, self.ann.article.id)
         self.events[ev.id] = node
         self.add(node, RDF.type, DG.Meeting)
         if ev.kind == "ScheduledMeeting":
             self.add(node, RDF.type, DG.ScheduledMeeting)
-        self.add(node, DG.date, Literal(date, datatype=XSD.date))
+        if date is not None:
+            self.add(node, DG.date, Literal(date, datatype=XSD.date))
         if ev.label:
             self.add(node, RDFS.label, Literal(_norm_text(ev.label)))
         for person in persons:
@@ -395,6 +413,12 @@ class _Mapper:
                 self.omitted.append(
                     f"anniversaries[{i}]: event {ann.event} or {ann.of} is not in the graph "
                     "(see above); left out"
+                )
+                continue
+            if self.graph.value(event, DG.date) is None:
+                self.omitted.append(
+                    f"anniversaries[{i}]: event {ann.event} has no date, so it cannot mark an "
+                    "anniversary; left out"
                 )
                 continue
             self.add(event, DG.anniversaryOf, earlier)

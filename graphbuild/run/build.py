@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 import pyoxigraph as ox
 from rdflib import OWL, Graph, URIRef
 
-from graphbuild.errors import ArticleError, ConfigError
+from graphbuild.errors import ArticleError, ConfigError, StoreError
 from graphbuild.extract import EXTRACTOR
 from graphbuild.ingest import SourcedArticle, discover, read_articles
 from graphbuild.rdf.reference import OfficeTerms
@@ -193,15 +193,27 @@ def _store_result(
     if result.error is not None or data is None:
         report.rejected.append((result.source, result.error or "no graph"))
         return
-    store.replace_article(
-        result.article_id,
-        data,
-        ArticleRecord(
-            article_id=result.article_id,
-            digest=result.digest,
-            extractor=EXTRACTOR,
-            source=result.source,
-        ),
-        references.for_article(data),
+    record = ArticleRecord(
+        article_id=result.article_id,
+        digest=result.digest,
+        extractor=EXTRACTOR,
+        source=result.source,
     )
+    try:
+        store.replace_article(result.article_id, data, record, references.for_article(data))
+    except StoreError as exc:
+        if isinstance(exc.__cause__, ValueError | TypeError):  # this graph's terms, not the store
+            report.rejected.append((result.source, exc.message))
+            return
+        # the store itself fails (a full disk, a lost connection): the next article would
+        # fail the same way, so the build stops, saying where it stopped
+        detail = f"{exc.message} (store {exc.where})" if exc.where else exc.message
+        raise StoreError(
+            f"storing this article failed: {detail}; the {len(report.built)} article(s) "
+            "stored before it are kept",
+            where=result.source,
+            hint=exc.hint
+            or "fix the store (e.g. free disk space) and build again: "
+            "the articles already stored are skipped",
+        ) from exc
     report.built.append(result.article_id)

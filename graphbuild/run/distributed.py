@@ -45,6 +45,7 @@ from graphbuild import __version__
 from graphbuild.errors import ConfigError, DiplographError
 from graphbuild.extract import EXTRACTOR
 from graphbuild.ingest import SourcedArticle
+from graphbuild.link.office_holders import update_file
 from graphbuild.resources import gazetteer_dir, ontology_file, shapes_file
 from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
 from graphbuild.settings import Settings
@@ -146,10 +147,11 @@ def dashboard_link(client: Client) -> str | None:
 
 
 def installation_fingerprint() -> str:
-    """What decides an article's quads besides its text: versions and the shipped data."""
+    """What decides an article's quads besides its text: versions, the shipped data and the
+    office-holder update from Wikidata (``diplograph gazetteer update``), if there is one."""
     h = hashlib.sha256()
     h.update(f"{__version__}|{EXTRACTOR}|spacy {importlib.metadata.version('spacy')}".encode())
-    files = [ontology_file(), shapes_file(), *sorted(gazetteer_dir().glob("*"))]
+    files = [ontology_file(), shapes_file(), *sorted(gazetteer_dir().glob("*")), update_file()]
     for path in files:
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -353,7 +355,8 @@ def check_workers(client: Client, plugin: str, expected: str) -> None:
             f"worker(s) run a different Diplograph installation than this client ({expected}): "
             f"{listing}",
             where="scheduler",
-            hint="install the same version, ontology, shapes and gazetteer on every worker",
+            hint="install the same version, ontology, shapes and gazetteer on every worker "
+            "(and the same office-holder update, setting gazetteer_update_dir)",
         )
 
 

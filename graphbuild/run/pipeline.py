@@ -99,15 +99,34 @@ def annotate(article: SourcedArticle, kit: Toolkit, doc: Doc | None = None) -> A
                 where=str(curated),
                 hint="re-export them with `diplograph explain --json` for the current text",
             )
-        ann = ann.model_copy(update={"curated": True})
+        # same text, so the same normalisation made it (files made before it was recorded)
+        info = ann.article.model_copy(update={"normaliser": article.info.normaliser})
+        ann = ann.model_copy(update={"curated": True, "article": info})
     else:
         if kit.extractor is None:
             raise DiplographError("no extractor loaded")
+        check_length(article.info, kit.extractor.nlp.max_length)
         if doc is None:
             ann = kit.extractor.extract(article.info)
         else:
             ann = kit.extractor.extract_parsed(article.info, doc)
     return link(ann, kit.gazetteer, kit.people)
+
+
+def check_length(info: ArticleInfo, limit: int) -> None:
+    """Reject an article the NLP model cannot read in one go (spaCy's ``max_length``).
+
+    Not read in parts: the rules need the whole article (who "Kask" is, which Monday is
+    meant), and their time grows faster than the text (measured: 50,000 characters 1.2 s,
+    300,000 characters 85 s), so an article past a million characters would hold a worker
+    for hours. Such a file is a corpus in one file, not an article.
+    """
+    if len(info.text) > limit:
+        raise ArticleError(
+            f"too long for the NLP model: {len(info.text):,} characters, and it reads at most "
+            f"{limit:,} at once",
+            hint="split the file into its articles (a .jsonl file holds one article per line)",
+        )
 
 
 def to_validated_graph(ann: Annotations, kit: Toolkit) -> Graph:
@@ -122,15 +141,28 @@ def to_validated_graph(ann: Annotations, kit: Toolkit) -> Graph:
 
 
 def process_article(article: SourcedArticle, kit: Toolkit, doc: Doc | None = None) -> ArticleResult:
-    """One article through every stage; a failure is reported, never raised."""
+    """One article through every stage; a failure is reported, never raised.
+
+    That includes failures nobody foresaw (a rule's bug, a library's error): the article is
+    rejected with the exception named, and the other articles are built as usual.
+    """
     result = ArticleResult(article.info.id, article.source, digest=text_digest(article.info))
+    stage = "extraction"
     try:
         result.annotations = annotate(article, kit, doc)
+        stage = "RDF mapping, reasoning or validation"
         result.graph = to_validated_graph(result.annotations, kit)
     except ValidationFailed as exc:
         result.error = f"SHACL violation: {exc.message}\n{exc.report}"
     except DiplographError as exc:
         result.error = str(exc)
+    except Exception as exc:  # a bug must cost this article only, and say so
+        result.annotations = result.graph = None
+        result.error = (
+            f"unexpected error in {stage}: {type(exc).__name__}: {exc}"
+            "\n  hint: a bug in Diplograph or a library; `diplograph --debug explain FILE` "
+            "shows where extraction fails"
+        )
     return result
 
 
@@ -146,9 +178,19 @@ def process_batch(articles: Sequence[SourcedArticle], kit: Toolkit) -> list[Arti
     # The strings spaCy meets in a text stay in its vocabulary for good unless they are made
     # in a memory zone; nothing spaCy makes here outlives the batch (results are plain data).
     with nlp.memory_zone():
-        todo = [(i, a) for i, a in enumerate(articles) if not is_curated(a)]
-        parsed = nlp.pipe((a.info.text for _, a in todo), batch_size=NLP_BATCH)
-        docs = {i: doc for (i, _), doc in zip(todo, parsed, strict=True)}
+        # curated articles need no parse; too long ones are rejected by process_article
+        todo = [
+            (i, a)
+            for i, a in enumerate(articles)
+            if not is_curated(a) and len(a.info.text) <= nlp.max_length
+        ]
+        try:
+            parsed = nlp.pipe((a.info.text for _, a in todo), batch_size=NLP_BATCH)
+            docs = {i: doc for (i, _), doc in zip(todo, parsed, strict=True)}
+        except Exception:
+            # spaCy failed on one text of the batch: each is parsed alone, so only that
+            # article fails (and says why), not its batch
+            docs = {}
         return [process_article(a, kit, docs.get(i)) for i, a in enumerate(articles)]
 
 

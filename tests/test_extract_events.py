@@ -1,0 +1,411 @@
+"""Meetings, their participants, dates and status: one phenomenon per test, on small
+sentences written for the tests (invented people in real countries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphbuild.annotations import Annotations, ArticleInfo
+from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.link.gazetteer_files import load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
+
+
+def run(extractor: Extractor, text: str, published: str | None = "2025-03-12") -> Annotations:
+    info = ArticleInfo(
+        id="t", text=text, published=dt.date.fromisoformat(published) if published else None
+    )
+    return extractor.extract(info)
+
+
+def label(ann: Annotations, entity_id: str) -> str:
+    return ann.entity(entity_id).label
+
+
+def meetings(
+    ann: Annotations, kind: str = "Meeting"
+) -> list[tuple[frozenset[str], dt.date | None]]:
+    return [
+        (frozenset(label(ann, p) for p in e.participants), e.date)
+        for e in ann.events
+        if e.kind == kind
+    ]
+
+
+# 2025-03-12 is a Wednesday: Monday is 10 March, Tuesday 11 March.
+MONDAY, TUESDAY, WEDNESDAY = dt.date(2025, 3, 10), dt.date(2025, 3, 11), dt.date(2025, 3, 12)
+
+
+# ---- ways to say that a meeting took place ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah paid a courtesy call on Kenyan President "
+        "Ruth Wanjiru at State House on Monday.",
+        "Kenyan President Ruth Wanjiru on Monday received in audience Ghanaian Foreign "
+        "Minister Kofi Mensah.",
+        "Ghanaian Foreign Minister Kofi Mensah led a delegation to a meeting with Kenyan "
+        "President Ruth Wanjiru on Monday.",
+        "A meeting between Kenyan President Ruth Wanjiru and Ghanaian Foreign Minister Kofi "
+        "Mensah took place in Nairobi on Monday.",
+        "Before a meeting with Kenyan President Ruth Wanjiru on Monday, Ghanaian Foreign "
+        "Minister Kofi Mensah told reporters that trade would top the agenda.",
+        "Kenyan President Ruth Wanjiru's talks with Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday focused on trade.",
+        "Kenyan President Ruth Wanjiru and Ghanaian Foreign Minister Kofi Mensah co-chaired "
+        "the fifth session of the Joint Commission in Nairobi on Monday.",
+        "Kenyan President Ruth Wanjiru hosted a lunch for Ghanaian Foreign Minister Kofi "
+        "Mensah on Monday.",
+    ],
+)
+def test_ways_of_reporting_a_meeting(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), MONDAY)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chilean President Ana Rojas requested a meeting with Uruguayan President Martin "
+        "Silva on Monday.",
+        "A planned meeting between Chilean President Ana Rojas and Uruguayan President "
+        "Martin Silva was called off on Monday.",
+        "Chilean President Ana Rojas received a letter from Uruguayan President Martin Silva "
+        "on Monday.",
+        "Chilean President Ana Rojas and Uruguayan President Martin Silva held a video "
+        "conference on Monday.",
+    ],
+)
+def test_requests_plans_and_letters_are_not_meetings(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann) == []
+    assert meetings(ann, "ScheduledMeeting") == []
+
+
+# ---- who took part ---------------------------------------------------------------------
+
+FOUR = frozenset({"John Mwangi", "Kofi Mensah", "Ann Kerubo", "Yaw Boateng"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah in "
+        "Nairobi on Monday. Also present were Kenyan Trade Minister Ann Kerubo and Ghanaian "
+        "Ambassador Yaw Boateng.",
+        "Kenyan Foreign Minister John Mwangi held talks with Ghanaian Foreign Minister Kofi "
+        "Mensah on Monday. Trade Minister Ann Kerubo and Ambassador Yaw Boateng attended the "
+        "talks.",
+        "Kenyan Foreign Minister John Mwangi held talks with Ghanaian Foreign Minister Kofi "
+        "Mensah on Monday. The talks were held in an expanded format with the participation "
+        "of Trade Minister Ann Kerubo and Ambassador Yaw Boateng.",
+        "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday. The meeting was attended by Trade Minister Ann Kerubo and Ambassador Yaw "
+        "Boateng.",
+        "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday. Trade Minister Ann Kerubo and Ambassador Yaw Boateng were also present.",
+    ],
+)
+def test_attendance_after_the_meeting_adds_participants(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann) == [(FOUR, MONDAY)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan Foreign Minister John Mwangi, accompanied by his deputy Ann Kerubo, met "
+        "Ghanaian Foreign Minister Kofi Mensah in Nairobi on Monday.",
+        "Kenyan Foreign Minister John Mwangi, joined by Trade Minister Ann Kerubo, held talks "
+        "with Ghanaian Foreign Minister Kofi Mensah on Monday.",
+        "Ghanaian Foreign Minister Kofi Mensah was received by Kenyan Foreign Minister John "
+        "Mwangi on Monday in the presence of Trade Minister Ann Kerubo.",
+    ],
+)
+def test_companions_in_the_same_sentence(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann) == [(frozenset({"John Mwangi", "Kofi Mensah", "Ann Kerubo"}), MONDAY)]
+
+
+def test_a_delegation_led_by_and_its_members(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru on Monday received a delegation led by Ghanaian "
+        "Foreign Minister Kofi Mensah. The delegation, which arrived on Sunday, included "
+        "Ambassador Yaw Boateng.",
+    )
+    assert meetings(ann) == [
+        (frozenset({"Ruth Wanjiru", "Kofi Mensah", "Yaw Boateng"}), MONDAY),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan Foreign Minister John Mwangi held separate meetings with Ghanaian Foreign "
+        "Minister Kofi Mensah and Nigerian Foreign Minister Ada Okafor on Monday.",
+        "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah and "
+        "Nigerian Foreign Minister Ada Okafor separately on Monday.",
+    ],
+)
+def test_separate_bilaterals_are_two_meetings(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert sorted(meetings(ann), key=str) == sorted(
+        [
+            (frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY),
+            (frozenset({"John Mwangi", "Ada Okafor"}), MONDAY),
+        ],
+        key=str,
+    )
+
+
+def test_greetings_conveyed_from_someone_do_not_make_a_participant(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah called on Kenyan President Ruth Wanjiru on "
+        "Monday and conveyed greetings from Ghanaian President Ama Asante.",
+    )
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), MONDAY)]
+
+
+def test_a_spokesperson_reporting_a_meeting_is_not_a_participant(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Ministry spokesperson Mary Atieno said Kenyan President Ruth Wanjiru "
+        "met Ghanaian Foreign Minister Kofi Mensah on Monday.",
+    )
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), MONDAY)]
+
+
+def test_the_two_are_the_two_people_just_named(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "On Friday, Ghanaian Foreign Minister Kofi Mensah will attend a forum chaired by Kenyan "
+        "President Ruth Wanjiru. The two are scheduled to sign a trade pact on Friday.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"Kofi Mensah", "Ruth Wanjiru"}), dt.date(2025, 3, 14))
+    ]
+
+
+def test_the_two_countries_are_no_participants(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday. "
+        "It was her first visit since the two countries signed a trade pact.",
+    )
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), MONDAY)]
+
+
+# ---- dates -----------------------------------------------------------------------------
+
+
+def test_a_meeting_the_text_does_not_date_is_kept_without_a_date(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah at State House.",
+        published=None,
+    )
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), None)]
+    assert ann.dropped == []
+
+
+def test_a_month_is_not_a_day_and_the_meeting_is_reported_as_dropped(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru first met Ghanaian Foreign Minister Kofi Mensah in "
+        "Accra in October.",
+    )
+    assert meetings(ann) == []
+    assert [(d.kind, d.reason) for d in ann.dropped] == [("Meeting", "no-date")]
+
+
+def test_a_held_meeting_dated_after_publication_is_dropped_with_its_reason(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on 20 March 2025.",
+    )
+    assert meetings(ann) == []
+    assert [(d.kind, d.reason) for d in ann.dropped] == [("Meeting", "date-after-reference")]
+
+
+def test_one_named_person_is_too_few(extractor: Extractor) -> None:
+    ann = run(extractor, "Kenyan President Ruth Wanjiru met the visitors on Monday.")
+    assert meetings(ann) == []
+    assert [(d.kind, d.reason) for d in ann.dropped] == [("Meeting", "too-few-participants")]
+
+
+def test_a_day_after_a_dated_clause(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru spoke by telephone with Ugandan President Moses Okello "
+        "on Tuesday, a day after she met Ghanaian Foreign Minister Kofi Mensah in Nairobi.",
+    )
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), MONDAY)]
+
+
+def test_earlier_in_the_day_is_the_day_of_the_meeting_before(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday.\n\n"
+        "Earlier in the day, Mensah called on Kenyan Foreign Minister John Mwangi.",
+    )
+    assert (frozenset({"Kofi Mensah", "John Mwangi"}), MONDAY) in meetings(ann)
+
+
+def test_the_date_in_the_next_sentence_that_refers_to_the_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah at State "
+        "House. The talks, held on Monday, focused on trade.",
+    )
+    assert meetings(ann) == [(frozenset({"Kofi Mensah", "Ruth Wanjiru"}), MONDAY)]
+
+
+def test_scheduled_on_the_weekday_of_publication_is_that_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "On Wednesday, Kenyan President Ruth Wanjiru is scheduled to meet Ghanaian Foreign "
+        "Minister Kofi Mensah.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"Kofi Mensah", "Ruth Wanjiru"}), WEDNESDAY)
+    ]
+
+
+def test_next_weekday_of_publication_is_a_week_later(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru will meet Ghanaian Foreign Minister Kofi Mensah next "
+        "Wednesday.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"Kofi Mensah", "Ruth Wanjiru"}), dt.date(2025, 3, 19))
+    ]
+
+
+# ---- more forms of real copy -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan Foreign Minister John Mwangi is expected to travel to Accra on 20 March for "
+        "talks with Ghanaian Foreign Minister Kofi Mensah, a spokesperson said.",
+        "Kenyan Foreign Minister John Mwangi is set to pay an official visit to Accra on "
+        "20 March for talks with Ghanaian Foreign Minister Kofi Mensah.",
+    ],
+)
+def test_a_journey_for_talks_is_a_scheduled_meeting(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"John Mwangi", "Kofi Mensah"}), dt.date(2025, 3, 20))
+    ]
+
+
+def test_calling_for_talks_is_not_a_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi called for talks with Ghanaian Foreign Minister "
+        "Kofi Mensah on Monday.",
+    )
+    assert meetings(ann) == [] and meetings(ann, "ScheduledMeeting") == []
+
+
+def test_a_phone_call_in_a_relative_clause_does_not_cancel_the_meeting(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru, who spoke by telephone on Sunday to Ugandan President "
+        "Moses Okello, is due to host Ghanaian President Ama Asante in Nairobi on Friday. The "
+        "two leaders are expected to sign a trade pact.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [
+        (frozenset({"Ruth Wanjiru", "Ama Asante"}), dt.date(2025, 3, 14))
+    ]
+
+
+def test_a_courtesy_call_is_not_a_phone_call(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru on Monday held talks with Ghanaian President Ama "
+        "Asante, who paid her a courtesy call at State House.",
+    )
+    assert meetings(ann) == [(frozenset({"Ruth Wanjiru", "Ama Asante"}), MONDAY)]
+
+
+def test_a_place_dateline_with_a_colon_and_a_long_title(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Nairobi: Ruth Wanjiru, Minister of Foreign Affairs and International Cooperation, on "
+        "Monday received Ghanaian Foreign Minister Kofi Mensah.",
+    )
+    assert meetings(ann) == [(frozenset({"Ruth Wanjiru", "Kofi Mensah"}), MONDAY)]
+
+
+def test_an_attendance_list_in_a_quoted_statement(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru held a meeting with Ghanaian Foreign Minister Kofi "
+        'Mensah on Monday.\n\n"The meeting was attended by Ann Kerubo, Minister of Trade; '
+        'and Yaw Boateng, Ambassador to Kenya," according to a statement.',
+    )
+    assert meetings(ann) == [
+        (frozenset({"Ruth Wanjiru", "Kofi Mensah", "Ann Kerubo", "Yaw Boateng"}), MONDAY)
+    ]
+
+
+def test_joining_someone_in_his_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi joined Kenyan President Ruth Wanjiru in her "
+        "meeting with Ghanaian Foreign Minister Kofi Mensah on Monday.",
+    )
+    assert meetings(ann) == [
+        (frozenset({"John Mwangi", "Ruth Wanjiru", "Kofi Mensah"}), MONDAY),
+    ]
+
+
+def test_attending_a_session_of_a_joint_commission_together(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "On Monday, Kenyan Foreign Minister John Mwangi and Ghanaian Foreign Minister Kofi "
+        "Mensah attended the review of the third session of the Joint Commission.",
+    )
+    assert meetings(ann) == [(frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY)]
+
+
+def test_an_undated_report_of_a_dated_meeting_is_that_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on 3 March "
+        "2025.\n\nBand music played.\n\nTourists came.\n\nIt rained.\n\nThe market was "
+        "busy.\n\nAt the end of the visit, Wanjiru and Mensah signed a trade pact.",
+    )
+    assert meetings(ann) == [(frozenset({"Ruth Wanjiru", "Kofi Mensah"}), dt.date(2025, 3, 3))]
+
+
+def test_also_received_takes_the_day_of_the_audience_before(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru received Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday.\n\nThey discussed trade.\n\nThey discussed security.\n\nThey discussed "
+        "health.\n\nThey discussed water.\n\nWanjiru also received Nigerian Ambassador Ada "
+        "Okafor.",
+    )
+    assert (frozenset({"Ruth Wanjiru", "Ada Okafor"}), MONDAY) in meetings(ann)
