@@ -505,10 +505,11 @@ def _inside_longer_name(doc: Doc, i: int, j: int, gaz: GazetteerLike, prev_end: 
                 and (inside or fold(head.text) in _NAMED_AFTER_A_STATE)
             ):
                 return True  # "Gulf of Mexico", "Reserve Bank of India"
-    # "Minister of Foreign Affairs of (the) Ghana Kofi …": the parser may miss the person
+    # "Minister of Foreign Affairs of Ghana Kofi …", "Ambassador to Ethiopia Ruth …": the
+    # parser may miss the person
     of_state = i > 0 and (
-        doc[i - 1].lower_ in ("of", "for")
-        or (doc[i - 1].lower_ == "the" and i > 1 and doc[i - 2].lower_ in ("of", "for"))
+        doc[i - 1].lower_ in ("of", "for", "to")
+        or (doc[i - 1].lower_ == "the" and i > 1 and doc[i - 2].lower_ in ("of", "for", "to"))
     )
     if j < len(doc) and last.whitespace_ and not of_state:
         after = doc[j]
