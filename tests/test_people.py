@@ -263,3 +263,15 @@ def test_curated_people_keep_their_label_and_get_the_canonical_node(
 def test_an_unlinked_persons_transliterations_are_one_node(people: People) -> None:
     assert people.keys.key("Andrei Nobody", None) == people.keys.key("Andrey Nobody", None)
     assert people.keys.key("Andrei Nobody", None) != people.keys.key("Andrea Nobody", None)
+
+
+def test_a_second_surname_the_table_leaves_out_needs_the_state(
+    gaz: Gazetteer, people: People
+) -> None:
+    full = "Jeyhun Bayramov Aliyevich"  # a third name the table does not have
+    text = f"Azerbaijani Foreign Minister {full} spoke."
+    stated = article(text, [person(text, full), country("Azerbaijan")], [role("Foreign Minister")])
+    assert only_person(link(stated, gaz, people)).qid == qid_of("Jeyhun Bayramov")
+    text = f"{full} spoke about Azerbaijan."
+    alone = article(text, [person(text, full), country("Azerbaijan")])
+    assert only_person(link(alone, gaz, people)).qid is None

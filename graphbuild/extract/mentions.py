@@ -463,12 +463,18 @@ _CONTEST_VERBS = frozenset(
 )  # fmt: skip
 
 
+def _is_state_word(word: str) -> bool:
+    """An office, title or state's body, also in the plural ("Council of Ministers of X")."""
+    key = fold(word).rstrip(".")
+    return key in _STATE_WORDS or (key.endswith("s") and key[:-1] in _STATE_WORDS)
+
+
 def _is_proper_word(tok: Token) -> bool:
     """A capitalised proper noun that is not an office, title or a state's own body."""
     return (
         tok.pos_ == "PROPN"
         and tok.text[:1].isupper()
-        and fold(tok.text).rstrip(".") not in _STATE_WORDS
+        and not _is_state_word(tok.text)
         and not tok.is_punct
     )
 
@@ -500,7 +506,7 @@ def _inside_longer_name(doc: Doc, i: int, j: int, gaz: GazetteerLike, prev_end: 
             inside = first.ent_iob_ == "I" and head.ent_type_ == first.ent_type_
             if (
                 head.text[:1].isupper()
-                and fold(head.text) not in _STATE_WORDS
+                and not _is_state_word(head.text)
                 and head.ent_type_ != "PERSON"
                 and (inside or fold(head.text) in _NAMED_AFTER_A_STATE)
             ):

@@ -142,11 +142,19 @@ def decide_person(
     offices = evidence.offices.get(entity.id, ())
     on = evidence.on
     if parties:
-        # the state (or body) the article names decides; with the office, more sharply
+        # the state (or body) the article names decides; with the office, more sharply; a
+        # name of three words or more may end in a second surname the table leaves out
+        # ("Claudia Sheinbaum Pardo"), never in the given name, so it is tried without it
         sharp = [(p, o) for p in parties for o in offices]
-        return _one(_tried(index, full, surnames, on, sharp)) or _one(
-            _tried(index, full, surnames, on, [(p, None) for p in parties])
-        )
+        plain: list[tuple[str | None, OfficeCategory | None]] = [(p, None) for p in parties]
+        shorter = [n.rsplit(None, 1)[0] for n in full if len(index.key(n).split()) >= 3]
+        for names_tried in (full, shorter):
+            decided = _one(_tried(index, names_tried, surnames, on, sharp)) or _one(
+                _tried(index, names_tried, surnames, on, plain)
+            )
+            if decided is not None:
+                return decided
+        return None
     decided = _one(_tried(index, full, surnames, on, [(None, o) for o in offices]))
     if decided is not None:
         return decided
