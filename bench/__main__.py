@@ -149,6 +149,10 @@ def run_suites(opts: Options) -> list[SuiteResult]:
         from bench.suites import transfer
 
         guarded("export", transfer.run, opts)
+    if "limits" in opts.suites:
+        from bench.suites import limits
+
+        guarded("limits", limits.run, opts)
     return results
 
 

@@ -63,18 +63,77 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", 8, "Worker threads of the WSGI server."),
     Setting("query_timeout_s", 30.0, "Wall-clock limit of one SPARQL query, in seconds."),
     Setting("max_result_rows", 10000, "Most rows a SELECT answers; more are cut and flagged."),
+    Setting(
+        "max_result_bytes",
+        50_000_000,
+        "Most bytes an answer may have, in bytes; it is cut at the last whole row before and "
+        "flagged, like max_result_rows; 0 = no limit.",
+    ),
+    Setting(
+        "max_query_memory_mb",
+        1024,
+        "Private memory of one query worker process, in MB; a query that needs more is "
+        "stopped (503) and the worker replaced; 0 = no limit.",
+    ),
+    Setting(
+        "slow_query_s",
+        1.0,
+        "A query still running after this many seconds is long-running: it runs at the "
+        "lowest CPU priority and must fit in the slow lane; 0 = no slow lane.",
+    ),
+    Setting(
+        "max_slow_queries",
+        0,
+        "Long-running queries at once, in queries (then the next is stopped with 503); "
+        "0 = half of 'threads'.",
+    ),
+    Setting(
+        "max_slow_per_client",
+        1,
+        "Long-running queries one client may have at once, in queries; a client past it is "
+        "refused (429) until its long query ends; 0 = no per-client limit.",
+    ),
     Setting("max_request_bytes", 1_000_000, "Largest accepted request body, in bytes."),
+    Setting(
+        "max_query_nesting",
+        64,
+        "Deepest nesting of brackets, groups and '!' a query may have before the engine sees "
+        "it (then 400), in levels; 0 = no limit.",
+    ),
     Setting(
         "precomputed_answers",
         True,
         "Answer the views' questions (data/views) from answers computed per store version.",
     ),
     Setting("max_concurrent_per_client", 4, "Queries one client may run at once (then 429)."),
+    Setting(
+        "trusted_proxies",
+        (),
+        "Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client "
+        "(for the per-client limits and the log); empty = the connecting address is the client.",
+    ),
     Setting("update_token", "", "Bearer token allowing SPARQL Update; empty = read-only."),
+    Setting(
+        "update_token_tries",
+        5,
+        "Wrong update tokens one client may send within update_lockout_s, in tries, before it "
+        "is refused (429); 0 = no limit.",
+    ),
+    Setting(
+        "update_lockout_s",
+        60.0,
+        "How long wrong update tokens count, and the lockout after the last one, in seconds.",
+    ),
     Setting(
         "service_allowlist",
         ("https://query.wikidata.org/sparql",),
         "SERVICE endpoints a query may call; empty = no federation.",
+    ),
+    Setting(
+        "query_network_sandbox",
+        True,
+        "Query workers (and updates) may connect only to service_allowlist endpoints, "
+        "enforced by the kernel (seccomp, Linux); false = rely on the query check alone.",
     ),
     Setting("jobs", 0, "Build processes; 0 = all cores."),
     Setting(

@@ -14,7 +14,7 @@ from flask import Flask, Response, request
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from server.errors import register_error_handlers
-from server.limits import ClientLimiter
+from server.limits import AuthThrottle, ClientLimiter, parse_networks
 from server.state import EXPOSED_HEADERS, EXTENSION, AppState, precomputed_answers
 from server.stores import open_served
 
@@ -42,10 +42,18 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
         answers=precomputed_answers(embedded)
         if settings.precomputed_answers and embedded is not None
         else None,
-        limiter=ClientLimiter(int(settings.max_concurrent_per_client)),
+        limiter=ClientLimiter(
+            int(settings.max_concurrent_per_client),
+            slow_after_s=float(settings.slow_query_s),
+            max_slow=int(settings.max_slow_queries) or max(1, int(settings.threads) // 2),
+            max_slow_per_client=int(settings.max_slow_per_client),
+        ),
         owns_store=owns_store,
         embedded=embedded,
         description=served.description,
+        trusted_proxies=parse_networks(settings.trusted_proxies),
+        supervisor=served.supervisor,
+        auth=AuthThrottle(int(settings.update_token_tries), float(settings.update_lockout_s)),
     )
     register_error_handlers(app)
 

@@ -5,9 +5,15 @@ runs in one of a small pool of spawned processes that keep a read-only store ope
 path is one pipe round trip). When ``query_timeout_s`` passes, the worker is killed and
 replaced in the background; concurrent queries in other workers are unaffected.
 
-A worker evaluates the query, keeps at most ``max_rows`` rows (or triples), sends a head
-(kind, content type, row count, truncation), then the body in chunks; the request thread
-streams the chunks to the client.
+A worker evaluates the query, keeps at most ``max_rows`` rows (or triples) and at most
+``max_bytes`` bytes of answer, sends a head (kind, content type, row count, truncation), then
+the body in chunks; the request thread streams the chunks to the client.
+
+Each worker is bounded: its private memory by ``RLIMIT_DATA`` (``max_query_memory_mb``: an
+allocation past it aborts the worker, the query is answered 503 and the worker replaced),
+its network by the sandbox (:mod:`server.sandbox`), and a query that runs past
+``slow_query_s`` has to be admitted to the slow lane (:class:`SlowLane`): then its worker
+runs at the lowest CPU priority and is replaced afterwards, otherwise it is stopped.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ import contextlib
 import dataclasses
 import logging
 import multiprocessing
+import os
 import queue
+import resource
 import signal
 import threading
 import time
@@ -25,19 +33,21 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal, Protocol, cast
 
 import pyoxigraph as ox
 
 from graphbuild.rdf.formats import GraphFormat, ResultsFormat
 from graphbuild.store.embedded import open_read_only
-from server.results import Row, write_solutions
+from server.results import Row, _csv_value, write_solutions
+from server.sandbox import SandboxUnavailable, Supervisor, confine
 
 log = logging.getLogger("diplograph.server")
 
 CHUNK_BYTES = 64 * 1024
 WHOLE_BYTES = 1024 * 1024
 SPAWN_TIMEOUT_S = 60.0
+SLOW_NICENESS = 19
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,14 @@ class StoreSource:
 
 
 @dataclass(frozen=True)
+class WorkerLimits:
+    """What bounds every worker process: private memory (0 = none) and the network sandbox."""
+
+    memory_bytes: int = 0
+    sandbox: bool = False
+
+
+@dataclass(frozen=True)
 class QueryJob:
     query: str
     results_format: str | None
@@ -68,6 +86,8 @@ class QueryJob:
     max_rows: int
     default_graph: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    max_bytes: int = 0
+    """Most bytes of answer (0 = no limit); rows past it are cut as past ``max_rows``."""
 
 
 ResultKind = Literal["solutions", "boolean", "graph"]
@@ -81,10 +101,13 @@ class QueryHead:
     truncated: bool
     length: int | None = None
     """Bytes in the body: a ``Content-Length`` lets waitress keep the connection alive."""
+    truncated_by: str = ""
+    """What cut the answer: ``rows`` or ``bytes`` (empty when it is whole)."""
 
 
 class QueryFailed(Exception):
-    """The worker answered with an error: ``code`` is syntax, not_acceptable or failed."""
+    """The query has no answer: ``code`` is syntax, not_acceptable, failed, refused (the
+    sandbox blocked a connection), memory (past ``max_query_memory_mb``) or slow_lane_full."""
 
     def __init__(self, code: str, message: str, kind: str = "") -> None:
         self.code = code
@@ -101,18 +124,44 @@ class PoolBusy(Exception):
     """Every worker stayed busy until the query's deadline."""
 
 
+class SlowLane(Protocol):
+    """Admission of one query to the long-running lane (see ``server.limits``)."""
+
+    after_s: float
+    """Seconds of running after which the query is long-running."""
+
+    def enter(self) -> bool:
+        """Whether the query may go on running; ``False`` stops it."""
+        ...
+
+
 # ---- the worker process ----------------------------------------------------------------------
 
 
-def worker_main(conn: Connection, source: StoreSource) -> None:
-    """Entry point of a worker process: open the store, then answer jobs until told to stop."""
+def worker_main(conn: Connection, source: StoreSource, limits: WorkerLimits) -> None:
+    """Entry point of a worker process: open the store, take on the limits (memory, network),
+    then answer jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     try:
         store = source.open()
     except OSError as exc:
         conn.send(("error", "failed", f"cannot open the store: {exc}"))
         return
-    conn.send(("ready",))
+    if limits.memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
+    listener: int | None = None
+    unconfined = ""
+    if limits.sandbox:
+        try:
+            listener = confine()
+        except SandboxUnavailable as exc:
+            unconfined = str(exc)
+    conn.send(("ready", listener is not None, unconfined))
+    if listener is not None:  # the supervisor in the server process decides our connects
+        from multiprocessing.reduction import send_handle
+
+        send_handle(conn, listener, os.getppid())
+        os.close(listener)
     while True:
         try:
             job = conn.recv()
@@ -126,6 +175,9 @@ def worker_main(conn: Connection, source: StoreSource) -> None:
             return
         except (KeyboardInterrupt, SystemExit):
             raise
+        except MemoryError:
+            conn.send(("error", "memory", "the query's answer did not fit in memory"))
+            return  # a worker that ran out of memory is replaced
         except BaseException as exc:  # a bug, or an engine panic (a BaseException in pyo3)
             conn.send(("error", "failed", f"{type(exc).__name__}: {exc}"))
 
@@ -168,10 +220,12 @@ def _send_body(conn: Connection, head: QueryHead, body: bytes) -> None:
 def render(
     results: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple], job: QueryJob
 ) -> tuple[QueryHead, bytes]:
-    """The answer in the job's format, cut at ``max_rows``; ``QueryFailed`` if unacceptable.
+    """The answer in the job's format, cut at ``max_rows`` rows or ``max_bytes`` bytes (at a
+    row's end); ``QueryFailed`` if unacceptable.
 
     Results are read lazily, so parsed from a stream (an external store's answer) no more
-    than ``max_rows`` of them are ever read.
+    than the caps allow of them are ever read, and a worker never holds more answer than
+    ``max_bytes`` (and one row).
     """
     if isinstance(results, ox.QueryBoolean):
         head, body = _boolean(results, job)
@@ -191,7 +245,7 @@ def _boolean(results: ox.QueryBoolean, job: QueryJob) -> tuple[QueryHead, bytes]
 
 
 class _Enough(Exception):
-    """Raised from the output sink to stop pyoxigraph's serialiser past the row cap."""
+    """Raised from the output sink to stop pyoxigraph's serialiser past a cap."""
 
 
 @dataclass(frozen=True)
@@ -221,15 +275,21 @@ _MARKS = {
 
 
 class _CappedSink:
-    """Collects pyoxigraph's output and stops it once ``max_rows`` rows are complete."""
+    """Collects pyoxigraph's output and stops it once ``max_rows`` rows are complete, or
+    when the output passes ``max_bytes`` (then the answer ends with the last whole row)."""
 
-    def __init__(self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int) -> None:
+    def __init__(
+        self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int, max_bytes: int = 0
+    ) -> None:
         self.marks = marks
         self.json = fmt is ResultsFormat.JSON
         self.limit = max_rows + marks.first_row_at  # the mark that starts row max_rows + 1
+        self.max_bytes = max_bytes
         self.buffer = bytearray()
         self.count = 0
         self.cut: int | None = None
+        self.cut_by = ""
+        self.kept_rows = 0
         self._scanned = 0
         self._previous = 0
 
@@ -254,11 +314,34 @@ class _CappedSink:
             self.count += 1
             if self.count > self.limit:
                 # the row past the cap has started (or, for TSV, ended): cut before it
-                self.cut = self._previous + 1 if self.marks.ends_rows else at
+                self._cut(self._previous + 1 if self.marks.ends_rows else at, "rows")
+                self.kept_rows = self.limit - self.marks.first_row_at
+                raise _Enough()
+            if self.count >= 2 and self._past_bytes(at + 1 if self.marks.ends_rows else at):
+                # the row that ends here runs past max_bytes: keep the rows before it
+                self._cut_at_last_row(self.count - 1)
                 raise _Enough()
             self._previous = at
         self._scanned = len(self.buffer)
+        if self.count >= 1 and self._past_bytes(len(self.buffer)):  # the row being written
+            self._cut_at_last_row(self.count)
+            raise _Enough()
         return len(data)
+
+    def _past_bytes(self, end: int) -> bool:
+        return bool(self.max_bytes) and end > self.max_bytes
+
+    def _cut_at_last_row(self, marks_before: int) -> None:
+        """Cut at the end of the last row that was complete before ``marks_before`` marks."""
+        if self.marks.ends_rows:
+            self._cut(self._previous + 1, "bytes")
+            self.kept_rows = self.marks.rows(marks_before)
+        else:
+            self._cut(self._previous, "bytes")
+            self.kept_rows = max(0, self.marks.rows(marks_before) - 1)
+
+    def _cut(self, at: int, by: str) -> None:
+        self.cut, self.cut_by = at, by
 
     def flush(self) -> None:
         pass
@@ -280,7 +363,7 @@ def _solutions(results: ox.QuerySolutions, job: QueryJob) -> tuple[QueryHead, by
     marks = _MARKS.get(fmt)
     if marks is None:  # CSV: a quoted value may hold a raw line break
         return _solutions_in_python(results, job, fmt)
-    sink = _CappedSink(marks, fmt, job.max_rows)
+    sink = _CappedSink(marks, fmt, job.max_rows, job.max_bytes)
     try:
         results.serialize(cast(IO[bytes], sink), format=fmt.ox)  # it only needs write/flush
     except _Enough:
@@ -289,8 +372,9 @@ def _solutions(results: ox.QuerySolutions, job: QueryJob) -> tuple[QueryHead, by
         if not isinstance(exc.__context__, _Enough) and sink.cut is None:
             raise
     truncated = sink.cut is not None
-    rows = job.max_rows if truncated else marks.rows(sink.count)
-    return QueryHead("solutions", fmt.content_type, rows, truncated), sink.body()
+    rows = sink.kept_rows if truncated else marks.rows(sink.count)
+    head = QueryHead("solutions", fmt.content_type, rows, truncated, truncated_by=sink.cut_by)
+    return head, sink.body()
 
 
 def _solutions_in_python(
@@ -298,29 +382,43 @@ def _solutions_in_python(
 ) -> tuple[QueryHead, bytes]:
     variables = [v.value for v in results.variables]
     rows: list[Row] = []
-    truncated = False
+    size = 0
+    cut_by = ""
     for solution in results:
         if len(rows) >= job.max_rows:
-            truncated = True
+            cut_by = "rows"
             break
-        rows.append(tuple(solution[i] for i in range(len(variables))))
+        row = tuple(solution[i] for i in range(len(variables)))
+        size += sum(len(_csv_value(t).encode()) + 1 for t in row) + 1
+        if job.max_bytes and size > job.max_bytes:
+            cut_by = "bytes"
+            break
+        rows.append(row)
     body = b"".join(write_solutions(fmt, variables, rows))
-    return QueryHead("solutions", fmt.content_type, len(rows), truncated), body
+    head = QueryHead("solutions", fmt.content_type, len(rows), bool(cut_by), truncated_by=cut_by)
+    return head, body
 
 
 def _graph(results: Iterable[ox.Triple], job: QueryJob) -> tuple[QueryHead, bytes]:
+    """Triples up to the caps; their size is counted as N-Triples (other formats are close)."""
     if job.graph_format is None:
         raise QueryFailed("not_acceptable", "", "graph")
     fmt = GraphFormat.lookup(job.graph_format)
     triples: list[ox.Triple] = []
-    truncated = False
+    size = 0
+    cut_by = ""
     for triple in results:
         if len(triples) >= job.max_rows:
-            truncated = True
+            cut_by = "rows"
+            break
+        size += len(str(triple).encode()) + 3
+        if job.max_bytes and size > job.max_bytes:
+            cut_by = "bytes"
             break
         triples.append(triple)
     body = ox.serialize(triples, format=fmt.ox) or b""
-    return QueryHead("graph", fmt.content_type, len(triples), truncated), body
+    head = QueryHead("graph", fmt.content_type, len(triples), bool(cut_by), truncated_by=cut_by)
+    return head, body
 
 
 # ---- the pool, in the server process --------------------------------------------------------
@@ -331,12 +429,26 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.generation = generation
+        self.retire = False
+        """Replace it after its answer (it was lowered to the slow lane's CPU priority)."""
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+
+    def lower_priority(self) -> None:
+        """Run at the lowest CPU priority: short queries in other workers go first."""
+        pid = self.process.pid
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, pid, SLOW_NICENESS)
+        self.retire = True
+
+    def died_of_memory(self) -> bool:
+        """An allocation past ``RLIMIT_DATA`` aborts pyoxigraph (Rust's allocation error)."""
+        return self.process.exitcode == -signal.SIGABRT
 
 
 class QueryStream:
@@ -408,9 +520,19 @@ class QueryStream:
 class QueryPool:
     """Up to ``size`` worker processes, spawned on demand and replaced when killed."""
 
-    def __init__(self, source: StoreSource, size: int) -> None:
+    def __init__(
+        self,
+        source: StoreSource,
+        size: int,
+        limits: WorkerLimits | None = None,
+        supervisor: Supervisor | None = None,
+    ) -> None:
         self._source = source
         self._size = max(1, size)
+        self._limits = limits or WorkerLimits()
+        self._supervisor = supervisor
+        self.sandboxed: bool | None = None
+        """Whether the workers run in the network sandbox (``None`` before the first spawn)."""
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
@@ -425,27 +547,48 @@ class QueryPool:
     def live(self) -> int:
         return self._live
 
-    def run(self, job: QueryJob, timeout_s: float) -> QueryStream:
+    def run(self, job: QueryJob, timeout_s: float, slow: SlowLane | None = None) -> QueryStream:
         """Start ``job`` and wait for its head: ``timeout_s`` for a free worker, then
-        ``timeout_s`` for the query itself (a worker's start-up is not the query's time)."""
+        ``timeout_s`` for the query itself (a worker's start-up is not the query's time).
+        Past ``slow.after_s`` the query needs the slow lane's admission to go on."""
         worker = self._acquire(time.monotonic() + timeout_s)
-        deadline = time.monotonic() + timeout_s
+        started = time.monotonic()
+        deadline = started + timeout_s
+        slow_at = started + slow.after_s if slow is not None else deadline
         try:
             worker.conn.send(job)
         except (BrokenPipeError, OSError):
             self.discard(worker)
             raise QueryFailed("failed", "the query worker died; please retry") from None
-        remaining = deadline - time.monotonic()
-        if not worker.conn.poll(max(0.0, remaining)):
-            self.discard(worker)
-            raise QueryTimeout()
+        while not worker.conn.poll(max(0.0, min(deadline, slow_at) - time.monotonic())):
+            if time.monotonic() >= deadline:
+                self.discard(worker)
+                raise QueryTimeout()
+            if slow is not None and slow_at < deadline:
+                slow_at = deadline
+                if not slow.enter():
+                    self.discard(worker)
+                    raise QueryFailed("slow_lane_full", "the long-running queries' lane is full")
+                worker.lower_priority()
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
             self.discard(worker)
+            if worker.died_of_memory():
+                raise QueryFailed("memory", "the query needed more memory than allowed") from None
             raise QueryFailed("failed", "the query worker died while answering") from None
         if message[0] == "error":
-            self.release(worker)
+            blocked = (
+                self._supervisor.take_blocked(worker.process.pid or 0)
+                if (self._supervisor is not None)
+                else []
+            )
+            if message[1] == "memory":
+                self.discard(worker)
+            else:
+                self.release(worker)
+            if blocked:
+                raise QueryFailed("refused", f"a connection to {', '.join(blocked)} is not allowed")
             raise QueryFailed(message[1], message[2], *message[3:])
         if message[0] == "whole":
             self.release(worker)
@@ -480,7 +623,10 @@ class QueryPool:
         with self._lock:
             generation, source = self._generation, self._source
         process = self._ctx.Process(
-            target=worker_main, args=(child, source), name="diplograph-query", daemon=True
+            target=worker_main,
+            args=(child, source, self._limits),
+            name="diplograph-query",
+            daemon=True,
         )
         try:
             process.start()
@@ -490,6 +636,7 @@ class QueryPool:
             message = parent.recv()
             if message[0] != "ready":
                 raise QueryFailed("failed", str(message[2]))
+            self._confined(parent, bool(message[1]), str(message[2]))
         except BaseException:
             with self._lock:
                 self._live -= 1
@@ -503,10 +650,24 @@ class QueryPool:
             self._workers.add(worker)
         return worker
 
+    def _confined(self, conn: Connection, confined: bool, why_not: str) -> None:
+        """Hand a new worker's sandbox listener to the supervisor (or say why there is none)."""
+        if confined:
+            from multiprocessing.reduction import recv_handle
+
+            fd = recv_handle(conn)
+            if self._supervisor is None:  # nobody to decide its connects: they all fail
+                os.close(fd)
+            else:
+                self._supervisor.watch(fd)
+        elif self._limits.sandbox and self.sandboxed is not False:
+            log.warning("query workers run without the network sandbox: %s", why_not)
+        self.sandboxed = confined
+
     def release(self, worker: _Worker) -> None:
         """Hand a worker back after a complete answer."""
         stale = worker.generation != self._generation
-        if self._closed or stale or not worker.process.is_alive():
+        if self._closed or stale or worker.retire or not worker.process.is_alive():
             self.discard(worker)
         else:
             self._idle.put(worker)
@@ -577,4 +738,9 @@ class QueryPool:
             return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def stats(self) -> dict[str, Any]:
-        return {"workers": self._live, "max_workers": self._size, "killed": self.killed}
+        return {
+            "workers": self._live,
+            "max_workers": self._size,
+            "killed": self.killed,
+            "sandboxed": self.sandboxed,
+        }

@@ -1,9 +1,21 @@
 """What a query may do on a public endpoint: read, and call allow-listed SERVICE endpoints.
 
-pyoxigraph has no hook to refuse an update form or a federated call, so the query text is
-tokenised here (IRIs, strings and comments are skipped as units, prefixed names expanded)
-and checked before it reaches the engine. The check fails closed: a SERVICE whose endpoint
-cannot be resolved to an allow-listed IRI is refused.
+pyoxigraph has no hook to refuse an update form or a federated call and does not expose its
+parsed query, so the text is read here, the way pyoxigraph 0.5's parser reads it (each rule
+below was checked against the engine; ``tests/test_server_guard.py`` keeps checking):
+
+* ``\\uXXXX``/``\\UXXXXXXXX`` escapes are decoded inside IRIs and strings only (the engine has
+  no whole-text pre-pass: ``\\u0053ELECT`` is a syntax error, and ``"a\\u0022"`` is one
+  string). Reading the text with SPARQL 1.1's pre-pass instead would let a string hide code.
+* IRIs, strings and ``#`` comments are the only units whose contents are not code.
+* Keywords need no word boundary: the engine reads ``SERVICEx:e {…}`` as ``SERVICE x:e {…}``
+  and ``?s ?p trueSERVICE<…>{…}`` as ``true`` then ``SERVICE``. So any bare word or prefix
+  name that *contains* SERVICE (or LOAD, for updates) counts as one, and the endpoint is what
+  the engine would read after it.
+
+The check fails closed: a SERVICE whose endpoint cannot be resolved to an allow-listed IRI is
+refused. It is not the only line: the worker processes cannot connect anywhere else either
+(``server.sandbox``).
 """
 
 from __future__ import annotations
@@ -22,32 +34,61 @@ _PN = (  # PN_CHARS_BASE of the SPARQL grammar
     r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
     r"\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF"
 )
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               | '''(?:[^'\\]|\\.|'(?!''))*'''
               | "(?:[^"\\\n\r]|\\.)*"
               | '(?:[^'\\\n\r]|\\.)*')
   | (?P<var>[?$][0-9_{_PN}\u00B7\u0300-\u036F\u203F-\u2040]+)
+  | (?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|[0-9]*\.[0-9]+(?:[eE][+-]?[0-9]+)?
+              |[0-9]+(?:[eE][+-]?[0-9]+)?)
   | (?P<pname>(?:[{_PN}][\w.\-\u00B7{_PN}]*)?:(?:[\w.\-:%\u00B7{_PN}]|\\[^\s])*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_ESCAPE = re.compile(_UCHAR)
+_OPENERS = frozenset("{([")
+_CLOSERS = frozenset("})]")
 
 
-class Refused(Exception):
+class GuardError(Exception):
+    """The query is not run: the subclass says why, and so which HTTP status answers it."""
+
+
+class Refused(GuardError):
     """The query asks for something this endpoint does not allow (answered with 403)."""
+
+
+class TooDeep(GuardError):
+    """The query nests deeper than ``max_query_nesting`` (answered with 400, never evaluated:
+    the engine's parser recurses per level and overflows its stack at a few thousand)."""
 
 
 @dataclass(frozen=True)
 class Token:
     kind: str
     text: str
+
+    @property
+    def value(self) -> str:
+        """An IRI's text between the brackets with its escapes decoded, as the engine reads it."""
+        if self.kind != "iri":
+            return self.text
+        return _ESCAPE.sub(lambda m: _decode(m.group()), self.text[1:-1])
+
+
+def _decode(escape: str) -> str:
+    try:
+        return chr(int(escape[2:], 16))
+    except (ValueError, OverflowError):  # past U+10FFFF: the engine rejects the query
+        return "\ufffd"
 
 
 def tokens(query: str) -> Iterator[Token]:
@@ -67,10 +108,28 @@ class Inspection:
     """IRIs named by FROM (NAMED) and USING (NAMED)."""
     operations: tuple[str, ...] = ()
     """Update keywords in the text (INSERT, DELETE, LOAD, …), in order."""
+    depth: int = 0
+    """Deepest nesting of brackets (``{ ( [ <<``) and runs of ``!``."""
 
     @property
     def is_update(self) -> bool:
         return self.form in UPDATE_KEYWORDS
+
+
+def nesting(toks: Sequence[Token]) -> int:
+    """How deep the query nests: what the engine's recursive descent will recurse through."""
+    depth = deepest = run = 0
+    previous = ""
+    for tok in toks:
+        text = tok.text if tok.kind == "other" else ""
+        if text in _OPENERS or (text == "<" and previous == "<"):
+            depth += 1
+        elif text in _CLOSERS or (text == ">" and previous == ">"):
+            depth = max(0, depth - 1)
+        run = run + 1 if text == "!" else 0
+        deepest = max(deepest, depth + run)
+        previous = "" if previous == text and text in "<>" else text
+    return deepest
 
 
 def inspect(query: str) -> Inspection:
@@ -87,7 +146,7 @@ def inspect(query: str) -> Inspection:
         tok = toks[j]
         keyword = tok.text.upper() if tok.kind == "word" else ""
         if keyword == "BASE" and j + 1 < len(toks) and toks[j + 1].kind == "iri":
-            base = urljoin(base, toks[j + 1].text[1:-1])
+            base = urljoin(base, toks[j + 1].value)
             j += 2
             continue
         if (
@@ -96,21 +155,63 @@ def inspect(query: str) -> Inspection:
             and toks[j + 1].kind == "pname"
             and toks[j + 2].kind == "iri"
         ):
-            prefixes[toks[j + 1].text] = urljoin(base, toks[j + 2].text[1:-1])
+            prefixes[toks[j + 1].text] = urljoin(base, toks[j + 2].value)
             j += 3
             continue
         if keyword and not form:
             form = keyword
         if keyword in UPDATE_KEYWORDS:
             operations.append(keyword)
-        if keyword == "SERVICE":
-            k = _skip(toks, j + 1, "SILENT")
-            services.append(_resolve(toks, k, base, prefixes, "SERVICE"))
+        elif _keyword_in(tok, "LOAD") is not None:  # LOADx:y: the engine reads LOAD x:y
+            operations.append("LOAD")
+        after = _keyword_in(tok, "SERVICE")
+        if after is not None:
+            services += _endpoints(tok.text[after:], toks, j + 1, base, prefixes)
         elif keyword in ("FROM", "USING"):
             k = _skip(toks, j + 1, "NAMED")
             datasets.append(_resolve(toks, k, base, prefixes, keyword))
         j += 1
-    return Inspection(form, tuple(services), tuple(datasets), tuple(operations))
+    return Inspection(form, tuple(services), tuple(datasets), tuple(operations), nesting(toks))
+
+
+def _keyword_in(tok: Token, keyword: str) -> int | None:
+    """Where the text after ``keyword`` starts, if the engine may read that keyword in
+    ``tok``: anywhere in a bare word, or in a prefix name's prefix (``SERVICEx:`` is
+    ``SERVICE x:``); never in a variable's name, a local name, an IRI or a string."""
+    if tok.kind == "word":
+        where = tok.text
+    elif tok.kind == "pname":
+        where = tok.text.partition(":")[0]
+    else:
+        return None
+    found = re.search(keyword, where, re.IGNORECASE)
+    return None if found is None else found.end()
+
+
+def _endpoints(
+    rest: str, toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str]
+) -> list[str]:
+    """The endpoints the engine may call for a SERVICE keyword that ended with ``rest`` of its
+    token: with an optional SILENT, which may be glued too (``SERVICE silent:e`` is read as
+    ``SERVICE SILENT :e`` when ``:`` is declared, else as ``SERVICE silent:e``); every
+    reading is returned, so each has to be allowed."""
+    if rest:  # glued: what is left of the token must be [SILENT] and a prefixed name
+        if rest.upper().startswith("SILENT"):
+            rest = rest[len("SILENT") :]
+            if not rest:
+                return [_resolve(toks, k, base, prefixes, "SERVICE")]
+        if ":" not in rest:
+            raise Refused("SERVICE must name an IRI")
+        return [_resolve([Token("pname", rest)], 0, base, prefixes, "SERVICE")]
+    if k < len(toks) and toks[k].kind == "word" and toks[k].text.upper() == "SILENT":
+        return [_resolve(toks, k + 1, base, prefixes, "SERVICE")]
+    if k < len(toks) and toks[k].kind == "pname" and toks[k].text.upper().startswith("SILENT"):
+        readings = [_resolve(toks, k, base, prefixes, "SERVICE")]
+        if ":" in toks[k].text[len("SILENT") :]:
+            pname = Token("pname", toks[k].text[len("SILENT") :])
+            readings.append(_resolve([pname], 0, base, prefixes, "SERVICE"))
+        return readings
+    return [_resolve(toks, k, base, prefixes, "SERVICE")]
 
 
 def _skip(toks: Sequence[Token], k: int, word: str) -> int:
@@ -125,12 +226,12 @@ def _resolve(toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str],
         raise Refused(f"{what} without an IRI")
     tok = toks[k]
     if tok.kind == "iri":
-        iri = urljoin(base, tok.text[1:-1])
+        iri = urljoin(base, tok.value)
     elif tok.kind == "pname":
         prefix, _, local = tok.text.rstrip(".").partition(":")
         if prefix + ":" not in prefixes:
             raise Refused(f"{what} uses the undeclared prefix '{prefix}:'")
-        iri = prefixes[prefix + ":"] + local
+        iri = prefixes[prefix + ":"] + re.sub(r"\\(.)", r"\1", local)
     elif tok.kind == "var":
         raise Refused(f"{what} with a variable endpoint ({tok.text}) is not allowed")
     else:
@@ -138,24 +239,34 @@ def _resolve(toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str],
     return iri
 
 
-def check(query: str, service_allowlist: Sequence[str]) -> Inspection:
-    """For the query operation: refuse updates, then anything that reaches too far."""
+def check(query: str, service_allowlist: Sequence[str], max_nesting: int = 0) -> Inspection:
+    """For the query operation: refuse updates, then anything that nests or reaches too far."""
     found = inspect(query)
+    _check_depth(found, max_nesting)
     if found.is_update:
         raise Refused(f"SPARQL Update ({found.form}) is not allowed on this read-only endpoint")
     _check_reach(found, service_allowlist)
     return found
 
 
-def check_update(update: str, service_allowlist: Sequence[str]) -> Inspection:
+def check_update(update: str, service_allowlist: Sequence[str], max_nesting: int = 0) -> Inspection:
     """For an authorised update: no LOAD (it reads files and URLs), and the query checks."""
     found = inspect(update)
+    _check_depth(found, max_nesting)
     if not found.is_update:
         raise Refused(f"expected a SPARQL Update, got {found.form or 'nothing'}")
     if "LOAD" in found.operations:
         raise Refused("LOAD is not allowed: it would read local files or fetch URLs")
     _check_reach(found, service_allowlist)
     return found
+
+
+def _check_depth(found: Inspection, max_nesting: int) -> None:
+    if max_nesting > 0 and found.depth > max_nesting:
+        raise TooDeep(
+            f"the query nests {found.depth} levels deep (brackets, groups, '!'); "
+            f"this endpoint allows {max_nesting} (max_query_nesting)"
+        )
 
 
 def _check_reach(found: Inspection, service_allowlist: Sequence[str]) -> None:

@@ -33,6 +33,7 @@ from server.executor import (
     QueryJob,
     QueryStream,
     QueryTimeout,
+    SlowLane,
     StoreSource,
     render,
 )
@@ -116,8 +117,9 @@ class RemotePool:
     def live(self) -> int:
         return self._running
 
-    def run(self, job: QueryJob, timeout_s: float) -> QueryStream:
-        """Send ``job`` to the store and read its answer, as far as the row cap, in time."""
+    def run(self, job: QueryJob, timeout_s: float, slow: SlowLane | None = None) -> QueryStream:
+        """Send ``job`` to the store and read its answer, as far as the caps, in time (the
+        store evaluates: there is no worker here to lower or stop, so ``slow`` is unused)."""
         if not self._slots.acquire(timeout=timeout_s):
             raise PoolBusy("every query slot stayed busy")
         with self._lock:

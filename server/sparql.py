@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import time
 from dataclasses import dataclass
 
@@ -28,12 +29,14 @@ from graphbuild.settings import Settings
 from graphbuild.store.embedded import RESYNC_DEFAULT_GRAPH
 from graphbuild.store.views import forget_answers
 from server.errors import ApiError
-from server.executor import PoolBusy, QueryFailed, QueryJob, QueryTimeout, render
-from server.guard import Refused, check, check_update, tokens
+from server.executor import PoolBusy, QueryFailed, QueryHead, QueryJob, QueryTimeout, render
+from server.guard import Refused, TooDeep, check, check_update, tokens
 from server.state import (
     ANSWER_HEADER,
     ROWS_HEADER,
+    TRUNCATED_BY_HEADER,
     TRUNCATED_HEADER,
+    client_of_request,
     get_state,
     precomputed_answers,
 )
@@ -63,7 +66,20 @@ class ProtocolRequest:
 
 
 def read_request() -> ProtocolRequest:
-    """The query and dataset of a SPARQL Protocol request, whichever way it was sent."""
+    """The query and dataset of a SPARQL Protocol request, whichever way it was sent; the
+    dataset's graph names must be IRIs (400 otherwise, before any worker sees them)."""
+    protocol = _read_request()
+    for iri in (*protocol.default_graphs, *protocol.named_graphs):
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ApiError(
+                400, f"default-graph-uri and named-graph-uri take IRIs; '{iri}' is not: {exc}"
+            ) from None
+    return protocol
+
+
+def _read_request() -> ProtocolRequest:
     if request.method == "GET":
         if "update" in request.args:
             raise ApiError(405, "send SPARQL Update with POST", headers={"Allow": "POST"})
@@ -159,7 +175,11 @@ def sparql() -> Response:
     settings = state.settings
     g.sparql_log = {"query": protocol.query, "started": time.monotonic()}
     try:
-        inspection = check(protocol.query, settings.service_allowlist)
+        inspection = check(
+            protocol.query, settings.service_allowlist, int(settings.max_query_nesting)
+        )
+    except TooDeep as exc:
+        raise ApiError(400, str(exc), title="Query Too Deep") from None
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
     results_fmt, graph_fmt = choose_formats()
@@ -172,7 +192,15 @@ def sparql() -> Response:
     if answered is not None:
         return answered
 
-    client = request.remote_addr or "unknown"
+    client = client_of_request()
+    cooling = state.limiter.cooling_down(client)
+    if cooling > 0:
+        raise ApiError(
+            429,
+            "a long-running query of yours was stopped because the slow lane was full; "
+            "retry when your other long-running query has finished",
+            headers={"Retry-After": str(int(cooling + 0.999))},
+        )
     if not state.limiter.acquire(client):
         raise ApiError(
             429,
@@ -180,6 +208,12 @@ def sparql() -> Response:
             "retry when one has finished",
             headers={"Retry-After": "1"},
         )
+    ticket = state.limiter.lane(client)
+
+    def release() -> None:
+        ticket.leave()
+        state.limiter.release(client)
+
     try:
         stream = state.pool.run(
             QueryJob(
@@ -189,11 +223,13 @@ def sparql() -> Response:
                 max_rows=int(settings.max_result_rows),
                 default_graph=protocol.default_graphs,
                 named_graphs=protocol.named_graphs,
+                max_bytes=int(settings.max_result_bytes),
             ),
             float(settings.query_timeout_s),
+            ticket if state.limiter.slow_after_s > 0 else None,
         )
     except QueryTimeout:
-        state.limiter.release(client)
+        release()
         raise ApiError(
             503,
             f"the query ran longer than query_timeout_s = {settings.query_timeout_s:g} s and "
@@ -201,15 +237,15 @@ def sparql() -> Response:
             title="Query Timeout",
         ) from None
     except PoolBusy as exc:
-        state.limiter.release(client)
+        release()
         raise ApiError(
             503, f"the server is busy ({exc}); retry shortly", headers={"Retry-After": "2"}
         ) from None
     except QueryFailed as exc:
-        state.limiter.release(client)
-        raise _failure(exc, bool(inspection.services)) from None
+        release()
+        raise _failure(exc, bool(inspection.services), settings) from None
     except BaseException:
-        state.limiter.release(client)
+        release()
         raise
 
     head = stream.head
@@ -217,10 +253,16 @@ def sparql() -> Response:
     response = Response(stream, status=200, content_type=head.content_type)
     if head.length is not None:  # lets waitress keep the connection alive
         response.headers["Content-Length"] = str(head.length)
+    _truncation_headers(response, head)
+    response.call_on_close(release)
+    return response
+
+
+def _truncation_headers(response: Response, head: QueryHead) -> None:
     response.headers[ROWS_HEADER] = str(head.rows)
     response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
-    response.call_on_close(lambda: state.limiter.release(client))
-    return response
+    if head.truncated_by:
+        response.headers[TRUNCATED_BY_HEADER] = head.truncated_by
 
 
 def _precomputed(
@@ -241,12 +283,12 @@ def _precomputed(
         results_format=results_fmt.key,
         graph_format=None,
         max_rows=int(state.settings.max_result_rows),
+        max_bytes=int(state.settings.max_result_bytes),
     )
     head, body = render(solutions, job)
     g.sparql_log.update(rows=head.rows, truncated=head.truncated)
     response = Response(body, status=200, content_type=head.content_type)
-    response.headers[ROWS_HEADER] = str(head.rows)
-    response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
+    _truncation_headers(response, head)
     response.headers[ANSWER_HEADER] = "precomputed"
     return response
 
@@ -261,6 +303,16 @@ def run_update(update: str) -> Response:
     token = str(state.settings.update_token)
     if not token:
         raise ApiError(403, "SPARQL Update is not allowed on this read-only endpoint")
+    client = client_of_request()
+    throttle = state.auth
+    locked = throttle.locked_for(client) if throttle is not None else 0.0
+    if locked > 0:
+        log.debug("update refused: client=%s is locked out after wrong tokens", client)
+        raise ApiError(
+            429,
+            "too many wrong update tokens from this client; wait before trying again",
+            headers={"Retry-After": str(int(locked + 0.999))},
+        )
     auth = request.headers.get("Authorization", "")
     scheme, _, given = auth.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
@@ -270,6 +322,15 @@ def run_update(update: str) -> Response:
             headers={"WWW-Authenticate": 'Bearer realm="diplograph"'},
         )
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        tries = throttle.failed(client) if throttle is not None else 0
+        log.warning("update refused: wrong token from client=%s (try %d)", client, tries)
+        if throttle is not None and tries == throttle.tries:
+            log.warning(
+                "update: client=%s is locked out for %g s after %d wrong tokens",
+                client,
+                throttle.lockout_s,
+                tries,
+            )
         raise ApiError(403, "the update token is not valid")
     store = state.embedded
     if store is None:
@@ -282,17 +343,37 @@ def run_update(update: str) -> Response:
         raise ApiError(403, "the server opened its store read-only, so it cannot apply updates")
     g.sparql_log = {"query": update, "started": time.monotonic()}
     try:
-        check_update(update, state.settings.service_allowlist)
+        check_update(
+            update, state.settings.service_allowlist, int(state.settings.max_query_nesting)
+        )
+    except TooDeep as exc:
+        raise ApiError(400, str(exc), title="Query Too Deep") from None
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
     answering = state.answers is not None
     state.answers = None  # the engine answers while the data changes
     forget_answers(store.path)
+    supervisor = state.supervisor
+    resynced = with_default_graph_resync(update)  # writable, so always merged
+
+    def apply() -> None:
+        store.raw.update(resynced)
+
     try:
-        store.raw.update(with_default_graph_resync(update))  # writable, so always merged
+        if supervisor is not None:  # it may connect only to allow-listed endpoints
+            supervisor.run_confined(apply)
+        else:
+            apply()
     except SyntaxError as exc:
         raise ApiError(400, f"malformed update: {exc.msg}", title="Malformed Query") from None
     except OSError as exc:
+        blocked = supervisor.take_blocked(os.getpid()) if supervisor is not None else []
+        if blocked:
+            raise ApiError(
+                403, f"the update tried to connect to {', '.join(blocked)}, which is not allowed"
+            ) from None
+        if "SERVICE" in update.upper():
+            raise ApiError(502, f"a federated SERVICE call failed: {exc}") from None
         raise ApiError(500, f"the update failed: {exc}") from None
     if store.path is not None:
         store.raw.flush()
@@ -312,11 +393,30 @@ def with_default_graph_resync(update: str) -> str:
     return f"{update}{separator}{RESYNC_DEFAULT_GRAPH}"
 
 
-def _failure(exc: QueryFailed, federated: bool) -> ApiError:
+def _failure(exc: QueryFailed, federated: bool, settings: Settings) -> ApiError:
     if exc.code == "syntax":
         return ApiError(400, f"malformed query: {exc.message}", title="Malformed Query")
     if exc.code == "not_acceptable":
         return _not_acceptable(exc.kind)
+    if exc.code == "refused":
+        return ApiError(403, f"{exc.message}: SERVICE may only call service_allowlist endpoints")
+    if exc.code == "memory":
+        return ApiError(
+            503,
+            f"the query needed more than max_query_memory_mb = {settings.max_query_memory_mb} "
+            "MB of memory and was stopped; make it more selective (LIMIT, fewer unbound "
+            "patterns, no ORDER BY over large results)",
+            title="Query Memory Limit",
+        )
+    if exc.code == "slow_lane_full":
+        return ApiError(
+            503,
+            f"the query ran longer than slow_query_s = {settings.slow_query_s:g} s while the "
+            "server already runs as many long queries as it allows (for all clients, or for "
+            "you); it was stopped, retry later",
+            title="Server Busy",
+            headers={"Retry-After": "5"},
+        )
     if federated:
         return ApiError(502, f"a federated SERVICE call failed: {exc.message}")
     return ApiError(500, f"query evaluation failed: {exc.message}")
@@ -335,7 +435,7 @@ def _vary_and_log(response: Response) -> Response:
             ms,
             entry.get("rows", "-"),
             entry.get("truncated", "-"),
-            request.remote_addr,
+            client_of_request(),
             text,
         )
     return response

@@ -11,20 +11,23 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, request
 
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.views import Answers, compute_answers, load_answers
-from server.limits import ClientLimiter
+from server.limits import AuthThrottle, ClientLimiter, Network, client_address
+from server.sandbox import Supervisor
 from server.stores import QueryRunner, ServedStore
 
 EXTENSION = "diplograph"
 TRUNCATED_HEADER = "Diplograph-Results-Truncated"
+TRUNCATED_BY_HEADER = "Diplograph-Results-Truncated-By"
 ROWS_HEADER = "Diplograph-Result-Rows"
 ANSWER_HEADER = "Diplograph-Answer"
 EXPOSED_HEADERS = (
     TRUNCATED_HEADER,
+    TRUNCATED_BY_HEADER,
     ROWS_HEADER,
     ANSWER_HEADER,
     "Content-Disposition",
@@ -48,9 +51,16 @@ class AppState:
     """What is served, for the log."""
     answers: Answers | None = None
     """Precomputed answers for the store's current version (embedded stores)."""
+    trusted_proxies: tuple[Network, ...] = ()
+    supervisor: Supervisor | None = None
+    """The network sandbox's supervisor; updates run confined through it."""
+    auth: AuthThrottle | None = None
+    """Wrong update tokens per client."""
 
     def close(self) -> None:
         self.pool.close()
+        if self.supervisor is not None:
+            self.supervisor.close()
         if self.owns_store:
             self.store.close()
 
@@ -75,3 +85,10 @@ def precomputed_answers(store: GraphStore) -> Answers:
 def get_state() -> AppState:
     state: AppState = current_app.extensions[EXTENSION]
     return state
+
+
+def client_of_request() -> str:
+    """The client this request is from (behind a trusted proxy: the one the proxy saw)."""
+    state = get_state()
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return client_address(request.remote_addr, forwarded, state.trusted_proxies)

@@ -23,8 +23,16 @@ from graphbuild.store.embedded import GraphStore
 from graphbuild.store.external import RemoteStore
 from graphbuild.store.records import StoreVersion
 from graphbuild.store.sparql_client import is_remote_store
-from server.executor import QueryJob, QueryPool, QueryStream, StoreSource
+from server.executor import (
+    QueryJob,
+    QueryPool,
+    QueryStream,
+    SlowLane,
+    StoreSource,
+    WorkerLimits,
+)
 from server.remote_pool import RemotePool
+from server.sandbox import Supervisor
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -83,7 +91,7 @@ class QueryRunner(Protocol):
 
     killed: int
 
-    def run(self, job: QueryJob, timeout_s: float) -> QueryStream: ...
+    def run(self, job: QueryJob, timeout_s: float, slow: SlowLane | None = None) -> QueryStream: ...
 
     def warm_up(self) -> None: ...
 
@@ -105,6 +113,8 @@ class Served:
     embedded: GraphStore | None
     """The embedded store (SPARQL Update, precomputed answers); ``None`` for an external one."""
     description: str
+    supervisor: Supervisor | None = None
+    """Decides the connections of query workers and updates (``query_network_sandbox``)."""
 
 
 def open_served(settings: Settings, store: GraphStore | None = None) -> Served:
@@ -123,11 +133,17 @@ def open_served(settings: Settings, store: GraphStore | None = None) -> Served:
         )
     if store is None:
         store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
+    supervisor = Supervisor(settings.service_allowlist) if settings.query_network_sandbox else None
+    limits = WorkerLimits(
+        memory_bytes=int(settings.max_query_memory_mb) * 2**20,
+        sandbox=supervisor is not None,
+    )
     return Served(
         store,
-        QueryPool(store_source(store), int(settings.threads)),
+        QueryPool(store_source(store), int(settings.threads), limits, supervisor),
         store,
         f"{len(store.article_ids())} article graph(s) from {store.path or 'memory'}",
+        supervisor,
     )
 
 

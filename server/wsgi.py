@@ -5,37 +5,130 @@ change the data under the running query workers), builds the app and serves unti
 interrupted. With ``update_token`` set it opens the store writable instead, applies token
 holders' updates itself and restarts the read-only query workers after each one.
 ``make_server`` gives tests and embedders a server they can run in a thread and stop again.
+
+Waitress gets ``threads`` threads for requests plus :data:`RESERVED_THREADS` that serve only
+``/health`` and ``/version``, so a load balancer's probe is answered however many long queries
+hold the others; and waitress's own errors (431, 413, …) carry the API's JSON error body.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import signal
 import threading
+from collections import deque
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from flask import Flask
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
+from graphbuild.errors import StoreError
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.sparql_client import is_remote_store
 from server.app import close_app, create_app
+from server.errors import error_body
 from server.state import EXTENSION, AppState
 
 log = logging.getLogger("diplograph.server")
+
+
+RESERVED_THREADS = 2
+LIGHT_PATHS = frozenset({"/health", "/version"})
+
+
+class ReservedDispatcher(ThreadedTaskDispatcher):  # type: ignore[misc]
+    """Waitress's thread pool, plus threads of its own for requests that are quick to answer
+    (``LIGHT_PATHS``): those never queue behind queries that hold every other thread."""
+
+    def __init__(self, reserved: int) -> None:
+        super().__init__()
+        self._light: deque[Any] = deque()
+        self._light_cv = threading.Condition()
+        self._stopping = False
+        for n in range(reserved):
+            threading.Thread(
+                target=self._light_thread, name=f"diplograph-light-{n}", daemon=True
+            ).start()
+
+    def add_task(self, task: Any) -> None:
+        requests: list[Any] = list(getattr(task, "requests", None) or [])
+        light = bool(requests) and all(
+            getattr(r, "path", None) in LIGHT_PATHS and getattr(r, "error", None) is None
+            for r in requests
+        )
+        if not light:
+            super().add_task(task)
+            return
+        with self._light_cv:
+            self._light.append(task)
+            self._light_cv.notify()
+
+    def _light_thread(self) -> None:
+        while True:
+            with self._light_cv:
+                while not self._light and not self._stopping:
+                    self._light_cv.wait()
+                if self._stopping:
+                    return
+                task = self._light.popleft()
+            try:
+                task.service()
+            except BaseException:
+                self.logger.exception("Exception when servicing %r", task)
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        with self._light_cv:
+            self._stopping = True
+            while self._light:
+                self._light.popleft().cancel()
+            self._light_cv.notify_all()
+        done: bool = super().shutdown(cancel_pending, timeout)
+        return done
+
+
+class JsonErrorTask(ErrorTask):  # type: ignore[misc]
+    """Waitress's own error answers (431 header too large, 400 malformed request, …) in the
+    API's one JSON error body instead of plain text."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        body = json.dumps(error_body(error.code, error.reason, str(error.body))).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
+    error_task_class = JsonErrorTask
 
 
 class Server:
     """A waitress server bound to a port; ``run()`` blocks, ``shutdown()`` stops it."""
 
     def __init__(self, app: Flask, host: str, port: int, threads: int) -> None:
+        dispatcher = ReservedDispatcher(RESERVED_THREADS)
+        dispatcher.set_thread_count(threads)
         self._server: Any = create_server(
-            app, host=host, port=port, threads=threads, ident="diplograph"
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="diplograph",
+            # X-Forwarded-For reaches the app, which reads it only from trusted_proxies
+            clear_untrusted_proxy_headers=False,
+            _dispatcher=dispatcher,
         )
+        self._server.channel_class = JsonErrorChannel
         self.host = host
         self.port: int = int(self._server.effective_port)
         self._stopped = threading.Event()
@@ -85,14 +178,34 @@ def serve(settings: Settings) -> None:
         _serve_app(create_app(settings), settings)  # opened read-only, never copied
         return
     writable = bool(settings.update_token)  # only token holders' updates write
+    path = Path(settings.store)
+    exclusive = True
+    if path.is_dir() and not _can_write(path):
+        if writable:
+            raise StoreError(
+                "the store's directory cannot be written (a read-only file system or no "
+                "write permission), so SPARQL Update (update_token) could not apply there",
+                where=str(path),
+                hint="unset update_token to serve it read-only, or serve a writable copy",
+            )
+        # no build can change a store nobody can write, so there is no writer's lock to take
+        log.info("the store cannot be written here: serving it read-only without its lock")
+        exclusive = False
     with GraphStore.open(
-        Path(settings.store),
-        read_only=not writable,
-        base=settings.base_iri,
-        exclusive=True,
-        create=False,
+        path, read_only=not writable, base=settings.base_iri, exclusive=exclusive, create=False
     ) as store:
         _serve_app(create_app(settings, store), settings)
+
+
+def _can_write(path: Path) -> bool:
+    """Whether this process may write in the store directory (its lock file included)."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return False
+    except OSError:
+        return False
+    lock = path / "LOCK"
+    return os.access(lock if lock.exists() else path, os.W_OK)
 
 
 def _serve_app(app: Flask, settings: Settings) -> None:

@@ -454,3 +454,52 @@ def test_a_definite_title_before_a_name_is_not_a_reference(extractor: Extractor)
         "was the Chilean Secretary for Strategic Affairs, Tomas Vidal.",
     )
     assert roles(ann) == {("Mia Lund", "United States"), ("Tomas Vidal", "Chile")}
+
+
+# ---- past offices and names that run into titles -----------------------------------------------
+
+
+def test_a_past_office_is_no_role(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Former Kenyan President Daniel Moiben and Ghana's former president Kofi Asare "
+        "attended, with Tom Hale, a former foreign minister of Chile, and former Algerian "
+        "Minister of Foreign Affairs Lakhdar Benali.",
+    )
+    assert roles(ann) == set()
+
+
+def test_a_body_s_name_before_an_honorific_is_not_part_of_the_name(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The ceremony was attended by Deputy Minister of the Amiri Diwan Sheikh Ali Al-Faris "
+        "and Qatar's Foreign Minister Sheikh Hamad Al Noor.",
+    )
+    assert "Ali Al-Faris" in persons(ann)
+    # "Sheikh" alone is an honorific, never a short form of someone's name
+    assert roles(ann) == {("Hamad Al Noor", "Qatar")}
+
+
+def test_a_name_may_hold_sheikh_in_the_middle(extractor: Extractor) -> None:
+    ann = run(extractor, "Somali President Abdi Sheikh Warsame arrived on Monday.")
+    assert roles(ann) == {("Abdi Sheikh Warsame", "Somalia")}
+
+
+def test_acronyms_and_event_names_are_not_persons(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Mona Rashid, spokesperson of Pakistan MoFA, said the Foreign Ministers Meeting "
+        "would go ahead.",
+    )
+    assert persons(ann) == {"Mona Rashid"}
+
+
+def test_the_rest_of_an_office_after_its_party(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "High Representative of the European Union (EU) for Foreign Relations and Security "
+        "Policy Karl Weiss spoke.",
+    )
+    assert roles(ann) == {("Karl Weiss", "European Union")}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import time
 
-from server.guard import Refused, check, inspect
+import pyoxigraph as ox
+import pytest
+from loopback import Listener, listening
+
+from server.guard import Refused, TooDeep, check, check_update, inspect, tokens
 
 WDQS = ("https://query.wikidata.org/sparql",)
 
@@ -92,3 +97,124 @@ def test_updates_are_refused(update: str) -> None:
     with pytest.raises(Refused) as info:
         check(update, WDQS)
     assert "Update" in str(info.value)
+
+
+# ---- the guard reads the text as the engine does -------------------------------------------
+#
+# Each case is run through pyoxigraph itself with a loopback listener as the endpoint: the
+# engine does call it (so the case is a real way in), and the guard refuses it.
+
+QUERY_WAYS_IN = {
+    # an escape inside an IRI: the old tokeniser ended the IRI early and read '#…' as a comment
+    "escape in an IRI": "SELECT * WHERE {{ BIND(<http://x/\\u0041#> AS ?z) "
+    "SERVICE <{base}sparql> {{ ?s ?p ?o }} }}",
+    "escaped endpoint": "SELECT * WHERE {{ SERVICE <{escaped}> {{ }} }}",
+    "escaped prefix": "PREFIX e: <{escaped}> SELECT * WHERE {{ SERVICE e:x {{ }} }}",
+    "escaped base": "BASE <{escaped}> SELECT * WHERE {{ SERVICE <sparql> {{ }} }}",
+    # keywords need no word boundary in the engine
+    "glued prefix name": "PREFIX x: <{base}> SELECT * {{ SERVICEx:foo {{ }} }}",
+    "glued SILENT": "PREFIX x: <{base}> SELECT * {{ SERVICE SILENTx:foo {{ }} }}",
+    "glued empty prefix": "PREFIX : <{base}> SELECT * {{ service:a {{ }} }}",
+    "after a boolean": "SELECT * {{ ?s ?p trueService<{base}>{{}} }}",
+    "after a double": "SELECT * {{ ?s ?p 1e5SERVICE<{base}>{{}} }}",
+    "escaped quote in a string": "SELECT * WHERE {{ BIND('a\\u0027' AS ?x) "
+    "SERVICE <{base}> {{ }} }}",
+}
+
+
+def _escaped(iri: str) -> str:
+    return "".join(f"\\u{ord(c):04X}" if c in ":/." else c for c in iri)
+
+
+def _engine_contacts(listener: Listener, query: str, update: bool = False) -> int:
+    before = listener.contacts
+    store = ox.Store()
+    try:
+        if update:
+            store.update(query)
+        else:
+            results = store.query(query)
+            if isinstance(results, ox.QuerySolutions):
+                list(results)
+    except (OSError, SyntaxError, ValueError, RuntimeError):
+        pass
+    deadline = time.monotonic() + 2
+    while listener.contacts == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return listener.contacts - before
+
+
+@pytest.mark.parametrize("case", sorted(QUERY_WAYS_IN))
+def test_a_way_past_the_old_tokeniser_reaches_the_engine_and_is_refused(case: str) -> None:
+    with listening() as listener:
+        query = QUERY_WAYS_IN[case].format(
+            base=listener.base, escaped=_escaped(listener.base + "sparql")
+        )
+        assert _engine_contacts(listener, query) >= 1, "the engine does not call it"
+        for allowlist in ((), WDQS):
+            with pytest.raises(Refused):
+                check(query, allowlist)
+
+
+def test_a_string_hides_nothing_from_the_guard() -> None:
+    """SPARQL 1.1's whole-text escape pre-pass is not what the engine does: inside a string
+    ``\\u0022`` is a quote character, not the string's end. A guard that decoded escapes first
+    would read a string from the second quote on and miss the SERVICE the engine calls."""
+    with listening() as listener:
+        query = (
+            'SELECT * WHERE { BIND("\\u0022" AS ?a) '
+            f'SERVICE <{listener.base}> {{ }} BIND("x" AS ?b) }}'
+        )
+        assert _engine_contacts(listener, query) >= 1
+        prepass = re.sub(r"\\u([0-9A-Fa-f]{4})", lambda m: chr(int(m.group(1), 16)), query)
+        assert "SERVICE" not in [t.text for t in tokens(prepass)], "a pre-pass reads it away"
+        with pytest.raises(Refused):
+            check(query, ())
+
+
+def test_load_past_the_old_tokeniser_reaches_the_engine_and_is_refused() -> None:
+    with listening() as listener:
+        update = f"INSERT DATA {{ <http://x/\\u0041#> <http://p> 1 }} ; LOAD <{listener.base}>"
+        assert _engine_contacts(listener, update, update=True) >= 1
+        with pytest.raises(Refused) as info:
+            check_update(update, WDQS)
+        assert "LOAD" in str(info.value)
+        glued = f"PREFIX x: <{listener.base}> INSERT DATA {{ <http://a> <http://b> 1 }};LOADx:y"
+        assert _engine_contacts(listener, glued, update=True) >= 1
+        with pytest.raises(Refused):
+            check_update(glued, WDQS)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?service WHERE { ?service ?p ?o }",
+        "PREFIX e: <http://example.org/> SELECT * WHERE { ?s e:service ?o }",
+        'SELECT * WHERE { ?s ?p "SERVICE <http://evil.example/> {}" }',
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://evil.example/> {}",
+    ],
+)
+def test_service_as_a_name_or_in_text_is_not_a_call(query: str) -> None:
+    assert check(query, ()).services == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "depth"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", 1),
+        ("SELECT * WHERE " + "{" * 50 + "}" * 50, 50),
+        ("SELECT * WHERE { FILTER(" + "!" * 40 + "true) }", 42),
+        ("SELECT * WHERE { " + "<< " * 5 + "?s ?p ?o" + " >> ?p ?o" * 5 + " }", 6),
+        ('SELECT * WHERE { ?s ?p "((((((((((" }', 1),
+    ],
+)
+def test_nesting_counts_what_the_engine_recurses_through(query: str, depth: int) -> None:
+    assert inspect(query).depth == depth
+
+
+def test_too_deep_a_query_is_refused_before_the_engine_sees_it() -> None:
+    deep = "SELECT * WHERE " + "{" * 2200 + "?s ?p ?o" + "}" * 2200
+    with pytest.raises(TooDeep) as info:
+        check(deep, (), max_nesting=64)
+    assert "2200" in str(info.value) and "64" in str(info.value)
+    assert check("SELECT * WHERE " + "{" * 64 + "}" * 64, (), max_nesting=64).depth == 64

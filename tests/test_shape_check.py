@@ -86,10 +86,10 @@ def copy(graph: Graph) -> Graph:
 
 
 def pyshacl_verdict(graph: Graph, shapes: Graph) -> bool | None:
-    """pySHACL's conformance, or None where it cannot judge (rdflib's SUBSTR raises a
-    TypeError on a non-integer offset, and its literal arithmetic recurses without end on an
-    offset retyped to a date it cannot parse: the compiled check must not vouch for such a
-    graph)."""
+    """pySHACL's conformance, or None where it cannot judge: rdflib's SUBSTR raises a
+    TypeError on a non-integer offset, and subtracting from an ill-typed integer literal
+    ("abc"^^xsd:integer) recurses until Python's limit (rdflib's Literal.__sub__). The compiled
+    check must not vouch for such a graph."""
     try:
         return validation_report(graph, shapes)[0]
     except (TypeError, RecursionError):

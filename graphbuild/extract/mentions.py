@@ -309,6 +309,17 @@ _FACILITY_WORDS = {
     "navy",
     "guard",
     "forces",
+    "meeting",
+    "meetings",
+    "conference",
+    "session",
+    "talks",
+    "dialogue",
+    "ministerial",
+    "visit",
+    "ceremony",
+    "reception",
+    "week",
     # clubs whose names look like a person's ("Manchester United")
     "united",
     "rovers",
@@ -317,9 +328,11 @@ _FACILITY_WORDS = {
     "albion",
     "hotspur",
 }
-_TITLE_WORDS = {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()} | {
-    fold(w) for p in lexicon.PORTFOLIOS for w in p.split()
-}
+_TITLE_WORDS = (
+    {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()}
+    | {fold(w) for p in lexicon.PORTFOLIOS for w in p.split()}
+    | {fold(w) for plural in lexicon.PLURAL_HEADS for w in plural.split()}
+)
 
 
 def _either_case(phrase: str) -> str:
@@ -724,7 +737,9 @@ def find_titles(
                     if acro:  # "… of the Gulf (GCC)"
                         after = after[acro.end() :]
                     title = raw[: om.start()]
-                    if re.match(r"\s+to\s+", after):  # "Ambassador of A to B"
+                    if re.match(r"\s+to\s+", after) or _portfolio_words_only(after):
+                        # "Ambassador of A to B"; "High Representative of the EU for Foreign
+                        # Relations": what follows the party is the rest of the office
                         title += after
                     else:
                         raw = raw[: len(raw) - len(after)]
@@ -907,6 +922,22 @@ def _is_headline(line: str) -> bool:
     return bool(long) and sum(w[:1].isupper() for w in long) >= 0.75 * len(long)
 
 
+def _portfolio_words_only(text: str) -> bool:
+    """Whether a stretch of a title is made of portfolio words ("Foreign Relations and
+    Security Policy")."""
+    words = [fold(w).strip(".,'’") for w in text.split()]
+    return (
+        bool(words)
+        and all(w in lexicon.PORTFOLIO_WORDS or w in _TITLE_CONNECTORS for w in words)
+        and any(w in lexicon.PORTFOLIO_WORDS for w in words)
+    )
+
+
+_INNER_HONORIFIC = re.compile(
+    r"Sheikh|Sheikha|Shaikh|Dr\.?|H\.E\.?|Mr\.?|Mrs\.?|Ms\.?|Shri|Smt\.?|Excellency"
+)
+
+
 def _office_words_only(name: str) -> bool:
     """Whether a would-be name is made of office and ministry words ("Diaspora Affairs")."""
     office_words = lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS | _TITLE_WORDS
@@ -920,6 +951,12 @@ def _plausible_person(parsed: ParsedArticle, start: int, end: int, name: str) ->
     words = [fold(w).strip(".,'’") for w in name.split()]
     if _office_words_only(name):
         return False  # "Diaspora Affairs"
+    if (
+        len(words) == 1
+        and re.fullmatch(r"[A-Z][A-Za-z]{0,6}", name)
+        and sum(c.isupper() for c in name) >= 2
+    ):
+        return False  # an acronym ("MoFA", "MEA"), not a name
     if words[0] in lexicon.CLUB_WORDS or words[-1] in lexicon.CLUB_WORDS:
         return False
     dateline = parsed.dateline
@@ -998,6 +1035,20 @@ def find_persons(
             if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
                 e = s + w.start()
                 break
+        honorifics = [
+            w
+            for w in list(re.finditer(r"\S+", text[s:e]))[1:-1]
+            if _INNER_HONORIFIC.fullmatch(w.group(0))
+        ]
+        if honorifics and re.search(
+            r"\b(?:of|at|in|for|to)\s+(?:the\s+)?$", text[max(0, s - 9) : s]
+        ):
+            # "Minister of the Amiri Diwan Sheikh Ali X": the body's name ran into the person's
+            s += (
+                honorifics[-1].end()
+                + len(text[s + honorifics[-1].end() : e])
+                - len(text[s + honorifics[-1].end() : e].lstrip())
+            )
         e = s + len(text[s:e].rstrip())
         name = text[s:e].rstrip(".") if not text[s:e].endswith(("Jr.", "Sr.")) else text[s:e]
         e = s + len(name)
@@ -1092,7 +1143,13 @@ def add_surname_mentions(
         for size in range(1, n):
             for i in range(n - size + 1):
                 part = p.key[i : i + size]
-                if all(w in _NAME_PARTICLES or len(w) < 3 for w in part):
+                if all(
+                    w in _NAME_PARTICLES
+                    or len(w) < 3
+                    or w in lexicon.HONORIFICS
+                    or w in _TITLE_WORDS
+                    for w in part
+                ):
                     continue
                 owners.setdefault(part, set()).add(p.index)
     unique = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}

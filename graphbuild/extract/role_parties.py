@@ -91,6 +91,8 @@ def _title_head(title: str) -> str | None:
 
 def term_fits_title(term: Term, title: str) -> bool:
     """Whether a term of the table is an office this title can name."""
+    if re.match(r"(?i)(?:former|erstwhile|late|then|ex)\b", title.strip()):
+        return False
     if term.office in title_categories(title):
         return True
     head = _title_head(title)

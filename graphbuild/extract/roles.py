@@ -172,6 +172,20 @@ def _possessor(text: str, pos: int, mentions: MentionIndex) -> int | None:
     return None
 
 
+_PAST = re.compile(r"(?i)\b(?:former|erstwhile|late|one-time|onetime|then|ex)(?:\s+|-)")
+
+
+def _past_office(text: str, fact: RoleFact) -> bool:
+    """Whether a role's title is marked as one the person no longer holds."""
+    if fact.title and _PAST.match(fact.title):
+        return True
+    before = text[max(0, fact.start - 16) : fact.start]
+    if re.search(r"(?i)\b(?:former|erstwhile|late|one-time|onetime|then|ex)[\s-]+$", before):
+        return True
+    span = text[fact.start : fact.end]
+    return bool(re.search(r"(?i),\s+(?:the\s+|a\s+)?(?:former|erstwhile|then)\b", span))
+
+
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
     """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
     lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
@@ -248,6 +262,8 @@ def extract_roles(
     facts += _counterparts(parsed, mentions, facts)
     facts += _distributive(parsed, mentions, gaz)
     facts += _plural_titles(parsed, mentions, facts)
+    # A past office is no role ("former Algerian Foreign Minister X", "X, a former president")
+    facts = [f for f in facts if not (f.title and _past_office(text, f))]
     # Nationality is not an office ("Norwegian author X", "Brazil's Neymar"): a party next to
     # a bare name counts only for a person the article gives an office somewhere else.
     titled = {f.person for f in facts if f.title}
