@@ -6,11 +6,15 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 STORE  ?= var/store
 ARTICLES ?= data/articles
+DEMO_COUNT ?= 300
+DEMO_ARTICLES ?= var/demo-articles
+DEMO_STORE ?= var/demo-store
 
-.PHONY: install install-test run build serve test lint typecheck pytest eval bench clean help
+.PHONY: install install-test run build serve demo test lint typecheck pytest eval bench clean help
 
 help:
 	@echo "make run      install, build the graph from $(ARTICLES) and serve it on $(HOST):$(PORT)"
+	@echo "make demo     build $(DEMO_COUNT) synthetic demo articles into $(DEMO_STORE) and serve them"
 	@echo "make test     install with test extras, run ruff, mypy and pytest"
 	@echo "make eval     score the extractor on ../shared/dev (when present)"
 	@echo "make bench    run the benchmarks in bench/"
@@ -38,6 +42,13 @@ serve: install
 	$(BIN)/diplograph serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 run: build serve
+
+# Generated articles about invented people acting for real states (bench/demo.py), each marked
+# synthetic, so the network, timeline and country-pair views have something to show.
+demo: install
+	$(BIN)/python -m bench.demo $(DEMO_ARTICLES) $(DEMO_COUNT)
+	$(BIN)/diplograph build $(DEMO_ARTICLES) --store $(DEMO_STORE)
+	$(BIN)/diplograph serve --store $(DEMO_STORE) --host $(HOST) --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

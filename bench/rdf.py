@@ -229,9 +229,7 @@ class _ArticleTriples:
     def events(self) -> None:
         for m in self.a.meetings:
             node = self.meeting_node(m)
-            self.add(node, RDF.type, _p(DG.Meeting))
-            if m.kind == "ScheduledMeeting":
-                self.add(node, RDF.type, _p(DG.ScheduledMeeting))
+            self.add(node, RDF.type, _p(DG[m.kind]))  # held or scheduled, never both
             self.add(node, DG.date, _date(m.date))
             people = [self.person(p) for p in m.participants]
             for person in people:

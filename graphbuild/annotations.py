@@ -38,6 +38,18 @@ class Evidence(_Model):
             raise ValueError(f"evidence end {self.end} is before start {self.start}")
         return self
 
+    def trimmed(self) -> Evidence:
+        """The span without the whitespace around it (offsets moved to match); as is if blank."""
+        lead = len(self.exact) - len(self.exact.lstrip())
+        trail = len(self.exact) - len(self.exact.rstrip())
+        if not (lead or trail) or lead == len(self.exact):
+            return self
+        return Evidence(
+            start=self.start + lead,
+            end=self.end - trail,
+            exact=self.exact[lead : len(self.exact) - trail],
+        )
+
 
 class Provenance(_Model):
     """Which rule made a fact, and how sure it is."""

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from graphbuild import __version__
-from graphbuild.errors import ConfigError, DiplographError
+from graphbuild.errors import ConfigError, DiplographError, QueryError
 from graphbuild.settings import SETTINGS, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -28,8 +28,9 @@ class Context:
         self.quiet = quiet
 
     def say(self, message: str) -> None:
+        """A result line on stdout (a summary, what was written), unless ``--quiet``."""
         if not self.quiet:
-            click.echo(message, err=True)
+            click.echo(message)
 
 
 def store_option(func: F) -> F:
@@ -52,14 +53,31 @@ class DiplographGroup(click.Group):
     """Turns our exceptions into one line on stderr and an exit status."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        debug = "--debug" in sys.argv
         try:
             return super().invoke(ctx)
         except DiplographError as exc:
-            debug = "--debug" in sys.argv
             if debug:
                 raise
             click.secho(f"error: {exc}", err=True, fg="red")
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            click.secho("interrupted", err=True, fg="red")
+            ctx.exit(130)
+        except Exception as exc:  # a bug or an unforeseen failure: still one line
+            if debug:
+                raise
+            click.secho(f"error: {type(exc).__name__}: {exc}", err=True, fg="red")
+            click.secho(
+                "  hint: this looks like a bug in Diplograph; run the command again with "
+                "--debug for the traceback and report it",
+                err=True,
+            )
+            ctx.exit(1)
 
 
 @click.group(cls=DiplographGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,6 +115,13 @@ def main(ctx: click.Context, settings_file: Path | None, debug: bool, quiet: boo
     metavar="tcp://HOST:PORT|local:N",
     help="Process the articles on a Dask cluster: a running scheduler, or N local workers.",
 )
+@click.option(
+    "--reference-date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Resolve relative dates ('on Monday') against this date in articles whose metadata "
+    "has no publication date (default: setting 'reference_date').",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -105,17 +130,57 @@ def build(
     jobs: int | None,
     force: bool,
     scheduler: str | None,
+    reference_date: str | None,
 ) -> None:
-    """Build (or replace) the graphs of the articles in PATHS."""
+    """Build (or replace) the graphs of the articles in PATHS.
+
+    Prints, per article that lost something, how many facts went into the graph, how many
+    meetings were kept without a date and which facts were dropped and why; then the totals.
+    """
+    from graphbuild.ingest import discover, not_articles
     from graphbuild.run.build import build_corpus
 
-    settings = _settings(ctx, store=store, jobs=jobs, scheduler=scheduler)
+    settings = _settings(
+        ctx, store=store, jobs=jobs, scheduler=scheduler, reference_date=reference_date
+    )
+    ignored = not_articles(list(paths))
+    for path in ignored[:10]:
+        click.secho(
+            f"warning: {path}: not an article, skipped (articles are .txt, .html, .htm or "
+            ".jsonl files; metadata goes in a .json beside its article)",
+            err=True,
+            fg="yellow",
+        )
+    if len(ignored) > 10:
+        click.secho(f"warning: {len(ignored) - 10} more files skipped", err=True, fg="yellow")
+    if not discover(list(paths)) and all(Path(p).exists() for p in paths):
+        raise DiplographError(
+            "no articles to build",
+            where=", ".join(str(p) for p in paths),
+            hint="give .txt, .html or .jsonl files, or folders holding them",
+        )
     report = build_corpus(list(paths), settings, force=force, quiet=ctx.obj.quiet)
+    if report.migrated:
+        ctx.obj.say(
+            f"migrated {len(report.migrated)} graph(s) built by an earlier Diplograph: scheduled "
+            "meetings are no longer also dg:Meeting"
+        )
     for where, reason in report.rejected:
         click.secho(f"rejected {where}: {reason}", err=True, fg="yellow")
+    lost = [(aid, f) for aid, f in sorted(report.facts.items()) if f.noteworthy]
+    # every article of a small build; of a corpus, those that lost something
+    listed = sorted(report.facts.items()) if len(report.facts) <= 20 else lost
+    for aid, facts in listed:
+        ctx.obj.say(facts.line(aid))
+    undated = sum(f.undated for f in report.facts.values())
+    dropped = sum(len(f.dropped) for f in report.facts.values())
+    facts_total = sum(f.total for f in report.facts.values())
     ctx.obj.say(
         f"built {len(report.built)}, unchanged {len(report.skipped)}, "
-        f"rejected {len(report.rejected)} article(s) into {settings.store}"
+        f"rejected {len(report.rejected)} article(s) into {settings.store}; "
+        f"{facts_total} fact(s), {undated} meeting(s) kept without a date, "
+        f"{dropped} fact(s) dropped"
+        + (" (listed above; `diplograph explain FILE` shows each)" if lost else "")
     )
     if report.rejected:
         ctx.exit(1)
@@ -230,12 +295,28 @@ def query(ctx: click.Context, query: str, store: str | None, fmt: str) -> None:
     """Run a SPARQL QUERY (text, or @file.rq) against the store."""
     from graphbuild.rdf.query_output import print_results
     from graphbuild.store.external import open_store
+    from graphbuild.store.model import refuse_stale
 
     settings = _settings(ctx, store=store)
     if query.startswith("@"):
-        query = Path(query[1:]).read_text(encoding="utf-8")
+        name = query[1:]
+        try:
+            query = Path(name).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read the query file: {exc.strerror}", where=name) from exc
     with open_store(settings, read_only=True) as gs:
-        print_results(gs.query(query), fmt, sys.stdout)
+        refuse_stale(gs, str(settings.store))
+        try:
+            print_results(gs.query(query), fmt, sys.stdout)
+        except OSError as exc:  # raised while the results are read, e.g. by a SERVICE call
+            federated = "SERVICE" in query.upper()
+            raise QueryError(
+                f"the query failed while it ran: {exc}",
+                hint="a SERVICE endpoint could not be reached or refused the query; check its "
+                "address and your network, or run the query without the SERVICE part"
+                if federated
+                else None,
+            ) from exc
 
 
 @main.command()
@@ -317,7 +398,7 @@ def evaluate(
         present = set(gs.article_ids())
         for aid, g in gold.items():
             if aid not in present:
-                ctx.obj.say(f"warning: {aid} is not in the store; build it first")
+                click.secho(f"warning: {aid} is not in the store; build it first", err=True)
             card.add(aid, facts_from_store(gs, aid, settings.base_iri), facts_from_gold(g))
     if as_json:
         click.echo(json.dumps(card.as_dict(), indent=2))
@@ -348,8 +429,17 @@ def settings_cmd() -> None:
 @main.command("explain")
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the Annotations as JSON instead.")
+@click.option(
+    "--reference-date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="As for build: the date relative dates are resolved against when the article's "
+    "metadata has no publication date.",
+)
 @click.pass_context
-def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
+def explain_cmd(
+    ctx: click.Context, article: Path, as_json: bool, reference_date: str | None
+) -> None:
     """Show each fact extracted from ARTICLE with its evidence sentence and rule.
 
     `--json` prints the Annotations; save it as <stem>.annotations.json next to the article,
@@ -364,7 +454,7 @@ def explain_cmd(ctx: click.Context, article: Path, as_json: bool) -> None:
     if report.rejected:
         where, reason = report.rejected[0]
         raise DiplographError(reason, where=where)
-    kit = Toolkit.load(ctx.obj.settings)
+    kit = Toolkit.load(_settings(ctx, reference_date=reference_date))
     ann = annotate(articles[0], kit)
     click.echo(ann.to_json() if as_json else explain(ann))
 

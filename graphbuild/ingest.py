@@ -102,6 +102,38 @@ def _walk(paths: Sequence[Path]) -> Iterator[Item | ArticleError]:
                     yield (candidate, number)
 
 
+def not_articles(paths: Sequence[Path]) -> list[Path]:
+    """Files under ``paths`` that no build reads: neither an article nor one's companion.
+
+    Companions (an article's ``.json`` sidecar, ``.annotations.json`` and ``.gold.json``
+    files) and hidden files are not listed; everything else that is not ``.txt``, ``.html``,
+    ``.htm`` or ``.jsonl`` is, so a build can warn about a file it was given but skips.
+    """
+    out: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
+            )
+        elif path.is_file():
+            files = [path]
+        else:
+            continue
+        stems = {f.with_suffix("") for f in files if f.suffix.lower() in ARTICLE_SUFFIXES}
+        for f in files:
+            name = f.name.lower()
+            if _is_article_file(f) or any(name.endswith(s) for s in _IGNORED_SUFFIXES):
+                continue
+            if f.suffix.lower() == ".json" and (f.with_suffix("") in stems or path.is_dir()):
+                continue  # a sidecar, or metadata beside articles
+            out.append(f)
+    return out
+
+
 def discover(paths: Sequence[Path]) -> list[Item]:
     """The article files (and ``(jsonl file, line)`` pairs) under the given paths, in order."""
     return [item for item in _walk(paths) if not isinstance(item, ArticleError)]
@@ -193,7 +225,7 @@ def _sidecar(path: Path) -> dict[str, Any]:
 def _from_jsonl_line(path: Path, number: int, line: bytes, offset: int) -> SourcedArticle:
     where = f"{path}:{number}"
     raw = _decode(line, where, base=offset)
-    data = _parse_json(raw, where)
+    data = _parse_json(raw, where, one_line=True)
     if not isinstance(data, dict):
         raise ArticleError("each line must be a JSON object with 'id' and 'text'", where=where)
     _check_keys(data, JSONL_KEYS, where)
@@ -223,13 +255,14 @@ def _decode(data: bytes, where: str, base: int = 0, declared: str | None = None)
     return decode_text(data, where, base=base, declared=declared)
 
 
-def _parse_json(text: str, where: str) -> Any:
+def _parse_json(text: str, where: str, *, one_line: bool = False) -> Any:
+    """The JSON value; an error names line and column (only the column for a .jsonl line,
+    whose ``where`` already names the line)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ArticleError(
-            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", where=where
-        ) from None
+        at = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+        raise ArticleError(f"not valid JSON at {at}: {exc.msg}", where=where) from None
 
 
 def _check_keys(data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:

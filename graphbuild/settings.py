@@ -7,6 +7,7 @@ unknown keys stop start-up with a hint instead of silently doing nothing.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import os
 import tomllib
@@ -155,6 +156,12 @@ SETTINGS: tuple[Setting, ...] = (
         "merge with the shipped table; empty = the user data folder "
         "(~/.local/share/diplograph/gazetteer on Linux).",
     ),
+    Setting(
+        "reference_date",
+        "",
+        "Date (YYYY-MM-DD) relative dates are resolved against in articles whose metadata has "
+        "no publication date; empty = the text's own dateline or anchors only.",
+    ),
     Setting("reason", True, "Materialise OWL 2 RL entailments per article."),
     Setting("validate", True, "Validate each article graph against the SHACL shapes."),
 )
@@ -213,8 +220,14 @@ def _coerce(key: str, value: Any, where: str) -> Any:
             if isinstance(value, str):
                 return tuple(v.strip() for v in value.split(",") if v.strip())
             return tuple(str(v) for v in value)
+        if key == "reference_date" and str(value).strip():
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
         return str(value)
     except (TypeError, ValueError):
+        if key == "reference_date":
+            raise ConfigError(
+                f"setting '{key}' must be a date as YYYY-MM-DD, got {value!r}", where=where
+            ) from None
         kind = type(default).__name__
         raise ConfigError(f"setting '{key}' must be {kind}, got {value!r}", where=where) from None
 
@@ -247,3 +260,9 @@ def load_settings(
         if value is not None:
             values[key] = _coerce(key, value, f"option --{key.replace('_', '-')}")
     return Settings(values)
+
+
+def reference_date(settings: Settings) -> dt.date | None:
+    """The ``reference_date`` setting as a date (checked when it was set), or ``None``."""
+    text = str(settings.reference_date).strip()
+    return dt.date.fromisoformat(text) if text else None

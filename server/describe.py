@@ -467,7 +467,7 @@ SELECT DISTINCT ?e ?date WHERE {
   UNION { ?e dg:signatory ?r } UNION { ?e dg:agreement ?r }
   UNION { ?e dg:anniversaryOf ?r } UNION { ?r dg:anniversaryOf ?e }
   UNION { ?e dg:participant/dg:represents ?r }
-  ?e dg:date ?date .
+  OPTIONAL { ?e dg:date ?date }
 }
 ORDER BY ?date ?e
 """

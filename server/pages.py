@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, json, render_template, request, url_for
 
 from graphbuild.rdf.formats import negotiate
@@ -105,6 +106,41 @@ def register(app: Flask, examples_dir: Path | None = None) -> None:
         tuple(load_examples(examples_dir if examples_dir is not None else queries_dir()))
     )
     app.register_blueprint(bp)
+    app.context_processor(lambda: {"synthetic": synthetic_articles()})
+
+
+SYNTHETIC_OUTLET = "synthetic"
+"""How generated articles say what they are: their outlet (metadata ``source``) starts so
+(``bench/demo.py`` writes them); every page of a store holding any says so."""
+SYNTHETIC_QUERY = f"""PREFIX dg: <https://w3id.org/diplograph/ontology#>
+SELECT (COUNT(DISTINCT ?a) AS ?synthetic) (SAMPLE(?all) AS ?articles) WHERE {{
+  {{ SELECT (COUNT(DISTINCT ?x) AS ?all) WHERE {{ ?x a dg:Article }} }}
+  OPTIONAL {{ ?a a dg:Article ; dg:outlet ?o . FILTER(STRSTARTS(STR(?o), "{SYNTHETIC_OUTLET}")) }}
+}}"""
+
+
+@dataclass(frozen=True)
+class SyntheticNotice:
+    synthetic: int
+    articles: int
+
+
+def synthetic_articles() -> SyntheticNotice | None:
+    """How many of the store's articles are generated ones (``None`` when there are none)."""
+    try:
+        store = get_state().store
+
+        def count() -> SyntheticNotice:
+            found = store.raw.query(SYNTHETIC_QUERY)
+            row = next(iter(found), None) if isinstance(found, ox.QuerySolutions) else None
+            values = [row[k] if row is not None else None for k in ("synthetic", "articles")]
+            numbers = [int(v.value) if isinstance(v, ox.Literal) else 0 for v in values]
+            return SyntheticNotice(*numbers)
+
+        notice = pages_state().cached("synthetic", store.version().etag, count)
+    except Exception:  # a notice must never break a page (an error page above all)
+        return None
+    return notice if notice.synthetic else None
 
 
 def pages_state() -> PagesState:

@@ -84,13 +84,19 @@ def _filter_lines(filters: Filters, event: str) -> str:
 
 def network_query(filters: Filters) -> str:
     """Held meetings as edges: one row per meeting and pair of participants."""
+    dated = filters.start is not None or filters.end is not None
     return (
-        "# Who met whom: held meetings (not scheduled ones), one row per meeting and pair\n"
+        "# Who met whom: meetings that took place (dg:Meeting; announced ones are\n"
+        "# dg:ScheduledMeeting), one row per meeting and pair of participants\n"
         + PREFIX_LINES
         + "SELECT ?meeting ?date ?a ?aLabel ?b ?bLabel ?place WHERE {\n"
-        "  ?meeting a dg:Meeting ; dg:date ?date ; dg:participant ?a, ?b .\n"
-        "  MINUS { ?meeting a dg:ScheduledMeeting }\n"
+        "  ?meeting a dg:Meeting ; dg:participant ?a, ?b .\n"
         "  FILTER(STR(?a) < STR(?b))\n"
+        + (
+            "  ?meeting dg:date ?date .\n"
+            if dated
+            else "  OPTIONAL { ?meeting dg:date ?date }  # some articles do not give the day\n"
+        )
         + _filter_lines(filters, "meeting")
         + "  ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .\n"
         "  OPTIONAL { ?meeting dg:location/rdfs:label ?place }\n"
@@ -121,8 +127,8 @@ def timeline_query(filters: Filters) -> str:
         '       (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?participants)\n'
         "       (SAMPLE(?placeLabel) AS ?place)\n"
         "WHERE {\n"
-        "  ?meeting a dg:Meeting ; dg:date ?date ; dg:participant/rdfs:label ?name .\n"
-        "  BIND(EXISTS { ?meeting a dg:ScheduledMeeting } AS ?scheduled)\n"
+        "  VALUES (?kind ?scheduled) { (dg:Meeting false) (dg:ScheduledMeeting true) }\n"
+        "  ?meeting a ?kind ; dg:date ?date ; dg:participant/rdfs:label ?name .\n"
         + _filter_lines(filters, "meeting")
         + "  OPTIONAL { ?meeting dg:location/rdfs:label ?placeLabel }\n"
         "}\n"

@@ -21,6 +21,7 @@ from graphbuild.rdf.formats import GraphFormat
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.external import RemoteStore
+from graphbuild.store.model import refuse_stale
 from graphbuild.store.records import StoreVersion
 from graphbuild.store.sparql_client import is_remote_store
 from server.executor import (
@@ -125,6 +126,7 @@ def open_served(settings: Settings, store: GraphStore | None = None) -> Served:
     """
     if store is None and is_remote_store(str(settings.store)):
         remote = RemoteStore.from_settings(settings, read_only=True)
+        refuse_stale(remote, str(settings.store))
         return Served(
             remote,
             RemotePool(remote, int(settings.threads)),
@@ -133,6 +135,7 @@ def open_served(settings: Settings, store: GraphStore | None = None) -> Served:
         )
     if store is None:
         store = GraphStore.open(Path(settings.store), read_only=True, base=settings.base_iri)
+    refuse_stale(store.raw, str(store.path or "memory"))
     supervisor = Supervisor(settings.service_allowlist) if settings.query_network_sandbox else None
     limits = WorkerLimits(
         memory_bytes=int(settings.max_query_memory_mb) * 2**20,

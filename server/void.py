@@ -1,10 +1,13 @@
 """VoID: what the dataset holds, counted from the store, for crawlers and catalogues.
 
-The whole dataset (the union of the named graphs, as ``/sparql``'s default graph) has one
-``void:subset`` per named graph. Each says ``void:triples`` (statements), ``void:entities``
-(distinct subjects under the instance's ``resource/`` space) and ``void:documents`` (source
-articles), and the dataset adds a ``void:classPartition`` per class. The union's triples
-are counted once each, though the same triple may sit in several article graphs.
+The dataset is the data: the union of the article graphs and any other data graphs
+(imports, reference data), with one ``void:subset`` per such graph. Each says
+``void:triples`` (statements), ``void:entities`` (distinct subjects under the instance's
+``resource/`` space) and ``void:documents`` (source articles), and the dataset adds a
+``void:classPartition`` per class. The union's triples are counted once each, though the
+same triple may sit in several article graphs. The ontology graph and the build records are
+described apart, as datasets of their own that are not subsets of the data, so the data's
+counts are the data's (``/sparql``'s default graph still holds all of them).
 
 Counting scans the whole store, so :func:`dataset_stats` is meant to be cached per store
 version (the server's store is read-only while it runs).
@@ -62,9 +65,15 @@ def _select(store: ServedStore, query: str, space: str) -> list[ox.QuerySolution
     return list(results)
 
 
+def not_data(store: ServedStore) -> tuple[str, str]:
+    """The named graphs that describe the data rather than hold it."""
+    return store.ontology_graph, builds_graph_iri(store.base)
+
+
 def dataset_stats(store: ServedStore) -> DatasetStats:
-    """Counts of the whole dataset and of each named graph."""
+    """Counts of the data (without the ontology and build records) and of each named graph."""
     space = f"{store.base}resource/"
+    data_only = " ".join(f"FILTER(?g != <{g}>)" for g in not_data(store))
     per_graph: dict[str, list[int]] = {}
     queries = (
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
@@ -80,22 +89,24 @@ def dataset_stats(store: ServedStore) -> DatasetStats:
     union = _select(
         store,
         "SELECT (COUNT(*) AS ?n) WHERE { "
-        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {data_only} }} }}",
         space,
     )
     entities = _select(
         store,
         "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) }",
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)) {data_only} }}",
         space,
     )
     documents = _select(
-        store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?g { ?a a dg:Article } }", space
+        store,
+        f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a a dg:Article }} {data_only} }}",
+        space,
     )
     classes = _select(
         store,
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } "
-        "GROUP BY ?c ORDER BY ?c",
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) "
+        f"{data_only} }} GROUP BY ?c ORDER BY ?c",
         space,
     )
     return DatasetStats(
@@ -166,10 +177,12 @@ def void_triples(
         ]
     article_prefix = store.graph_iri("")
     builds = builds_graph_iri(store.base)
+    apart = not_data(store)
     for graph in stats.graphs:
         node = ox.NamedNode(graph.iri)
+        if graph.iri not in apart:
+            out.append(ox.Triple(root, v("subset"), node))
         out += [
-            ox.Triple(root, v("subset"), node),
             ox.Triple(node, RDF_TYPE, v("Dataset")),
             ox.Triple(node, ox.NamedNode(SD + "name"), node),
             ox.Triple(node, v("triples"), count(graph.triples)),
@@ -182,9 +195,9 @@ def void_triples(
             article = ox.NamedNode(f"{store.base}resource/article/{segment}")
             out.append(ox.Triple(node, ox.NamedNode(DCTERMS + "source"), article))
         elif graph.iri == store.ontology_graph:
-            title = "Ontology"
+            title = "Ontology (described apart from the data)"
         elif graph.iri == builds:
-            title = "Build records (how each named graph was made)"
+            title = "Build records (how each named graph was made; apart from the data)"
         else:
             title = f"Named graph {graph.iri}"
         out.append(ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(title)))

@@ -14,10 +14,12 @@ hold the others; and waitress's own errors (431, 413, …) carry the API's JSON 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
 import signal
+import socket
 import threading
 from collections import deque
 from pathlib import Path
@@ -29,7 +31,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
-from graphbuild.errors import StoreError
+from graphbuild.errors import ConfigError, StoreError
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.sparql_client import is_remote_store
@@ -169,8 +171,34 @@ def make_server(app: Flask, settings: Settings, *, port: int | None = None) -> S
     )
 
 
+def _check_port(host: str, port: int) -> None:
+    """``ConfigError`` at once when the address is taken, before the store is opened."""
+    try:
+        probe = socket.create_server((host, port), family=_family(host))
+    except OSError as exc:
+        raise _listen_error(host, port, exc) from exc
+    probe.close()
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _listen_error(host: str, port: int, exc: OSError) -> ConfigError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        hint = (
+            "another program (perhaps another `diplograph serve`) listens there: stop it, or "
+            "choose another port with --port (PORT=… for make run)"
+        )
+    else:
+        hint = "check --host (an address of this machine, e.g. 127.0.0.1) and --port"
+    return ConfigError(f"cannot listen on {host}:{port}: {reason}", where="serve", hint=hint)
+
+
 def serve(settings: Settings) -> None:
     """Serve the store at ``settings.store`` until Ctrl-C or SIGTERM."""
+    _check_port(str(settings.host), int(settings.port))
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
@@ -210,7 +238,11 @@ def _can_write(path: Path) -> bool:
 
 def _serve_app(app: Flask, settings: Settings) -> None:
     """Run ``app`` under waitress until Ctrl-C or SIGTERM, then close it."""
-    server = make_server(app, settings)
+    try:
+        server = make_server(app, settings)
+    except OSError as exc:  # taken between the check and now
+        close_app(app)
+        raise _listen_error(str(settings.host), int(settings.port), exc) from exc
 
     def stop(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -219,7 +251,10 @@ def _serve_app(app: Flask, settings: Settings) -> None:
     state: AppState = app.extensions[EXTENSION]
     try:
         state.pool.warm_up()
-        log.info("serving %s at %s/sparql", state.description, server.url)
+        log.info("serving %s", state.description)
+        log.info("query UI:        %s/", server.url)
+        log.info("SPARQL endpoint: %s/sparql", server.url)
+        log.info("network, timeline: %s/network, %s/timeline (Ctrl-C stops)", *[server.url] * 2)
         server.run()
     except KeyboardInterrupt:
         pass

@@ -1,16 +1,20 @@
 """The pages in a real headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright).
 
 The seed article is built into a store with the real pipeline, served on a free port, and
-each page is opened the way a researcher would. Every request the browser makes is
+each page is opened the way a researcher would; the network's layout is also checked on the
+demo corpus (40 synthetic articles, 40+ invented people). Every request the browser makes is
 recorded (and anything not aimed at the test server is aborted): no page may reach the
 network. Screenshots go to ``test-output/screenshots/``.
 
-Skipped when Chromium or Playwright is missing; Playwright never downloads a browser here.
+Skipped, saying why, when Chromium or Playwright is missing; ``DIPLOGRAPH_CHROMIUM`` points
+the tests at a Chromium other than ``/usr/bin/chromium``. Playwright never downloads one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,11 +27,18 @@ import requests
 from rdflib.query import Result, ResultRow
 from server_samples import LiveServer, running_server
 
+from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.reason import materialise, rules_from_ontology
+from graphbuild.rdf.validate import load_ontology
 from graphbuild.resources import default_articles_dir
 from graphbuild.run.build import build_corpus
 from graphbuild.settings import Settings
+from graphbuild.store.embedded import GraphStore
+from graphbuild.store.records import ArticleRecord
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("DIPLOGRAPH_CHROMIUM") or "/usr/bin/chromium")
+"""The browser the tests drive; DIPLOGRAPH_CHROMIUM points them at one elsewhere."""
+CROWD_ARTICLES = 80  # 68 people; five pairs of them meet twice
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -42,7 +53,11 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screensh
 BASE = "https://w3id.org/diplograph/"
 
 if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"no Chromium at {CHROMIUM} (apt-get install chromium, or set DIPLOGRAPH_CHROMIUM to "
+        "the chromium executable)",
+        allow_module_level=True,
+    )
 sync_api = pytest.importorskip("playwright.sync_api")
 
 HELD_MEETINGS = """
@@ -85,6 +100,27 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     settings = Settings().replace(store=str(store), jobs=1)
     report = build_corpus([default_articles_dir() / "seed.txt"], settings, quiet=True)
     assert report.built == ["seed"], report.rejected
+    with running_server(store, threads=4) as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
+def crowd_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The demo corpus (synthetic articles, 40+ invented people of a dozen states), mapped
+    from what a perfect extractor reads in them (no NLP), served on a free port."""
+    from bench.demo import demo_annotations
+
+    store = tmp_path_factory.mktemp("crowd") / "store"
+    ontology = load_ontology()
+    rules = rules_from_ontology(ontology)
+    with GraphStore.open(store) as gs:
+        gs.load_ontology(ontology)
+        for ann in demo_annotations(CROWD_ARTICLES):
+            gs.replace_article(
+                ann.article.id,
+                materialise(to_rdf(ann), rules),
+                ArticleRecord(ann.article.id, "digest", ann.extractor, f"{ann.article.id}.txt"),
+            )
     with running_server(store, threads=4) as live:
         yield live
 
@@ -138,9 +174,22 @@ class Visit:
 
 @pytest.fixture
 def visit(browser: Any, seed_site: LiveServer) -> Iterator[Visit]:
+    with opened(browser, seed_site) as v:
+        yield v
+
+
+@pytest.fixture
+def crowd_visit(browser: Any, crowd_site: LiveServer) -> Iterator[Visit]:
+    with opened(browser, crowd_site) as v:
+        yield v
+
+
+@contextlib.contextmanager
+def opened(browser: Any, site: LiveServer) -> Iterator[Visit]:
+    """A fresh browser context on ``site`` that records (and keeps home) every request."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    v = Visit(page, seed_site.url)
+    v = Visit(page, site.url)
 
     def route(r: Any) -> None:
         url = r.request.url
@@ -168,8 +217,10 @@ def visit(browser: Any, seed_site: LiveServer) -> Iterator[Visit]:
     page.on("request", on_request)
     page.on("console", on_console)
     page.on("pageerror", lambda exc: v.console_errors.append(str(exc)))
-    yield v
-    context.close()
+    try:
+        yield v
+    finally:
+        context.close()
 
 
 def local_path(iri: str) -> str:
@@ -317,7 +368,7 @@ def test_network_page_draws_the_seed_meeting(
     table = page.locator("#network-table tbody").inner_text()
     assert all(name in table for name in people.values())
     shown = page.locator("#edges-query").inner_text()
-    assert "dg:Meeting" in shown and "MINUS" in shown
+    assert "?meeting a dg:Meeting" in shown and "ScheduledMeeting }" not in shown
     visit.shot("network")
     visit.assert_stayed_home()
 
@@ -348,12 +399,201 @@ def test_timeline_page_draws_every_meeting(
     page.wait_for_selector("#timeline[data-ready='true']", timeout=20_000)
     expected = select(
         seed_site,
-        "PREFIX dg: <https://w3id.org/diplograph/ontology#> "
-        "SELECT DISTINCT ?m WHERE { ?m a dg:Meeting ; dg:date ?d }",
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> SELECT DISTINCT ?m ?kind WHERE {"
+        " VALUES ?kind { dg:Meeting dg:ScheduledMeeting } ?m a ?kind ; dg:date ?d }",
     )
     assert page.locator("circle.dot").count() == len(expected)
-    assert page.locator("circle.dot.held").count() >= 1
+    held = [r for r in expected if r["kind"].endswith("#Meeting")]
+    assert page.locator("circle.dot.held").count() == len(held) >= 1
+    assert page.locator("circle.dot.scheduled").count() == len(expected) - len(held) >= 1
     hrefs = page.locator("#timeline-list a.when").evaluate_all("links => links.map(a => a.href)")
     assert any(h.endswith(local_path(meeting)) for h in hrefs)
     visit.shot("timeline")
     visit.assert_stayed_home()
+
+
+# ---- the network on 40+ people ------------------------------------------------------------
+
+NETWORK_BOXES = """() => {
+  const cy = window.diplographNetwork;
+  const box = (b) => ({x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2});
+  const labels = cy.nodes().map(n => ({
+    id: n.id(), kind: n.data("kind"),
+    box: box(n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true,
+                            includeOverlays: false})),
+  }));
+  const bodies = cy.nodes('[kind = "person"]').map(n => ({
+    id: n.id(),
+    box: box(n.boundingBox({includeLabels: false, includeEdges: false, includeOverlays: false})),
+  }));
+  return {labels, bodies};
+}"""
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+
+
+def network_ready(visit: Visit, path: str = "/network") -> Any:
+    visit.goto(path)
+    visit.page.wait_for_selector("#network[data-ready='true']", timeout=30_000)
+    return visit.page
+
+
+def test_network_labels_overlap_no_label_and_no_node(crowd_visit: Visit) -> None:
+    page = network_ready(crowd_visit)
+    people = page.evaluate("window.diplographNetwork.nodes('[kind = \"person\"]').length")
+    assert people >= 40
+    boxes = page.evaluate(NETWORK_BOXES)
+    labels, bodies = boxes["labels"], boxes["bodies"]
+    assert len(labels) > people  # the people and the states they are grouped by
+    clashes = [
+        (a["id"], b["id"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if overlap(a["box"], b["box"])
+    ]
+    assert clashes == []
+    covered = [
+        (label["id"], body["id"])
+        for label in labels
+        for body in bodies
+        if label["id"] != body["id"] and overlap(label["box"], body["box"])
+    ]
+    assert covered == []
+    # labels are drawn at a readable size: the picture is not zoomed out to fit
+    assert page.evaluate("window.diplographNetwork.zoom()") == 1
+    crowd_visit.shot("network-demo")
+    crowd_visit.assert_stayed_home()
+
+
+def test_network_layout_is_the_same_on_every_load(crowd_visit: Visit) -> None:
+    positions = "window.diplographNetwork.nodes().map(n => [n.id(), n.position()])"
+    page = network_ready(crowd_visit)
+    first = page.evaluate(positions)
+    page = network_ready(crowd_visit)
+    assert page.evaluate(positions) == first
+    page.reload(wait_until="networkidle")
+    page.wait_for_selector("#network[data-ready='true']", timeout=30_000)
+    assert page.evaluate(positions) == first
+
+
+def test_network_sizes_by_meetings_groups_by_state_and_dates_on_hover(
+    crowd_visit: Visit,
+) -> None:
+    page = network_ready(crowd_visit)
+    people = page.evaluate(
+        "window.diplographNetwork.nodes('[kind = \"person\"]')"
+        ".map(n => [n.data('count'), n.width(), n.parent().data('kind')])"
+    )
+    ordered = sorted((count, width) for count, width, _ in people)
+    assert [w for _, w in ordered] == sorted(w for _, w in ordered)  # more meetings, larger
+    assert ordered[0][1] < ordered[-1][1]
+    assert {kind for _, _, kind in people} <= {"country", "nostate"}
+    edges = page.evaluate(
+        "window.diplographNetwork.edges().map(e => [e.data('count'), e.numericStyle('width'),"
+        " e.style('label'), e.renderedMidpoint()])"
+    )
+    by_count = sorted((count, width) for count, width, _, _ in edges)
+    assert [w for _, w in by_count] == sorted(w for _, w in by_count)
+    assert by_count[0][0] < by_count[-1][0], "the demo has pairs that met more than once"
+    assert by_count[0][1] < by_count[-1][1]
+    assert all(not label for _, _, label, _ in edges)  # no dates drawn on the canvas
+    assert page.locator("#network-tip").is_hidden()
+    box = page.locator("#network").bounding_box()
+    assert box is not None
+    # point at the line of the pair that met most often
+    _, _, _, middle = max(edges, key=lambda e: e[0])
+    page.mouse.move(box["x"] + middle["x"], box["y"] + middle["y"])
+    tip = page.locator("#network-tip")
+    tip.wait_for(state="visible", timeout=5_000)
+    hovered = page.evaluate(
+        "window.diplographNetwork.edges('.hover').map(e => e.data('dates'))"
+        ".concat(window.diplographNetwork.nodes('.hover').map(n => [n.data('label')]))"
+    )
+    assert hovered, "something under the pointer is highlighted"
+    text = tip.inner_text()
+    assert any(all(d in text for d in values) for values in hovered)
+    assert re.search(r"\d{4}-\d\d-\d\d|meeting", text)
+    crowd_visit.assert_stayed_home()
+
+
+# ---- the query UI: row numbers, literals, errors --------------------------------------------
+
+
+def run_in_query_ui(visit: Visit, query: str) -> Any:
+    visit.goto("/")
+    page = visit.page
+    page.wait_for_selector(".yasgui .tabPanel.active .CodeMirror")
+    page.evaluate("q => window.diplographYasgui.getTab().getYasqe().setValue(q)", query)
+    page.click(".yasgui .tabPanel.active .yasqe_queryButton")
+    return page
+
+
+def test_query_ui_numbers_rows_apart_and_shows_literals_as_values(visit: Visit) -> None:
+    page = run_in_query_ui(
+        visit,
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?date ?name WHERE { ?m a dg:Meeting ; dg:date ?date ; dg:participant/rdfs:label"
+        " ?name } ORDER BY ?date ?name",
+    )
+    active = ".yasgui .tabPanel.active .yasr table tbody tr"
+    page.locator(active).first.wait_for(timeout=20_000)
+    first = page.locator(active).first.locator("td")
+    number, date = first.nth(0), first.nth(1)
+    assert number.inner_text().strip() == "1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", date.locator(".literal").inner_text())
+    assert date.locator(".literal-tag").inner_text() == "xsd:date"
+    number_box, date_box = number.bounding_box(), date.locator(".literal").bounding_box()
+    assert number_box is not None and date_box is not None
+    assert number_box["x"] + number_box["width"] <= date_box["x"]  # a column of its own
+    table = page.locator(".yasgui .tabPanel.active .yasr table").inner_text()
+    assert "^^" not in table and '"' not in table
+    visit.shot("query-ui-literals")
+    visit.assert_stayed_home()
+
+
+def test_query_ui_shows_a_malformed_query_as_a_message_with_line_and_column(visit: Visit) -> None:
+    page = run_in_query_ui(visit, "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?s = )\n}")
+    box = page.locator(".yasgui .tabPanel.active .query-error")
+    box.wait_for(timeout=20_000)
+    text = box.inner_text()
+    assert re.search(r"Line \d+, column \d+", text)
+    assert "{" not in text.split("\n")[0] and '"error"' not in text
+    fits = box.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+    assert fits, "the message wraps inside the page instead of running off it"
+    assert page.locator(".CodeMirror .query-error-line").count() == 1
+    visit.shot("query-ui-error")
+    # the browser logs the 400 answer itself; nothing else may go wrong
+    visit.console_errors = [e for e in visit.console_errors if "status of 400" not in e]
+    visit.assert_stayed_home()
+
+
+# ---- the demo -----------------------------------------------------------------------------
+
+
+def test_every_page_of_the_demo_says_it_is_synthetic(
+    crowd_visit: Visit, crowd_site: LiveServer
+) -> None:
+    person = select(
+        crowd_site,
+        "PREFIX dg: <https://w3id.org/diplograph/ontology#> "
+        "SELECT ?p WHERE { ?p a dg:Person } ORDER BY ?p LIMIT 1",
+    )[0]["p"]
+    for path in ("/", "/network", "/timeline", "/ontology", local_path(person)):
+        crowd_visit.goto(path)
+        notice = crowd_visit.page.locator(".synthetic-notice")
+        assert notice.is_visible(), path
+        assert f"{CROWD_ARTICLES} of the {CROWD_ARTICLES}" in notice.inner_text()
+    crowd_visit.goto("/timeline")
+    crowd_visit.page.wait_for_selector("#timeline[data-ready='true']", timeout=20_000)
+    assert crowd_visit.page.locator("circle.dot.held").count() >= CROWD_ARTICLES
+    assert crowd_visit.page.locator("circle.dot.scheduled").count() >= 1
+    crowd_visit.shot("timeline-demo")
+    crowd_visit.assert_stayed_home()
+
+
+def test_the_seed_alone_is_not_called_synthetic(visit: Visit) -> None:
+    visit.goto("/network")
+    assert visit.page.locator(".synthetic-notice").count() == 0

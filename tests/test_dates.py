@@ -148,3 +148,22 @@ def test_arbitrary_text_never_breaks_date_finding(text: str) -> None:
     for mention in find_dates(text):
         assert text[mention.start : mention.end] == mention.text
         resolve_relative_date(mention, dt.date(2025, 1, 1), "past")
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2080, 12, 31)))
+def test_a_dateline_without_year_takes_it_from_the_text_and_the_weekday(day: dt.date) -> None:
+    month = MONTH_NAMES[day.month - 1]
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    text = (
+        f"PORT LOUIS, {month} {day.day} (Agency) -- The ministers met on {weekday}. Trade "
+        f"grew in {day.year - 1}."
+    )
+    found = infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1))
+    assert found is not None
+    assert (found.month, found.day, found.weekday()) == (day.month, day.day, day.weekday())
+    assert day.year - 1 <= found.year <= day.year
+
+
+def test_a_dateline_without_year_and_no_year_in_the_text_stays_unresolved() -> None:
+    text = "PORT LOUIS, May 20 (Agency) -- The ministers met on Tuesday."
+    assert infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1)) is None

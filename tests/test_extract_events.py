@@ -409,3 +409,39 @@ def test_also_received_takes_the_day_of_the_audience_before(extractor: Extractor
         "Okafor.",
     )
     assert (frozenset({"Ruth Wanjiru", "Ada Okafor"}), MONDAY) in meetings(ann)
+
+
+# ---- anniversaries ---------------------------------------------------------------------
+
+
+def anniversaries(ann: Annotations) -> list[tuple[dt.date | None, dt.date | None, int]]:
+    events = {e.id: e for e in ann.events}
+    return [(events[a.event].date, events[a.of].date, a.number) for a in ann.anniversaries]
+
+
+def test_the_earlier_event_dated_in_the_next_sentence(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian President Ama Asante in Nairobi on Monday, "
+        "on the 60th anniversary of diplomatic relations. The two countries established "
+        "relations on 10 March 1965.",
+    )
+    assert anniversaries(ann) == [(MONDAY, dt.date(1965, 3, 10), 60)]
+
+
+def test_meetings_held_as_two_countries_mark_n_years(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian President Ama Asante in Nairobi on Monday. "
+        "The meeting, held as Kenya and Ghana mark 60 years of diplomatic relations "
+        "established on 1 June 1965, lasted an hour.",
+    )
+    assert anniversaries(ann) == [(MONDAY, dt.date(1965, 6, 1), 60)]
+
+
+def test_a_celebration_still_to_come_marks_no_anniversary(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenya and Ghana are going to celebrate 60 years of diplomatic relations soon.",
+    )
+    assert ann.anniversaries == []

@@ -18,7 +18,15 @@ from mapping_samples import TEXT, sample_annotations, span
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graphbuild.annotations import Annotations, ArticleInfo, Entity, Event, Provenance, Role
+from graphbuild.annotations import (
+    Annotations,
+    ArticleInfo,
+    Entity,
+    Event,
+    Evidence,
+    Provenance,
+    Role,
+)
 from graphbuild.rdf.mapping import (
     entity_iri,
     map_annotations,
@@ -27,6 +35,8 @@ from graphbuild.rdf.mapping import (
     stable_hash,
     to_rdf,
 )
+from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.validate import load_ontology
 from graphbuild.vocabulary import DEFAULT_BASE, DG, ONTOLOGY_GRAPH, PROV, SCHEMA, SEM, graph_iri
 
 BASE = DEFAULT_BASE
@@ -244,7 +254,11 @@ def test_scheduled_meeting_gives_no_met_with() -> None:
     g = roundtrip(to_rdf(ann))
     assert not list(g.subject_objects(DG.metWith))
     node = one(g, DG.ScheduledMeeting)
-    assert (node, RDF.type, DG.Meeting) in g
+    # an announcement is not a meeting that took place, not even after reasoning
+    assert not list(g.subjects(RDF.type, DG.Meeting))
+    closed = materialise(g, load_ontology())
+    assert (node, RDF.type, DG.Event) in closed
+    assert not list(closed.subjects(RDF.type, DG.Meeting))
     assert {s for s in g.subjects(DG.scheduledMeeting, node)} == {ANA, BEN, CARLA}
 
 
@@ -333,6 +347,29 @@ def test_signing_without_date_is_left_out_and_reported() -> None:
     mapped = map_annotations(ann)
     assert not list(mapped.graph.subjects(RDF.type, DG.Signing))
     assert any("no resolved date" in note for note in mapped.omitted)
+
+
+def test_evidence_spans_are_trimmed_of_surrounding_whitespace() -> None:
+    text = "Ana Example met Ben Sample. Carla Demo was there."
+    padded = Evidence(start=0, end=28, exact=text[0:28])  # the sentence and the space after it
+    ann = minimal(
+        [
+            Event(
+                id="m",
+                kind="Meeting",
+                date=dt.date(2024, 1, 2),
+                participants=["a", "b"],
+                evidence=[padded],
+            )
+        ]
+    )
+    assert ann.article.text == text
+    g = to_rdf(ann)
+    spans = {
+        (g.value(e, DG.start), g.value(e, DG.end), g.value(e, DG.exact))
+        for e in g.objects(None, DG.evidence)
+    }
+    assert spans == {(Literal(0), Literal(27), Literal("Ana Example met Ben Sample."))}
 
 
 def test_meeting_with_one_named_person_is_left_out() -> None:

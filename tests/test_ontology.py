@@ -44,7 +44,8 @@ ALIGNMENTS = [
     (DG.Event, RDFS.subClassOf, SEM.Event),
     (DG.Event, RDFS.subClassOf, SCHEMA.Event),
     (DG.Meeting, RDFS.subClassOf, DG.Event),
-    (DG.ScheduledMeeting, RDFS.subClassOf, DG.Meeting),
+    (DG.ScheduledMeeting, RDFS.subClassOf, DG.Event),
+    (DG.Meeting, OWL.disjointWith, DG.ScheduledMeeting),
     (DG.Signing, RDFS.subClassOf, DG.Event),
     (DG.Role, RDFS.subClassOf, ORG.Membership),
     (DG.Quotation, RDFS.subClassOf, SCHEMA.Quotation),
@@ -67,7 +68,7 @@ ALIGNMENTS = [
 # Only these predicates and types: no restrictions, lists or cardinalities -> OWL 2 RL.
 RL_PREDICATES = {
     RDF.type, RDFS.label, RDFS.comment, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain,
-    RDFS.range, RDFS.isDefinedBy, OWL.inverseOf, OWL.versionInfo, OWL.versionIRI,
+    RDFS.range, RDFS.isDefinedBy, OWL.inverseOf, OWL.disjointWith, OWL.versionInfo, OWL.versionIRI,
     DCTERMS.title, DCTERMS.description, DCTERMS.license, VANN.preferredNamespacePrefix,
     VANN.preferredNamespaceUri,
 }  # fmt: skip

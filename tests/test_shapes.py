@@ -161,7 +161,7 @@ def start_after_end(g: Graph) -> Node:
     return ev
 
 
-CASES: dict[str, tuple[Mutation, URIRef, URIRef, URIRef]] = {
+CASES: dict[str, tuple[Mutation, URIRef | None, URIRef, URIRef]] = {
     "meeting with one participant": (
         remove_participants_but_one,
         DG.participant,
@@ -185,6 +185,12 @@ CASES: dict[str, tuple[Mutation, URIRef, URIRef, URIRef]] = {
         DG.date,
         DGSH.EventShape,
         C.DatatypeConstraintComponent,
+    ),
+    "scheduled meeting that is also a held one": (
+        add_value(scheduled, RDF.type, DG.Meeting),
+        None,
+        DGSH.HeldOrScheduledShape,
+        C.SPARQLConstraintComponent,
     ),
     "meeting located at an organisation": (
         set_value(held, DG.location, URIRef(f"{BASE}resource/organization/Q1065")),
@@ -455,7 +461,7 @@ def test_validate_raises_with_report_naming_the_article_graph(
     g = Graph(identifier=good.identifier)
     for t in good:
         g.add(t)
-    m = held(g)
+    m = the(g, DG.Signing)
     g.remove((m, DG.date, None))
     with pytest.raises(ValidationFailed) as info:
         validate(g, shapes, ontology)

@@ -56,8 +56,6 @@ def article_triples(article: str) -> list[ox.Triple]:
             continue
         m = n(f"{RES}meeting/{meeting}")
         out.append(ox.Triple(m, n(TYPE), n(DG + kind)))
-        if kind == "ScheduledMeeting":
-            out.append(ox.Triple(m, n(TYPE), n(DG + "Meeting")))
         for p in people:
             person = n(f"{RES}person/{p}")
             name, country = PEOPLE[p]

@@ -364,4 +364,35 @@ def infer_reference_date(
         ]
         if complete and not anchors:
             return max(complete)
+    return _dateline_with_year_from_text(text, mentions)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.date | None:
+    """ "BEIJING, April 18 (Agency) -- … on Tuesday …", with years elsewhere in the text: the
+    first year, not before the latest one the text names, in which the dateline's day falls
+    on a weekday the text names (a wire reports the dateline's day by its weekday). Without
+    a year in the text the day stays unresolved: several years fit a weekday."""
+    head = text.lstrip()[:60]
+    dateline = next(
+        (
+            d
+            for d in find_dates(head)
+            if d.day is not None and d.month is not None and d.year is None and d.weekday is None
+        ),
+        None,
+    )
+    if dateline is None or dateline.start > 40:
+        return None
+    years = [int(y) for y in _YEAR.findall(text)]
+    weekdays = {d.weekday for d in mentions if d.weekday is not None and d.day is None}
+    if not years or not weekdays:
+        return None
+    assert dateline.day is not None and dateline.month is not None
+    for year in range(max(years), max(years) + 8):
+        day = _safe_date(year, dateline.month, dateline.day)
+        if day is not None and day.weekday() in weekdays:
+            return day
     return None

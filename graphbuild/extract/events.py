@@ -95,6 +95,12 @@ _REFERS_TO_MEETING = re.compile(
 )
 
 
+# What dates the earlier event of an anniversary in a following sentence.
+_BASE_CUE = re.compile(
+    r"\b(?:established|signed|founded|adopted|concluded|opened|launched|set up)\b", re.I
+)
+
+
 def _own_clause_text(head: Token, tok: Token) -> str:
     """The clause's words without relative and adverbial clauses that do not hold the trigger:
     in "X, who spoke by telephone to Z, is due to host Y" the call is not the meeting's."""
@@ -445,6 +451,10 @@ class EventExtractor:
             base_dates = [
                 d for d in find_dates(after, sent.start_char + m.end()) if d.year is not None
             ]
+            if not base_dates:
+                # "… the 70th anniversary of diplomatic relations. They were established on
+                # 15 May 1955.": the earlier event dated one or two sentences on
+                base_dates = self._base_date_after(si)
             # the event that marks it
             event_index = self._marking_event(sent, si, first_new_event, m.start())
             if event_index is None:
@@ -512,6 +522,21 @@ class EventExtractor:
                 )
             )
 
+    def _base_date_after(self, si: int) -> list[DateMention]:
+        for sent in self.parsed.sentences[si + 1 : si + 3]:
+            text = sent.text
+            cue = _BASE_CUE.search(text)
+            if cue is None:
+                continue
+            dates = [
+                d
+                for d in find_dates(text[cue.end() :], sent.start_char + cue.end())
+                if d.year is not None and d.day is not None
+            ]
+            if dates:
+                return dates[:1]
+        return []
+
     def _marking_event(self, sent: Span, si: int, first_new: int, pos: int) -> int | None:
         new = [
             i
@@ -538,7 +563,13 @@ class EventExtractor:
         ]
         for d in dates:
             tense: Tense = (
-                "future" if re.search(r"\bwill\b|\bdue to\b|\bscheduled\b", sent.text) else "past"
+                "future"
+                if re.search(
+                    r"\bwill\b|\bdue to\b|\bscheduled\b|\bagreed to\b|\bto be held\b|"
+                    r"\bplan(?:s|ned)? to\b",
+                    sent.text,
+                )
+                else "past"
             )
             date = resolve_relative_date(
                 d, self.reference, tense, self._context.date if self._context else None

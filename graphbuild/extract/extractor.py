@@ -31,7 +31,7 @@ from graphbuild.extract.mentions import (
     index_mentions,
 )
 from graphbuild.extract.quotes import QuoteExtractor
-from graphbuild.extract.role_parties import evidence_roles, table_roles
+from graphbuild.extract.role_parties import confirm_untitled, evidence_roles, table_roles
 from graphbuild.extract.roles import RoleFact, extract_roles
 
 EXTRACTOR = f"diplograph.extract.rules.v1@{__version__}"
@@ -44,34 +44,47 @@ class Extractor:
     nlp: Language
     gazetteer: GazetteerLike
     today: dt.date | None = None
+    reference_date: dt.date | None = None
+    """Stands in for the publication date of articles whose metadata has none
+    (``build --reference-date``); never written as the article's publication date."""
 
     def extract(self, article: ArticleInfo) -> Annotations:
-        return extract_from_doc(article, self.nlp(article.text), self.gazetteer, self.today)
+        return extract_from_doc(
+            article, self.nlp(article.text), self.gazetteer, self.today, self.reference_date
+        )
 
     def extract_parsed(self, article: ArticleInfo, doc: Doc) -> Annotations:
         """``extract`` for a text spaCy has already parsed (``nlp.pipe`` batches)."""
-        return extract_from_doc(article, doc, self.gazetteer, self.today)
+        return extract_from_doc(article, doc, self.gazetteer, self.today, self.reference_date)
 
     def extract_many(self, articles: list[ArticleInfo], batch_size: int = 16) -> list[Annotations]:
         docs = self.nlp.pipe((a.text for a in articles), batch_size=batch_size)
         return [
-            extract_from_doc(a, d, self.gazetteer, self.today)
+            extract_from_doc(a, d, self.gazetteer, self.today, self.reference_date)
             for a, d in zip(articles, docs, strict=True)
         ]
 
 
 def extract_from_doc(
-    article: ArticleInfo, doc: Doc, gaz: GazetteerLike, today: dt.date | None = None
+    article: ArticleInfo,
+    doc: Doc,
+    gaz: GazetteerLike,
+    today: dt.date | None = None,
+    reference_date: dt.date | None = None,
 ) -> Annotations:
-    """The rules over an already parsed document (so parsing can be batched)."""
+    """The rules over an already parsed document (so parsing can be batched).
+
+    ``reference_date`` is used as the publication date when the article's metadata has none.
+    """
     parsed = ParsedArticle.from_doc(article.text, doc)
     mentions = index_mentions(parsed, gaz)
     number_of = {**lexicon.ORDINAL_WORDS, **lexicon.CARDINAL_WORDS}
     reference = infer_reference_date(
-        article.text, article.published, number_of, today or dt.date.today()
+        article.text, article.published or reference_date, number_of, today or dt.date.today()
     )
     roles = extract_roles(parsed, mentions, gaz)
     roles += table_roles(mentions, roles, gaz, reference)
+    roles = confirm_untitled(mentions, roles, gaz, reference)
     resolver = Resolver(parsed, mentions, gaz)
     _learn_roles(resolver, roles)
     _definite_parties(parsed, mentions, resolver, roles)

@@ -7,6 +7,7 @@ from graphbuild.annotations import Annotations, Evidence
 
 def _sentence(text: str, span: Evidence, width: int = 160) -> str:
     """The evidence span in its sentence, with the span marked by [[ ]]."""
+    span = span.trimmed()
     start = max(text.rfind("\n", 0, span.start), text.rfind(". ", 0, span.start) + 1, 0)
     end_candidates = [i for i in (text.find("\n", span.end), text.find(". ", span.end)) if i >= 0]
     end = min(end_candidates) + 1 if end_candidates else len(text)
@@ -16,6 +17,12 @@ def _sentence(text: str, span: Evidence, width: int = 160) -> str:
     return marked if len(marked) <= width else marked[: width - 1] + "…"
 
 
+def _undated(kind: str) -> str:
+    if kind in ("Meeting", "ScheduledMeeting"):
+        return "(no date: kept without one)"
+    return "(no date: left out of the graph)"
+
+
 def explain(ann: Annotations) -> str:
     """Every fact with its rule, confidence and evidence sentence."""
     text = ann.article.text
@@ -23,7 +30,12 @@ def explain(ann: Annotations) -> str:
     lines = [
         f"article {ann.article.id}  extractor {ann.extractor}"
         + ("  (curated)" if ann.curated else ""),
-        f"reference date {ann.reference_date or 'unknown'}",
+        f"reference date {ann.reference_date}"
+        if ann.reference_date
+        else "reference date unknown: the metadata gives no 'published' date and the text no "
+        "dateline, so relative dates ('on Monday') cannot be resolved and events dated by them "
+        "are dropped or kept without a date; give 'published' in the article's .json sidecar, "
+        "or --reference-date YYYY-MM-DD",
         "",
         "entities:",
     ]
@@ -40,7 +52,7 @@ def explain(ann: Annotations) -> str:
         for what, rule, conf, evidence in items:
             lines.append(f"  {what}")
             lines.append(f"      rule {rule}, confidence {conf:.2f}")
-            for span in evidence[:2]:
+            for span in (e.trimmed() for e in evidence[:2]):
                 lines.append(f"      [{span.start}:{span.end}] {_sentence(text, span)}")
 
     block(
@@ -60,7 +72,7 @@ def explain(ann: Annotations) -> str:
         "events",
         [
             (
-                f"{e.kind} {e.date}: "
+                f"{e.kind} {e.date or _undated(e.kind)}: "
                 + (", ".join(label[p] for p in e.participants) or e.label or "")
                 + (f" in {label[e.place]}" if e.place else "")
                 + (f" [{label[e.agreement]}]" if e.agreement else ""),
@@ -101,6 +113,6 @@ def explain(ann: Annotations) -> str:
         lines.append("  (none)")
     for d in ann.dropped:
         lines.append(f"  {d.kind}: {d.reason}" + (f" ({d.detail})" if d.detail else ""))
-        for span in d.evidence[:1]:
+        for span in (e.trimmed() for e in d.evidence[:1]):
             lines.append(f"      [{span.start}:{span.end}] {_sentence(text, span)}")
     return "\n".join(lines)

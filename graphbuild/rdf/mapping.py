@@ -5,9 +5,12 @@ Pure functions: no I/O, no clock, no globals. IRIs are minted from the facts the
 machine mints the same IRIs, and the same person, country or meeting reported by two
 articles becomes one node that carries evidence from both.
 
-What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: an event
-other than a meeting without a resolved date (signings and anniversaries are about a day; a
-guessed date would put a false fact in the graph), a meeting with fewer than two named people, and
+A held meeting is a ``dg:Meeting`` and a meeting announced for a later date a
+``dg:ScheduledMeeting``, never both (the classes are disjoint kinds of ``dg:Event``).
+
+What the mapper leaves out, and why, is listed by ``map_annotations(...).omitted``: another
+event without a resolved date (the shapes require its ``xsd:date``, and a guessed date would
+put a false fact in the graph), a meeting with fewer than two named people, and
 links whose target has the wrong type (a meeting "located" at an organisation). Dropping such
 a fact keeps the rest of the article; emitting it would make the whole article fail SHACL.
 """
@@ -236,7 +239,7 @@ class _Mapper:
         self._evidence(iri, entity.mentions)  # each place the article names it
 
     def _evidence(self, node: URIRef, spans: Iterable[Evidence]) -> None:
-        for span in spans:
+        for span in (s.trimmed() for s in spans):
             ev = evidence_iri(self.base, self.ann.article.id, span.start, span.end)
             self.add(node, DG.evidence, ev)
             self.add(ev, RDF.type, DG.Evidence)
@@ -350,9 +353,7 @@ class _Mapper:
             return
         node = meeting_iri(self.base, ev.kind, date, persons, self.ann.article.id)
         self.events[ev.id] = node
-        self.add(node, RDF.type, DG.Meeting)
-        if ev.kind == "ScheduledMeeting":
-            self.add(node, RDF.type, DG.ScheduledMeeting)
+        self.add(node, RDF.type, DG[ev.kind])  # dg:Meeting (held) or dg:ScheduledMeeting
         if date is not None:
             self.add(node, DG.date, Literal(date, datatype=XSD.date))
         if ev.label:

@@ -27,6 +27,7 @@ from graphbuild.rdf.reference import OfficeTerms
 from graphbuild.rdf.validate import load_ontology
 from graphbuild.run.local import effective_jobs, run_articles
 from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, text_digest
+from graphbuild.run.summary import FactSummary
 from graphbuild.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    facts: dict[str, FactSummary] = field(default_factory=dict)
+    """Per built article: what it gave the graph, kept without a date, and lost."""
+    migrated: list[str] = field(default_factory=list)
+    """Graphs of an earlier model moved forward before the build (graphbuild.store.model)."""
 
     @property
     def ok(self) -> bool:
@@ -49,7 +54,8 @@ def iter_articles(paths: Iterable[Path], report: BuildReport) -> Iterator[Source
     """Readable articles, each read when it is needed; unreadable ones go into the report."""
     for item in read_articles(list(paths)):
         if isinstance(item, ArticleError):
-            report.rejected.append((item.where or "?", item.message))
+            hint = f"; {item.hint}" if item.hint else ""
+            report.rejected.append((item.where or "?", item.message + hint))
         else:
             yield item
 
@@ -121,14 +127,17 @@ def build_corpus(
 
     report = BuildReport()
     total = len(discover(paths))  # for progress: names only, no article is read
+    reference = str(settings.reference_date)
     with open_store(settings) as store:
+        report.migrated = store.migrate_model()
         store.load_ontology(load_ontology())
         records = store.article_records()
 
         def changed(articles: Iterable[SourcedArticle]) -> Iterator[SourcedArticle]:
             for article in articles:
                 record = records.get(article.info.id)
-                if not force and record is not None and record.digest == text_digest(article.info):
+                same = record is not None and record.digest == text_digest(article.info, reference)
+                if not force and same:
                     report.skipped.append(article.info.id)
                 else:
                     yield article
@@ -151,7 +160,7 @@ def build_corpus(
                     _store_result(store, result, report, references)
                     seen = len(report.skipped) + len(report.built) + len(report.rejected)
                     progress.update(task, completed=seen)
-        if report.built:
+        if report.built or report.migrated:
             refresh_answers(store)
     return report
 
@@ -216,4 +225,6 @@ def _store_result(
             or "fix the store (e.g. free disk space) and build again: "
             "the articles already stored are skipped",
         ) from exc
+    if result.facts is not None:
+        report.facts[result.article_id] = result.facts
     report.built.append(result.article_id)

@@ -48,6 +48,7 @@ from graphbuild.ingest import SourcedArticle
 from graphbuild.link.office_holders import update_file
 from graphbuild.resources import gazetteer_dir, ontology_file, shapes_file
 from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
+from graphbuild.run.summary import FactSummary
 from graphbuild.settings import Settings
 from graphbuild.store.records import ntriples_lines
 
@@ -202,6 +203,7 @@ class ArticleOutcome:
     seconds: float
     toolkit_id: str
     fingerprint: str
+    facts: FactSummary | None = None
 
 
 def build_articles(
@@ -242,6 +244,7 @@ def build_articles(
                 seconds=each,
                 toolkit_id=toolkit.toolkit_id,
                 fingerprint=toolkit.fingerprint,
+                facts=result.facts,
             )
         )
     return outcomes
@@ -449,7 +452,9 @@ def _article_result(
             f"({outcome.fingerprint}, this client {expected})"
         )
         return ArticleResult(aid, source, error=error, digest=outcome.digest), outcome
-    result = ArticleResult(aid, source, error=outcome.error, digest=outcome.digest)
+    result = ArticleResult(
+        aid, source, error=outcome.error, digest=outcome.digest, facts=outcome.facts
+    )
     if outcome.error is None and outcome.ntriples is not None:
         result.triples = _parse(outcome.ntriples)
     return result, outcome

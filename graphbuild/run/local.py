@@ -31,11 +31,12 @@ import pyoxigraph as ox
 from graphbuild.errors import DiplographError
 from graphbuild.ingest import SourcedArticle
 from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, Toolkit, batches, process_batch
+from graphbuild.run.summary import FactSummary
 from graphbuild.settings import Settings
 
 _WORKER_KIT: list[Toolkit] = []
 
-WorkResult = tuple[str, str, str | None, str | None, str]
+WorkResult = tuple[str, str, str | None, str | None, str, FactSummary | None]
 
 PR_SET_PDEATHSIG = 1
 """``prctl`` option: the signal this process gets when the thread that forked it ends."""
@@ -102,7 +103,9 @@ def _work(articles: Sequence[SourcedArticle]) -> list[WorkResult]:
     out: list[WorkResult] = []
     for result in process_batch(articles, _WORKER_KIT[0]):
         ntriples = "\n".join(ntriples_lines(result.graph)) if result.graph is not None else None
-        out.append((result.article_id, result.source, ntriples, result.error, result.digest))
+        out.append(
+            (result.article_id, result.source, ntriples, result.error, result.digest, result.facts)
+        )
     return out
 
 
@@ -218,9 +221,9 @@ class _Workers:
 
 
 def _result(row: WorkResult) -> ArticleResult:
-    aid, source, ntriples, error, digest = row
+    aid, source, ntriples, error, digest, facts = row
     triples = None
     if ntriples is not None:
         parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
         triples = [q.triple for q in parsed]
-    return ArticleResult(aid, source, None, None, error, digest, triples)
+    return ArticleResult(aid, source, None, None, error, digest, triples, facts)

@@ -26,17 +26,23 @@ from graphbuild.link.gazetteer import Gazetteer
 from graphbuild.link.gazetteer_files import load_gazetteer
 from graphbuild.link.offline import link
 from graphbuild.link.people import People
-from graphbuild.rdf.mapping import to_rdf
+from graphbuild.rdf.mapping import Mapped, map_annotations
 from graphbuild.rdf.reason import RLRules, materialise, rules_from_ontology
 from graphbuild.rdf.validate import load_ontology, load_shapes, validate
-from graphbuild.settings import Settings
+from graphbuild.run.summary import FactSummary, summarise
+from graphbuild.settings import Settings, reference_date
+from graphbuild.store.model import MODEL_VERSION
 
 
-def text_digest(article: ArticleInfo) -> str:
-    """What an incremental build compares: the text, the metadata and the extractor."""
+def text_digest(article: ArticleInfo, reference_date: str = "") -> str:
+    """What an incremental build compares: the text, the metadata, the extractor and the
+    model, and the reference date given to the build when the article has no date of its own."""
     h = hashlib.sha256()
     h.update(EXTRACTOR.encode())
+    h.update(MODEL_VERSION.encode())
     h.update(article.model_dump_json().encode())
+    if reference_date and article.published is None:
+        h.update(b"reference-date " + reference_date.encode())
     return h.hexdigest()
 
 
@@ -50,6 +56,8 @@ class ArticleResult:
     digest: str = ""
     triples: list[ox.Triple] | None = None
     """The graph as pyoxigraph triples when it was built in another process or machine."""
+    facts: FactSummary | None = None
+    """What the article gave the graph and what it lost (for the build's summary)."""
 
 
 @dataclass
@@ -68,7 +76,11 @@ class Toolkit:
     @classmethod
     def load(cls, settings: Settings, with_nlp: bool = True) -> Toolkit:
         gaz = load_gazetteer()
-        extractor = Extractor(load_pipeline(), gaz) if with_nlp else None
+        extractor = (
+            Extractor(load_pipeline(), gaz, reference_date=reference_date(settings))
+            if with_nlp
+            else None
+        )
         ontology = load_ontology()
         return cls(
             settings,
@@ -129,8 +141,9 @@ def check_length(info: ArticleInfo, limit: int) -> None:
         )
 
 
-def to_validated_graph(ann: Annotations, kit: Toolkit) -> Graph:
-    graph = to_rdf(ann, kit.settings.base_iri)
+def to_validated_graph(ann: Annotations, kit: Toolkit, mapped: Mapped | None = None) -> Graph:
+    """The article's graph, materialised and validated (``mapped``: already mapped)."""
+    graph = (mapped or map_annotations(ann, kit.settings.base_iri)).graph
     if kit.settings.reason:
         graph = materialise(graph, kit.rules)
     if kit.settings.validate:
@@ -146,12 +159,15 @@ def process_article(article: SourcedArticle, kit: Toolkit, doc: Doc | None = Non
     That includes failures nobody foresaw (a rule's bug, a library's error): the article is
     rejected with the exception named, and the other articles are built as usual.
     """
-    result = ArticleResult(article.info.id, article.source, digest=text_digest(article.info))
+    digest = text_digest(article.info, str(kit.settings.reference_date))
+    result = ArticleResult(article.info.id, article.source, digest=digest)
     stage = "extraction"
     try:
         result.annotations = annotate(article, kit, doc)
         stage = "RDF mapping, reasoning or validation"
-        result.graph = to_validated_graph(result.annotations, kit)
+        mapped = map_annotations(result.annotations, kit.settings.base_iri)
+        result.facts = summarise(result.annotations, mapped.graph, mapped.omitted)
+        result.graph = to_validated_graph(result.annotations, kit, mapped)
     except ValidationFailed as exc:
         result.error = f"SHACL violation: {exc.message}\n{exc.report}"
     except DiplographError as exc:

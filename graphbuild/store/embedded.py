@@ -36,6 +36,7 @@ from rdflib import Graph
 
 from graphbuild.errors import QueryError, StoreError
 from graphbuild.rdf.formats import GraphFormat
+from graphbuild.store.model import MIGRATE_DEFAULT, MIGRATE_NAMED, stale_graphs
 from graphbuild.store.records import (
     DCTERMS,
     P_DIGEST,
@@ -399,6 +400,15 @@ class GraphStore:
             "ontology",
         )
         return True
+
+    def migrate_model(self) -> list[str]:
+        """Move graphs written under an earlier model forward (:mod:`graphbuild.store.model`);
+        the graphs that were migrated."""
+        stale = stale_graphs(self.raw)
+        if stale:
+            update = MIGRATE_NAMED + (f" ;\n{MIGRATE_DEFAULT}" if self.merged_default else "")
+            self._update(self._writable(), update, "model migration")
+        return stale
 
     def resync_default_graph(self) -> None:
         """Make the default graph the merge again after writes that bypassed this class."""

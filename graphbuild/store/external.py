@@ -37,6 +37,7 @@ from graphbuild.errors import ConfigError, StoreError
 from graphbuild.rdf.formats import GraphFormat
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
+from graphbuild.store.model import MIGRATE_NAMED, stale_graphs
 from graphbuild.store.records import (
     DCTERMS,
     P_REQUIRES,
@@ -282,6 +283,14 @@ class RemoteStore(SparqlClient):
         record = ArticleRecord(article_id="", digest=digest, extractor="ontology")
         self._replace_graph(self.ontology_graph, list(ntriples_lines(graph)), record, "ontology")
         return True
+
+    def migrate_model(self) -> list[str]:
+        """Move graphs written under an earlier model forward (:mod:`graphbuild.store.model`);
+        the graphs that were migrated."""
+        stale = stale_graphs(self)
+        if stale:
+            self._update(MIGRATE_NAMED, "model migration")
+        return stale
 
     # ---- reading --------------------------------------------------------------------------
 
