@@ -669,3 +669,47 @@ def test_a_bare_title_is_no_participant() -> None:
     assert not is_name("Excellency")
     assert is_name("Salman bin Abdulaziz")
     assert is_name("Kofi Mensah")
+
+
+def test_a_lead_that_sums_up_separate_meetings(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "On Monday, Kenyan Foreign Minister John Mwangi held talks with Ghanaian Ambassador "
+        "Kofi Mensah, Nigerian Ambassador Ada Okafor and Russian Ambassador Ivan Petrov. "
+        "Later on in the day, the minister met with the Nigerian Ambassador. Mwangi also held "
+        "talks with Ivan Petrov.",
+    )
+    assert sorted(meetings(ann), key=str) == sorted(
+        [
+            (frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY),
+            (frozenset({"John Mwangi", "Ada Okafor"}), MONDAY),
+            (frozenset({"John Mwangi", "Ivan Petrov"}), MONDAY),
+        ],
+        key=str,
+    )
+
+
+def test_a_group_meeting_and_a_later_bilateral_stay_apart(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru received Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday in the presence of Kenyan Foreign Minister John Mwangi. Mwangi and Mensah then "
+        "co-chaired a session of the joint commission.",
+    )
+    assert sorted(meetings(ann), key=str) == sorted(
+        [
+            (frozenset({"Ruth Wanjiru", "Kofi Mensah", "John Mwangi"}), MONDAY),
+            (frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY),
+        ],
+        key=str,
+    )
+
+
+def test_a_definite_title_only_one_person_holds(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Cabinet Secretary John Mwangi met Ghanaian Ambassador Kofi Mensah and "
+        "Nigerian Ambassador Ada Okafor on Monday. Later in the day, the CS met with the "
+        "Nigerian Ambassador again.",
+    )
+    assert (frozenset({"John Mwangi", "Ada Okafor"}), MONDAY) in meetings(ann)

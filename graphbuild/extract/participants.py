@@ -257,7 +257,42 @@ class ParticipantFinder:
         if group is not None:
             return group
         r = self.resolver.resolve_token(tok)
+        if r is None:
+            r = self._title_reference(tok)
         return [r] if r is not None else []
+
+    def _title_reference(self, tok: Token) -> int | None:
+        """ "the CS", "the US Ambassador", "Qatar's Ambassador": a definite title that only
+        one person named before holds (with that party, when the description names one)."""
+        doc = tok.doc
+        definite = any(c.lower_ in ("the", "this") for c in tok.children) or (
+            tok.i > 0 and doc[tok.i - 1].lower_ == "the"
+        )
+        possessed = [c for c in tok.children if c.dep_ == "poss"]
+        if not definite and not possessed:
+            return None
+        if tok.tag_ not in ("NN", "NNP"):
+            return None
+        title = lexicon.ABBREVIATED_TITLES.get(tok.text, tok.text).lower()
+        if title.split()[-1] not in _TITLE_HEADS:
+            return None
+        parties: set[str] = set()
+        for c in tok.children:
+            if c.i < tok.i and c.dep_ in ("compound", "amod", "poss", "nmod"):
+                entry = self.resolver.gaz.demonym(c.text) or self.resolver.gaz.lookup(c.text)
+                if entry is not None and entry.type in ("Country", "Organization"):
+                    parties.add(entry.label)
+                elif c.pos_ == "PROPN" and c.dep_ == "compound" and c.text[:1].isupper():
+                    title = f"{c.text.lower()} {title}"
+        before = set(self.resolver.persons_before(tok.idx))
+        cands = [
+            p
+            for p, titles in self.resolver.titles.items()
+            if p in before and any(title in t.lower() for t in titles)
+        ]
+        if parties:
+            cands = [p for p in cands if parties & set(self.resolver.parties.get(p, []))]
+        return cands[0] if len(cands) == 1 else None
 
     def _group(self, tok: Token) -> list[int] | None:
         """ "the two ministers", "the foreign ministers of A and B", "both leaders"."""
