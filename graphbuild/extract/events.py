@@ -598,8 +598,9 @@ class EventExtractor:
     def _remember(
         self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
     ) -> None:
+        previous = self._context.date if self._context else None
         for d in dates:
-            r = resolve_relative_date(d, self.reference, tense)
+            r = resolve_relative_date(d, self.reference, tense, previous)
             if r is not None:
                 self._context = _Context(si, r, place)
                 return
@@ -879,7 +880,7 @@ class EventExtractor:
                         and other.kind == ev.kind
                         and other.date == ev.date
                         and set(ev.participants) < set(other.participants)
-                        and (not ev.sequel or other.sentence == ev.sentence)
+                        and (not (ev.sequel or other.sequel) or other.sentence == ev.sentence)
                     ):
                         sup = k2
                         break
