@@ -200,13 +200,17 @@ def test_abbreviated_title_is_compared_with_the_table_written_out(extractor: Ext
 @pytest.mark.parametrize(
     ("sentence", "person", "party"),
     [
-        ("The Taoiseach, Ciaran Walsh, opened the fair.", "Ciaran Walsh", "Ireland"),
+        ("The Taoiseach, Ciaran Walsh, opened a fair in Ireland.", "Ciaran Walsh", "Ireland"),
         (
-            "Minister of State for External Affairs Ravi Menon opened the fair.",
+            "Minister of State for External Affairs Ravi Menon said India would help.",
             "Ravi Menon",
             "India",
         ),
-        ("Secretary of State Dan Brooks opened the fair.", "Dan Brooks", "United States"),
+        (
+            "Secretary of State Dan Brooks said the United States would help.",
+            "Dan Brooks",
+            "United States",
+        ),
     ],
 )
 def test_an_office_only_one_state_has_names_the_state(
@@ -215,6 +219,14 @@ def test_an_office_only_one_state_has_names_the_state(
     ann = run(extractor, sentence)
     assert roles(ann) == {(person, party)}
     assert rules(ann)[person] == "role.state-title"
+
+
+def test_an_office_names_its_state_only_in_an_article_about_that_state(
+    extractor: Extractor,
+) -> None:
+    # the Holy See has a Secretary of State too
+    ann = run(extractor, "Secretary of State Cardinal Pio Ferri met pilgrims in Rome.")
+    assert roles(ann) == set()
 
 
 def test_accompanying_official_acts_for_the_leader_s_state(extractor: Extractor) -> None:
@@ -503,3 +515,22 @@ def test_the_rest_of_an_office_after_its_party(extractor: Extractor) -> None:
         "Policy Karl Weiss spoke.",
     )
     assert roles(ann) == {("Karl Weiss", "European Union")}
+
+
+def test_his_counterpart_s_nationality_is_not_his_own(extractor: Extractor) -> None:
+    host = "OSLO, March 10 (Agency) - Minister Ola Berg received Danish Minister Anne Holm "
+    host += "at his office on Monday."
+    assert ("Ola Berg", "Norway") in roles(run(extractor, host))
+    ann = run(extractor, host + " Berg later met his Norwegian counterpart Espen Lie.")
+    assert ("Ola Berg", "Norway") not in roles(ann)
+    assert ("Espen Lie", "Norway") in roles(ann)
+
+
+def test_a_party_next_to_an_untitled_office_holder_of_the_table(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenya's William Ruto met the delegation in Nairobi on Monday. Norwegian author "
+        "Jon Fosse attended.",
+    )
+    assert roles(ann) == {("William Ruto", "Kenya")}
+    assert rules(ann)["William Ruto"].startswith("role.party-before-name+role.office-holder")

@@ -31,7 +31,7 @@ from graphbuild.extract.mentions import (
     index_mentions,
 )
 from graphbuild.extract.quotes import QuoteExtractor
-from graphbuild.extract.role_parties import evidence_roles, table_roles
+from graphbuild.extract.role_parties import confirm_untitled, evidence_roles, table_roles
 from graphbuild.extract.roles import RoleFact, extract_roles
 
 EXTRACTOR = f"diplograph.extract.rules.v1@{__version__}"
@@ -84,6 +84,7 @@ def extract_from_doc(
     )
     roles = extract_roles(parsed, mentions, gaz)
     roles += table_roles(mentions, roles, gaz, reference)
+    roles = confirm_untitled(mentions, roles, gaz, reference)
     resolver = Resolver(parsed, mentions, gaz)
     _learn_roles(resolver, roles)
     _definite_parties(parsed, mentions, resolver, roles)

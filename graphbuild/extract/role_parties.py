@@ -226,6 +226,7 @@ def table_roles(
     """Roles whose party the office-holder table gives (titled persons without a party), or
     the title itself when only one state has that office."""
     out: list[RoleFact] = []
+    mentioned = {g.entry.label for g in mentions.geo}
     for person, facts in titled_without_party(mentions, roles).items():
         p = mentions.persons[person]
         names = [p.name, *(m.text for m in p.mentions)]
@@ -242,13 +243,40 @@ def table_roles(
         if found_role is None:
             for fact in facts:
                 state = state_title_party(fact.title, gaz)
-                if state is not None:
+                # the state must be one the article names ("Secretary of State" is also an
+                # office of the Holy See and of British ministers)
+                if state is not None and state.label in mentioned:
                     found_role = RoleFact(
                         person, fact.title, state, fact.start, fact.end, "role.state-title", 0.7
                     )
                     break
         if found_role is not None:
             out.append(found_role)
+    return out
+
+
+def confirm_untitled(
+    mentions: MentionIndex,
+    roles: list[RoleFact],
+    gaz: GazetteerLike,
+    reference: dt.date | None,
+) -> list[RoleFact]:
+    """The roles, where a party next to an untitled name ("Ethiopia's Abiy Ahmed") stays only
+    when the office-holder table has that person in an office of that party (nationality
+    alone is not an office: "Norwegian author X" is not in the table as Norway's)."""
+    out: list[RoleFact] = []
+    for r in roles:
+        if not r.unconfirmed:
+            out.append(r)
+            continue
+        p = mentions.persons[r.person]
+        found = table_party(
+            [p.name, *(m.text for m in p.mentions)], "", reference, gaz, any_office=True
+        )
+        if found is not None and r.party is not None and found[0].label == r.party.label:
+            r.unconfirmed = False
+            r.rule = f"{r.rule}+{table_rule(found[1])}"
+            out.append(r)
     return out
 
 
@@ -266,8 +294,11 @@ def evidence_roles(
     unresolved: list[TitledPerson] = []
     for person, facts in titled_without_party(mentions, roles).items():
         evidence = None
+        excluded = _not_of(parsed, mentions, person)
         for fact in facts:
             evidence = _article_party(parsed, mentions, fact, party_of, events, quotes, gaz)
+            if evidence is not None and evidence[0].label in excluded:
+                evidence = None  # "X welcomed his Norwegian counterpart": X is not Norwegian
             if evidence is not None:
                 break
         if evidence is None:
@@ -278,6 +309,31 @@ def evidence_roles(
         out.append(RoleFact(person, fact.title, entry, fact.start, end, rule, 0.6))
         party_of[person] = entry
     return out, unresolved
+
+
+_HIS_COUNTERPART = re.compile(
+    r"\b(?:his|her)\s+(?P<dem>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+counterparts?\b"
+)
+
+
+def _not_of(parsed: ParsedArticle, mentions: MentionIndex, person: int) -> set[str]:
+    """States a person does not act for: "X met his Norwegian counterpart" -> not Norway."""
+    out: set[str] = set()
+    for cm in _HIS_COUNTERPART.finditer(parsed.text):
+        sent = parsed.sentences[parsed.sentence_index(cm.start())]
+        before = [
+            m
+            for m in mentions.person_mentions
+            if sent.start_char <= m.start and m.end <= cm.start() and not parsed.in_quote(m.start)
+        ]
+        if not before or before[-1].person != person:
+            continue
+        out |= {
+            g.entry.label
+            for g in mentions.geo
+            if cm.start("dem") <= g.start < cm.end("dem") and g.entry.type == "Country"
+        }
+    return out
 
 
 _ACCOMPANIED = re.compile(

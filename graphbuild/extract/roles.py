@@ -47,6 +47,7 @@ class RoleFact:
     rule: str
     confidence: float
     via: int | None = None  # "X's spokesperson": the person whose party this office shares
+    unconfirmed: bool = False  # a party next to a bare name, not yet known to be an office
 
 
 def _party_before(
@@ -269,12 +270,12 @@ def extract_roles(
     titled = {f.person for f in facts if f.title}
     parties = {(f.person, f.party.label) for f in facts if f.title and f.party is not None}
     has_party = {person for person, _ in parties}
-    facts += [
-        f
-        for f in untitled
-        if f.person in titled
-        and (f.person not in has_party or (f.person, f.party.label) in parties)  # type: ignore[union-attr]
-    ]
+    for f in untitled:
+        if f.person in has_party and (f.person, f.party.label) not in parties:  # type: ignore[union-attr]
+            continue
+        if f.person not in titled:
+            f.unconfirmed = True  # kept only if the office-holder table confirms the party
+        facts.append(f)
     return facts
 
 
