@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import importlib.metadata
 import json
 import os
@@ -128,21 +129,31 @@ def run_suites(opts: Options) -> list[SuiteResult]:
         from bench.suites import distributed
 
         guarded("distributed", distributed.run, opts)
-    if "queries" in opts.suites or "http" in opts.suites:
+    if {"queries", "variations", "http"} & set(opts.suites):
         from bench.suites import concurrency, queries
         from bench.suites.serving import serving
 
         try:
             with serving(opts, _say) as s:
-                if "queries" in opts.suites:
-                    guarded("queries", queries.run, s, opts)
+                if "queries" in opts.suites or "variations" in opts.suites:
+                    name = "queries" if "queries" in opts.suites else "variations"
+                    guarded(
+                        name,
+                        functools.partial(
+                            queries.run,
+                            mix="queries" in opts.suites,
+                            variations="variations" in opts.suites,
+                        ),
+                        s,
+                        opts,
+                    )
                 if "http" in opts.suites:
                     guarded("http", concurrency.run, s, opts)
         except KeyboardInterrupt:
             raise
         except Exception as exc:
             _say(traceback.format_exc())
-            for name in ("queries", "http"):
+            for name in ("queries", "variations", "http"):
                 if name in opts.suites and not any(r.name == name for r in results):
                     results.append(SuiteResult(name, skipped=f"setup failed: {exc}"))
     if "export" in opts.suites:

@@ -102,7 +102,7 @@ SCALES: dict[str, Scale] = {
     ),
 }
 
-SUITES = ("build", "distributed", "queries", "http", "export", "limits")
+SUITES = ("build", "distributed", "queries", "variations", "http", "export", "limits")
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,25 @@ def load_diplograph(nquads: Path, store: Path, log: Path) -> Loaded:
     return Loaded(store, time.perf_counter() - t0, "fallback: pyoxigraph bulk_load into GraphStore")
 
 
+def derived_quads(store: Path, out: Path, source: Path | None = None) -> int:
+    """Write ``source`` (the served N-Quads, if given) then the Diplograph store's derived graph
+    (``graph/derived``) to ``out``; the number of derived quads."""
+    import pyoxigraph as ox
+
+    from graphbuild.store.derived import derived_graph_iri
+    from graphbuild.vocabulary import DEFAULT_BASE
+
+    raw = ox.Store.read_only(str(store))
+    graph = ox.NamedNode(derived_graph_iri(DEFAULT_BASE))
+    quads = list(raw.quads_for_pattern(None, None, None, graph))
+    with out.open("wb") as fh:
+        if source is not None:
+            with source.open("rb") as src:
+                shutil.copyfileobj(src, fh)
+        ox.serialize(quads, fh, ox.RdfFormat.N_QUADS)
+    return len(quads)
+
+
 def _has_command(exe: str, name: str) -> bool:
     done = subprocess.run([exe, name, "--help"], capture_output=True, check=False)
     return done.returncode == 0

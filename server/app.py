@@ -15,7 +15,7 @@ from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from server.errors import register_error_handlers
 from server.limits import AuthThrottle, ClientLimiter, parse_networks
-from server.state import EXPOSED_HEADERS, EXTENSION, AppState, precomputed_answers
+from server.state import CORS_HEADERS, EXTENSION, AppState, precomputed_answers
 from server.stores import open_served
 
 
@@ -69,6 +69,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
     register_pages(app)
     app.register_blueprint(linked_data_bp)
     app.after_request(_cors)
+    from server.fastpath import SparqlFastPath
+
+    app.wsgi_app = SparqlFastPath(app.wsgi_app, app.extensions[EXTENSION])  # type: ignore[method-assign]
     return app
 
 
@@ -81,8 +84,8 @@ def close_app(app: Flask) -> None:
 
 def _cors(response: Response) -> Response:
     """Every endpoint is read-only, so any origin may call it (no credentials)."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+    for name, value in CORS_HEADERS:
+        response.headers[name] = value
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization"

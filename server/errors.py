@@ -73,8 +73,22 @@ def _from_store_error(exc: StoreError) -> Response:
 
 def _from_bug(exc: Exception) -> Response:
     log.exception("unhandled error: %s", exc)
-    detail = "an internal error occurred; it has been logged (this is a bug in Diplograph)"
-    return error_response(ApiError(500, detail))
+    return error_response(ApiError(500, _BUG))
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    """What the handlers below answer for an exception that is not an ``ApiError`` (for code
+    that answers without Flask, :mod:`server.fastpath`); logged as they log it."""
+    if isinstance(exc, QueryError):
+        return ApiError(400, exc.message, title="Malformed Query")
+    if isinstance(exc, StoreError):
+        log.error("store error: %s", exc)
+        return ApiError(503, str(exc), title="Store Unavailable")
+    log.exception("unhandled error: %s", exc)
+    return ApiError(500, _BUG)
+
+
+_BUG = "an internal error occurred; it has been logged (this is a bug in Diplograph)"
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,13 +1,12 @@
 """SPARQL queries in worker processes that can be killed, so a timeout really stops a query.
 
 pyoxigraph's ``query`` cannot be interrupted, and a thread cannot be killed, so each query
-runs in one of a small pool of spawned processes that keep a read-only store open (the warm
+runs in one of a small pool of worker processes that keep a read-only store open (the warm
 path is one pipe round trip). When ``query_timeout_s`` passes, the worker is killed and
-replaced in the background; concurrent queries in other workers are unaffected.
-
-A worker evaluates the query, keeps at most ``max_rows`` rows (or triples) and at most
-``max_bytes`` bytes of answer, sends a head (kind, content type, row count, truncation), then
-the body in chunks; the request thread streams the chunks to the client.
+replaced in the background; concurrent queries in other workers are unaffected. What a worker
+does is :mod:`server.worker`; workers are forked from a ``forkserver`` that has imported only
+that module, so a replacement is ready in a fraction of the time a fresh interpreter needs
+and costs the other queries' workers little CPU.
 
 Each worker is bounded: its private memory by ``RLIMIT_DATA`` (``max_query_memory_mb``: an
 allocation past it aborts the worker, the query is answered 503 and the worker replaced),
@@ -19,101 +18,61 @@ runs at the lowest CPU priority and is replaced afterwards, otherwise it is stop
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
+import math
 import multiprocessing
 import os
 import queue
-import resource
+import select
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
-from typing import IO, Any, Literal, Protocol, cast
+from typing import Any, Protocol
 
-import pyoxigraph as ox
+from server.sandbox import Supervisor
+from server.worker import (
+    _MARKS,
+    CHUNK_BYTES,
+    WHOLE_BYTES,
+    QueryFailed,
+    QueryHead,
+    QueryJob,
+    ResultKind,
+    StoreSource,
+    WorkerLimits,
+    _CappedSink,
+    _Enough,
+    render,
+    worker_main,
+)
 
-from graphbuild.rdf.formats import GraphFormat, ResultsFormat
-from graphbuild.store.embedded import open_read_only
-from server.results import Row, _csv_value, write_solutions
-from server.sandbox import SandboxUnavailable, Supervisor, confine
+__all__ = [
+    "CHUNK_BYTES",
+    "WHOLE_BYTES",
+    "_MARKS",
+    "PoolBusy",
+    "QueryFailed",
+    "QueryHead",
+    "QueryJob",
+    "QueryPool",
+    "QueryStream",
+    "QueryTimeout",
+    "ResultKind",
+    "SlowLane",
+    "StoreSource",
+    "WorkerLimits",
+    "_CappedSink",
+    "_Enough",
+    "render",
+]
 
 log = logging.getLogger("diplograph.server")
 
-CHUNK_BYTES = 64 * 1024
-WHOLE_BYTES = 1024 * 1024
 SPAWN_TIMEOUT_S = 60.0
 SLOW_NICENESS = 19
-
-
-@dataclass(frozen=True)
-class StoreSource:
-    """How a worker opens the data: a store directory (read-only) or an N-Quads snapshot."""
-
-    path: str | None = None
-    nquads: bytes | None = None
-    merged_default: bool = True
-    """The store's default graph is the merge of its named graphs (else: pyoxigraph's union)."""
-
-    def open(self) -> ox.Store:
-        if self.path is not None:
-            return open_read_only(Path(self.path))
-        store = ox.Store()
-        if self.nquads:
-            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
-        return store
-
-
-@dataclass(frozen=True)
-class WorkerLimits:
-    """What bounds every worker process: private memory (0 = none) and the network sandbox."""
-
-    memory_bytes: int = 0
-    sandbox: bool = False
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    query: str
-    results_format: str | None
-    """``ResultsFormat`` key for SELECT/ASK, or ``None`` if the client accepts none."""
-    graph_format: str | None
-    """``GraphFormat`` key for CONSTRUCT/DESCRIBE, or ``None`` if the client accepts none."""
-    max_rows: int
-    default_graph: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    max_bytes: int = 0
-    """Most bytes of answer (0 = no limit); rows past it are cut as past ``max_rows``."""
-
-
-ResultKind = Literal["solutions", "boolean", "graph"]
-
-
-@dataclass(frozen=True)
-class QueryHead:
-    kind: ResultKind
-    content_type: str
-    rows: int
-    truncated: bool
-    length: int | None = None
-    """Bytes in the body: a ``Content-Length`` lets waitress keep the connection alive."""
-    truncated_by: str = ""
-    """What cut the answer: ``rows`` or ``bytes`` (empty when it is whole)."""
-
-
-class QueryFailed(Exception):
-    """The query has no answer: ``code`` is syntax, not_acceptable, failed, refused (the
-    sandbox blocked a connection), memory (past ``max_query_memory_mb``) or slow_lane_full."""
-
-    def __init__(self, code: str, message: str, kind: str = "") -> None:
-        self.code = code
-        self.message = message
-        self.kind = kind
-        super().__init__(message)
 
 
 class QueryTimeout(Exception):
@@ -135,292 +94,6 @@ class SlowLane(Protocol):
         ...
 
 
-# ---- the worker process ----------------------------------------------------------------------
-
-
-def worker_main(conn: Connection, source: StoreSource, limits: WorkerLimits) -> None:
-    """Entry point of a worker process: open the store, take on the limits (memory, network),
-    then answer jobs until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    try:
-        store = source.open()
-    except OSError as exc:
-        conn.send(("error", "failed", f"cannot open the store: {exc}"))
-        return
-    if limits.memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_DATA, (limits.memory_bytes, limits.memory_bytes))
-    listener: int | None = None
-    unconfined = ""
-    if limits.sandbox:
-        try:
-            listener = confine()
-        except SandboxUnavailable as exc:
-            unconfined = str(exc)
-    conn.send(("ready", listener is not None, unconfined))
-    if listener is not None:  # the supervisor in the server process decides our connects
-        from multiprocessing.reduction import send_handle
-
-        send_handle(conn, listener, os.getppid())
-        os.close(listener)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        try:
-            _answer(conn, store, job, source.merged_default)
-        except (BrokenPipeError, EOFError):
-            return
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except MemoryError:
-            conn.send(("error", "memory", "the query's answer did not fit in memory"))
-            return  # a worker that ran out of memory is replaced
-        except BaseException as exc:  # a bug, or an engine panic (a BaseException in pyo3)
-            conn.send(("error", "failed", f"{type(exc).__name__}: {exc}"))
-
-
-def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bool) -> None:
-    try:
-        results = store.query(
-            job.query,
-            use_default_graph_as_union=not job.default_graph and not merged_default,
-            default_graph=[ox.NamedNode(g) for g in job.default_graph] or None,
-            named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
-        )
-    except SyntaxError as exc:
-        conn.send(("error", "syntax", exc.msg))
-        return
-    except (OSError, ValueError) as exc:
-        conn.send(("error", "failed", str(exc)))
-        return
-    try:
-        head, body = render(results, job)
-    except QueryFailed as exc:
-        conn.send(("error", exc.code, exc.message, exc.kind))
-        return
-    except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
-        conn.send(("error", "failed", str(exc)))
-        return
-    _send_body(conn, head, body)
-
-
-def _send_body(conn: Connection, head: QueryHead, body: bytes) -> None:
-    if len(body) <= WHOLE_BYTES:  # one pipe message; the worker is free at once
-        conn.send(("whole", head, body))
-        return
-    conn.send(("head", head))
-    for start in range(0, len(body), CHUNK_BYTES):
-        conn.send(("chunk", body[start : start + CHUNK_BYTES]))
-    conn.send(("end",))
-
-
-def render(
-    results: ox.QueryBoolean | ox.QuerySolutions | Iterable[ox.Triple], job: QueryJob
-) -> tuple[QueryHead, bytes]:
-    """The answer in the job's format, cut at ``max_rows`` rows or ``max_bytes`` bytes (at a
-    row's end); ``QueryFailed`` if unacceptable.
-
-    Results are read lazily, so parsed from a stream (an external store's answer) no more
-    than the caps allow of them are ever read, and a worker never holds more answer than
-    ``max_bytes`` (and one row).
-    """
-    if isinstance(results, ox.QueryBoolean):
-        head, body = _boolean(results, job)
-    elif isinstance(results, ox.QuerySolutions):
-        head, body = _solutions(results, job)
-    else:
-        head, body = _graph(results, job)
-    return dataclasses.replace(head, length=len(body)), body
-
-
-def _boolean(results: ox.QueryBoolean, job: QueryJob) -> tuple[QueryHead, bytes]:
-    if job.results_format is None:
-        raise QueryFailed("not_acceptable", "", "boolean")
-    fmt = ResultsFormat.lookup(job.results_format)
-    body = results.serialize(format=fmt.ox) or b""
-    return QueryHead("boolean", fmt.content_type, 1, False), body
-
-
-class _Enough(Exception):
-    """Raised from the output sink to stop pyoxigraph's serialiser past a cap."""
-
-
-@dataclass(frozen=True)
-class _RowMarks:
-    """Where rows start in pyoxigraph's own serialisation of a results format.
-
-    Each mark is a byte sequence that can only occur between rows (quotes, ``<`` and line
-    breaks inside values are escaped in these formats), so counting marks counts rows
-    without parsing. JSON marks a binding that starts with a variable; an all-unbound row
-    (``{}``) is not counted, so such rows can only make an answer run past the cap.
-    """
-
-    mark: bytes
-    first_row_at: int  # marks before the first row (TSV: the header line's end)
-    ends_rows: bool  # the mark ends a row (TSV line break) rather than starting one
-    closing: bytes
-
-    def rows(self, count: int) -> int:
-        return max(0, count - self.first_row_at)
-
-
-_MARKS = {
-    ResultsFormat.JSON: _RowMarks(b'{"', 0, False, b"]}}"),  # counted as [{" and ,{" below
-    ResultsFormat.XML: _RowMarks(b"<result>", 0, False, b"</results></sparql>"),
-    ResultsFormat.TSV: _RowMarks(b"\n", 1, True, b""),
-}
-
-
-class _CappedSink:
-    """Collects pyoxigraph's output and stops it once ``max_rows`` rows are complete, or
-    when the output passes ``max_bytes`` (then the answer ends with the last whole row)."""
-
-    def __init__(
-        self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int, max_bytes: int = 0
-    ) -> None:
-        self.marks = marks
-        self.json = fmt is ResultsFormat.JSON
-        self.limit = max_rows + marks.first_row_at  # the mark that starts row max_rows + 1
-        self.max_bytes = max_bytes
-        self.buffer = bytearray()
-        self.count = 0
-        self.cut: int | None = None
-        self.cut_by = ""
-        self.kept_rows = 0
-        self._scanned = 0
-        self._previous = 0
-
-    def _marks_from(self, start: int) -> Iterator[int]:
-        """Offsets of row-starting marks at or after ``start`` in the buffer."""
-        mark, buf = self.marks.mark, self.buffer
-        at = buf.find(mark, start)
-        while at != -1:
-            if not self.json or (at > 0 and buf[at - 1] in b"[,"):
-                yield at
-            at = buf.find(mark, at + 1)
-
-    def write(self, data: bytes) -> int:
-        if self.cut is not None:  # pyoxigraph retries the write as its buffer is dropped
-            raise _Enough()
-        self.buffer += data
-        # a mark may straddle two writes: rescan the tail of the previous one
-        start = max(0, self._scanned - len(self.marks.mark))
-        for at in self._marks_from(start):
-            if at + len(self.marks.mark) <= self._scanned:
-                continue  # counted already
-            self.count += 1
-            if self.count > self.limit:
-                # the row past the cap has started (or, for TSV, ended): cut before it
-                self._cut(self._previous + 1 if self.marks.ends_rows else at, "rows")
-                self.kept_rows = self.limit - self.marks.first_row_at
-                raise _Enough()
-            if self.count >= 2 and self._past_bytes(at + 1 if self.marks.ends_rows else at):
-                # the row that ends here runs past max_bytes: keep the rows before it
-                self._cut_at_last_row(self.count - 1)
-                raise _Enough()
-            self._previous = at
-        self._scanned = len(self.buffer)
-        if self.count >= 1 and self._past_bytes(len(self.buffer)):  # the row being written
-            self._cut_at_last_row(self.count)
-            raise _Enough()
-        return len(data)
-
-    def _past_bytes(self, end: int) -> bool:
-        return bool(self.max_bytes) and end > self.max_bytes
-
-    def _cut_at_last_row(self, marks_before: int) -> None:
-        """Cut at the end of the last row that was complete before ``marks_before`` marks."""
-        if self.marks.ends_rows:
-            self._cut(self._previous + 1, "bytes")
-            self.kept_rows = self.marks.rows(marks_before)
-        else:
-            self._cut(self._previous, "bytes")
-            self.kept_rows = max(0, self.marks.rows(marks_before) - 1)
-
-    def _cut(self, at: int, by: str) -> None:
-        self.cut, self.cut_by = at, by
-
-    def flush(self) -> None:
-        pass
-
-    def body(self) -> bytes:
-        if self.cut is None:
-            return bytes(self.buffer)
-        kept = self.buffer[: self.cut]
-        if self.json:  # drop the comma between the last kept row and the cut one
-            kept = kept.rstrip(b",")
-        return bytes(kept) + self.marks.closing
-
-
-def _solutions(results: ox.QuerySolutions, job: QueryJob) -> tuple[QueryHead, bytes]:
-    """pyoxigraph serialises (3x faster than Python); rows are counted in its output."""
-    if job.results_format is None:
-        raise QueryFailed("not_acceptable", "", "solutions")
-    fmt = ResultsFormat.lookup(job.results_format)
-    marks = _MARKS.get(fmt)
-    if marks is None:  # CSV: a quoted value may hold a raw line break
-        return _solutions_in_python(results, job, fmt)
-    sink = _CappedSink(marks, fmt, job.max_rows, job.max_bytes)
-    try:
-        results.serialize(cast(IO[bytes], sink), format=fmt.ox)  # it only needs write/flush
-    except _Enough:
-        pass
-    except OSError as exc:
-        if not isinstance(exc.__context__, _Enough) and sink.cut is None:
-            raise
-    truncated = sink.cut is not None
-    rows = sink.kept_rows if truncated else marks.rows(sink.count)
-    head = QueryHead("solutions", fmt.content_type, rows, truncated, truncated_by=sink.cut_by)
-    return head, sink.body()
-
-
-def _solutions_in_python(
-    results: ox.QuerySolutions, job: QueryJob, fmt: ResultsFormat
-) -> tuple[QueryHead, bytes]:
-    variables = [v.value for v in results.variables]
-    rows: list[Row] = []
-    size = 0
-    cut_by = ""
-    for solution in results:
-        if len(rows) >= job.max_rows:
-            cut_by = "rows"
-            break
-        row = tuple(solution[i] for i in range(len(variables)))
-        size += sum(len(_csv_value(t).encode()) + 1 for t in row) + 1
-        if job.max_bytes and size > job.max_bytes:
-            cut_by = "bytes"
-            break
-        rows.append(row)
-    body = b"".join(write_solutions(fmt, variables, rows))
-    head = QueryHead("solutions", fmt.content_type, len(rows), bool(cut_by), truncated_by=cut_by)
-    return head, body
-
-
-def _graph(results: Iterable[ox.Triple], job: QueryJob) -> tuple[QueryHead, bytes]:
-    """Triples up to the caps; their size is counted as N-Triples (other formats are close)."""
-    if job.graph_format is None:
-        raise QueryFailed("not_acceptable", "", "graph")
-    fmt = GraphFormat.lookup(job.graph_format)
-    triples: list[ox.Triple] = []
-    size = 0
-    cut_by = ""
-    for triple in results:
-        if len(triples) >= job.max_rows:
-            cut_by = "rows"
-            break
-        size += len(str(triple).encode()) + 3
-        if job.max_bytes and size > job.max_bytes:
-            cut_by = "bytes"
-            break
-        triples.append(triple)
-    body = ox.serialize(triples, format=fmt.ox) or b""
-    head = QueryHead("graph", fmt.content_type, len(triples), bool(cut_by), truncated_by=cut_by)
-    return head, body
-
-
 # ---- the pool, in the server process --------------------------------------------------------
 
 
@@ -431,6 +104,17 @@ class _Worker:
         self.generation = generation
         self.retire = False
         """Replace it after its answer (it was lowered to the slow lane's CPU priority)."""
+        self._poller = select.poll()
+        self._poller.register(conn.fileno(), select.POLLIN)
+
+    def readable(self, timeout_s: float) -> bool:
+        """Whether the worker has said something (or ended) within ``timeout_s``: one
+        ``poll`` call, not ``Connection.poll``'s selector built anew each time."""
+        return bool(self._poller.poll(max(0, math.ceil(timeout_s * 1000))))
+
+    def idle_and_alive(self) -> bool:
+        """An idle worker never has anything to say: readable means it ended (EOF)."""
+        return not self.readable(0)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -485,7 +169,7 @@ class QueryStream:
         if worker is None or pool is None:
             raise StopIteration
         try:
-            if not worker.conn.poll(self._timeout_s):
+            if not worker.readable(self._timeout_s):
                 raise TimeoutError("the query worker stalled")
             message = worker.conn.recv()
         except (EOFError, OSError) as exc:  # the answer is cut short; say so in the log
@@ -507,7 +191,7 @@ class QueryStream:
         if worker is None or pool is None:
             return
         deadline = time.monotonic() + 5.0
-        while time.monotonic() < deadline and worker.conn.poll(
+        while time.monotonic() < deadline and worker.readable(
             max(0.0, deadline - time.monotonic())
         ):
             message = worker.conn.recv()
@@ -515,6 +199,22 @@ class QueryStream:
                 pool.release(worker)
                 return
         pool.discard(worker)
+
+
+WORKER_MODULES = ["server.worker"]
+"""What the forkserver imports once, so that each worker it forks starts with it loaded."""
+
+
+def worker_context() -> Any:
+    """Workers are forked from a ``forkserver`` that pre-loaded :mod:`server.worker` (never
+    from the threaded server itself, and never importing the command line or Flask again);
+    where there is no forkserver, spawned."""
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:
+        return multiprocessing.get_context("spawn")
+    ctx.set_forkserver_preload(WORKER_MODULES)
+    return ctx  # a ForkServerContext or SpawnContext (typeshed's BaseContext has no Process)
 
 
 class QueryPool:
@@ -533,7 +233,7 @@ class QueryPool:
         self._supervisor = supervisor
         self.sandboxed: bool | None = None
         """Whether the workers run in the network sandbox (``None`` before the first spawn)."""
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = worker_context()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._live = 0
@@ -560,7 +260,7 @@ class QueryPool:
         except (BrokenPipeError, OSError):
             self.discard(worker)
             raise QueryFailed("failed", "the query worker died; please retry") from None
-        while not worker.conn.poll(max(0.0, min(deadline, slow_at) - time.monotonic())):
+        while not worker.readable(max(0.0, min(deadline, slow_at) - time.monotonic())):
             if time.monotonic() >= deadline:
                 self.discard(worker)
                 raise QueryTimeout()
@@ -602,7 +302,7 @@ class QueryPool:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 break
-            if worker.process.is_alive() and worker.generation == self._generation:
+            if worker.generation == self._generation and worker.idle_and_alive():
                 return worker
             self.discard(worker)
         with self._lock:
@@ -667,7 +367,7 @@ class QueryPool:
     def release(self, worker: _Worker) -> None:
         """Hand a worker back after a complete answer."""
         stale = worker.generation != self._generation
-        if self._closed or stale or worker.retire or not worker.process.is_alive():
+        if self._closed or stale or worker.retire or not worker.idle_and_alive():
             self.discard(worker)
         else:
             self._idle.put(worker)

@@ -27,7 +27,7 @@ def health() -> Response:
     state = get_state()
     return jsonify(
         status="ok",
-        articles=len(state.store.article_ids()),
+        articles=state.article_count(),
         query_workers=state.pool.stats(),
     )
 

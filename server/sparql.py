@@ -15,10 +15,12 @@ and sent as a Bearer token (``LOAD`` stays refused); so are SERVICE calls to hos
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -26,6 +28,7 @@ from flask import Blueprint, Response, current_app, g, redirect, request, url_fo
 
 from graphbuild.rdf.formats import GraphFormat, ResultsFormat, negotiate, negotiate_format
 from graphbuild.settings import Settings
+from graphbuild.store import derived
 from graphbuild.store.embedded import RESYNC_DEFAULT_GRAPH
 from graphbuild.store.views import forget_answers
 from server.errors import ApiError
@@ -36,6 +39,7 @@ from server.state import (
     ROWS_HEADER,
     TRUNCATED_BY_HEADER,
     TRUNCATED_HEADER,
+    AppState,
     client_of_request,
     get_state,
     precomputed_answers,
@@ -127,9 +131,14 @@ def _single(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def choose_formats() -> tuple[ResultsFormat | None, GraphFormat | None]:
-    """The answer format for each kind of query, from ``format`` or else ``Accept``."""
-    wanted = request.values.get("format")
+def choose_formats(
+    wanted: str | None = None, accept: str | None = None, *, from_request: bool = True
+) -> tuple[ResultsFormat | None, GraphFormat | None]:
+    """The answer format for each kind of query, from ``format`` or else ``Accept`` (read from
+    Flask's request unless ``from_request`` is false)."""
+    if from_request:
+        wanted = request.values.get("format")
+        accept = request.headers.get("Accept")
     if wanted:
         results: ResultsFormat | None
         graph: GraphFormat | None
@@ -145,7 +154,12 @@ def choose_formats() -> tuple[ResultsFormat | None, GraphFormat | None]:
             names = [f.key for f in ResultsFormat] + [f.key for f in GraphFormat]
             raise ApiError(400, f"unknown format '{wanted}'; choose one of: {', '.join(names)}")
         return results, graph
-    accept = request.headers.get("Accept")
+    return _negotiated(accept)
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(accept: str | None) -> tuple[ResultsFormat | None, GraphFormat | None]:
+    """What ``Accept`` chooses (clients send the same few headers again and again)."""
     return (
         negotiate_format(ResultsFormat, accept, ResultsFormat.JSON),
         negotiate_format(GraphFormat, accept, GraphFormat.TURTLE),
@@ -171,9 +185,54 @@ def sparql() -> Response:
         return run_update(protocol.update)
     if protocol.query is None:
         return service_description()
-    state = get_state()
-    settings = state.settings
     g.sparql_log = {"query": protocol.query, "started": time.monotonic()}
+    results_fmt, graph_fmt = choose_formats()
+    answered = run_query(get_state(), protocol, results_fmt, graph_fmt, client_of_request())
+    g.sparql_log.update(rows=answered.head.rows, truncated=answered.head.truncated)
+    response = Response(answered.body, status=200, content_type=answered.head.content_type)
+    for name, value in answered.headers():
+        response.headers[name] = value
+    if answered.release is not None:
+        response.call_on_close(answered.release)
+    return response
+
+
+@dataclass
+class Answered:
+    """A query's answer: its head, the body to stream, and what to do when it has been sent."""
+
+    head: QueryHead
+    body: Iterable[bytes]
+    release: Callable[[], None] | None = None
+    precomputed: bool = False
+
+    def headers(self) -> list[tuple[str, str]]:
+        head = self.head
+        out = []
+        if head.length is not None:  # lets the server keep the connection alive
+            out.append(("Content-Length", str(head.length)))
+        out += [
+            (ROWS_HEADER, str(head.rows)),
+            (TRUNCATED_HEADER, "true" if head.truncated else "false"),
+        ]
+        if head.truncated_by:
+            out.append((TRUNCATED_BY_HEADER, head.truncated_by))
+        if self.precomputed:
+            out.append((ANSWER_HEADER, "precomputed"))
+        return out
+
+
+def run_query(
+    state: AppState,
+    protocol: ProtocolRequest,
+    results_fmt: ResultsFormat | None,
+    graph_fmt: GraphFormat | None,
+    client: str,
+) -> Answered:
+    """Check, admit and run one query (``ApiError`` when it has no answer); the same steps
+    whether Flask or the server's fast path (:mod:`server.fastpath`) received it."""
+    assert protocol.query is not None
+    settings = state.settings
     try:
         inspection = check(
             protocol.query, settings.service_allowlist, int(settings.max_query_nesting)
@@ -182,17 +241,15 @@ def sparql() -> Response:
         raise ApiError(400, str(exc), title="Query Too Deep") from None
     except Refused as exc:
         raise ApiError(403, str(exc)) from None
-    results_fmt, graph_fmt = choose_formats()
     if inspection.form in ("SELECT", "ASK") and results_fmt is None:
         raise _not_acceptable(inspection.form)
     if inspection.form in ("CONSTRUCT", "DESCRIBE") and graph_fmt is None:
         raise _not_acceptable(inspection.form)
 
-    answered = _precomputed(protocol, inspection.form, results_fmt)
+    answered = _precomputed(state, protocol, inspection.form, results_fmt)
     if answered is not None:
         return answered
 
-    client = client_of_request()
     cooling = state.limiter.cooling_down(client)
     if cooling > 0:
         raise ApiError(
@@ -247,29 +304,16 @@ def sparql() -> Response:
     except BaseException:
         release()
         raise
-
-    head = stream.head
-    g.sparql_log.update(rows=head.rows, truncated=head.truncated)
-    response = Response(stream, status=200, content_type=head.content_type)
-    if head.length is not None:  # lets waitress keep the connection alive
-        response.headers["Content-Length"] = str(head.length)
-    _truncation_headers(response, head)
-    response.call_on_close(release)
-    return response
-
-
-def _truncation_headers(response: Response, head: QueryHead) -> None:
-    response.headers[ROWS_HEADER] = str(head.rows)
-    response.headers[TRUNCATED_HEADER] = "true" if head.truncated else "false"
-    if head.truncated_by:
-        response.headers[TRUNCATED_BY_HEADER] = head.truncated_by
+    return Answered(stream.head, stream, release)
 
 
 def _precomputed(
-    protocol: ProtocolRequest, form: str | None, results_fmt: ResultsFormat | None
-) -> Response | None:
+    state: AppState,
+    protocol: ProtocolRequest,
+    form: str | None,
+    results_fmt: ResultsFormat | None,
+) -> Answered | None:
     """The stored answer of a views' question (graph/views), in the client's format and cap."""
-    state = get_state()
     if state.answers is None or form != "SELECT" or results_fmt is None or protocol.query is None:
         return None
     if protocol.default_graphs or protocol.named_graphs:
@@ -286,11 +330,7 @@ def _precomputed(
         max_bytes=int(state.settings.max_result_bytes),
     )
     head, body = render(solutions, job)
-    g.sparql_log.update(rows=head.rows, truncated=head.truncated)
-    response = Response(body, status=200, content_type=head.content_type)
-    _truncation_headers(response, head)
-    response.headers[ANSWER_HEADER] = "precomputed"
-    return response
+    return Answered(head, [body], precomputed=True)
 
 
 def run_update(update: str) -> Response:
@@ -354,7 +394,7 @@ def run_update(update: str) -> Response:
     state.answers = None  # the engine answers while the data changes
     forget_answers(store.path)
     supervisor = state.supervisor
-    resynced = with_default_graph_resync(update)  # writable, so always merged
+    resynced = with_default_graph_resync(update, store.base)  # writable, so always merged
 
     def apply() -> None:
         store.raw.update(resynced)
@@ -378,19 +418,22 @@ def run_update(update: str) -> Response:
     if store.path is not None:
         store.raw.flush()
     state.pool.recycle(store_source(store))
+    state.data_changed()
     if answering:  # recomputed: the saved ones were dropped above
         state.answers = precomputed_answers(store)
     return Response(status=204)
 
 
-def with_default_graph_resync(update: str) -> str:
-    """The update, then the default graph made the merge of the named graphs again, in the
-    same request (one transaction): the default graph is derived, so triples written straight
-    into it without a named graph do not stay."""
+def with_default_graph_resync(update: str, base: str | None = None) -> str:
+    """The update, then the default graph made the merge of the named graphs again (and, with
+    the store's ``base``, the derived facts derived again from it), in the same request (one
+    transaction): the default graph is derived, so triples written straight into it without a
+    named graph do not stay."""
     significant = list(tokens(update))
     ends_open = bool(significant) and significant[-1].text == ";"
     separator = "\n" if ends_open else "\n;\n"
-    return f"{update}{separator}{RESYNC_DEFAULT_GRAPH}"
+    tail = "" if base is None else " ;\n" + derived.full(base)
+    return f"{update}{separator}{RESYNC_DEFAULT_GRAPH}{tail}"
 
 
 def _failure(exc: QueryFailed, federated: bool, settings: Settings) -> ApiError:
@@ -427,18 +470,34 @@ def _vary_and_log(response: Response) -> Response:
     response.vary.add("Accept")
     entry = g.pop("sparql_log", None)
     if entry is not None:
-        ms = (time.monotonic() - entry["started"]) * 1000
-        text = " ".join(str(entry["query"]).split())
-        log.info(
-            "query status=%d ms=%.1f rows=%s truncated=%s client=%s query=%.200s",
+        log_query(
             response.status_code,
-            ms,
+            entry["started"],
+            str(entry["query"]),
             entry.get("rows", "-"),
             entry.get("truncated", "-"),
             client_of_request(),
-            text,
         )
     return response
+
+
+def log_query(
+    status: int, started: float, query: str, rows: object, truncated: object, client: str
+) -> None:
+    """The one log line per query: status, milliseconds, rows, truncation, client, query."""
+    if not log.isEnabledFor(logging.INFO):
+        return
+    ms = (time.monotonic() - started) * 1000
+    text = " ".join(query.split())
+    log.info(
+        "query status=%d ms=%.1f rows=%s truncated=%s client=%s query=%.200s",
+        status,
+        ms,
+        rows,
+        truncated,
+        client,
+        text,
+    )
 
 
 # ---- service description ---------------------------------------------------------------------

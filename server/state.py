@@ -34,6 +34,11 @@ EXPOSED_HEADERS = (
     "ETag",
     "Retry-After",
 )
+CORS_HEADERS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", ", ".join(EXPOSED_HEADERS)),
+)
+"""Every endpoint is read-only, so any origin may call it (no credentials)."""
 
 
 @dataclass
@@ -56,6 +61,22 @@ class AppState:
     """The network sandbox's supervisor; updates run confined through it."""
     auth: AuthThrottle | None = None
     """Wrong update tokens per client."""
+    _articles: int | None = None
+
+    def article_count(self) -> int:
+        """Articles in the store, for ``/health``. An embedded store's count is kept until an
+        update (listing 10,000 graphs takes ~80 ms, which a probe every few seconds should not
+        pay); an external store, which others may write, is asked each time."""
+        if self.embedded is None:
+            return len(self.store.article_ids())
+        self.embedded.has_article("")  # the store still answers (or this raises)
+        if self._articles is None:
+            self._articles = len(self.embedded.article_ids())
+        return self._articles
+
+    def data_changed(self) -> None:
+        """After an update: counts are read again."""
+        self._articles = None
 
     def close(self) -> None:
         self.pool.close()

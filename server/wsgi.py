@@ -33,7 +33,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from graphbuild.errors import ConfigError, StoreError
 from graphbuild.settings import Settings
-from graphbuild.store.embedded import GraphStore
+from graphbuild.store.embedded import GraphStore, has_derived_facts
 from graphbuild.store.sparql_client import is_remote_store
 from server.app import close_app, create_app
 from server.errors import error_body
@@ -219,9 +219,18 @@ def serve(settings: Settings) -> None:
         # no build can change a store nobody can write, so there is no writer's lock to take
         log.info("the store cannot be written here: serving it read-only without its lock")
         exclusive = False
+    if exclusive and not writable and path.is_dir() and not has_derived_facts(path):
+        # a store written by an earlier version: derive what queries expect (one update)
+        log.info("deriving the derived facts (graph/derived) this store does not keep yet")
+        GraphStore.open(path, base=settings.base_iri, create=False).close()
     with GraphStore.open(
         path, read_only=not writable, base=settings.base_iri, exclusive=exclusive, create=False
     ) as store:
+        if not store.derived_current:
+            log.warning(
+                "this store keeps no derived facts (dg:participantState): queries over them "
+                "answer nothing; open it once writable (`diplograph build`) to derive them"
+            )
         _serve_app(create_app(settings, store), settings)
 
 

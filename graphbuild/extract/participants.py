@@ -44,6 +44,55 @@ _GROUP_NOUNS = frozenset(
 )
 
 
+# Words a person's name does not end with: an office or a rank ("Arabian King" cut off
+# before "Salman bin Abdulaziz").
+_NOT_LAST_NAME_WORDS = frozenset(
+    {
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "minister",
+        "president",
+        "premier",
+        "chancellor",
+        "secretary",
+        "ambassador",
+        "emir",
+        "amir",
+        "sultan",
+        "sheikh",
+        "excellency",
+        "highness",
+        "majesty",
+        "deputy",
+        "envoy",
+        "spokesman",
+        "spokesperson",
+        "speaker",
+        "governor",
+        "chairman",
+        "chairperson",
+        "commissioner",
+        "delegate",
+        "counterpart",
+    }
+)
+
+
+def is_name(label: str) -> bool:
+    """Whether a person's label can be a name: not a bare title or honorific ("Excellency",
+    "Arabian King"), defensively, whatever found it."""
+    words = [w.strip(".,").lower() for w in label.split()]
+    if not words or words[-1] in _NOT_LAST_NAME_WORDS:
+        return False
+    return not all(w in lexicon.HONORIFICS or w in _NOT_LAST_NAME_WORDS for w in words)
+
+
+# Head nouns of a title written before its holder's name.
+_TITLE_HEADS = lexicon.ROLE_NOUNS | {"delegate", "ambassador", "adviser", "advisor", "director"}
+
+
 @dataclass
 class ParticipantFinder:
     """The people of a meeting verb; ``events`` are the events found so far, in text order."""
@@ -54,6 +103,8 @@ class ParticipantFinder:
     events: list[EventFact]
     # the people of the last ``participants`` call, as (subjects' people, objects' people)
     sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+    # reading a quotation: only the people it names, by name
+    quoted: bool = False
 
     def participants(self, tok: Token) -> list[int]:
         people: list[int] = []
@@ -139,13 +190,20 @@ class ParticipantFinder:
         for m in self.mentions.persons_in(start, end):
             if any(s <= m.start < e for s, e in excluded):
                 continue
+            if not is_name(self.mentions.persons[m.person].name):
+                continue
             if self.parsed.text[m.end : m.end + 2] in ("'s", "’s"):
                 continue
-            if self.parsed.in_quote(m.start):
+            if self.parsed.in_quote(m.start) and not self.quoted:
                 continue
             if m.person not in out:
                 out.append(m.person)
+        if self.quoted:
+            return out
         if not out:
+            named = self._title_then_name(tok)
+            if named is not None:
+                return [named]
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
         else:
@@ -160,6 +218,36 @@ class ParticipantFinder:
                 if r is not None and r not in out:
                     out.insert(0, r)
         return out
+
+    def _title_then_name(self, tok: Token) -> int | None:
+        """ "received the Minister Delegate to … in charge of Relations with the
+        Commonwealth, Félix Mbayu": a long title whose holder's name closes the phrase after
+        a comma, however the parser attached it."""
+        if tok.tag_ not in ("NN", "NNP") or tok.lemma_.lower() not in _TITLE_HEADS:
+            return None
+        end = subtree_range(tok)[1]
+        sent = tok.sent
+        doc = tok.doc
+        for t in doc[tok.i + 1 : min(sent.end, tok.i + 25)]:
+            if t.idx < end:
+                continue
+            if t.pos_ in ("VERB", "AUX") or t.lower_ in (";", "who", "which", "where"):
+                return None
+            if t.lower_ == "and" and (
+                t.i + 1 >= len(doc)
+                or not doc[t.i + 1].text[:1].isupper()
+                or self.mentions.person_at(doc[t.i + 1].idx, doc[t.i + 1].idx + 1) is not None
+            ):
+                # "the Minister of Foreign Affairs and International Cooperation, X" goes on;
+                # "the Minister and X" is two people
+                return None
+            m = self.mentions.person_at(t.idx, t.idx + len(t.text))
+            if m is not None:
+                before = self.parsed.text[max(0, m.start - 2) : m.start]
+                if "," not in before or self.parsed.in_quote(m.start):
+                    return None
+                return m.person
+        return None
 
     def _reference(self, tok: Token) -> list[int]:
         low = tok.lower_
@@ -239,16 +327,25 @@ class ParticipantFinder:
         """ "The two are to sign …": the ``count`` people the sentence before names, if it
         names exactly that many (and the word is not in that sentence's own clause)."""
         si = self.parsed.sentence_index(tok.idx)
+        here = self.parsed.sentences[si]
+        # "X said he hoped for talks with Y as the two met in Z": named before, same sentence
+        people = self._people_between(here.start_char, tok.idx)
+        if len(people) == count:
+            return people
         if si == 0:
             return []
         prev = self.parsed.sentences[si - 1]
+        people = self._people_between(prev.start_char, prev.end_char)
+        return people if len(people) == count else []
+
+    def _people_between(self, start: int, end: int) -> list[int]:
         people: list[int] = []
-        for m in self.mentions.persons_in(prev.start_char, prev.end_char):
+        for m in self.mentions.persons_in(start, end):
             if self.parsed.in_quote(m.start):
                 continue
             if m.person not in people:
                 people.append(m.person)
-        return people if len(people) == count else []
+        return people
 
     def _previous_participants(self, count: int | None, at: int | None = None) -> list[int]:
         if not self.events:
@@ -273,6 +370,13 @@ class ParticipantFinder:
                 return out
         top = verb_chain(tok)[-1]
         if top.dep_ == "conj" and top.head is not top:
+            return self._subjects(top.head)
+        if (
+            top.dep_ in ("advcl", "xcomp")
+            and top.head is not top
+            and any(k.tag_ == "TO" for k in top.children)
+        ):
+            # "X will travel to Moscow to meet Y": the journey's subject
             return self._subjects(top.head)
         if top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN"):
             # "X, Minister of …, on Monday received Y" read as a relative clause of X
@@ -301,6 +405,7 @@ class ParticipantFinder:
                         )
             elif c.dep_ in ("prep", "agent", "prt") and c.lower_ in (
                 "with",
+                "between",
                 "by",
                 "on",
                 "alongside",

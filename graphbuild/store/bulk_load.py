@@ -225,6 +225,7 @@ def import_rdf(
             _bulk_load(raw, path, fmt, ox.NamedNode(target) if found.default else None)
             # a writable store is always merged
             merge_into_default_graph(raw, spool, sorted(graphs) if found.blank_nodes else [])
+            store.derive()
         except OSError as exc:
             raise StoreError(
                 f"the import stopped part-way: {exc}",
