@@ -523,10 +523,16 @@ def test_network_sizes_by_meetings_groups_by_state_and_dates_on_hover(
     # the picture is taller than the window)
     _, _, _, middle = max(edges, key=lambda e: e[0])
     top = page.evaluate("() => document.getElementById('network').getBoundingClientRect().top")
-    page.evaluate("y => window.scrollTo(0, y)", top + page.evaluate("scrollY") + middle["y"] - 400)
+    page.evaluate(
+        "y => window.scrollTo({top: y, behavior: 'instant'})",
+        top + page.evaluate("scrollY") + middle["y"] - 400,
+    )
+    page.wait_for_function("() => Math.abs(window.scrollY - Math.round(window.scrollY)) < 1")
+    page.wait_for_timeout(300)  # cytoscape reads the container's new place on scroll
     box = page.locator("#network").bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + middle["x"], box["y"] + middle["y"])
+    page.mouse.move(0, 0)
+    page.mouse.move(box["x"] + middle["x"], box["y"] + middle["y"], steps=8)
     tip = page.locator("#network-tip")
     tip.wait_for(state="visible", timeout=5_000)
     hovered = page.evaluate(
