@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -57,6 +57,13 @@ _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
 
 # How many sentences a date given to one meeting carries to an undated one that follows.
 _CONTEXT_WINDOW = 4
+
+# A meeting told as a further step of the day, not the one just reported.
+_SEQUEL = re.compile(
+    r"\b(?:later|then|afterwards|also|separately|earlier|subsequently|thereafter|"
+    r"after that|in the (?:morning|afternoon|evening))\b",
+    re.I,
+)
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
@@ -435,6 +442,8 @@ class EventExtractor:
             if len(subjects) == 1 and len(objects) >= 2:
                 # "held separate meetings with A and B", "received A and B separately"
                 groups = [[subjects[0], o] for o in objects if o != subjects[0]]
+        sides = ([], []) if noun else self._people.sides
+        sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
         for group in groups:
             self.events.append(
                 EventFact(
@@ -449,6 +458,8 @@ class EventExtractor:
                     si,
                     host=host,
                     trigger=tok.idx,
+                    sides=(list(sides[0]), list(sides[1])) if len(groups) == 1 else ([], []),
+                    sequel=sequel,
                 )
             )
 
@@ -587,8 +598,9 @@ class EventExtractor:
     def _remember(
         self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
     ) -> None:
+        previous = self._context.date if self._context else None
         for d in dates:
-            r = resolve_relative_date(d, self.reference, tense)
+            r = resolve_relative_date(d, self.reference, tense, previous)
             if r is not None:
                 self._context = _Context(si, r, place)
                 return
@@ -781,6 +793,46 @@ class EventExtractor:
         return None
 
     # ---- merging ------------------------------------------------------------------------
+    def _split_summaries(self) -> None:
+        """ "X held talks with A, B and C" followed by "X later met B" and "X also received
+        C": the lead sums up separate meetings, one per guest."""
+        out: list[EventFact] = []
+        moved: dict[int, int] = {}
+        for ev in self.events:
+            subjects, objects = ev.sides
+            if (
+                ev.kind in ("Meeting", "ScheduledMeeting")
+                and len(subjects) == 1
+                and len(objects) >= 2
+                and subjects[0] not in objects
+            ):
+                host = subjects[0]
+                told_apart = {
+                    o
+                    for o in objects
+                    for other in self.events
+                    if other is not ev
+                    and other.kind == ev.kind
+                    and other.sentence > ev.sentence
+                    and other.sequel
+                    and set(other.participants) == {host, o}
+                    and (other.date is None or ev.date is None or other.date == ev.date)
+                }
+                if len(told_apart) >= 2:
+                    moved[id(ev)] = len(out)
+                    for o in objects:
+                        out.append(replace(ev, participants=[host, o], sides=([], [])))
+                    continue
+            moved[id(ev)] = len(out)
+            out.append(ev)
+        if len(out) != len(self.events):
+            # anniversaries index events: keep them pointing at the same facts
+            old = list(self.events)
+            self.events = out
+            for a in self.anniversaries:
+                a.event = moved[id(old[a.event])]
+                a.of = moved[id(old[a.of])]
+
     def _merge(self) -> None:
         """One event per (kind, participants, date): several sentences can report it; an
         undated report of the people of a dated meeting is that meeting."""
@@ -797,6 +849,7 @@ class EventExtractor:
                     ev.date = other.date
                     ev.participants = list(other.participants)
                     break
+        self._split_summaries()
         keep: list[EventFact] = []
         remap: dict[int, int] = {}
         for i, ev in enumerate(self.events):
@@ -814,7 +867,8 @@ class EventExtractor:
                 remap[i] = found
                 if keep[found].place is None:
                     keep[found].place = ev.place
-        # a meeting whose participants are a strict subset of a same-day meeting is the same
+        # a meeting whose participants are a strict subset of a same-day meeting is the same,
+        # unless it is told as a further step of the day ("later", "then", "also")
         final: list[EventFact] = []
         remap2: dict[int, int] = {}
         for j, ev in enumerate(keep):
@@ -826,6 +880,7 @@ class EventExtractor:
                         and other.kind == ev.kind
                         and other.date == ev.date
                         and set(ev.participants) < set(other.participants)
+                        and (not (ev.sequel or other.sequel) or other.sentence == ev.sentence)
                     ):
                         sup = k2
                         break
