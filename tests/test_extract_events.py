@@ -757,3 +757,25 @@ def test_a_lunch_in_honour_of_the_visiting_guest(extractor: Extractor) -> None:
         "visiting dignitary.",
     )
     assert (frozenset({"Ann Kerubo", "Kofi Mensah"}), MONDAY) in meetings(ann)
+
+
+def test_the_margins_of_a_bodys_meeting_are_no_people(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "AU Commission Chairperson Ada Okafor spoke in Addis Ababa. Kenyan Foreign Minister "
+        "John Mwangi met Ghanaian Foreign Minister Kofi Mensah on Monday on the margins of the "
+        "AU Executive Council meeting.",
+    )
+    assert meetings(ann) == [(frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY)]
+
+
+def test_present_at_the_meeting_a_few_sentences_on(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian President Ama Asante on Monday. They spoke "
+        "of trade. They spoke of energy. They spoke of health. Kenyan Foreign Minister John "
+        "Mwangi and Ghanaian Foreign Minister Kofi Mensah were present at the meeting.",
+    )
+    assert meetings(ann) == [
+        (frozenset({"Ruth Wanjiru", "Ama Asante", "John Mwangi", "Kofi Mensah"}), MONDAY)
+    ]

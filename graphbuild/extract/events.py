@@ -104,7 +104,7 @@ _REFERS_TO_MEETING = re.compile(
 # An attendance list that can only go back to the meeting just reported: "Also in attendance
 # were …", "… were also present at the meeting".
 _ATTENDANCE_BACK = re.compile(
-    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) also (?:present|in "
+    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) (?:also )?(?:present|in "
     r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
 )
 

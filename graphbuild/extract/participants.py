@@ -405,6 +405,9 @@ class ParticipantFinder:
         if not plural:
             return None
         preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if preps and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
+            # "on the margins of the NATO meeting" names no people
+            return None
         if preps:
             s, e = subtree_range(preps[0])
             parties = [
