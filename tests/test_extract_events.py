@@ -779,3 +779,25 @@ def test_present_at_the_meeting_a_few_sentences_on(extractor: Extractor) -> None
     assert meetings(ann) == [
         (frozenset({"Ruth Wanjiru", "Ama Asante", "John Mwangi", "Kofi Mensah"}), MONDAY)
     ]
+
+
+def test_a_name_the_parser_hung_elsewhere_and_the_day_of_what_comes_after(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Prior to the Accra forum on March 22-23 in Accra, Ghanaian Foreign Minister Kofi "
+        "Mensah is to meet with her Russian counterpart, Ivan Petrov.",
+    )
+    # the forum's days are not the meeting's
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR, None)]
+
+
+def test_a_quoted_meeting_between_their_two_states_dates_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah is to meet with her Russian counterpart, Ivan "
+        'Petrov. "There will be a bilateral meeting between Ghana and Russia at the foreign '
+        'ministry on March 20," the spokesman said.',
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR, dt.date(2025, 3, 20))]
