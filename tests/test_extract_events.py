@@ -474,6 +474,9 @@ PAIR = frozenset({"Kofi Mensah", "Ivan Petrov"})
         # a meeting held between them
         "A meeting will be held between Ghanaian Foreign Minister Kofi Mensah and Russian "
         "Foreign Minister Ivan Petrov on Friday.",
+        # a meeting announced in the passive
+        "Talks between Ghanaian Foreign Minister Kofi Mensah and Russian Foreign Minister Ivan "
+        "Petrov are planned for Friday.",
         # announced in a quoted statement
         '"Ghanaian Foreign Minister Kofi Mensah will meet Russian Foreign Minister Ivan '
         'Petrov in Moscow on Friday," the ministry said.',
@@ -502,6 +505,8 @@ def test_ways_of_announcing_a_meeting(extractor: Extractor, text: str) -> None:
         'Ivan Petrov soon," the spokesman said.',
         '"I met Russian Foreign Minister Ivan Petrov on Monday," Ghanaian Foreign Minister '
         "Kofi Mensah said.",
+        "Talks between Ghanaian Foreign Minister Kofi Mensah and Russian Foreign Minister Ivan "
+        "Petrov were planned for Friday but called off.",
     ],
 )
 def test_conditions_wishes_and_quoted_reports_are_no_announcements(
