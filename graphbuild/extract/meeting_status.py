@@ -232,6 +232,17 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         ok = False
     if not ok:
         return None, False, None
+    if (
+        top.dep_ == "nsubjpass"
+        and verb.lemma_.lower() in ("plan", "schedule", "slate", "set", "expect")
+        and any(
+            k.dep_ == "auxpass" and (k.tag_ in ("VBZ", "VBP") or k.lower_ == "be")
+            for k in verb.children
+        )
+        and not any(k.dep_ == "neg" for k in verb.children)
+    ):
+        # "talks between X and Y are planned for Friday": an announcement, not a wish
+        return "scheduled", False, verb
     if lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
         return None, False, None
     status, perfect = meeting_status(verb)
