@@ -831,3 +831,27 @@ def test_a_demonym_leader_counts_only_when_the_table_confirms(extractor: Extract
         "Sirko and Serbian rebel leader Dragan Ilic spoke.",
     )
     assert roles(ann) == {("Kim Jong Un", "North Korea")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chilean Foreign Minister Tomas Rivera received Peruvian Foreign Minister Ana Salas in "
+        "Santiago on Monday. Greeting the Peruvian Foreign Minister, Rivera praised the new "
+        "border crossing.",
+        "Chilean Foreign Minister Tomas Rivera received Ana Salas in Santiago on Monday. At a "
+        "joint news conference with his Peruvian counterpart, Rivera said trade had doubled.",
+    ],
+)
+def test_a_title_in_a_fronted_phrase_is_not_the_subjects(extractor: Extractor, text: str) -> None:
+    """The titled object of "Greeting the …," / "with his … counterpart," is the other person."""
+    got = roles(run(extractor, text))
+    assert ("Tomas Rivera", "Chile") in got
+    assert ("Tomas Rivera", "Peru") not in got
+
+
+def test_a_fronted_title_apposition_still_titles_the_subject(extractor: Extractor) -> None:
+    got = roles(
+        run(extractor, "On Monday, Peru's Foreign Minister, Ana Salas, said trade had doubled.")
+    )
+    assert ("Ana Salas", "Peru") in got

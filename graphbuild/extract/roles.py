@@ -84,6 +84,33 @@ def _title_before(
     return best
 
 
+_GOVERNING_WORD = re.compile(
+    r"(?P<word>[A-Za-z]+)\s+(?:(?:the|his|her|their|its|a|an)\s+)?(?:[A-Z][\w'’.-]*\s+)*$"
+)
+_PREPOSITIONS = frozenset(
+    {"with", "to", "by", "for", "from", "on", "at", "of", "alongside", "between", "among",
+     "after", "before", "during", "welcoming", "meeting", "greeting", "receiving", "hosting"}
+)  # fmt: skip
+
+
+def _fronted_object(parsed: ParsedArticle, phrase_start: int, m: PersonMention) -> bool:
+    """ "Greeting the Russian Foreign Minister, X said …" / "In talks with his Turkish
+    counterpart, X said …": the titled phrase is the object of a fronted phrase and X, after
+    the comma, is the subject of the main clause, so the title is not X's."""
+    text = parsed.text
+    if "," not in text[phrase_start : m.start]:
+        return False
+    sent_start = parsed.sentences[parsed.sentence_index(m.start)].start_char
+    gov = _GOVERNING_WORD.search(text[max(sent_start, phrase_start - 80) : phrase_start])
+    if gov is None:
+        return False
+    word = gov.group("word").lower()
+    if word not in _PREPOSITIONS and not word.endswith("ing"):
+        return False
+    after = parsed.token_at(m.end + 1) if text[m.end : m.end + 1] == " " else None
+    return after is not None and after.pos_ in ("VERB", "AUX")
+
+
 def _follows_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
     """Whether a title stands in apposition after a name ("A, [the] [Kenyan] Minister")."""
     start = t.start
@@ -318,6 +345,8 @@ def extract_roles(
     geo = mentions.geo
     for m in mentions.person_mentions:
         t = _title_before(text, m, mentions.titles, mentions)
+        if t is not None and _fronted_object(parsed, t.start, m):
+            t = None
         if t is not None:
             party_entry = t.party
             start, end = t.start, m.end
@@ -459,7 +488,7 @@ def _counterparts(
             pos = m.end
             if len(listed) == max(1, len(dem_geo)):
                 break
-        if not listed:
+        if not listed or _fronted_object(parsed, cm.start(), listed[0]):
             continue
         # office of the other side: the titled person earlier in the sentence
         sent = parsed.sentences[parsed.sentence_index(cm.start())]
