@@ -806,3 +806,26 @@ def test_a_quoted_meeting_between_their_two_states_dates_it(extractor: Extractor
         'ministry on March 20," the spokesman said.',
     )
     assert meetings(ann, "ScheduledMeeting") == [(PAIR, dt.date(2025, 3, 20))]
+
+
+def test_a_lead_with_a_series_of_talks_dates_the_meetings_after_it(extractor: Extractor) -> None:
+    """ "held, Tuesday in Lima, a series of talks with his counterparts": the lead names no
+    other side, but its day dates the meetings the next paragraphs tell."""
+    ann = run(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera held, Tuesday in Lima, a series of talks with "
+        "his Andean counterparts.\n\nRivera met with the Minister of Foreign Affairs of Peru, "
+        "Ana Salas, to discuss trade.",
+    )
+    assert meetings(ann) == [(frozenset({"Tomas Rivera", "Ana Salas"}), TUESDAY)]
+
+
+def test_the_day_of_an_according_to_report_does_not_date_the_meeting(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "According to the foreign ministry on Wednesday, Kenyan Foreign Minister Amina Wekesa "
+        "had a breakfast meeting with her Chilean counterpart Tomas Rivera on Tuesday.",
+    )
+    assert meetings(ann) == [(frozenset({"Amina Wekesa", "Tomas Rivera"}), TUESDAY)]

@@ -357,6 +357,11 @@ class EventExtractor:
         in_clause = [
             d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
         ]
+        # "according to the ministry on Thursday, X met Y on Wednesday": the report's day
+        reported = [subtree_range(t) for t in sent if t.lower_ == "according"]
+        if reported:
+            own_days = [d for d in in_clause if _outside(d.start, reported)]
+            in_clause = own_days or in_clause
         if status is None:
             # a day told of a visit or a talk that is not itself a meeting dates what follows
             # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another

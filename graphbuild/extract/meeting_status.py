@@ -12,6 +12,8 @@ from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
 
+_QUANTITY_NOUNS = frozenset({"series", "number", "couple", "set", "string", "host", "flurry"})
+
 
 def _refers_back(noun: Token) -> bool:
     """ "the talks", "this meeting" without its own other side."""
@@ -31,6 +33,16 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
+        # "held a series of talks", "a number of meetings": the quantity's meeting noun
+        objs += [
+            x
+            for o in objs
+            if o.lemma_.lower() in _QUANTITY_NOUNS
+            for p in o.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for x in p.children
+            if x.dep_ == "pobj"
+        ]
         if lemma in ("attend", "chair", "co-chair"):
             # "attended the review of the third session of the Joint Commission"
             for o in list(objs):
