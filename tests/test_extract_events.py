@@ -829,3 +829,77 @@ def test_the_day_of_an_according_to_report_does_not_date_the_meeting(
         "had a breakfast meeting with her Chilean counterpart Tomas Rivera on Tuesday.",
     )
     assert meetings(ann) == [(frozenset({"Amina Wekesa", "Tomas Rivera"}), TUESDAY)]
+
+
+# ---- round 3: dates as real news gives them ----------------------------------------------
+
+PAIR_KG = frozenset({"Ruth Wanjiru", "Kofi Mensah"})
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "Kenyan President Ruth Wanjiru received Ghanaian Foreign Minister Kofi Mensah this "
+            "morning at State House.",
+            WEDNESDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru hosted Ghanaian Foreign Minister Kofi Mensah for "
+            "dinner tonight.",
+            WEDNESDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi "
+            "on 10.03.2025.",
+            MONDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi "
+            "on Tuesday (3/11/2025).",
+            TUESDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi "
+            "on 28/02/2025.",
+            dt.date(2025, 2, 28),
+        ),
+    ],
+)
+def test_days_written_as_real_news_writes_them(
+    extractor: Extractor, text: str, day: dt.date
+) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, day)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi, "
+        "the ministry said on Tuesday.",
+        "Kenyan President Ruth Wanjiru held talks with Ghanaian Foreign Minister Kofi Mensah "
+        "in Nairobi, the state broadcaster reported Tuesday.",
+    ],
+)
+def test_the_day_of_the_report_is_not_the_day_of_the_meeting(
+    extractor: Extractor, text: str
+) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, None)]
+
+
+def test_the_report_day_leaves_the_meetings_own_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday, "
+        "the ministry said on Tuesday.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_past_perfect_is_not_news_of_the_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The ministry said that Kenyan President Ruth Wanjiru had met Ghanaian Foreign "
+        "Minister Kofi Mensah in Nairobi.",
+    )
+    assert meetings(ann) == [(PAIR_KG, None)]

@@ -34,6 +34,7 @@ from graphbuild.extract.dates import (
 from graphbuild.extract.document import ParsedArticle, subtree_range
 from graphbuild.extract.event_facts import AnniversaryFact, DroppedEvent, EventFact, PlaceRef
 from graphbuild.extract.meeting_status import (
+    REPORTING_VERBS,
     is_noun_trigger,
     is_trigger,
     meeting_status,
@@ -154,6 +155,15 @@ _TO_MARK_OCCASION = re.compile(
     r"(?:\w+\s+)?(?:occas+ion|anniversary|day|milestone|event)\b",
     re.I,
 )
+
+
+def _present_perfect(verb: Token) -> bool:
+    """ "has met", not "had met": only the present perfect is news of the day."""
+    return any(
+        k.lemma_ == "have" and k.dep_ == "aux" and k.tag_ in ("VBZ", "VBP")
+        for t in verb_chain(verb)
+        for k in t.children
+    )
 
 
 def _own_clause_text(head: Token, tok: Token) -> str:
@@ -352,8 +362,13 @@ class EventExtractor:
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans, quote)
         skip = _sub_clauses(head, tok)
-        # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's
-        dates = [d for d in dates if not self._before_something(d.start, tok)]
+        # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's;
+        # "X met Y, the ministry said on Tuesday": the report's day, not the meeting's
+        dates = [
+            d
+            for d in dates
+            if not self._before_something(d.start, tok) and not self._report_day(d.start, head)
+        ]
         in_clause = [
             d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
         ]
@@ -426,6 +441,7 @@ class EventExtractor:
             and self.published is not None
             and not vague
             and not _HISTORY_CUES.search(clause_text)
+            and _present_perfect(tok if not noun else head)
         ):
             # "X has met Y in Paris, his office said": news perfect, i.e. on the day of writing
             date = self.published
@@ -634,6 +650,38 @@ class EventExtractor:
             if tok.head.i == tok.i:
                 return False
             tok = tok.head
+        return False
+
+    def _report_day(self, pos: int, head: Token) -> bool:
+        """Whether the date at ``pos`` is the day of a report whose content is the meeting
+        ("X met Y, the ministry said on Tuesday", "the ministry said Tuesday that X had met
+        Y"), not of the meeting itself."""
+        tok = self.parsed.token_at(pos)
+        verb = None
+        for _ in range(6):
+            if tok is None or tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                verb = tok
+                break
+        if verb is None or verb.lemma_.lower() not in REPORTING_VERBS:
+            return False
+        chain = verb_chain(head)
+        if any(t.i == verb.i for t in chain):
+            return False
+        top = chain[-1]
+        if verb.dep_ in ("parataxis", "ccomp") and verb.head.i == top.i:
+            return True  # "X met Y, the ministry said on Tuesday" read the other way round
+        t = top
+        for _ in range(8):
+            if t.head.i == t.i:
+                return False
+            if t.head.i == verb.i:
+                return t.dep_ in ("ccomp", "parataxis")
+            if t.dep_ not in ("ccomp", "conj", "xcomp", "advcl"):
+                return False
+            t = t.head
         return False
 
     def _since(self, pos: int) -> bool:

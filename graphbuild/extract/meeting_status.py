@@ -269,7 +269,7 @@ _JOURNEY = frozenset(
 _GLAD = frozenset({"happy", "glad", "pleased", "delighted", "keen", "open", "able"})
 # Verbs that report what someone said or announced: a "would" in their complement is the
 # future seen from the past ("the ministry said X would meet Y on Friday").
-_REPORTING = frozenset(
+REPORTING_VERBS = frozenset(
     {
         "say",
         "tell",
@@ -306,7 +306,7 @@ def _future_in_past(verb: Token) -> bool:
     for _ in range(8):
         if t.dep_ in ("ccomp", "xcomp") and t.head.i != t.i:
             h = t.head
-            if h.lemma_.lower() in _REPORTING and h.tag_ in ("VBD", "VBN"):
+            if h.lemma_.lower() in REPORTING_VERBS and h.tag_ in ("VBD", "VBN"):
                 return True
         if t.dep_ in ("relcl", "advcl", "acl", "pcomp", "pobj", "prep", "conj") or t.dep_ in (
             "ccomp",
