@@ -120,7 +120,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|(?:later|earlier)(?: on)? (?:in|on|during) the "
+            r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|"
+            r"(?:later|earlier)(?: on)? (?:in|on|during) the "
             r"(?:same )?(?:day|morning|afternoon|evening)|(?:later|earlier) (?:that|the same) "
             r"(?:day|morning|afternoon|evening)|on the same day)\b",
             re.I,
