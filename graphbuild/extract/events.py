@@ -89,6 +89,9 @@ _COMPANION_AFTER = re.compile(
     r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
     re.I,
 )
+_CREDENTIAL_LETTER = re.compile(r"\bletters? of (?:credence|introduction)\b", re.I)
+# "X, along with A and B, met Y": A and B took part with X.
+_ALONG_WITH = re.compile(r",\s*along with\s", re.I)
 # Cues before which the people named also took part: "W and Z were also present".
 _COMPANION_BEFORE = re.compile(
     r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
@@ -385,7 +388,8 @@ class EventExtractor:
             if own_dates:
                 self._remember(si, own_dates, None, "past")
             return
-        own = _own_clause_text(head, tok)
+        # a letter of credence or introduction is handed over in person, not sent
+        own = _CREDENTIAL_LETTER.sub("", _own_clause_text(head, tok))
         if lexicon.REMOTE_CUES.search(own) or lexicon.CANCEL_CUES.search(own):
             return
         self._people.quoted = quoted
@@ -524,6 +528,17 @@ class EventExtractor:
             target = recent[-1]
         text = self.parsed.text[sent.start_char : sent.end_char]
         spans: list[tuple[int, int]] = []
+        for m in _ALONG_WITH.finditer(text):
+            _CREDENTIAL_LETTER = re.compile(r"\bletters? of (?:credence|introduction)\b", re.I)
+            # "X, along with A and B, met Y"; a sentence on: "X, along with A and B, went to
+            # Y's house" when X is one of the meeting's people
+            start = sent.start_char + m.end()
+            before = self.mentions.persons_in(max(sent.start_char, start - 60), start)
+            if not new and not any(pm.person in target.participants for pm in before[-1:]):
+                continue
+            last = self.parsed.token_at(start - 2)
+            if last is not None and last.lower_ == "with":
+                spans.append((start, subtree_range(last)[1]))
         for m in _COMPANION_AFTER.finditer(text):
             start = sent.start_char + m.end()
             if new:
