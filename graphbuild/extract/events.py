@@ -113,8 +113,8 @@ def _own_clause_text(head: Token, tok: Token) -> str:
     return " ".join(t.text for t in head.subtree if t.i not in skip)
 
 
-def _past_vague(sent: Span, clause: tuple[int, int]) -> bool:
-    for ent in sent.ents:
+def _past_vague(parsed: ParsedArticle, sent: Span, clause: tuple[int, int]) -> bool:
+    for ent in parsed.ents_in(sent):
         if ent.label_ == "DATE" and clause[0] <= ent.start_char < clause[1]:
             if _PAST_VAGUE.search(ent.text) and not find_dates(ent.text):
                 return True
@@ -183,7 +183,7 @@ class EventExtractor:
         return out
 
     def _vague_time(self, sent: Span, clause: tuple[int, int]) -> bool:
-        for ent in sent.ents:
+        for ent in self.parsed.ents_in(sent):
             if ent.label_ == "DATE" and clause[0] <= ent.start_char < clause[1]:
                 if not find_dates(ent.text):
                     return True
@@ -217,7 +217,7 @@ class EventExtractor:
         for g in self.mentions.geo_in(s, e):
             if g.entry.type == "Place":
                 return PlaceRef(g.start, g.end, g.text, g.entry)
-        for ent in self.parsed.doc.ents:
+        for ent in self.parsed.entities:
             if ent.label_ in ("GPE", "LOC") and s <= ent.start_char and ent.end_char <= e:
                 entry = self.gaz.lookup(ent.text)
                 if entry is not None and entry.type in ("Country", "Organization"):
@@ -310,7 +310,7 @@ class EventExtractor:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
             return
-        if date is None and status == "held" and _past_vague(sent, clause):
+        if date is None and status == "held" and _past_vague(self.parsed, sent, clause):
             # "met in Beijing last year", "in October": a time the text gives, but not a day
             self._drop(kind, "no-date", tok, sent, "a time, but no day")
             return
