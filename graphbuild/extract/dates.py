@@ -110,8 +110,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|yesterday|tomorrow|(?:later|earlier) (?:in|on) the (?:same )?day|"
-            r"(?:later|earlier) (?:that|the same) day|on the same day)\b",
+            r"\b(?P<rel>today|yesterday|tomorrow|(?:later|earlier)(?: on)? (?:in|on|during) the "
+            r"(?:same )?(?:day|morning|afternoon|evening)|(?:later|earlier) (?:that|the same) "
+            r"(?:day|morning|afternoon|evening)|on the same day)\b",
             re.I,
         ),
     ),

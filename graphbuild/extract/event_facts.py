@@ -32,6 +32,10 @@ class EventFact:
     signatories: list[str] = field(default_factory=list)  # party labels
     host: int | None = None  # who received or hosted the others
     trigger: int = -1  # offset of the word that reported it
+    # the people of the verb's subject and of its objects ("X received A and B")
+    sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+    # told as a further, separate step of the day ("later", "then", "also", "separately")
+    sequel: bool = False
 
 
 @dataclass

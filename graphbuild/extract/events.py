@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -41,7 +41,7 @@ from graphbuild.extract.meeting_status import (
     verb_chain,
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
-from graphbuild.extract.participants import ParticipantFinder
+from graphbuild.extract.participants import ParticipantFinder, is_name
 
 # "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
 _LIVE_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
@@ -57,6 +57,13 @@ _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
 
 # How many sentences a date given to one meeting carries to an undated one that follows.
 _CONTEXT_WINDOW = 4
+
+# A meeting told as a further step of the day, not the one just reported.
+_SEQUEL = re.compile(
+    r"\b(?:later|then|afterwards|also|separately|earlier|subsequently|thereafter|"
+    r"after that|in the (?:morning|afternoon|evening))\b",
+    re.I,
+)
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
@@ -91,13 +98,47 @@ _COMPANION_BEFORE = re.compile(
 # A sentence that goes on about the meeting just reported.
 _REFERS_TO_MEETING = re.compile(
     r"\s*(?:The|This|That|Their|These)\s+(?:\w+\s+){0,2}?(?:meeting|meetings|talks|audience|"
-    r"visit|session|discussions?|encounter|consultations)\b",
+    r"visit|session|discussions?|encounter|consultations|reception|courtesy call|lunch|"
+    r"luncheon|dinner|breakfast|ceremony)\b",
+)
+# An attendance list that can only go back to the meeting just reported: "Also in attendance
+# were …", "… were also present at the meeting".
+_ATTENDANCE_BACK = re.compile(
+    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) also (?:present|in "
+    r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
 )
 
 
 # What dates the earlier event of an anniversary in a following sentence.
 _BASE_CUE = re.compile(
-    r"\b(?:established|signed|founded|adopted|concluded|opened|launched|set up)\b", re.I
+    r"\b(?:established|signed|sign|signing|founded|adopted|concluded|opened|launched|set up)\b",
+    re.I,
+)
+# Words before an anniversary phrase that make the day the anniversary itself: "<date>
+# corresponds to / marks / is the Nth anniversary", "on the Nth anniversary", "<date>, the Nth
+# anniversary".
+_EXACT_DAY = re.compile(
+    r"(?:\b(?:corresponds?|corresponding|coincides?|coinciding) (?:to|with)|\bmarks|\bmarked|"
+    r"\b(?:is|was|will be|falls on|fell on)|,\s+on|,)\s+(?:the\s+|its\s+|their\s+)?$"
+)
+
+
+def _exact_day(before: str) -> bool:
+    """Whether the words before an anniversary phrase make a day they name the anniversary
+    itself: a date right before "corresponds to / marks / is / , on / ," the phrase."""
+    cue = _EXACT_DAY.search(before)
+    if cue is None:
+        return False
+    near = before[max(0, cue.start() - 40) : cue.start()]
+    dates = find_dates(near)
+    return bool(dates) and dates[-1].end >= len(near) - 2
+
+
+# A sentence that does something "to mark this occasion" goes back to the anniversary before.
+_TO_MARK_OCCASION = re.compile(
+    r"\b(?:to|in order to)\s+(?:mark|celebrate|commemorate|honou?r)\s+(?:this|the|that)\s+"
+    r"(?:\w+\s+)?(?:occas+ion|anniversary|day|milestone|event)\b",
+    re.I,
 )
 
 
@@ -113,9 +154,31 @@ def _own_clause_text(head: Token, tok: Token) -> str:
     return " ".join(t.text for t in head.subtree if t.i not in skip)
 
 
-def _past_vague(parsed: ParsedArticle, sent: Span, clause: tuple[int, int]) -> bool:
+def _sub_clauses(head: Token, tok: Token) -> list[tuple[int, int]]:
+    """Character ranges of the clauses inside ``head``'s that do not hold the trigger: a
+    relative, adverbial or reported clause has its own time ("X, who took office on 2 May,
+    met Y"; "X said the summits in May were a success, in his meeting with Y")."""
+    out = []
+    for d in head.subtree:
+        if d.i != head.i and d.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis"):
+            if not any(t.i == tok.i for t in d.subtree):
+                out.append(subtree_range(d))
+    return out
+
+
+def _outside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return not any(s <= pos < e for s, e in ranges)
+
+
+def _past_vague(
+    parsed: ParsedArticle, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]
+) -> bool:
     for ent in parsed.ents_in(sent):
-        if ent.label_ == "DATE" and clause[0] <= ent.start_char < clause[1]:
+        if (
+            ent.label_ == "DATE"
+            and clause[0] <= ent.start_char < clause[1]
+            and _outside(ent.start_char, skip)
+        ):
             if _PAST_VAGUE.search(ent.text) and not find_dates(ent.text):
                 return True
     return False
@@ -148,20 +211,25 @@ class EventExtractor:
     # ---- public -------------------------------------------------------------------------
     def run(self) -> None:
         for si, sent in enumerate(self.parsed.sentences):
-            if self._sentence_in_quote(sent):
-                # a statement quoted whole can still list who attended the meeting
-                self._companions(sent, si, len(self.events))
-                continue
             anniv_spans = anniversary_spans(sent)
+            if self._sentence_in_quote(sent):
+                # a statement quoted whole can still list who attended the meeting, and
+                # announce one ("X will meet Y on Friday," the ministry said)
+                before = len(self.events)
+                for tok in sent:
+                    if is_trigger(tok) or is_noun_trigger(tok):
+                        self._event_from_trigger(tok, si, sent, anniv_spans, quoted=True)
+                self._companions(sent, si, before)
+                continue
             before = len(self.events)
             for tok in sent:
-                if self.parsed.in_quote(tok.idx):
-                    continue
                 if is_trigger(tok) or is_noun_trigger(tok):
-                    self._event_from_trigger(tok, si, sent, anniv_spans)
+                    quoted = self.parsed.in_quote(tok.idx) is not None
+                    self._event_from_trigger(tok, si, sent, anniv_spans, quoted=quoted)
             self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
         self._date_from_next_sentence()
+        self._date_from_occasion()
         self._merge()
 
     def _sentence_in_quote(self, sent: Span) -> bool:
@@ -169,10 +237,14 @@ class EventExtractor:
         return q is not None and q.end >= sent.end_char - 2
 
     # ---- dates and places ---------------------------------------------------------------
-    def _dates(self, sent: Span, anniv_spans: list[tuple[int, int]]) -> list[DateMention]:
+    def _dates(
+        self, sent: Span, anniv_spans: list[tuple[int, int]], quote: object | None = None
+    ) -> list[DateMention]:
+        """The sentence's dates outside quotations (inside ``quote`` only, when given)."""
         out = []
         for d in find_dates(sent.text, sent.start_char):
-            if self.parsed.in_quote(d.start):
+            q = self.parsed.in_quote(d.start)
+            if q != quote:
                 continue
             if any(s <= d.start < e for s, e in anniv_spans):
                 continue
@@ -182,9 +254,15 @@ class EventExtractor:
             out.append(d)
         return out
 
-    def _vague_time(self, sent: Span, clause: tuple[int, int]) -> bool:
+    def _vague_time(
+        self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
+    ) -> bool:
         for ent in self.parsed.ents_in(sent):
-            if ent.label_ == "DATE" and clause[0] <= ent.start_char < clause[1]:
+            if (
+                ent.label_ == "DATE"
+                and clause[0] <= ent.start_char < clause[1]
+                and _outside(ent.start_char, skip or [])
+            ):
                 if not find_dates(ent.text):
                     return True
         return False
@@ -233,7 +311,12 @@ class EventExtractor:
 
     # ---- events -------------------------------------------------------------------------
     def _event_from_trigger(
-        self, tok: Token, si: int, sent: Span, anniv_spans: list[tuple[int, int]]
+        self,
+        tok: Token,
+        si: int,
+        sent: Span,
+        anniv_spans: list[tuple[int, int]],
+        quoted: bool = False,
     ) -> None:
         noun = tok.pos_ in ("NOUN", "PROPN")
         if noun:
@@ -244,22 +327,49 @@ class EventExtractor:
         else:
             status, perfect = meeting_status(tok)
             head = verb_chain(tok)[-1]
+        quote = self.parsed.in_quote(tok.idx) if quoted else None
+        if quoted:
+            # inside quotation marks only an announcement counts ("X will meet Y on
+            # Friday," the ministry said), between people the quotation names, dated by
+            # the quotation itself
+            if status != "scheduled" or quote is None:
+                return
+            if not (quote.start <= subtree_range(head)[0] and subtree_range(head)[1] <= quote.end):
+                return
         clause = subtree_range(head)
         clause_text = self.parsed.text[clause[0] : clause[1]]
-        dates = self._dates(sent, anniv_spans)
-        in_clause = [d for d in dates if clause[0] <= d.start < clause[1]]
+        dates = self._dates(sent, anniv_spans, quote)
+        skip = _sub_clauses(head, tok)
+        in_clause = [
+            d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
+        ]
         if status is None:
-            if dates:
-                self._remember(si, dates, None, "past")
+            # a day told of a visit or a talk that is not itself a meeting dates what follows
+            # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another
+            # clause ("the first visit since the government took office on 23 May")
+            own_dates = [d for d in dates if _outside(d.start, skip) and not self._since(d.start)]
+            if own_dates:
+                self._remember(si, own_dates, None, "past")
             return
         own = _own_clause_text(head, tok)
         if lexicon.REMOTE_CUES.search(own) or lexicon.CANCEL_CUES.search(own):
             return
-        participants = (
-            self._people.noun_participants(tok, head) if noun else self._people.participants(tok)
-        )
+        self._people.quoted = quoted
+        try:
+            participants = (
+                self._people.noun_participants(tok, head)
+                if noun
+                else self._people.participants(tok)
+            )
+        finally:
+            self._people.quoted = False
         tense: Tense = "future" if status == "scheduled" else "past"
-        chosen = sorted(in_clause or dates, key=lambda d: abs(d.start - tok.idx))
+        own_vague = self._vague_time(sent, clause, skip)
+        # a clause with a time of its own that is not a day ("in April", "next month") is
+        # not dated by the other clauses' days
+        chosen = sorted(
+            in_clause or ([] if own_vague else dates), key=lambda d: abs(d.start - tok.idx)
+        )
         date = None
         previous = self._context.date if self._context else None
         for d in chosen:
@@ -280,7 +390,11 @@ class EventExtractor:
                 re.I,
             )
             ctx = self._context
-            if ctx is not None and not vague and (si - ctx.sentence <= _CONTEXT_WINDOW or later):
+            if (
+                ctx is not None
+                and not vague
+                and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later)
+            ):
                 date = ctx.date
                 inherited = True
                 if place is None:
@@ -310,7 +424,7 @@ class EventExtractor:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
             return
-        if date is None and status == "held" and _past_vague(self.parsed, sent, clause):
+        if date is None and status == "held" and _past_vague(self.parsed, sent, clause, skip):
             # "met in Beijing last year", "in October": a time the text gives, but not a day
             self._drop(kind, "no-date", tok, sent, "a time, but no day")
             return
@@ -330,6 +444,8 @@ class EventExtractor:
             if len(subjects) == 1 and len(objects) >= 2:
                 # "held separate meetings with A and B", "received A and B separately"
                 groups = [[subjects[0], o] for o in objects if o != subjects[0]]
+        sides = ([], []) if noun else self._people.sides
+        sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
         for group in groups:
             self.events.append(
                 EventFact(
@@ -344,6 +460,8 @@ class EventExtractor:
                     si,
                     host=host,
                     trigger=tok.idx,
+                    sides=(list(sides[0]), list(sides[1])) if len(groups) == 1 else ([], []),
+                    sequel=sequel,
                 )
             )
 
@@ -356,7 +474,11 @@ class EventExtractor:
             target = new[0]
         else:
             # "The meeting was attended by …" names what it goes back to, further back
-            window = 8 if _REFERS_TO_MEETING.match(sent.text) else 2
+            window = (
+                8
+                if _REFERS_TO_MEETING.match(sent.text) or _ATTENDANCE_BACK.search(sent.text)
+                else 2
+            )
             recent = [
                 ev
                 for ev in self.events
@@ -387,6 +509,8 @@ class EventExtractor:
             # an attendance list counts also when a quoted statement gives it
             for pm in self.mentions.persons_in(s, e):
                 if self.parsed.text[pm.end : pm.end + 2] in ("'s", "’s"):
+                    continue
+                if not is_name(self.mentions.persons[pm.person].name):
                     continue
                 if pm.person not in target.participants:
                     target.participants.append(pm.person)
@@ -420,6 +544,55 @@ class EventExtractor:
                     ev.date = date
                     break
 
+    def _date_from_occasion(self) -> None:
+        """ "1 March is the 100th anniversary of … To mark this occasion, X will be joined by
+        Y …": an undated meeting done to mark an anniversary just told takes its day."""
+        for ev in self.events:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+                continue
+            sent = self.parsed.sentences[ev.sentence]
+            if not _TO_MARK_OCCASION.search(sent.text):
+                continue
+            for a in self.anniversaries:
+                marked = self.events[a.event]
+                if (
+                    marked.date is not None
+                    and marked.kind == "Event"
+                    and 0 < ev.sentence - marked.sentence <= 2
+                ):
+                    ev.date = marked.date
+                    break
+
+    def _distance(self, earlier: int, later: int) -> int:
+        """Sentences from ``earlier`` to ``later`` that tell the story: a quoted post or
+        statement between them does not move the narrative on."""
+        return sum(
+            1 for s in self.parsed.sentences[earlier + 1 : later + 1] if not self._mostly_quoted(s)
+        )
+
+    def _mostly_quoted(self, sent: Span) -> bool:
+        quoted = 0
+        for t in sent:
+            if self.parsed.in_quote(t.idx) is not None:
+                quoted += len(t.text)
+        return quoted * 2 > len(sent.text.strip())
+
+    def _since(self, pos: int) -> bool:
+        """Whether the date at ``pos`` is the start of a span ("since 23 May", "since the
+        government took office on 23 May"), not a day something happened on."""
+        tok = self.parsed.token_at(pos)
+        for _ in range(12):
+            if tok is None:
+                return False
+            if tok.lower_ == "since" or any(
+                c.dep_ == "mark" and c.lower_ == "since" for c in tok.children
+            ):
+                return True
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
+
     def _drop(self, kind: str, reason: str, tok: Token, sent: Span, detail: str = "") -> None:
         detail = detail or f"{tok.text!r}"
         self.dropped.append(DroppedEvent(kind, reason, detail, sent.start_char, sent.end_char))
@@ -427,8 +600,9 @@ class EventExtractor:
     def _remember(
         self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
     ) -> None:
+        previous = self._context.date if self._context else None
         for d in dates:
-            r = resolve_relative_date(d, self.reference, tense)
+            r = resolve_relative_date(d, self.reference, tense, previous)
             if r is not None:
                 self._context = _Context(si, r, place)
                 return
@@ -456,30 +630,59 @@ class EventExtractor:
                 # 15 May 1955.": the earlier event dated one or two sentences on
                 base_dates = self._base_date_after(si)
             # the event that marks it
+            n_events = len(self.events)
             event_index = self._marking_event(sent, si, first_new_event, m.start())
             if event_index is None:
                 continue
             event = self.events[event_index]
+            made = event_index >= n_events  # a dated event made for this phrase alone
+            of_date = None
+            phrase_end = sent.end_char
             if base_dates:
                 base = base_dates[0]
                 of_date = dt.date(base.year, base.month, base.day)  # type: ignore[arg-type]
-                phrase_end = base.start
-            elif "to the day" in text and event.date is not None:
+                if (
+                    event.date is not None
+                    and event.date.year - of_date.year != number
+                    and not m.group("span")
+                ):
+                    of_date = None
+                elif base.start < sent.end_char:
+                    phrase_end = base.start
+            if (
+                of_date is None
+                and event.date is not None
+                and ("to the day" in text or _exact_day(text[: m.start()]))
+            ):
+                # "1 March corresponds to the 100th anniversary of …", "met on Monday, the
+                # 60th anniversary of …": the day itself is the anniversary
                 try:
                     of_date = event.date.replace(year=event.date.year - number)
                 except ValueError:
-                    continue
-                phrase_end = sent.end_char
-            else:
+                    of_date = None
+            if of_date is None:
+                if made:
+                    del self.events[event_index:]
                 continue
-            if event.date is not None and event.date.year - of_date.year != number:
-                if not m.group("span"):
-                    continue
+            if made and event.date is not None:
+                # "… marked the anniversary with a ceremony on Wednesday. On the sidelines of
+                # the ceremony, X received Y": the day goes on to what follows
+                self._context = _Context(si, event.date, None)
             phrase = self.parsed.text[sent.start_char + m.end() : phrase_end]
-            agreement = agreement_in(phrase, sent.start_char + m.end())
-            if agreement is None and m.start() > 0:
-                # "a quarter-century after the Treaty of X was signed" / "the Brasilia Act"
-                agreement = agreement_in(phrase, sent.start_char + m.end())
+            if base_dates and base_dates[0].start >= sent.end_char:
+                # the earlier event told in a later sentence: its agreement is named there
+                base_sent = self.parsed.sentences[self.parsed.sentence_index(base_dates[0].start)]
+                later = self.parsed.text[base_sent.start_char : base_dates[0].start]
+                if agreement_in(phrase, sent.start_char + m.end()) is None and agreement_in(
+                    later, base_sent.start_char
+                ):
+                    phrase, phrase_start = later, base_sent.start_char
+                    phrase_end = base_dates[0].start
+                else:
+                    phrase_start = sent.start_char + m.end()
+            else:
+                phrase_start = sent.start_char + m.end()
+            agreement = agreement_in(phrase, phrase_start)
             signatories = []
             if agreement is not None:
                 a_end = agreement[1]
@@ -523,7 +726,7 @@ class EventExtractor:
             )
 
     def _base_date_after(self, si: int) -> list[DateMention]:
-        for sent in self.parsed.sentences[si + 1 : si + 3]:
+        for sent in self.parsed.sentences[si + 1 : si + 5]:
             text = sent.text
             cue = _BASE_CUE.search(text)
             if cue is None:
@@ -592,6 +795,46 @@ class EventExtractor:
         return None
 
     # ---- merging ------------------------------------------------------------------------
+    def _split_summaries(self) -> None:
+        """ "X held talks with A, B and C" followed by "X later met B" and "X also received
+        C": the lead sums up separate meetings, one per guest."""
+        out: list[EventFact] = []
+        moved: dict[int, int] = {}
+        for ev in self.events:
+            subjects, objects = ev.sides
+            if (
+                ev.kind in ("Meeting", "ScheduledMeeting")
+                and len(subjects) == 1
+                and len(objects) >= 2
+                and subjects[0] not in objects
+            ):
+                host = subjects[0]
+                told_apart = {
+                    o
+                    for o in objects
+                    for other in self.events
+                    if other is not ev
+                    and other.kind == ev.kind
+                    and other.sentence > ev.sentence
+                    and other.sequel
+                    and set(other.participants) == {host, o}
+                    and (other.date is None or ev.date is None or other.date == ev.date)
+                }
+                if len(told_apart) >= 2:
+                    moved[id(ev)] = len(out)
+                    for o in objects:
+                        out.append(replace(ev, participants=[host, o], sides=([], [])))
+                    continue
+            moved[id(ev)] = len(out)
+            out.append(ev)
+        if len(out) != len(self.events):
+            # anniversaries index events: keep them pointing at the same facts
+            old = list(self.events)
+            self.events = out
+            for a in self.anniversaries:
+                a.event = moved[id(old[a.event])]
+                a.of = moved[id(old[a.of])]
+
     def _merge(self) -> None:
         """One event per (kind, participants, date): several sentences can report it; an
         undated report of the people of a dated meeting is that meeting."""
@@ -608,6 +851,7 @@ class EventExtractor:
                     ev.date = other.date
                     ev.participants = list(other.participants)
                     break
+        self._split_summaries()
         keep: list[EventFact] = []
         remap: dict[int, int] = {}
         for i, ev in enumerate(self.events):
@@ -625,7 +869,8 @@ class EventExtractor:
                 remap[i] = found
                 if keep[found].place is None:
                     keep[found].place = ev.place
-        # a meeting whose participants are a strict subset of a same-day meeting is the same
+        # a meeting whose participants are a strict subset of a same-day meeting is the same,
+        # unless it is told as a further step of the day ("later", "then", "also")
         final: list[EventFact] = []
         remap2: dict[int, int] = {}
         for j, ev in enumerate(keep):
@@ -637,6 +882,7 @@ class EventExtractor:
                         and other.kind == ev.kind
                         and other.date == ev.date
                         and set(ev.participants) < set(other.participants)
+                        and (not (ev.sequel or other.sequel) or other.sentence == ev.sentence)
                     ):
                         sup = k2
                         break

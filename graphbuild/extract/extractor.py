@@ -31,7 +31,13 @@ from graphbuild.extract.mentions import (
     index_mentions,
 )
 from graphbuild.extract.quotes import QuoteExtractor
-from graphbuild.extract.role_parties import confirm_untitled, evidence_roles, table_roles
+from graphbuild.extract.role_parties import (
+    confirm_untitled,
+    evidence_roles,
+    table_roles,
+    table_rule,
+    untitled_holder,
+)
 from graphbuild.extract.roles import RoleFact, extract_roles
 
 EXTRACTOR = f"diplograph.extract.rules.v1@{__version__}"
@@ -83,11 +89,12 @@ def extract_from_doc(
         article.text, article.published or reference_date, number_of, today or dt.date.today()
     )
     roles = extract_roles(parsed, mentions, gaz)
-    roles += table_roles(mentions, roles, gaz, reference)
+    roles += table_roles(mentions, roles, gaz, reference, parsed.text)
     roles = confirm_untitled(mentions, roles, gaz, reference)
     resolver = Resolver(parsed, mentions, gaz)
     _learn_roles(resolver, roles)
-    _definite_parties(parsed, mentions, resolver, roles)
+    _whose_office(parsed, resolver, roles)
+    _definite_parties(parsed, mentions, resolver, roles, gaz, reference)
     _learn_roles(resolver, roles)
     events = EventExtractor(parsed, mentions, gaz, resolver, reference, article.published)
     events.run()
@@ -97,6 +104,23 @@ def extract_from_doc(
     return assemble(
         article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR, unresolved
     )
+
+
+def _whose_office(parsed: ParsedArticle, resolver: Resolver, roles: list[RoleFact]) -> None:
+    """ "Martin Griffiths, his relief coordinator": the office is that of the person "his"
+    refers to, whose party it shares (decided with the article's other evidence)."""
+    for r in roles:
+        if r.pronoun_at is None or r.party is not None or r.via is not None:
+            continue
+        if parsed.in_quote(r.pronoun_at):
+            continue
+        owner = resolver.subject_before(r.pronoun_at)
+        if owner is None or owner == r.person:
+            # "X, his adviser": "his" is never X; the person named before
+            others = [p for p in resolver.persons_before(r.pronoun_at) if p != r.person]
+            owner = others[0] if others else None
+        if owner is not None:
+            r.via = owner
 
 
 def _learn_roles(resolver: Resolver, roles: list[RoleFact]) -> None:
@@ -110,7 +134,12 @@ def _learn_roles(resolver: Resolver, roles: list[RoleFact]) -> None:
 
 
 def _definite_parties(
-    parsed: ParsedArticle, mentions: MentionIndex, resolver: Resolver, roles: list[RoleFact]
+    parsed: ParsedArticle,
+    mentions: MentionIndex,
+    resolver: Resolver,
+    roles: list[RoleFact],
+    gaz: GazetteerLike,
+    reference: dt.date | None,
 ) -> None:
     """ "the Turkish leader" gives a party to the person it refers to."""
     from graphbuild.extract.coref import _DEFINITE
@@ -135,11 +164,23 @@ def _definite_parties(
         if entry is None:
             continue
         person = resolver.resolve_definite(m.group(0), m.start())
+        rule, title = "role.definite-description", None
         if person is None:
-            continue
+            # "Viktor Orbán must not …, Macron said, after the Hungarian prime minister
+            # blocked …": an untitled person the office-holder table has in that office
+            found = untitled_holder(
+                parsed, mentions, roles, m.group("noun"), entry, m.start(), gaz, reference
+            )
+            if found is None:
+                continue
+            person, term = found
+            rule = f"role.definite-description+{table_rule(term)}"
+            title = " ".join(
+                w
+                for w in m.group("noun").split()
+                if gaz.demonym(w) is None and gaz.lookup(w) is None
+            )
         if resolver.parties.get(person):
             continue
-        roles.append(
-            RoleFact(person, None, entry, m.start(), m.end(), "role.definite-description", 0.7)
-        )
+        roles.append(RoleFact(person, title, entry, m.start(), m.end(), rule, 0.7))
         resolver.parties.setdefault(person, []).append(entry.label)

@@ -236,6 +236,10 @@ CLUB_WORDS = frozenset(
 # Irish Dáil), as folded words: a titled person with them acts for that state.
 STATE_POST_NOMINALS = {"t.d.": "IE", "t.d": "IE", "td": "IE"}
 
+# Honorifics only one state's official usage puts before a name ("Vice-President Shri X"):
+# a titled person addressed so holds that state's office (a bare name with one is no office).
+STATE_HONORIFICS = {"shri": "IN", "shrimati": "IN", "smt": "IN", "smt.": "IN"}
+
 # Title words that are also common given names: after "H.E."/"Mr"/"Dr" they start a name.
 GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
 
@@ -266,6 +270,15 @@ STATE_TITLES = (
         "IN",
     ),
     (r"^(?:deputy )?secretary of state$", "US"),
+    # Kenya's ministers and their permanent heads ("Cabinet Secretary for Foreign Affairs",
+    # "Foreign Affairs Principal Secretary"), not "Chief Cabinet Secretary" nor "Principal
+    # Secretary to the Prime Minister"
+    (
+        r"^(?:[a-z ]+ )?(?:cabinet|principal) secretar(?:y|ies)\b(?! to\b)"
+        r"(?<!chief cabinet secretary)",
+        "KE",
+    ),
+    (r"^cs$", "KE"),
     (r"^state councill?or\b", "CN"),
     (r"custodian of the two holy mosques", "SA"),
 )

@@ -58,6 +58,12 @@ def is_trigger(tok: Token) -> bool:
             return lemma != "sign"
         if tok.dep_ == "relcl" and tok.head.lemma_.lower() in lexicon.MEETING_NOUNS:
             return True
+        if lemma in ("hold", "conduct", "have") and any(
+            c.dep_ == "nsubjpass" and c.lemma_.lower() in lexicon.MEETING_NOUNS
+            for c in tok.children
+        ):
+            # "a meeting will be held between X and Y", "talks were held with X"
+            return True
         if lemma == "sign":
             return True
     if lemma == "take":
@@ -76,6 +82,13 @@ def is_trigger(tok: Token) -> bool:
     ):
         return True
     if lemma == "visit":
+        return True
+    if (
+        lemma == "join"
+        and any(c.dep_ == "auxpass" for c in tok.children)
+        and any(c.dep_ == "agent" for c in tok.children)
+    ):
+        # "X will be joined by Y in planting trees", "X was joined by Y at the ceremony"
         return True
     # "X and Y <did something> at a summit" ("were present at the meeting" adds companions)
     if tok.tag_ == "VBD" and lemma != "be":
@@ -123,7 +136,20 @@ _NOUN_VERBS = frozenset(
 )
 # Journeys made "for talks with X".
 _TRAVEL_FOR = frozenset(
-    {"travel", "arrive", "fly", "come", "go", "head", "leave", "depart", "visit", "pay", "return"}
+    {
+        "travel",
+        "arrive",
+        "fly",
+        "come",
+        "go",
+        "head",
+        "leave",
+        "depart",
+        "visit",
+        "pay",
+        "return",
+        "be",
+    }
 )
 # Prepositions that place a main clause relative to a meeting ("after talks with X, he said").
 _NOUN_TIME_PREPS = frozenset({"before", "after", "during", "at", "following", "in", "to"})
@@ -212,6 +238,83 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
     return status, perfect, verb
 
 
+# Journeys whose purpose clause ("to meet X") is a meeting planned with them.
+_JOURNEY = frozenset(
+    {"travel", "visit", "fly", "go", "come", "head", "arrive", "leave", "be", "due", "set"}
+)
+# Adjectives of willingness above a meeting verb: "would be happy to meet".
+_GLAD = frozenset({"happy", "glad", "pleased", "delighted", "keen", "open", "able"})
+# Verbs that report what someone said or announced: a "would" in their complement is the
+# future seen from the past ("the ministry said X would meet Y on Friday").
+_REPORTING = frozenset(
+    {
+        "say",
+        "tell",
+        "announce",
+        "state",
+        "confirm",
+        "report",
+        "add",
+        "inform",
+        "disclose",
+        "reveal",
+        "indicate",
+        "note",
+        "mention",
+        "explain",
+        "learn",
+        "brief",
+    }
+)
+# What makes a "would" conditional or unreal rather than the future of a report.
+_UNREAL = frozenset({"if", "unless", "otherwise", "rather", "whether", "ideally", "only"})
+
+
+def _future_in_past(verb: Token) -> bool:
+    """ "would" as the future seen from a past report: "the ministry said X would meet Y",
+    "X would travel to Y on Friday on a visit during which he would hold talks with Z". Not
+    when the sentence makes it conditional or unreal ("if", "unless", "would have met")."""
+    sent = verb.sent
+    if any(t.lower_ in _UNREAL for t in sent):
+        return False
+    if any(k.lemma_ == "have" and k.dep_ == "aux" for k in verb.children):
+        return False  # "would have met": counterfactual
+    t = verb
+    for _ in range(8):
+        if t.dep_ in ("ccomp", "xcomp") and t.head.i != t.i:
+            h = t.head
+            if h.lemma_.lower() in _REPORTING and h.tag_ in ("VBD", "VBN"):
+                return True
+        if t.dep_ in ("relcl", "advcl", "acl", "pcomp", "pobj", "prep", "conj") or t.dep_ in (
+            "ccomp",
+            "xcomp",
+        ):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            # "would travel ... on a visit during which he would hold talks": the clause it
+            # hangs on is itself a reported future
+            if t.pos_ in ("VERB", "AUX") and any(
+                k.dep_ == "aux" and k.lower_ in ("would", "will") for k in t.children
+            ):
+                return True
+            continue
+        break
+    return False
+
+
+def _planned(verb: Token) -> bool:
+    """A journey announced for later: "will visit", "is due in", "is set to travel"."""
+    if any(
+        k.dep_ == "acomp" and k.lower_ in ("due", "set", "scheduled", "expected")
+        for k in verb.children
+    ):
+        return verb.tag_ in ("VBZ", "VBP") or any(
+            k.lower_ in ("will", "shall", "'ll") for k in verb.children
+        )
+    return meeting_status(verb)[0] == "scheduled"
+
+
 def verb_chain(tok: Token) -> list[Token]:
     """The trigger and the verbs that govern it through xcomp/aux-like links."""
     chain = [tok]
@@ -231,7 +334,14 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
         kids = list(t.children)
         if any(k.dep_ == "neg" for k in kids):
             return None, False
-        if any(k.dep_ in ("aux",) and k.lower_ in lexicon.HEDGE_MODALS for k in kids):
+        modal = [k for k in kids if k.dep_ == "aux" and k.lower_ in lexicon.HEDGE_MODALS]
+        if modal:
+            if modal[0].lower_ in ("would", "'d") and _future_in_past(t):
+                future = True
+            else:
+                return None, False
+        if lexicon.forms(t.lemma_, t.lower_) & _GLAD and t is not tok:
+            # "is happy to meet", "would be glad to host": a willingness, not a plan
             return None, False
         if lexicon.forms(t.lemma_, t.lower_) & lexicon.HEDGE_LEMMAS and t is not tok:
             return None, False
@@ -261,6 +371,18 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
         and lexicon.forms(head.head.lemma_, head.head.lower_) & lexicon.HEDGE_LEMMAS
     ):
         return None, False
+    if (
+        not future
+        and head.dep_ in ("advcl", "xcomp")
+        and head.tag_ == "VB"
+        and any(k.tag_ == "TO" for k in head.children)
+        and head.head.i != head.i
+        and head.head.lemma_.lower() in _JOURNEY
+    ):
+        # "will visit Moscow to meet X on Friday", "is due in Y to hold talks with X": a
+        # journey's purpose shares its plan (a past journey's purpose is not asserted)
+        if _planned(head.head):
+            future = True
     if future:
         return "scheduled", False
     top = chain[-1]

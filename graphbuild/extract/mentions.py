@@ -75,14 +75,15 @@ class BodyEntry:
     source: str | None = None
 
 
-_BODY_HEADS = r"(?:Commission|Party|Movement|Front)"
+_BODY_HEADS = r"(?:Commission|Party|[Mm]ovement|Front|Authority|Agency)"
 _BODY_PHRASE = re.compile(
-    rf"^(?:[A-Z][\w'’.-]*\s+){{0,4}}{_BODY_HEADS}(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*"
-    r"(?:\s+[A-Z][\w'’.-]*){0,3})?$"
+    rf"^[A-Z][\w'’.-]*\s+(?:(?:[A-Z][\w'’.-]*|and|&)\s+){{0,5}}{_BODY_HEADS}"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})?$"
 )
 _BODY_WITH_ACRONYM = re.compile(
     r"^(?P<name>(?:[A-Z][\w'’.-]*\s+){1,6}(?:Council|Authority|Agency|Secretariat|Office|"
-    r"Commission|Committee|Ministry|Department))\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)$"
+    r"Commission|Committee|Ministry|Department|Union|Assembly|Organi[sz]ation|Forum|Bank|Fund|"
+    r"Conference|Community|Parliament))\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)$"
 )
 
 
@@ -136,6 +137,8 @@ class TitleMention:
     title: str
     party: GazetteerEntryLike | None = None
     party_span: tuple[int, int] | None = None
+    # "Speaker of A and President of B": the further offices, each with its own party
+    also: list[tuple[str, GazetteerEntryLike]] = field(default_factory=list)
 
 
 @dataclass
@@ -320,6 +323,22 @@ _FACILITY_WORDS = {
     "reception",
     "week",
 }
+_OFFICE_HEAD_WORDS = frozenset(fold(h.split()[-1]) for h in lexicon.OFFICE_HEADS)
+# Words that open the name of a building or place ("Schloss Bellevue", "Palacio San Martín").
+_FACILITY_FIRST_WORDS = frozenset(
+    {
+        "schloss",
+        "palais",
+        "palacio",
+        "palazzo",
+        "chateau",
+        "castle",
+        "fort",
+        "mount",
+        "lake",
+        "cape",
+    }
+)
 _TITLE_WORDS = (
     {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()}
     | {fold(w) for p in lexicon.PORTFOLIOS for w in p.split()}
@@ -351,7 +370,7 @@ def _title_regex() -> re.Pattern[str]:
     port = _alternatives([*lexicon.PORTFOLIOS, *lexicon.PORTFOLIO_WORDS])
     prefixes = _alternatives(lexicon.TITLE_PREFIXES)
     cap = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|\([A-Z][A-Za-z]+\))"
-    low = rf"(?:{_alternatives(lexicon.PORTFOLIO_WORDS)})"
+    low = rf"(?:{_alternatives(lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS)})"
     part = rf"(?:{cap}|{low})"
     joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to) +(?:the +)?)"
     core = (
@@ -526,6 +545,12 @@ def _trim_title_tail(
             folded in _TITLE_CONNECTORS
             or folded in lexicon.PORTFOLIO_WORDS
             or folded in lexicon.BODY_WORDS
+            # "Adviser to the President": the office served
+            or (
+                folded in _OFFICE_HEAD_WORDS
+                and word[:1].isupper()
+                and re.search(r"\sto\s+(?:the\s+)?$", raw[: first.start() + w.start()]) is not None
+            )
             or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
             or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
             or any(ns <= start + ws and start + we <= ne for ns, ne in named)
@@ -577,11 +602,16 @@ def find_titles(
             raw = raw[: hon.start()]
             break
         raw = _trim_title_tail(raw.rstrip(" ,"), start, geo_spans, named).rstrip(" ,")
+        # "the spokesperson for Kiptoo": a name cut off after the title leaves its preposition
+        raw = re.sub(r"(?:\s+(?:of|for|to|and|&|the))+$", "", raw)
         # split off "of <party>"
         party = None
         party_span = None
         title = raw
+        also: list[tuple[str, GazetteerEntryLike]] = []
         for om in re.finditer(r"\s+(?:of|for)\s+", raw):
+            if om.group(0).strip() == "for" and _MISSION.search(raw[: om.start()]):
+                continue  # "the UN envoy for Yemen": Yemen is the mission, not the sender
             rest = raw[om.end() :]
             words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
@@ -601,7 +631,10 @@ def find_titles(
                     if acro:  # "… of the Gulf (GCC)"
                         after = after[acro.end() :]
                     title = raw[: om.start()]
-                    if re.match(r"\s+to\s+", after) or _portfolio_words_only(after):
+                    second = _second_office(after, gaz)
+                    if second is not None:
+                        also.append(second)  # "… of A and President of B"
+                    elif re.match(r"\s+to\s+", after) or _portfolio_words_only(after):
                         # "Ambassador of A to B"; "High Representative of the EU for Foreign
                         # Relations": what follows the party is the rest of the office
                         title += after
@@ -631,13 +664,31 @@ def find_titles(
         pos = max(start + 1, start + len(raw))
         if not title:
             continue
-        out.append(TitleMention(start, start + len(raw), title, party, party_span))
+        out.append(TitleMention(start, start + len(raw), title, party, party_span, also))
     # "accompanied by his deputy X"
     for m in _THEIR_DEPUTY.finditer(text):
         if not any(t.start <= m.start("title") < t.end for t in out):
             out.append(TitleMention(m.start("title"), m.end("title"), m.group("title")))
     out.sort(key=lambda t: t.start)
     return out
+
+
+_MISSION = re.compile(r"(?i)\b(?:envoy|representative|coordinator|rapporteur)$")
+_SECOND_OFFICE = re.compile(
+    r"\s+and\s+(?:the\s+)?(?P<title>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+of\s+"
+    r"(?P<party>(?:the\s+)?[A-Z].*?)(?:\s+\([A-Z][A-Za-z]{1,9}\))?$"
+)
+
+
+def _second_office(after: str, gaz: GazetteerLike) -> tuple[str, GazetteerEntryLike] | None:
+    """ " and President of the Inter-Parliamentary Union (IPU)" after a first office's party:
+    a second office with a party of its own."""
+    m = _SECOND_OFFICE.match(after)
+    if m is None or not TITLE_RE.fullmatch(m.group("title")):
+        return None
+    phrase = m.group("party")
+    entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
+    return (m.group("title"), entry) if entry is not None else None
 
 
 _NAME_TRAILERS = frozenset({"t.d.", "t.d", "td", "mp", "m.p.", "kc", "qc", "mla", "mna"})
@@ -705,6 +756,8 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         e -= 1
     if text[e - 2 : e] in ("'s", "’s"):
         e -= 2
+    elif e - s > 2 and text[e - 1] in "'’" and text[e - 2] in "sSzZ":
+        e -= 1  # "Guterres’ announcement": the possessive, not part of the name
     if e <= s:
         return None
     return s, e
@@ -718,7 +771,9 @@ def _looks_like_name(text: str) -> bool:
         words[0] == "A" and len(words) > 2 and re.fullmatch(r"[A-Z]\.?", words[1])
     ):
         return False
-    if fold(words[-1]) in _FACILITY_WORDS:
+    if fold(words[-1]) in _FACILITY_WORDS or (
+        len(words) > 1 and fold(words[0]) in _FACILITY_FIRST_WORDS
+    ):
         return False
     caps = [w for w in words if w[:1].isupper()]
     return bool(caps) and all(
@@ -768,7 +823,9 @@ def _after_leading_party(text: str, start: int, end: int, geo: list[GeoMention])
         if g.start != start or g.end >= end or g.entry.type not in ("Country", "Organization"):
             continue
         if g.kind == "demonym" or re.search(
-            r"\bof\s+(?:the\s+)?$", text[max(0, start - 8) : start]
+            r"\bof\s+(?:the\s+)?$|(?i:ambassador|envoy|counterpart|representative|consul)\s+to\s+"
+            r"(?:the\s+)?$",
+            text[max(0, start - 30) : start],
         ):
             rest = re.match(r"\s+", text[g.end : end])
             if rest is not None and text[g.end + rest.end() : end][:1].isupper():
@@ -856,7 +913,14 @@ def find_persons(
             if cleaned and not _office_words_only(text[cleaned[0] : cleaned[1]]):
                 candidates.append(_after_leading_party(text, *cleaned, geo))
     titles = find_titles(parsed, gaz, candidates, geo)
-    anchors = [t.end for t in titles] + [m.end() for m in re.finditer(r"\bcounterparts?\b,?", text)]
+    anchors = [t.end for t in titles]
+    for cm in re.finditer(r"\bcounterparts?\b,?", text):
+        anchors.append(cm.end())
+        # "her Ethiopian counterpart to Kenya Meles Alem": the name after the posting
+        post = re.match(r"\s+(?:to|in|at)\s+(?:the\s+)?", text[cm.end() : cm.end() + 12])
+        if post is not None:
+            at = cm.end() + post.end()
+            anchors += [g.end for g in geo if g.start == at]
     anchors += [m.end("title") for m in PLURAL_TITLE_RE.finditer(text)]
     for t in titles:
         # "X, the Foreign Minister", "X, Norway's foreign minister", "X, the Kenyan envoy"

@@ -44,6 +44,87 @@ _GROUP_NOUNS = frozenset(
 )
 
 
+# Words a person's name does not end with: an office or a rank ("Arabian King" cut off
+# before "Salman bin Abdulaziz").
+_NOT_LAST_NAME_WORDS = frozenset(
+    {
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "minister",
+        "president",
+        "premier",
+        "chancellor",
+        "secretary",
+        "ambassador",
+        "emir",
+        "amir",
+        "sultan",
+        "sheikh",
+        "excellency",
+        "highness",
+        "majesty",
+        "deputy",
+        "envoy",
+        "spokesman",
+        "spokesperson",
+        "speaker",
+        "governor",
+        "chairman",
+        "chairperson",
+        "commissioner",
+        "delegate",
+        "counterpart",
+    }
+)
+
+
+def is_name(label: str) -> bool:
+    """Whether a person's label can be a name: not a bare title or honorific ("Excellency",
+    "Arabian King"), defensively, whatever found it."""
+    words = [w.strip(".,").lower() for w in label.split()]
+    if not words or words[-1] in _NOT_LAST_NAME_WORDS:
+        return False
+    return not all(w in lexicon.HONORIFICS or w in _NOT_LAST_NAME_WORDS for w in words)
+
+
+# Head nouns of a title written before its holder's name.
+_TITLE_HEADS = lexicon.ROLE_NOUNS | {
+    "delegate",
+    "ambassador",
+    "adviser",
+    "advisor",
+    "director",
+    "canciller",
+    "dignitary",
+    "visitor",
+}
+
+
+# Words that say which office a title is, for matching counterparts.
+_OFFICE_WORDS = frozenset(
+    {
+        "foreign",
+        "minister",
+        "president",
+        "prime",
+        "ambassador",
+        "secretary",
+        "defence",
+        "defense",
+        "finance",
+        "trade",
+        "speaker",
+        "chancellor",
+        "premier",
+        "king",
+        "envoy",
+        "affairs",
+    }
+)
+
+
 @dataclass
 class ParticipantFinder:
     """The people of a meeting verb; ``events`` are the events found so far, in text order."""
@@ -54,6 +135,8 @@ class ParticipantFinder:
     events: list[EventFact]
     # the people of the last ``participants`` call, as (subjects' people, objects' people)
     sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
+    # reading a quotation: only the people it names, by name
+    quoted: bool = False
 
     def participants(self, tok: Token) -> list[int]:
         people: list[int] = []
@@ -119,6 +202,13 @@ class ParticipantFinder:
     def host(self, tok: Token) -> int | None:
         """The subject of an active "received/hosted", or the agent of a passive one."""
         if tok.lemma_.lower() not in ("receive", "host"):
+            # "took part in a meeting hosted by X"
+            for d in tok.subtree:
+                if d.lemma_.lower() == "host" and d.dep_ == "acl":
+                    agents = [x for c in d.children if c.dep_ == "agent" for x in c.children]
+                    people = [p for a in agents for p in self._persons_in(a)]
+                    if len(people) == 1:
+                        return people[0]
             return None
         passive = any(c.dep_ == "auxpass" for c in tok.children)
         if passive:
@@ -139,13 +229,20 @@ class ParticipantFinder:
         for m in self.mentions.persons_in(start, end):
             if any(s <= m.start < e for s, e in excluded):
                 continue
+            if not is_name(self.mentions.persons[m.person].name):
+                continue
             if self.parsed.text[m.end : m.end + 2] in ("'s", "’s"):
                 continue
-            if self.parsed.in_quote(m.start):
+            if self.parsed.in_quote(m.start) and not self.quoted:
                 continue
             if m.person not in out:
                 out.append(m.person)
+        if self.quoted:
+            return out
         if not out:
+            named = self._title_then_name(tok)
+            if named is not None:
+                return [named]
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
         else:
@@ -155,11 +252,48 @@ class ParticipantFinder:
                     r = self.resolver.subject_before(c.idx)
                     if r is not None and r not in out:
                         out.insert(0, r)
+                elif c.pos_ == "NOUN" and not self.mentions.persons_in(
+                    c.left_edge.idx, c.idx + len(c.text)
+                ):
+                    # "X and his Bahraini counterpart"
+                    r = self._title_reference(c)
+                    if r is not None and r not in out:
+                        out.append(r)
             if tok.lower_ in ("he", "she"):
                 r = self.resolver.subject_before(tok.idx)
                 if r is not None and r not in out:
                     out.insert(0, r)
         return out
+
+    def _title_then_name(self, tok: Token) -> int | None:
+        """ "received the Minister Delegate to … in charge of Relations with the
+        Commonwealth, Félix Mbayu": a long title whose holder's name closes the phrase after
+        a comma, however the parser attached it."""
+        if tok.tag_ not in ("NN", "NNP") or tok.lemma_.lower() not in _TITLE_HEADS:
+            return None
+        end = subtree_range(tok)[1]
+        sent = tok.sent
+        doc = tok.doc
+        for t in doc[tok.i + 1 : min(sent.end, tok.i + 25)]:
+            if t.idx < end:
+                continue
+            if t.pos_ in ("VERB", "AUX") or t.lower_ in (";", "who", "which", "where"):
+                return None
+            if t.lower_ == "and" and (
+                t.i + 1 >= len(doc)
+                or not doc[t.i + 1].text[:1].isupper()
+                or self.mentions.person_at(doc[t.i + 1].idx, doc[t.i + 1].idx + 1) is not None
+            ):
+                # "the Minister of Foreign Affairs and International Cooperation, X" goes on;
+                # "the Minister and X" is two people
+                return None
+            m = self.mentions.person_at(t.idx, t.idx + len(t.text))
+            if m is not None:
+                before = self.parsed.text[max(0, m.start - 2) : m.start]
+                if "," not in before or self.parsed.in_quote(m.start):
+                    return None
+                return m.person
+        return None
 
     def _reference(self, tok: Token) -> list[int]:
         low = tok.lower_
@@ -169,7 +303,88 @@ class ParticipantFinder:
         if group is not None:
             return group
         r = self.resolver.resolve_token(tok)
+        if r is None:
+            r = self._title_reference(tok)
         return [r] if r is not None else []
+
+    def _title_reference(self, tok: Token) -> int | None:
+        """ "the CS", "the US Ambassador", "Qatar's Ambassador": a definite title that only
+        one person named before holds (with that party, when the description names one)."""
+        doc = tok.doc
+        definite = any(c.lower_ in ("the", "this") for c in tok.children) or (
+            tok.i > 0 and doc[tok.i - 1].lower_ == "the"
+        )
+        possessed = [c for c in tok.children if c.dep_ == "poss"]
+        if not definite and not possessed:
+            return None
+        if tok.tag_ not in ("NN", "NNP"):
+            return None
+        title = lexicon.ABBREVIATED_TITLES.get(tok.text, tok.text).lower()
+        if title.split()[-1] not in _TITLE_HEADS:
+            return None
+        if any(c.lower_ == "visiting" for c in tok.children):
+            # "talks with the visiting minister": the guest of the meeting just reported
+            guest = self._visitor(tok)
+            if guest is not None:
+                return guest
+        parties: set[str] = set()
+        for c in tok.children:
+            if c.i < tok.i and c.dep_ in ("compound", "amod", "poss", "nmod"):
+                entry = self.resolver.gaz.demonym(c.text) or self.resolver.gaz.lookup(c.text)
+                if entry is not None and entry.type in ("Country", "Organization"):
+                    parties.add(entry.label)
+                elif c.pos_ == "PROPN" and c.dep_ == "compound" and c.text[:1].isupper():
+                    title = f"{c.text.lower()} {title}"
+        before = set(self.resolver.persons_before(tok.idx))
+        cands = [
+            p
+            for p, titles in self.resolver.titles.items()
+            if p in before and any(title in t.lower() for t in titles)
+        ]
+        if parties:
+            cands = [p for p in cands if parties & set(self.resolver.parties.get(p, []))]
+            if not cands:
+                # "his Bahraini counterpart", "the Uruguayan canciller": the one person of
+                # that party named before
+                owner = {p for c in possessed for p in self._persons_in(c)}
+                cands = [
+                    p
+                    for p in self.resolver.persons_before(tok.idx)
+                    if parties & set(self.resolver.parties.get(p, [])) and p not in owner
+                ]
+                if len(cands) > 1 and title == "counterpart" and owner:
+                    # the one holding the owner's kind of office
+                    office = {w for p in owner for w in self._office_words(p)}
+                    cands = [p for p in cands if office & self._office_words(p)]
+        return cands[0] if len(cands) == 1 else None
+
+    def _office_words(self, person: int) -> set[str]:
+        words = {w.lower() for t in self.resolver.titles.get(person, []) for w in t.split()}
+        return words & _OFFICE_WORDS
+
+    def _visitor(self, tok: Token) -> int | None:
+        """The guest of the meeting just reported (its people other than the host, or than
+        the subject of the clause at hand)."""
+        si = self.parsed.sentence_index(tok.idx)
+        for ev in reversed(self.events):
+            if si - ev.sentence > 3:
+                return None
+            if ev.kind not in ("Meeting", "ScheduledMeeting"):
+                continue
+            here = {p for t in tok.doc[tok.sent.start : tok.i] for p in self._named_at(t)}
+            if ev.host is not None:
+                guests = [p for p in ev.participants if p != ev.host]
+            elif ev.sides[0] and ev.sides[1]:
+                guests = list(ev.sides[1])
+            else:
+                guests = list(ev.participants)
+            guests = [p for p in guests if p not in here]
+            return guests[0] if len(guests) == 1 else None
+        return None
+
+    def _named_at(self, t: Token) -> list[int]:
+        m = self.mentions.person_at(t.idx, t.idx + len(t.text))
+        return [m.person] if m is not None else []
 
     def _group(self, tok: Token) -> list[int] | None:
         """ "the two ministers", "the foreign ministers of A and B", "both leaders"."""
@@ -239,25 +454,46 @@ class ParticipantFinder:
         """ "The two are to sign …": the ``count`` people the sentence before names, if it
         names exactly that many (and the word is not in that sentence's own clause)."""
         si = self.parsed.sentence_index(tok.idx)
+        here = self.parsed.sentences[si]
+        # "X said he hoped for talks with Y as the two met in Z": named before, same sentence
+        people = self._people_between(here.start_char, tok.idx)
+        if len(people) == count:
+            return people
         if si == 0:
             return []
         prev = self.parsed.sentences[si - 1]
+        people = self._people_between(prev.start_char, prev.end_char)
+        return people if len(people) == count else []
+
+    def _people_between(self, start: int, end: int) -> list[int]:
         people: list[int] = []
-        for m in self.mentions.persons_in(prev.start_char, prev.end_char):
+        for m in self.mentions.persons_in(start, end):
             if self.parsed.in_quote(m.start):
                 continue
             if m.person not in people:
                 people.append(m.person)
-        return people if len(people) == count else []
+        return people
 
     def _previous_participants(self, count: int | None, at: int | None = None) -> list[int]:
         if not self.events:
             return []
         last = self.events[-1]
-        if at is not None and self.parsed.sentence_index(at) - last.sentence > 2:
-            return []
-        if count is None or len(last.participants) == count:
+        near = at is None or self.parsed.sentence_index(at) - last.sentence <= 2
+        if near and (count is None or len(last.participants) == count):
             return list(last.participants)
+        if count is not None and count >= 3 and at is not None:
+            # "The three ministers were later received by X": the meeting, told earlier, of
+            # exactly that many people, or of that many guests with their host
+            si = self.parsed.sentence_index(at)
+            for ev in reversed(self.events):
+                if si - ev.sentence > 20:
+                    break
+                if ev.kind not in ("Meeting", "ScheduledMeeting"):
+                    continue
+                if len(ev.participants) == count:
+                    return list(ev.participants)
+                if ev.host is not None and len(ev.participants) - 1 == count:
+                    return [p for p in ev.participants if p != ev.host]
         return []
 
     def _subjects(self, tok: Token) -> list[Token]:
@@ -274,6 +510,13 @@ class ParticipantFinder:
         top = verb_chain(tok)[-1]
         if top.dep_ == "conj" and top.head is not top:
             return self._subjects(top.head)
+        if (
+            top.dep_ in ("advcl", "xcomp")
+            and top.head is not top
+            and any(k.tag_ == "TO" for k in top.children)
+        ):
+            # "X will travel to Moscow to meet Y": the journey's subject
+            return self._subjects(top.head)
         if top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN"):
             # "X, Minister of …, on Monday received Y" read as a relative clause of X
             return [top.head]
@@ -283,6 +526,19 @@ class ParticipantFinder:
 
     def _objects(self, tok: Token) -> list[Token]:
         out: list[Token] = []
+        # "hosted a lunch in honour of X", "a dinner in honor of X"
+        for d in [tok] + [c for c in tok.children if c.dep_ in ("dobj", "obj")]:
+            for p in d.children:
+                if p.dep_ == "prep" and p.lower_ == "in":
+                    for h in p.children:
+                        if h.lower_ in ("honour", "honor"):
+                            out.extend(
+                                x
+                                for of in h.children
+                                if of.lower_ == "of"
+                                for x in of.children
+                                if x.dep_ == "pobj"
+                            )
         for c in tok.children:
             if c.dep_ in ("dobj", "obj", "dative", "attr") or (
                 c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host")
@@ -301,6 +557,7 @@ class ParticipantFinder:
                         )
             elif c.dep_ in ("prep", "agent", "prt") and c.lower_ in (
                 "with",
+                "between",
                 "by",
                 "on",
                 "alongside",

@@ -133,6 +133,7 @@ def table_party(
     index: OfficeHolders | None = None,
     *,
     any_office: bool = False,
+    want: GazetteerEntryLike | None = None,
 ) -> tuple[GazetteerEntryLike, Term] | None:
     """The party the office-holder table gives a titled person, with the term that decides.
 
@@ -153,6 +154,10 @@ def table_party(
         fitting: dict[str, list[Term]] = {}
         for qid in candidates:
             terms = [t for t in index.terms_of(qid) if any_office or term_fits_title(t, title)]
+            if want is not None:
+                # the text names the party: only that party's terms confirm it ("Emmanuel
+                # Macron" is also co-prince of Andorra)
+                terms = [t for t in terms if _party_label(gaz, t.party) == want.label]
             current = [t for t in terms if on is not None and t.covers(on)]
             if current:
                 fitting[qid] = current
@@ -169,6 +174,11 @@ def table_party(
         if entry is not None:
             return entry, terms[-1]
     return None
+
+
+def _party_label(gaz: GazetteerLike, party: str) -> str | None:
+    entry = party_entry(gaz, party)
+    return entry.label if entry is not None else None
 
 
 def state_title_party(title: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
@@ -188,8 +198,13 @@ def table_rule(term: Term) -> str:
     return f"role.office-holder-table:{term.qid}/{term.party}/{start}"
 
 
+_PAST_BEFORE = re.compile(
+    r"(?i)\b(?:former|erstwhile|late|one-time|onetime|ex)[\s-]+(?:[A-Z][\w'’.-]*\s+){0,3}$"
+)
+
+
 def titled_without_party(
-    mentions: MentionIndex, roles: list[RoleFact]
+    mentions: MentionIndex, roles: list[RoleFact], text: str = ""
 ) -> dict[int, list[TitledPerson]]:
     """Persons with an office title in the text but no party from any rule: each one's
     titles, the most specific (longest) first."""
@@ -210,6 +225,8 @@ def titled_without_party(
         if m.person in with_party:
             continue
         t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
+        if t is not None and _PAST_BEFORE.search(text[max(0, t.start - 60) : t.start]):
+            continue  # "Former German foreign minister X": no office now
         if t is not None and not any(f.start == t.start for f in titled.get(m.person, ())):
             titled.setdefault(m.person, []).append(TitledPerson(m.person, t.title, t.start, m.end))
     for facts in titled.values():
@@ -222,12 +239,13 @@ def table_roles(
     roles: list[RoleFact],
     gaz: GazetteerLike,
     reference: dt.date | None,
+    text: str = "",
 ) -> list[RoleFact]:
     """Roles whose party the office-holder table gives (titled persons without a party), or
     the title itself when only one state has that office."""
     out: list[RoleFact] = []
     mentioned = {g.entry.label for g in mentions.geo}
-    for person, facts in titled_without_party(mentions, roles).items():
+    for person, facts in titled_without_party(mentions, roles, text).items():
         p = mentions.persons[person]
         names = [p.name, *(m.text for m in p.mentions)]
         found_role = None
@@ -271,7 +289,12 @@ def confirm_untitled(
             continue
         p = mentions.persons[r.person]
         found = table_party(
-            [p.name, *(m.text for m in p.mentions)], "", reference, gaz, any_office=True
+            [p.name, *(m.text for m in p.mentions)],
+            "",
+            reference,
+            gaz,
+            any_office=True,
+            want=r.party,
         )
         if found is not None and r.party is not None and found[0].label == r.party.label:
             r.unconfirmed = False
@@ -292,11 +315,13 @@ def evidence_roles(
     party_of = {r.person: r.party for r in roles if r.party is not None}
     out: list[RoleFact] = []
     unresolved: list[TitledPerson] = []
-    for person, facts in titled_without_party(mentions, roles).items():
+    for person, facts in titled_without_party(mentions, roles, parsed.text).items():
         evidence = None
         excluded = _not_of(parsed, mentions, person)
         for fact in facts:
-            evidence = _article_party(parsed, mentions, fact, party_of, events, quotes, gaz)
+            evidence = _article_party(
+                parsed, mentions, fact, party_of, events, quotes, gaz, [*roles, *out]
+            )
             if evidence is not None and evidence[0].label in excluded:
                 evidence = None  # "X welcomed his Norwegian counterpart": X is not Norwegian
             if evidence is not None:
@@ -312,7 +337,7 @@ def evidence_roles(
 
 
 _HIS_COUNTERPART = re.compile(
-    r"\b(?:his|her)\s+(?P<dem>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+counterparts?\b"
+    r"\b(?:his|her)\s+(?P<dem>[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+)?)\s+counterparts?\b"
 )
 
 
@@ -366,6 +391,12 @@ def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEnt
     return country if country is not None and country.type == "Country" else None
 
 
+_ADVISER_TO_OFFICE = re.compile(
+    r"(?i)\b(?:adviser|advisor|aide|assistant|counsell?or|secretary|spokes(?:person|man|woman))"
+    r"\s+to\s+the\s+(?P<office>(?:prime\s+)?[a-z-]+)$"
+)
+
+
 def _article_party(
     parsed: ParsedArticle,
     mentions: MentionIndex,
@@ -374,6 +405,7 @@ def _article_party(
     events: object,
     quotes: list,  # type: ignore[type-arg]
     gaz: GazetteerLike,
+    roles_of: list[RoleFact] = (),  # type: ignore[assignment]
 ) -> tuple[GazetteerEntryLike, int, str] | None:
     """A party the article implies: "our" president in a quote, a leader's spokesperson, the
     delegation someone belongs to or accompanies, a host receiving guests in their capital."""
@@ -388,9 +420,30 @@ def _article_party(
             entry = party_entry(gaz, state) if state else None
             if entry is not None:
                 return entry, m.end + letters.end(), "role.post-nominal"
+    # "Vice-President Shri X": a form of address only one state's officials use
+    for m in own:
+        hon = re.search(r"\b(\w+\.?)\s+$", text[max(0, m.start - 12) : m.start])
+        state = lexicon.STATE_HONORIFICS.get(fold(hon.group(1))) if hon else None
+        entry = party_entry(gaz, state) if state else None
+        if entry is not None and fact.start <= m.start <= fact.end:
+            return entry, m.end, "role.state-honorific"
     # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
     if fact.via is not None and fact.via != person and fact.via in party_of:
         return party_of[fact.via], fact.end, "role.possessive-office"
+    # "X, Adviser to the Chancellor": the state of the one person holding that office
+    served = _ADVISER_TO_OFFICE.search(fact.title)
+    if served is not None:
+        office = fold(served.group("office"))
+        holders = {
+            r.party.label: r.party
+            for r in roles_of
+            if r.person != person
+            and r.party is not None
+            and r.title
+            and fold(r.title).split(" to ")[0].endswith(office)
+        }
+        if len(holders) == 1:
+            return next(iter(holders.values())), fact.end, "role.adviser-to-office"
     # "The U.S. delegation consisted of A; B; C", "the Kenyan side included A and B"
     for m in own:
         sent = parsed.sentences[parsed.sentence_index(m.start)]
@@ -436,3 +489,37 @@ def _article_party(
         if others and all(o is not None and o.label != country.label for o in others):
             return country, own[0].end, "role.host-capital"
     return None
+
+
+def untitled_holder(
+    parsed: ParsedArticle,
+    mentions: MentionIndex,
+    roles: list[RoleFact],
+    office: str,
+    party: GazetteerEntryLike,
+    pos: int,
+    gaz: GazetteerLike,
+    reference: dt.date | None,
+) -> tuple[int, Term] | None:
+    """The one person named without any office in this sentence or the one before, outside
+    quotations, whom the office-holder table has in ``office`` for ``party`` ("the Hungarian
+    prime minister" after "Viktor Orbán")."""
+    if not title_categories(office):
+        return None
+    si = parsed.sentence_index(pos)
+    first = parsed.sentences[max(0, si - 1)].start_char
+    titled = {r.person for r in roles if r.title or r.party is not None}
+    candidates = {
+        m.person
+        for m in mentions.person_mentions
+        if first <= m.start < pos and m.person not in titled and not parsed.in_quote(m.start)
+    }
+    found: list[tuple[int, Term]] = []
+    for person in candidates:
+        p = mentions.persons[person]
+        hit = table_party(
+            [p.name, *(m.text for m in p.mentions)], office, reference, gaz, want=party
+        )
+        if hit is not None and hit[0].label == party.label:
+            found.append((person, hit[1]))
+    return found[0] if len(found) == 1 else None

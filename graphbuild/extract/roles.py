@@ -53,6 +53,7 @@ class RoleFact:
     confidence: float
     via: int | None = None  # "X's spokesperson": the person whose party this office shares
     unconfirmed: bool = False  # a party next to a bare name, not yet known to be an office
+    pronoun_at: int | None = None  # "his adviser X": where "his" stands, to be resolved
 
 
 def _party_before(
@@ -127,7 +128,11 @@ def _title_after(  # type: ignore[no-untyped-def]
 ):
     """ ", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
     tail = text[m.end : m.end + 200]
-    lead = re.match(r",\s+(?:the\s+|an?\s+|its\s+)?", tail)
+    lead = re.match(
+        r",\s+(?:who\s+(?:is|serves\s+as)\s+(?:(?:now|also|currently)\s+)?(?:as\s+)?)?"
+        r"(?:the\s+|an?\s+|its\s+|his\s+|her\s+)?",
+        tail,
+    )
     if not lead:
         return None, None
     pos = m.end + lead.end()
@@ -141,20 +146,71 @@ def _title_after(  # type: ignore[no-untyped-def]
             if re.match(r"(?:'s|’s)?\s", rest):
                 party = g
                 pos = g.end + len(re.match(r"(?:'s|’s)?\s*", text[g.end :]).group(0))  # type: ignore[union-attr]
+    # "X, his emergency relief coordinator", "X, Diplomatic Adviser to …": words before the
+    # office, never a verb's or a preposition's phrase, nor a name
+    mods = (
+        re.match(
+            r"(?:(?!(?:of|to|for|with|and|in|at|on|by)\s)[a-z][\w-]*\s+){1,3}", text[pos : pos + 50]
+        )
+        if lead.group(0).strip(", \n")
+        else re.match(r"(?:[A-Z][a-z]+\s+){1,2}", text[pos : pos + 40])
+    )
+    if mods is not None and not any(t.start == pos for t in titles):
+        ends = [pos + w.end() for w in re.finditer(r"\S+\s+", mods.group(0))]
+        at = next((e for e in ends if any(t.start == e for t in titles)), None)
+        named = at is not None and (
+            any(pos <= p.start < at for p in mentions.person_mentions)
+            or any(pos <= g.start < at for g in geo)
+        )
+        if at is not None and not named:
+            pos = at
     for t in titles:
         if t.start == pos:
             if _precedes_name(text, t, mentions):  # "A, Croatian Foreign Minister B"
                 return None, None
+            if re.match(r"(?:'s|’s)(?!\w)", text[t.end : t.end + 3]):
+                return None, None  # "X, the head of state's residence": the title owns X
             return t, party
     return None, None
 
 
+_ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|permanent representative|delegate)\b")
 _SPOKES = re.compile(r"(?i)^(?:deputy |chief |official |acting )?spokes(?:person|man|woman)$")
 _MINISTRY_BEFORE = re.compile(
     r"(?P<body>(?:[A-Z][\w'’.-]*\s+){0,3}(?:Ministry|Department|Office)"
     r"(?:\s+of(?:\s+the)?(?:\s+(?:[A-Z][\w'’.-]*|and|&)){1,6})?)"
     r"(?:\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\))?,?\s+$"
 )
+
+
+_ITS = re.compile(r"\b(?:its|Its)\s+(?:own\s+|new\s+|top\s+)?$")
+_STATE_OFFICE = re.compile(
+    r"(?i)\b(?:ambassador|envoy|minister|representative|spokes(?:person|man|woman)|"
+    r"foreign secretary|secretary of state|secretary[- ]general)\b"
+)
+
+
+def _its_party(
+    parsed: ParsedArticle, t: TitleMention, geo: list[GeoMention]
+) -> GazetteerEntryLike | None:
+    """ "Russia appeared unfazed. Its Ambassador, X, …": the state the text just named.
+
+    Only for a state's offices, and only when the sentence so far and the one before name
+    one state (or body) and nothing else it could refer to."""
+    text = parsed.text
+    if not _ITS.search(text[max(0, t.start - 12) : t.start]) or not _STATE_OFFICE.search(t.title):
+        return None
+    si = parsed.sentence_index(t.start)
+    first = parsed.sentences[max(0, si - 1)].start_char
+    named = {
+        g.entry.label: g.entry
+        for g in geo
+        if first <= g.start < t.start
+        and g.kind in ("name", "metonym")
+        and g.entry.type in ("Country", "Organization")
+        and not parsed.in_quote(g.start)
+    }
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 def _ministry_before(text: str, t: TitleMention) -> tuple[BodyEntry, int] | None:
@@ -184,6 +240,58 @@ def _possessor(text: str, pos: int, mentions: MentionIndex) -> int | None:
     return None
 
 
+_ADVISER_TO = re.compile(
+    r"(?i)\b(?:adviser|advisor|aide|assistant|counsell?or|secretary|spokes(?:person|man|woman))"
+    r"\s+to\s+(?:the\s+)?"
+)
+
+
+def _served_state(text: str, t: TitleMention, geo: list[GeoMention]) -> GazetteerEntryLike | None:
+    """ "Adviser to the UAE President": the state of the office served, named in the title."""
+    to = _ADVISER_TO.search(text, t.start, t.end)
+    if to is None:
+        return None
+    for g in geo:
+        if to.end() <= g.start < t.end and g.entry.type == "Country":
+            return g.entry
+    return None
+
+
+def _joined_before(text: str, t: TitleMention, titles: list[TitleMention]) -> list[TitleMention]:
+    """Offices with a party of their own joined to ``t`` by "and" before it."""
+    out: list[TitleMention] = []
+    start = t.start
+    for t0 in sorted((x for x in titles if x.end <= start), key=lambda x: -x.end):
+        if not re.fullmatch(r"\s+and\s+(?:the\s+)?", text[t0.end : start]):
+            break
+        if t0.party is None or (t.party is not None and t0.party.label == t.party.label):
+            break
+        out.append(t0)
+        start = t0.start
+    return out
+
+
+def _their(text: str, pos: int) -> int | None:
+    """Where "his"/"her" stands right before an office ("X, his adviser"), if it does."""
+    before = text[max(0, pos - 50) : pos]
+    m = re.search(r"\b(?:his|her|His|Her)\s+(?:[a-z][\w-]*\s+){0,3}$", before)
+    return pos - len(before) + m.start() if m else None
+
+
+def _office_for(text: str, t: TitleMention, mentions: MentionIndex) -> int | None:
+    """The person an office serves: "X, the spokesperson for Guterres" -> Guterres."""
+    if not _SERVES.search(t.title):
+        return None
+    for p in mentions.person_mentions:
+        if p.start > t.end and re.fullmatch(r"\s+(?:for|to|of)\s+", text[t.end : p.start]):
+            return p.person
+    return None
+
+
+_SERVES = re.compile(
+    r"(?i)\b(?:spokes(?:person|man|woman)|adviser|advisor|aide|deputy|chief of staff|"
+    r"coordinator|secretary)$"
+)
 _PAST = re.compile(r"(?i)\b(?:former|erstwhile|late|one-time|onetime|then|ex)(?:\s+|-)")
 
 
@@ -230,6 +338,11 @@ def extract_roles(
                     party_entry, start = ministry
             if party_entry is None:
                 g = _party_before(text, t.start, geo, gaz)
+                if g is not None and g.entry.type == "Organization" and _ENVOY.search(t.title):
+                    # "Russia's UN ambassador": the body receives the envoy, the state sends
+                    sender = _party_before(text, g.start, geo, gaz)
+                    if sender is not None and sender.entry.type == "Country":
+                        g = sender
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
@@ -237,22 +350,45 @@ def extract_roles(
                 g = _party_after(text, m, geo)
                 if g is not None:
                     party_entry, end = g.entry, g.end
+            rule = "role.title-before-name"
+            if party_entry is None:
+                served = _served_state(text, t, geo)
+                if served is not None:
+                    party_entry = served  # "Diplomatic Adviser to UAE President X"
+            if party_entry is None:
+                its = _its_party(parsed, t, geo)
+                if its is not None:
+                    party_entry, start, rule = its, t.start, "role.its-office"
             via = _possessor(text, t.start, mentions) if party_entry is None else None
-            facts.append(
-                RoleFact(
-                    m.person, t.title, party_entry, start, end, "role.title-before-name", 0.9, via
-                )
-            )
+            fact = RoleFact(m.person, t.title, party_entry, start, end, rule, 0.9, via)
+            if party_entry is None and via is None:
+                fact.pronoun_at = _their(text, t.start)
+            facts.append(fact)
+            facts += [RoleFact(m.person, t2, p2, start, end, rule, 0.85) for t2, p2 in t.also]
+            for t0 in _joined_before(text, t, mentions.titles):
+                # "Speaker of the Assembly of A and President of B, X": both offices
+                facts.append(RoleFact(m.person, t0.title, t0.party, t0.start, end, rule, 0.85))
             continue
         t2, g2 = _title_after(text, m, mentions.titles, geo, mentions)
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
-            via = _possessor(text, t2.start, mentions) if party_entry is None else None
-            facts.append(
-                RoleFact(
-                    m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85, via
-                )
+            if party_entry is None:
+                party_entry = _served_state(text, t2, geo)
+            via = None
+            if party_entry is None:
+                via = _possessor(text, t2.start, mentions)
+                if via is None:
+                    via = _office_for(text, t2, mentions)
+            fact = RoleFact(
+                m.person, t2.title, party_entry, m.start, t2.end, "role.apposition", 0.85, via
             )
+            if party_entry is None and via is None:
+                fact.pronoun_at = _their(text, t2.start)
+            facts.append(fact)
+            facts += [
+                RoleFact(m.person, t3, p3, m.start, t2.end, "role.apposition", 0.8)
+                for t3, p3 in t2.also
+            ]
             continue
         # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
         g = _party_before(text, m.start, geo)
@@ -290,7 +426,7 @@ def extract_roles(
     return facts
 
 
-_DEM = r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2}"
+_DEM = r"[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}"
 _COUNTERPART = re.compile(
     rf"\b(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
     r"counterparts?\b,?\s*"
