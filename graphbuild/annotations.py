@@ -66,6 +66,10 @@ class Entity(_Model):
     qid: str | None = Field(default=None, pattern=r"^Q[0-9]+$")
     link_source: str | None = None
     mentions: list[Evidence] = Field(default_factory=list)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    """The last segment of the entity's IRI when the linker chose it (``sergey-lavrov``):
+    a linked person's from their canonical label, so every spelling gives one node per
+    Wikidata item. Left empty, the mapper derives it from the label (or the QID)."""
 
 
 class Role(_Model):

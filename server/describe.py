@@ -163,6 +163,21 @@ class RoleRow:
 
 
 @dataclass(frozen=True)
+class TermRow:
+    """A term of office from the sourced office-holder table (reference data, no evidence)."""
+
+    node: Link
+    title: str
+    category: str
+    party: Link | None
+    start: str
+    end: str
+    in_office_on: str
+    position: Link | None
+    source: Link | None
+
+
+@dataclass(frozen=True)
 class QuoteRow:
     node: Link
     text: str
@@ -205,9 +220,13 @@ class ResourceView:
     events: list[EventRow] = field(default_factory=list)
     events_truncated: bool = False
     roles: list[RoleRow] = field(default_factory=list)
+    terms: list[TermRow] = field(default_factory=list)
+    """Terms of office the reference data (not an article) gives a linked person."""
     quotations: list[QuoteRow] = field(default_factory=list)
     lists_truncated: bool = False
-    """Roles or quotations were cut at :data:`LIST_LIMIT`."""
+    """Roles, terms or quotations were cut at :data:`LIST_LIMIT`."""
+    evidence_truncated: bool = False
+    """The resource's own evidence (an entity's mentions) was cut at :data:`LIST_LIMIT`."""
     met_with: list[Link] = field(default_factory=list)
     represents: list[Link] = field(default_factory=list)
     represented_by: list[Link] = field(default_factory=list)
@@ -342,12 +361,12 @@ class Reader:
             self._texts[article.value] = self.literal(article, SCHEMA_TEXT)
         return self._texts[article.value]
 
-    def evidence_of(self, node: Node) -> list[EvidenceView]:
-        views = [
-            v
-            for ev in self.objects(node, _dg("evidence"))
-            if isinstance(ev, ox.NamedNode | ox.BlankNode) and (v := self.evidence(ev)) is not None
-        ]
+    def evidence_of(self, node: Node, limit: int | None = None) -> list[EvidenceView]:
+        """The node's evidence spans in article and text order (the first ``limit`` nodes)."""
+        nodes = [ev for ev in self.objects(node, _dg("evidence")) if not isinstance(ev, ox.Literal)]
+        if limit is not None:
+            nodes = sorted(nodes, key=str)[:limit]
+        views = [v for ev in nodes if (v := self.evidence(ev)) is not None]
         return sorted(views, key=lambda v: (v.article.label, v.start, v.end))
 
     def evidence(self, ev: Node) -> EvidenceView | None:
@@ -395,14 +414,18 @@ def view(reader: Reader, iri: str) -> ResourceView:
     hidden = {_dg("evidence").value} | ({SCHEMA_TEXT.value} if is_article else set())
     page.facts = _facts(reader, node, hidden)
     page.incoming, page.incoming_truncated = _incoming(reader, node)
-    page.evidence = reader.evidence_of(node)
+    # an entity's evidence is every place an article names it: a country has thousands
+    page.evidence = reader.evidence_of(node, limit=LIST_LIMIT + 1)
+    page.evidence_truncated = len(page.evidence) > LIST_LIMIT
+    page.evidence = page.evidence[:LIST_LIMIT]
     if "Evidence" in page.type_names:
         own = reader.evidence(node)
         page.evidence = [own] if own is not None else []
     page.events, page.events_truncated = _events(reader, node)
     page.roles, roles_cut = _roles(reader, node)
+    page.terms, terms_cut = _terms(reader, node)
     page.quotations, quotes_cut = _quotations(reader, node)
-    page.lists_truncated = roles_cut or quotes_cut
+    page.lists_truncated = roles_cut or terms_cut or quotes_cut
     page.met_with = reader.links(reader.objects(node, _dg("metWith")))
     page.represents = reader.links(reader.objects(node, _dg("represents")))
     page.represented_by = reader.links(reader.subjects(_dg("represents"), node))
@@ -481,8 +504,41 @@ def _events(reader: Reader, node: Node) -> tuple[list[EventRow], bool]:
 
 
 ROLES_QUERY = """
-SELECT DISTINCT ?role WHERE { { ?role dg:roleHolder ?r } UNION { ?role dg:roleParty ?r } }
+SELECT DISTINCT ?role WHERE { { ?role dg:roleHolder ?r } UNION { ?role dg:roleParty ?r }
+  FILTER NOT EXISTS { ?role a dg:TermOfOffice } }
 """
+TERMS_QUERY = """
+SELECT DISTINCT ?t WHERE { ?t dg:roleHolder ?r ; a dg:TermOfOffice }
+"""
+PROV_SOURCE = ox.NamedNode("http://www.w3.org/ns/prov#hadPrimarySource")
+
+
+def _terms(reader: Reader, node: Node) -> tuple[list[TermRow], bool]:
+    """A person's terms of office from the reference graphs, oldest first."""
+    rows = reader.select(TERMS_QUERY + f"ORDER BY ?t LIMIT {LIST_LIMIT + 1}", r=node)
+    out: list[TermRow] = []
+    for row in rows[:LIST_LIMIT]:
+        term = row["t"]
+        if not isinstance(term, ox.NamedNode | ox.BlankNode):
+            continue
+        party = next(iter(reader.objects(term, _dg("roleParty"))), None)
+        position = next(iter(reader.objects(term, _dg("position"))), None)
+        source = next(iter(reader.objects(term, PROV_SOURCE)), None)
+        out.append(
+            TermRow(
+                node=reader.link(term),
+                title=reader.literal(term, _dg("roleTitle")) or "",
+                category=reader.literal(term, _dg("officeCategory")) or "",
+                party=reader.link(party) if party is not None else None,
+                start=reader.literal(term, _dg("startDate")) or "",
+                end=reader.literal(term, _dg("endDate")) or "",
+                in_office_on=reader.literal(term, _dg("inOfficeOn")) or "",
+                position=reader.link(position) if position is not None else None,
+                source=reader.link(source) if source is not None else None,
+            )
+        )
+    out.sort(key=lambda t: (t.start, t.end or "9999", t.title, t.node.iri))
+    return out, len(rows) > LIST_LIMIT
 
 
 def _roles(reader: Reader, node: Node) -> tuple[list[RoleRow], bool]:
@@ -624,7 +680,7 @@ def description(reader: Reader, iri: str) -> tuple[list[ox.Quad], bool]:
         if q not in out:
             incoming += 1
             out.setdefault(q, None)
-    for ev in reader.objects(node, _dg("evidence")):
+    for ev in sorted(reader.objects(node, _dg("evidence")), key=str)[:INCOMING_LIMIT]:
         if isinstance(ev, ox.NamedNode | ox.BlankNode):
             for q in reader.quads(ev, None, None):
                 out.setdefault(q, None)

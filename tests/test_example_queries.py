@@ -8,6 +8,7 @@ against a stand-in for the Wikidata Query Service served by this project's own s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,14 +16,18 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from query_samples import LAVROV_QID, articles
+from rdflib import RDF, Graph, URIRef
 from server_samples import running_server
 
+from graphbuild.link.office_holders import Term
 from graphbuild.rdf.mapping import to_rdf
 from graphbuild.rdf.reason import materialise
+from graphbuild.rdf.reference import Party, reference_graph_iri, terms_graph
 from graphbuild.rdf.validate import load_ontology, load_shapes, validate
 from graphbuild.resources import default_articles_dir
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.records import ArticleRecord
+from graphbuild.vocabulary import DG
 
 QUERIES = default_articles_dir().parent / "queries"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -168,3 +173,48 @@ def test_10_evidence_of_a_meeting(store: GraphStore) -> None:
     assert "Marie Exemple met Bayramov in Paris on 10 March" in sentences
     assert not any(s and "will meet" in s for s in sentences)
     assert {d for d, _ in found} == {None, "2023-02-27", "2023-03-10"}
+
+
+def _term(office: str, title: str, iso2: str, start: str, end: str = "") -> Term:
+    return Term(
+        qid=LAVROV_QID,
+        label="Sergey Lavrov",
+        office=office,  # type: ignore[arg-type]
+        iso2=iso2,
+        organisation=None,
+        start=start,
+        end=end,
+        position_label=title,
+        position_qid=None,
+        as_of=dt.date(2022, 8, 1),
+        source="example/table@abc1234:terms.csv",
+    )
+
+
+def test_11_office_held_when_they_met(store: GraphStore) -> None:
+    """Per held meeting, each participant's reference terms that cover its day; a term that
+    ended before, one that began after, and one dated only by its year are left out."""
+    base = "https://w3id.org/diplograph/"
+    person = URIRef(f"{base}resource/person/sergey-lavrov")
+    terms = [
+        _term("foreign minister", "Minister of Foreign Affairs", "RU", "2004-03-09"),
+        _term("other", "Permanent Representative to the UN", "RU", "1994-04-01", "2004-03-09"),
+        _term("other minister", "Minister of Later Affairs", "RU", "2024-01-01"),
+        _term("other", "Chair of a Year-dated Body", "RU", "2010"),
+    ]
+
+    def russia(term: Term) -> Party:
+        return Party(URIRef(f"{base}resource/country/Q159"), "Country", "Russia", "Q159")
+
+    graph = terms_graph(base, person, "Sergey Lavrov", LAVROV_QID, terms, russia)
+    name = str(reference_graph_iri(base, person))
+    only_terms = Graph()
+    only_terms.add((URIRef(f"{base}resource/article/terms"), RDF.type, DG.Article))
+    store.replace_article("terms", only_terms, ArticleRecord("terms", "d", "t"), {name: graph})
+    try:
+        found = run(
+            store, "11-office-held-when-they-met", "date", "person", "office", "party", "end"
+        )
+    finally:
+        store.remove_article("terms")
+    assert found == [("2023-02-27", "Sergey Lavrov", "Minister of Foreign Affairs", "Russia", None)]

@@ -62,6 +62,11 @@ def read_one(path: Path) -> SourcedArticle:
         ("the minister&#8217;s aide", "the minister\u2019s aide"),
         ("R&amp;amp;D and caf&eacute;", "R&D and caf\u00e9"),
         ("ten&nbsp;days", "ten days"),
+        # entities whose ampersand a CMS stripped
+        (
+            "Kask said: ldquo;We agreed,rdquo; after the welcomenbsp;ceremony, quot;fullyquot;.",
+            'Kask said: \u201cWe agreed,\u201d after the welcome ceremony, "fully".',
+        ),
         # decomposed accents composed (NFC), ligatures from PDFs spelled out
         ("Caf\u0065\u0301 o\ufb03cials", "Caf\u00e9 officials"),
     ],
@@ -83,6 +88,7 @@ def test_web_text_is_repaired(raw: str, clean: str) -> None:
         "Wait... The talks resumed. \u201cQuoted\u201d \u2013 dash \u2014 and \u2018single\u2019.",
         "  Indented first line,\ttabbed.\nSecond  \n\n",
         "R&D spending, AT&T, M&A and &unknown; stay as written.",
+        "A summer camp; a postage stamp; the quota; a sandwich and a squad;",
         "It's the ministers' view and 'single quotes' too.",
         "\u4e60\u8fd1\u5e73, \u0627\u0644\u0633\u064a\u0633\u064a, \U0001f469\u200d\U0001f4bb",
         "Version 2.0.Beta, www.Example.Com and file.name.Txt stay as written.",

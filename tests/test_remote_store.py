@@ -229,6 +229,13 @@ def test_replacing_drops_the_old_graph_and_record(remote: RemoteStore) -> None:
 
 
 @needs_virtuoso
+def test_reference_graphs_live_as_long_as_an_article_needs_them(remote: RemoteStore) -> None:
+    from test_reference import reference_lifecycle
+
+    reference_lifecycle(remote, remote.base, record)
+
+
+@needs_virtuoso
 def test_remove_article(remote: RemoteStore) -> None:
     remote.replace_article("one", article_graph(remote.base, "one", TEXT), record("one"))
     assert remote.remove_article("one") is True
@@ -421,7 +428,7 @@ def test_cli_queries_and_exports_an_external_store(virtuoso: Virtuoso) -> None:
 # ---- the seed article, built into Virtuoso ----------------------------------------------------
 
 
-ACCEPTANCE_FOLDERS = ("seed", "held-not-scheduled")
+ACCEPTANCE_FOLDERS = ("seed", "held-not-scheduled", "people-linked")
 """The acceptance folders whose work is done (../shared/acceptance/README.md)."""
 
 
@@ -487,7 +494,9 @@ def test_seed_graph_is_the_embedded_one(
 @pytest.mark.slow
 @needs_virtuoso
 @pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="../shared/acceptance is not present")
-@pytest.mark.parametrize("query_file", _acceptance_queries(), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "query_file", _acceptance_queries(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_seed_acceptance_query_answers_true_on_virtuoso(
     virtuoso_seed: RemoteStore, embedded_seed: GraphStore, query_file: Path
 ) -> None:

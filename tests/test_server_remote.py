@@ -120,7 +120,7 @@ def ask(endpoint: str, query: str) -> bool:
     return bool(response.json()["boolean"])
 
 
-ACCEPTANCE_FOLDERS = ("seed", "held-not-scheduled")
+ACCEPTANCE_FOLDERS = ("seed", "held-not-scheduled", "people-linked")
 """The acceptance folders whose work is done (../shared/acceptance/README.md)."""
 
 
@@ -140,7 +140,9 @@ def _acceptance_queries() -> list[Path]:
 
 
 @pytest.mark.skipif(not ACCEPTANCE.is_dir(), reason="../shared/acceptance is not present")
-@pytest.mark.parametrize("query_file", _acceptance_queries(), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "query_file", _acceptance_queries(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
 def test_seed_acceptance_query_answers_true_through_the_proxy(
     endpoint: str, query_file: Path
 ) -> None:
@@ -272,7 +274,7 @@ def _local_examples() -> list[Path]:
     return [p for p in paths if "SERVICE" not in p.read_text(encoding="utf-8").upper()]
 
 
-@pytest.mark.parametrize("query_file", _local_examples(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("query_file", _local_examples(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_the_query_uis_examples_run_on_the_external_store(endpoint: str, query_file: Path) -> None:
     response = requests.post(
         f"{endpoint}/sparql",

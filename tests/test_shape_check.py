@@ -51,7 +51,7 @@ from graphbuild.rdf.validate import (
 )
 from graphbuild.run.pipeline import Toolkit, process_article
 from graphbuild.settings import Settings
-from graphbuild.vocabulary import DG, SCHEMA
+from graphbuild.vocabulary import DG, PROV, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "articles" / "seed.txt"
@@ -471,7 +471,105 @@ MORE_CASES: dict[str, Case] = {
         C.DatatypeConstraintComponent,
     ),
 }
-ALL_CASES: dict[str, Case] = {**CASES, **MORE_CASES}
+
+
+def term(g: Graph) -> Node:
+    """A term of office as a reference graph holds it, added to the graph whole."""
+    node = URIRef(f"{BASE}resource/term/crafted")
+    for p, o in (
+        (RDF.type, DG.TermOfOffice),
+        (DG.roleHolder, ANA),
+        (DG.roleParty, NORWAY),
+        (DG.roleTitle, Literal("Minister of Foreign Affairs")),
+        (DG.officeCategory, Literal("foreign minister")),
+        (DG.startDate, Literal("2019-05", datatype=XSD.gYearMonth)),
+        (DG.endDate, Literal("2021", datatype=XSD.gYear)),
+        (PROV.hadPrimarySource, URIRef("https://github.com/example/table/blob/abc1234/t.csv")),
+    ):
+        g.add((node, p, o))
+    return node
+
+
+def _term_case(mutate: Mutation, path: URIRef, comp: URIRef) -> Case:
+    return (mutate, path, DGSH.TermOfOfficeShape, comp)
+
+
+TERM_CASES: dict[str, Case] = {
+    "term without holder": _term_case(
+        set_value(term, DG.roleHolder, None), DG.roleHolder, C.MinCountConstraintComponent
+    ),
+    "term with two holders": _term_case(
+        add_value(term, DG.roleHolder, BEN), DG.roleHolder, C.MaxCountConstraintComponent
+    ),
+    "term holder is a country": _term_case(
+        set_value(term, DG.roleHolder, NORWAY), DG.roleHolder, C.ClassConstraintComponent
+    ),
+    "term without state": _term_case(
+        set_value(term, DG.roleParty, None), DG.roleParty, C.MinCountConstraintComponent
+    ),
+    "term with two states": _term_case(
+        add_value(term, DG.roleParty, PORTUGAL), DG.roleParty, C.MaxCountConstraintComponent
+    ),
+    "term state is a person": _term_case(
+        set_value(term, DG.roleParty, BEN), DG.roleParty, C.OrConstraintComponent
+    ),
+    "term without title": _term_case(
+        set_value(term, DG.roleTitle, None), DG.roleTitle, C.MinCountConstraintComponent
+    ),
+    "term with two titles": _term_case(
+        add_value(term, DG.roleTitle, Literal("Minister")),
+        DG.roleTitle,
+        C.MaxCountConstraintComponent,
+    ),
+    "term title is a number": _term_case(
+        set_value(term, DG.roleTitle, Literal(3)), DG.roleTitle, C.DatatypeConstraintComponent
+    ),
+    "term title is empty": _term_case(
+        set_value(term, DG.roleTitle, Literal("")), DG.roleTitle, C.MinLengthConstraintComponent
+    ),
+    "term without category": _term_case(
+        set_value(term, DG.officeCategory, None),
+        DG.officeCategory,
+        C.MinCountConstraintComponent,
+    ),
+    "term with two categories": _term_case(
+        add_value(term, DG.officeCategory, Literal("other")),
+        DG.officeCategory,
+        C.MaxCountConstraintComponent,
+    ),
+    "term category unknown": _term_case(
+        set_value(term, DG.officeCategory, Literal("king")),
+        DG.officeCategory,
+        C.InConstraintComponent,
+    ),
+    "term with two start dates": _term_case(
+        add_value(term, DG.startDate, Literal("2018", datatype=XSD.gYear)),
+        DG.startDate,
+        C.MaxCountConstraintComponent,
+    ),
+    "term start date is a string": _term_case(
+        set_value(term, DG.startDate, Literal("2019")), DG.startDate, C.OrConstraintComponent
+    ),
+    "term with two end dates": _term_case(
+        add_value(term, DG.endDate, Literal("2022", datatype=XSD.gYear)),
+        DG.endDate,
+        C.MaxCountConstraintComponent,
+    ),
+    "term end date is a string": _term_case(
+        set_value(term, DG.endDate, Literal("2021")), DG.endDate, C.OrConstraintComponent
+    ),
+    "term without source": _term_case(
+        set_value(term, PROV.hadPrimarySource, None),
+        PROV.hadPrimarySource,
+        C.MinCountConstraintComponent,
+    ),
+    "term source is a literal": _term_case(
+        set_value(term, PROV.hadPrimarySource, Literal("a table")),
+        PROV.hadPrimarySource,
+        C.NodeKindConstraintComponent,
+    ),
+}
+ALL_CASES: dict[str, Case] = {**CASES, **MORE_CASES, **TERM_CASES}
 _NOT_CONSTRAINTS = {SH.path, SH.message, SH.severity, SH.flags, SH.property, SH.sparql}
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 

@@ -1,6 +1,7 @@
 """Turning the extractor's facts into ``Annotations``: local ids, one role per person and party,
 events with their places, agreements and signatories, anniversaries and quotations, each
-with its evidence span.
+with its evidence span; every person, state, organisation and place with each place the
+article names it (``Entity.mentions``: names, short forms, demonyms, metonyms, repeats).
 """
 
 from __future__ import annotations
@@ -45,12 +46,19 @@ def assemble(
     unresolved_roles: list[TitledPerson] | None = None,
 ) -> Annotations:
     entities: list[Entity] = []
+    by_id: dict[str, Entity] = {}
+
+    def add(entity: Entity) -> str:
+        entities.append(entity)
+        by_id[entity.id] = entity
+        return entity.id
+
     person_ids: dict[int, str] = {}
     for p in mentions.persons:
         pid = f"p{p.index + 1}"
         person_ids[p.index] = pid
         aliases = sorted({m.text for m in p.mentions if m.text != p.name})
-        entities.append(
+        add(
             Entity(
                 id=pid,
                 type="Person",
@@ -60,15 +68,21 @@ def assemble(
             )
         )
     party_ids: dict[str, str] = {}
+    place_ids: dict[str, str] = {}
+
+    def mentioned(entity_id: str, start: int, end: int) -> None:
+        """Record one place the article names the entity (each span once, in text order)."""
+        spans = by_id[entity_id].mentions
+        if all((m.start, m.end) != (start, end) for m in spans):
+            spans.append(_ev(parsed, start, end))
+            spans.sort(key=lambda m: (m.start, m.end))
 
     def party_id(entry: GazetteerEntryLike) -> str:
         label = entry.label
         if label not in party_ids:
-            pid = f"g{len(party_ids) + 1}"
-            party_ids[label] = pid
-            entities.append(
+            party_ids[label] = add(
                 Entity(
-                    id=pid,
+                    id=f"g{len(party_ids) + 1}",
                     type=entry.type,
                     label=label,
                     aliases=list(getattr(entry, "body_aliases", ())),
@@ -78,9 +92,27 @@ def assemble(
             )
         return party_ids[label]
 
+    def place_of(label: str, entry: GazetteerEntryLike | None) -> str:
+        if entry is not None and entry.type != "Place":
+            entry = None  # a venue the NER found, named like a person or a state: no QID
+        if label not in place_ids:
+            place_ids[label] = add(
+                Entity(
+                    id=f"l{len(place_ids) + 1}",
+                    type="Place",
+                    label=label,
+                    qid=entry.qid if entry is not None else None,
+                    link_source=entry.source if entry is not None else None,
+                )
+            )
+        return place_ids[label]
+
+    # every mention of a state, organisation or place (names, demonyms, metonyms, capitals)
     for g in mentions.geo:
         if g.entry.type in ("Country", "Organization"):
-            party_id(g.entry)
+            mentioned(party_id(g.entry), g.start, g.end)
+        elif g.entry.type == "Place":
+            mentioned(place_of(g.entry.label, g.entry), g.start, g.end)
     # roles: one per person and party; title = first explicit one
     out_roles: list[Role] = []
     by_person_party: dict[tuple[int, str], Role] = {}
@@ -111,27 +143,14 @@ def assemble(
             )
             by_person_party[key] = role
             out_roles.append(role)
-    # places and events
-    place_ids: dict[str, str] = {}
 
+    # events, with their places
     def place_id(ref: object) -> str:
         text = ref.text  # type: ignore[attr-defined]
         entry = ref.qid_entry  # type: ignore[attr-defined]
-        label = entry.label if entry is not None else text
-        if label not in place_ids:
-            pid = f"l{len(place_ids) + 1}"
-            place_ids[label] = pid
-            entities.append(
-                Entity(
-                    id=pid,
-                    type="Place",
-                    label=label,
-                    qid=entry.qid if entry is not None else None,
-                    link_source=getattr(entry, "source", None) if entry is not None else None,
-                    mentions=[_ev(parsed, ref.start, ref.end)],  # type: ignore[attr-defined]
-                )
-            )
-        return place_ids[label]
+        pid = place_of(entry.label if entry is not None else text, entry)
+        mentioned(pid, ref.start, ref.end)  # type: ignore[attr-defined]
+        return pid
 
     agreement_ids: dict[str, str] = {}
     out_events: list[Event] = []
@@ -142,9 +161,7 @@ def assemble(
             if name not in agreement_ids:
                 aid = f"a{len(agreement_ids) + 1}"
                 agreement_ids[name] = aid
-                entities.append(
-                    Entity(id=aid, type="Agreement", label=name, mentions=[_ev(parsed, s, e)])
-                )
+                add(Entity(id=aid, type="Agreement", label=name, mentions=[_ev(parsed, s, e)]))
             agreement = agreement_ids[name]
         signatories = [party_ids[label] for label in ev.signatories if label in party_ids]
         out_events.append(

@@ -74,7 +74,7 @@ _HONORIFICS: tuple[tuple[str, ...], ...] = tuple(
         "her majesty", "his royal highness", "her royal highness", "h e", "h h", "h r h",
         "excellency", "the", "hon", "honourable", "honorable", "mr", "mrs", "ms", "miss", "mme",
         "dr", "prof", "professor", "sir", "dame", "shri", "smt", "shrimati", "sheikh", "sheikha",
-        "shaikh", "sheik", "herr", "frau",
+        "shaikh", "sheik", "herr", "frau", "crown prince", "prince", "princess",
     )
 )  # fmt: skip
 _HONORIFIC_STARTS = frozenset(h[0] for h in _HONORIFICS)
@@ -281,6 +281,11 @@ class OfficeHolders:
     def key(self, name: str) -> str:
         """``name_key`` with the shipped spelling variants."""
         return self._key(name)
+
+    def variant(self, word: str) -> str:
+        """The key of a folded word's spelling-variant group ("sergei" -> "sergey"), else the
+        word itself."""
+        return self._key.variants.get(word, word)
 
     def person(self, qid: str) -> Person | None:
         return self.people.get(qid)

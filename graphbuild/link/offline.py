@@ -7,6 +7,11 @@ entity the gazetteer's canonical label ("Hofer" -> "Lena Hofer", "Republic of Au
 its source. Entities the gazetteer does not know stay unlinked: no QID is ever guessed.
 Curated annotations keep their labels and QIDs; linking only fills in what they leave empty.
 Entities that turn out to be the same gazetteer entry are merged, references included.
+
+People are linked with the office-holder table when the gazetteer gives no QID
+(:mod:`graphbuild.link.people` says how the article's roles, titles and date decide) and get
+the table's canonical English label and an IRI key from it, so every spelling of one person
+is one node; two entities of an article linked to one QID become one.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Iterable
 
 from graphbuild.annotations import Annotations, Entity, Evidence, Role
 from graphbuild.link.gazetteer import Gazetteer, GazetteerEntry, fold
+from graphbuild.link.people import People, article_evidence, decide_person, link_source
 
 LINKABLE_TYPES = ("Country", "Organization", "Place", "Person")
 
@@ -63,18 +69,63 @@ def link_entity(entity: Entity, gazetteer: Gazetteer, curated: bool = False) -> 
     )
 
 
-def link(annotations: Annotations, gazetteer: Gazetteer) -> Annotations:
-    """A copy of ``annotations`` with entities canonically named and, where sourced, linked."""
+def link(
+    annotations: Annotations, gazetteer: Gazetteer, people: People | None = None
+) -> Annotations:
+    """A copy of ``annotations`` with entities canonically named and, where sourced, linked.
+
+    With ``people`` (the office-holder index), persons are also linked by the article's
+    evidence and given their IRI key.
+    """
     out = annotations.model_copy(deep=True)
     out.entities = [link_entity(e, gazetteer, annotations.curated) for e in annotations.entities]
+    matched: dict[str, str] = {}
     if not annotations.curated:
-        matched: dict[str, str] = {}
         for entity in annotations.entities:
             entry = match_entity(entity, gazetteer)
             if entry is not None:
                 matched[entity.id] = entry.ident
+    if people is not None:
+        _link_people(out, annotations, gazetteer, people, matched)
+    if not annotations.curated:
         _merge_duplicates(out, matched)
     return Annotations.model_validate(out.model_dump())
+
+
+def _link_people(
+    ann: Annotations,
+    original: Annotations,
+    gazetteer: Gazetteer,
+    people: People,
+    matched: dict[str, str],
+) -> None:
+    """Link persons by the office-holder table; canonical labels and IRI keys for all.
+
+    ``ann`` is ``original`` after the gazetteer (same entities, in the same order).
+    """
+    evidence = article_evidence(ann, gazetteer, people)
+    for entity, before in zip(ann.entities, original.entities, strict=True):
+        if entity.type != "Person":
+            continue
+        if entity.qid is None:
+            # the article's fullest name, and the curated names of the gazetteer person it is
+            # (not one that only a shorter form names: that may be a namesake's father)
+            entry = gazetteer.lookup(before.label)
+            known = entry.names if entry is not None and entry.type == "Person" else ()
+            names = [before.label, *known]
+            decided = decide_person(entity, names, evidence, people.index)
+            if decided is not None:
+                entity.qid, entity.link_source = decided.qid, link_source(decided)
+        if entity.qid is not None:
+            matched[entity.id] = entity.qid
+            if not ann.curated:
+                label = people.label(entity.qid, entity.label)
+                # every spelling the article uses stays, even one that folds to the label
+                spellings = [entity.label, *entity.aliases]
+                entity.aliases = [n for n in dict.fromkeys(spellings) if n != label]
+                entity.label = label
+        canonical = people.label(entity.qid, entity.label) if entity.qid else entity.label
+        entity.slug = people.keys.key(canonical, entity.qid)
 
 
 def _merge_duplicates(ann: Annotations, matched: dict[str, str]) -> None:
@@ -95,6 +146,7 @@ def _merge_duplicates(ann: Annotations, matched: dict[str, str]) -> None:
         first.mentions = _merge_evidence(first.mentions, entity.mentions)
         if first.qid is None and entity.qid is not None:
             first.qid, first.link_source = entity.qid, entity.link_source
+            first.slug = entity.slug
     if not renamed:
         return
     ann.entities = entities

@@ -77,19 +77,13 @@ def wikidata_iri(qid: str) -> URIRef:
     return WD[qid]
 
 
-def person_slug(label: str) -> str:
-    """A slug that is the same for common transliteration variants of a name.
-
-    Word endings -ei/-ey/-iy/-yy/-ii/-ij/-y all fold to -i, so "Sergei"/"Sergey",
-    "Zelensky"/"Zelenskiy"/"Zelenskyy" and "Dmitri"/"Dmitry" give one IRI across articles.
-    """
-    words = slug(label).split("-")
-    return "-".join(re.sub(r"(?:ei|ey|iy|yy|ii|ij|y)$", "i", w) if len(w) > 3 else w for w in words)
-
-
-def entity_iri(base: str, entity_type: str, label: str, qid: str | None = None) -> URIRef:
-    """``resource/{type}/{Qid}`` when linked to Wikidata, else ``resource/{type}/{slug}``."""
-    key = qid if qid else (person_slug(label) if entity_type == "Person" else slug(label))
+def entity_iri(
+    base: str, entity_type: str, label: str, qid: str | None = None, key: str | None = None
+) -> URIRef:
+    """``resource/{type}/{key}``: the key the linker chose, else a person's label as a slug
+    (``person/sergey-lavrov``), else the QID of a linked entity, else the label as a slug."""
+    if not key:
+        key = slug(label) if entity_type == _PERSON or not qid else qid
     return URIRef(f"{normalise_base(base)}resource/{entity_type.lower()}/{key}")
 
 
@@ -229,7 +223,7 @@ class _Mapper:
 
     def _entity(self, entity: Entity) -> None:
         label = _norm_text(entity.label)
-        iri = entity_iri(self.base, entity.type, label, entity.qid)
+        iri = entity_iri(self.base, entity.type, label, entity.qid, entity.slug)
         self.entities[entity.id] = (iri, entity)
         self.add(iri, RDF.type, DG[entity.type])
         self.add(iri, RDFS.label, Literal(label))
@@ -242,6 +236,7 @@ class _Mapper:
             if entity.link_source:
                 self.add(iri, DG.linkSource, Literal(entity.link_source))
         self.add(self.article, DG.mentions, iri)
+        self._evidence(iri, entity.mentions)  # each place the article names it
 
     def _evidence(self, node: URIRef, spans: Iterable[Evidence]) -> None:
         for span in (s.trimmed() for s in spans):

@@ -3,24 +3,27 @@
 Unchanged articles (same text, metadata and extractor) are skipped; the rest go through
 :mod:`graphbuild.run.pipeline` in local worker processes (:mod:`graphbuild.run.local`) or
 on a Dask cluster (:mod:`graphbuild.run.distributed`), and each result is written with its
-build record. Afterwards the views' answers are precomputed for the new store version.
+build record and the reference graphs it requires (the terms of office of the people it links,
+from the office-holder table). Afterwards the views' answers are precomputed for the new store
+version.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import OWL, Graph, URIRef
 
 from graphbuild.errors import ArticleError, ConfigError, StoreError
 from graphbuild.extract import EXTRACTOR
 from graphbuild.ingest import SourcedArticle, discover, read_articles
+from graphbuild.rdf.reference import OfficeTerms
 from graphbuild.rdf.validate import load_ontology
 from graphbuild.run.local import effective_jobs, run_articles
 from graphbuild.run.pipeline import NLP_BATCH, ArticleResult, text_digest
@@ -68,7 +71,45 @@ ProgressCallback = Callable[[ArticleResult], None]
 class StoreWriter(Protocol):
     """What a build writes through: the embedded store or an external one."""
 
-    def replace_article(self, article_id: str, data: GraphData, meta: ArticleRecord) -> None: ...
+    def replace_article(
+        self,
+        article_id: str,
+        data: GraphData,
+        meta: ArticleRecord,
+        references: Mapping[str, Graph] | None = None,
+    ) -> None: ...
+
+
+class References:
+    """The reference graphs of each article (its linked people's terms of office).
+
+    The office-holder index and the gazetteer are loaded at the first article that links a
+    person, once per build.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self._terms: OfficeTerms | None = None
+
+    def for_article(self, data: Graph | list[ox.Triple]) -> dict[str, Graph]:
+        triples = data if isinstance(data, Graph) else _rdflib_triples(data)
+        if not any(p == OWL.sameAs for _, p, _ in triples):
+            return {}
+        if self._terms is None:
+            from graphbuild.link.gazetteer_files import load_gazetteer
+            from graphbuild.link.office_holders import shipped_office_holders
+
+            self._terms = OfficeTerms(self.base, shipped_office_holders(), load_gazetteer())
+        return self._terms.graphs_for(triples)
+
+
+def _rdflib_triples(data: Iterable[ox.Triple]) -> list[tuple[object, object, object]]:
+    """The IRI-valued triples of pyoxigraph triples, as rdflib terms (enough to find links)."""
+    out: list[tuple[object, object, object]] = []
+    for t in data:
+        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+            out.append((URIRef(t.subject.value), URIRef(t.predicate.value), URIRef(t.object.value)))
+    return out
 
 
 def build_corpus(
@@ -102,9 +143,10 @@ def build_corpus(
                     yield article
 
         todo = changed(iter_articles(paths, report))
+        references = References(str(settings.base_iri))
         if settings.scheduler:
             for result in _on_dask(list(todo), settings, quiet):
-                _store_result(store, result, report)
+                _store_result(store, result, report, references)
         else:
             # the first few decide how many processes are worth starting
             most = effective_jobs(settings)
@@ -115,7 +157,7 @@ def build_corpus(
             with Progress(disable=quiet or total <= 3, transient=True) as progress:
                 task = progress.add_task("building", total=total)
                 for result in run_articles(work, settings, jobs):
-                    _store_result(store, result, report)
+                    _store_result(store, result, report, references)
                     seen = len(report.skipped) + len(report.built) + len(report.rejected)
                     progress.update(task, completed=seen)
         if report.built or report.migrated:
@@ -149,7 +191,9 @@ def _on_dask(
     return build_on_dask(todo, settings, quiet=quiet)
 
 
-def _store_result(store: StoreWriter, result: ArticleResult, report: BuildReport) -> None:
+def _store_result(
+    store: StoreWriter, result: ArticleResult, report: BuildReport, references: References
+) -> None:
     from graphbuild.store.records import ArticleRecord
 
     data: Graph | list[ox.Triple] | None = (
@@ -165,7 +209,7 @@ def _store_result(store: StoreWriter, result: ArticleResult, report: BuildReport
         source=result.source,
     )
     try:
-        store.replace_article(result.article_id, data, record)
+        store.replace_article(result.article_id, data, record, references.for_article(data))
     except StoreError as exc:
         if isinstance(exc.__cause__, ValueError | TypeError):  # this graph's terms, not the store
             report.rejected.append((result.source, exc.message))

@@ -25,6 +25,7 @@ from graphbuild.ingest import SourcedArticle
 from graphbuild.link.gazetteer import Gazetteer
 from graphbuild.link.gazetteer_files import load_gazetteer
 from graphbuild.link.offline import link
+from graphbuild.link.people import People
 from graphbuild.rdf.mapping import Mapped, map_annotations
 from graphbuild.rdf.reason import RLRules, materialise, rules_from_ontology
 from graphbuild.rdf.validate import load_ontology, load_shapes, validate
@@ -69,6 +70,8 @@ class Toolkit:
     shapes: Graph
     rules: RLRules
     extractor: Extractor | None = None
+    people: People | None = None
+    """The office-holder index that links people (parsed once per process)."""
 
     @classmethod
     def load(cls, settings: Settings, with_nlp: bool = True) -> Toolkit:
@@ -79,7 +82,15 @@ class Toolkit:
             else None
         )
         ontology = load_ontology()
-        return cls(settings, gaz, ontology, load_shapes(), rules_from_ontology(ontology), extractor)
+        return cls(
+            settings,
+            gaz,
+            ontology,
+            load_shapes(),
+            rules_from_ontology(ontology),
+            extractor,
+            People.build(gaz),
+        )
 
 
 def is_curated(article: SourcedArticle) -> bool:
@@ -111,7 +122,7 @@ def annotate(article: SourcedArticle, kit: Toolkit, doc: Doc | None = None) -> A
             ann = kit.extractor.extract(article.info)
         else:
             ann = kit.extractor.extract_parsed(article.info, doc)
-    return link(ann, kit.gazetteer)
+    return link(ann, kit.gazetteer, kit.people)
 
 
 def check_length(info: ArticleInfo, limit: int) -> None:

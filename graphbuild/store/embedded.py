@@ -23,7 +23,8 @@ import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self
@@ -39,7 +40,9 @@ from graphbuild.store.model import MIGRATE_DEFAULT, MIGRATE_NAMED, stale_graphs
 from graphbuild.store.readonly import open_read_only
 from graphbuild.store.records import (
     DCTERMS,
+    P_DIGEST,
     P_ID,
+    P_REQUIRES,
     ArticleRecord,
     GraphData,
     QueryResults,
@@ -49,6 +52,7 @@ from graphbuild.store.records import (
     ox_triples,
     record_from,
     record_lines,
+    reference_record,
     term_value,
 )
 from graphbuild.vocabulary import (
@@ -255,15 +259,34 @@ class GraphStore:
 
     # ---- writing --------------------------------------------------------------------------
 
-    def replace_article(self, article_id: str, data: GraphData, meta: ArticleRecord) -> None:
-        """Replace one article's graph and its build record in one transaction."""
+    def replace_article(
+        self,
+        article_id: str,
+        data: GraphData,
+        meta: ArticleRecord,
+        references: Mapping[str, Graph] | None = None,
+    ) -> None:
+        """Replace one article's graph, its build record and its reference graphs in one
+        transaction.
+
+        ``references`` are the reference graphs the article requires (graph IRI -> triples,
+        deterministic): each is written unless the store holds it unchanged, and one the
+        article required before and no other article requires is dropped.
+        """
         if meta.article_id != article_id:
             raise ValueError(f"record is for '{meta.article_id}', not '{article_id}'")
         store = self._writable()
-        g = f"<{self.graph_iri(article_id)}>"
+        graph = self.graph_iri(article_id)
+        refs = dict(references or {})
+        meta = replace(meta, requires=tuple(sorted(refs)))
+        g = f"<{graph}>"
         b = f"<{self.builds_graph}>"
-        record = "\n".join(record_lines(self.graph_iri(article_id), meta))
-        if self._is_new(article_id):
+        record = "\n".join(record_lines(graph, meta))
+        digests = {r: canonical_digest(data) for r, data in refs.items()}
+        changed = {r: refs[r] for r in refs if self._digest_of(r) != digests[r]}
+        stale = self._stale_references(graph, keep=refs.keys())
+        new = self._is_new(article_id)
+        if new and not changed and not stale:  # only additions: one Store.extend
             self._add_new(store, article_id, data, record)
             return
         try:
@@ -272,18 +295,58 @@ class GraphStore:
             raise StoreError(
                 f"the article graph has an invalid term: {exc}", where=article_id
             ) from exc
+        # the derived facts are redone last, for what the article and the reference graphs
+        # written or dropped with it touched (a reference graph types states)
         update = (
-            derived.before_write(self.base, g, b)
-            + " ;\n"
-            + drop_graph(g, b)
-            + " ;\n"
+            ("" if new else derived.before_write(self.base, g, b) + " ;\n" + drop_graph(g, b))
+            + (" ;\n" if not new else "")
             + f"INSERT DATA {{\nGRAPH {g} {{\n{body}\n}}\nGRAPH {b} {{\n{record}\n}}\n}} ;\n"
             + derived.before_merge(self.base, g)
             + _merge(g, b)
-            + " ;\n"
-            + derived.after_write(self.base)
         )
+        for r, rdata in changed.items():
+            update += " ;\n" + self._replace_reference(r, rdata, digests[r])
+        for r in stale:
+            update += " ;\n" + derived.before_write(self.base, f"<{r}>", b)
+            update += " ;\n" + drop_graph(f"<{r}>", b)
+        update += " ;\n" + derived.after_write(self.base)
         self._update(store, update, article_id)
+
+    def _replace_reference(self, graph: str, data: Graph, digest: str) -> str:
+        r, b = f"<{graph}>", f"<{self.builds_graph}>"
+        body = "\n".join(ntriples_lines(data))
+        record = "\n".join(record_lines(graph, reference_record(digest)))
+        return (
+            derived.before_write(self.base, r, b) + " ;\n" + drop_graph(r, b) + " ;\n"
+            f"INSERT DATA {{\nGRAPH {r} {{\n{body}\n}}\nGRAPH {b} {{\n{record}\n}}\n}} ;\n"
+            + derived.before_merge(self.base, r)
+            + _merge(r, b)
+        )
+
+    def _exists(self, graph: str) -> bool:
+        return self.raw.contains_named_graph(ox.NamedNode(graph))
+
+    def _digest_of(self, graph: str) -> str | None:
+        """The content digest of a graph's build record (a reference graph's), if any."""
+        builds = ox.NamedNode(self.builds_graph)
+        for q in self.raw.quads_for_pattern(ox.NamedNode(graph), P_DIGEST, None, builds):
+            return term_value(q.object)
+        return None
+
+    def _stale_references(self, graph: str, keep: Iterable[str] = ()) -> list[str]:
+        """Reference graphs ``graph``'s record requires that no other record requires."""
+        builds = ox.NamedNode(self.builds_graph)
+        subject = ox.NamedNode(graph)
+        kept = set(keep)
+        stale = []
+        for q in self.raw.quads_for_pattern(subject, P_REQUIRES, None, builds):
+            ref = q.object
+            if not isinstance(ref, ox.NamedNode) or ref.value in kept:
+                continue
+            others = self.raw.quads_for_pattern(None, P_REQUIRES, ref, builds)
+            if all(o.subject == subject for o in others):
+                stale.append(ref.value)
+        return sorted(stale)
 
     def _is_new(self, article_id: str) -> bool:
         """Neither a graph nor a build record: nothing to drop, so adding is a replace."""
@@ -322,20 +385,20 @@ class GraphStore:
         self._wrote(store, len(quads))
 
     def remove_article(self, article_id: str) -> bool:
-        """Drop an article's graph and build record (one transaction); ``False`` if absent."""
+        """Drop an article's graph and build record (one transaction); ``False`` if absent.
+
+        Reference graphs only this article required go with it.
+        """
         store = self._writable()
         present = self.has_article(article_id)
-        g = f"<{self.graph_iri(article_id)}>"
-        b = f"<{self.builds_graph}>"
-        self._update(
-            store,
-            derived.before_write(self.base, g, b)
-            + " ;\n"
-            + drop_graph(g, b)
-            + " ;\n"
-            + derived.after_write(self.base),
-            article_id,
-        )
+        graph = self.graph_iri(article_id)
+        g, b = f"<{graph}>", f"<{self.builds_graph}>"
+        update = derived.before_write(self.base, g, b) + " ;\n" + drop_graph(g, b)
+        for ref in self._stale_references(graph):
+            update += " ;\n" + derived.before_write(self.base, f"<{ref}>", b)
+            update += " ;\n" + drop_graph(f"<{ref}>", b)
+        update += " ;\n" + derived.after_write(self.base)
+        self._update(store, update, article_id)
         return present
 
     def load_ontology(self, graph: Graph) -> bool:

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote
@@ -39,6 +40,7 @@ from graphbuild.store.embedded import GraphStore
 from graphbuild.store.model import MIGRATE_NAMED, stale_graphs
 from graphbuild.store.records import (
     DCTERMS,
+    P_REQUIRES,
     XSD_DATETIME,
     ArticleRecord,
     GraphData,
@@ -47,6 +49,7 @@ from graphbuild.store.records import (
     canonical_digest,
     ntriples_lines,
     record_lines,
+    reference_record,
 )
 from graphbuild.store.sparql_client import Credentials, Endpoints, SparqlClient, is_remote_store
 from graphbuild.vocabulary import (
@@ -137,17 +140,99 @@ class RemoteStore(SparqlClient):
 
     # ---- writing --------------------------------------------------------------------------
 
-    def replace_article(self, article_id: str, data: GraphData, meta: ArticleRecord) -> None:
-        """Replace one article's graph and its build record (see the module docs for how)."""
+    def replace_article(
+        self,
+        article_id: str,
+        data: GraphData,
+        meta: ArticleRecord,
+        references: Mapping[str, Graph] | None = None,
+    ) -> None:
+        """Replace one article's graph, its build record and the reference graphs it requires
+        (see the module docs for how; the embedded store's ``replace_article`` for what)."""
         if meta.article_id != article_id:
             raise ValueError(f"record is for '{meta.article_id}', not '{article_id}'")
+        self._writable()  # before any request
         try:
             lines = list(ntriples_lines(data))
         except (ValueError, TypeError) as exc:
             raise StoreError(
                 f"the article graph has an invalid term: {exc}", where=article_id
             ) from exc
-        self._replace_graph(self.graph_iri(article_id), lines, meta, article_id)
+        graph = self.graph_iri(article_id)
+        refs = dict(references or {})
+        meta = replace(meta, requires=tuple(sorted(refs)))
+        stale = self._stale_references(graph, keep=refs.keys()) if self._has_requires() else []
+        digests = {r: canonical_digest(g) for r, g in refs.items()}
+        current = self._digests(list(refs)) if refs else {}
+        changed = [r for r in sorted(refs) if current.get(r) != digests[r]]
+        jobs = [(graph, lines, meta)] + [
+            (r, list(ntriples_lines(refs[r])), reference_record(digests[r])) for r in changed
+        ]
+        self._replace_graphs(jobs, stale, article_id)
+
+    def _replace_graphs(
+        self,
+        jobs: Sequence[tuple[str, Sequence[str], ArticleRecord]],
+        drop: Sequence[str],
+        where: str,
+    ) -> None:
+        """Replace graphs with their records and drop others: one update request, or in
+        ``gsp`` mode one Graph Store request per graph."""
+        if self.write == "update":
+            self._writable()
+            operations = [
+                op for g, lines, record in jobs for op in self._operations(g, lines, record)
+            ]
+            operations += [op for g in drop for op in self._drop_operations(g)]
+            self._update(" ;\n".join(operations), where)
+            return
+        for g, lines, record in jobs:
+            self._replace_graph(g, lines, record, where)
+        for g in drop:
+            self._update(self._drop_operations(g)[1], where)
+            self._gsp_delete(g, where)
+
+    def _operations(self, graph: str, lines: Sequence[str], record: ArticleRecord) -> list[str]:
+        g, b = f"<{graph}>", f"<{self.builds_graph}>"
+        record_text = "\n".join(record_lines(graph, record))
+        operations = self._drop_operations(graph)
+        operations += [
+            f"INSERT DATA {{ GRAPH {g} {{\n" + "\n".join(block) + "\n} }"
+            for block in _blocks(lines, _INSERT_BLOCK)
+        ]
+        operations.append(f"INSERT DATA {{ GRAPH {b} {{\n{record_text}\n}} }}")
+        return operations
+
+    def _drop_operations(self, graph: str) -> list[str]:
+        g, b = f"<{graph}>", f"<{self.builds_graph}>"
+        return [f"DROP SILENT GRAPH {g}", f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }}"]
+
+    def _has_requires(self) -> bool:
+        """Whether any record requires a reference graph (else nothing can go stale)."""
+        result = self.query(
+            f"ASK {{ GRAPH <{self.builds_graph}> {{ ?a <{P_REQUIRES.value}> ?r }} }}"
+        )
+        return bool(isinstance(result, ox.QueryBoolean) and bool(result))
+
+    def _stale_references(self, graph: str, keep: Iterable[str] = ()) -> list[str]:
+        """Reference graphs ``graph``'s record requires that no other record requires."""
+        b, requires = f"<{self.builds_graph}>", f"<{P_REQUIRES.value}>"
+        rows = self._select(
+            f"SELECT DISTINCT ?r WHERE {{ GRAPH {b} {{ <{graph}> {requires} ?r }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH {b} {{ ?other {requires} ?r }}"
+            f" FILTER(?other != <{graph}>) }} }}"
+        )
+        kept = set(keep)
+        return sorted(row["r"] for row in rows if "r" in row and row["r"] not in kept)
+
+    def _digests(self, graphs: Sequence[str]) -> dict[str, str]:
+        """The content digests recorded for these graphs (those that have a record)."""
+        values = " ".join(f"<{g}>" for g in graphs)
+        rows = self._select(
+            f"SELECT ?g ?d WHERE {{ VALUES ?g {{ {values} }}\n"
+            f"  GRAPH <{self.builds_graph}> {{ ?g <{DG.contentDigest}> ?d }} }}"
+        )
+        return {row["g"]: row["d"] for row in rows if "g" in row and "d" in row}
 
     def _replace_graph(
         self, graph: str, lines: Sequence[str], record: ArticleRecord, where: str
@@ -157,13 +242,7 @@ class RemoteStore(SparqlClient):
         record_text = "\n".join(record_lines(graph, record))
         drop_record = f"DELETE WHERE {{ GRAPH {b} {{ {g} ?p ?o }} }}"
         if self.write == "update":
-            operations = [f"DROP SILENT GRAPH {g}", drop_record]
-            operations += [
-                f"INSERT DATA {{ GRAPH {g} {{\n" + "\n".join(block) + "\n} }"
-                for block in _blocks(lines, _INSERT_BLOCK)
-            ]
-            operations.append(f"INSERT DATA {{ GRAPH {b} {{\n{record_text}\n}} }}")
-            self._update(" ;\n".join(operations), where)
+            self._update(" ;\n".join(self._operations(graph, lines, record)), where)
             return
         self._update(drop_record, where)
         if lines:
@@ -180,16 +259,19 @@ class RemoteStore(SparqlClient):
         self._update(f"INSERT DATA {{ GRAPH {b} {{\n{record_text}\n}} }}", where)
 
     def remove_article(self, article_id: str) -> bool:
-        """Drop an article's graph and build record; ``False`` if it was not there."""
+        """Drop an article's graph and build record, and the reference graphs only it
+        required; ``False`` if it was not there."""
         self._writable()
         present = self.has_article(article_id)
-        g = f"<{self.graph_iri(article_id)}>"
-        drop_record = f"DELETE WHERE {{ GRAPH <{self.builds_graph}> {{ {g} ?p ?o }} }}"
+        graph = self.graph_iri(article_id)
+        stale = self._stale_references(graph) if self._has_requires() else []
         if self.write == "update":
-            self._update(f"DROP SILENT GRAPH {g} ;\n{drop_record}", article_id)
+            operations = [op for g in (graph, *stale) for op in self._drop_operations(g)]
+            self._update(" ;\n".join(operations), article_id)
         else:
-            self._update(drop_record, article_id)
-            self._gsp_delete(self.graph_iri(article_id), article_id)
+            for g in (graph, *stale):
+                self._update(self._drop_operations(g)[1], article_id)
+                self._gsp_delete(g, article_id)
         return present
 
     def load_ontology(self, graph: Graph) -> bool:

@@ -8,6 +8,10 @@ announcements. Such a store is never served or queried mixed: ``diplograph build
 first (the only difference between the models' graphs of the same facts is that type triple,
 so the migration deletes it, in every article graph and in the merged default graph), and
 ``serve`` and ``query`` refuse it with the command that fixes it.
+
+Model 0.3.0 changed linked people's IRIs and added every mention's evidence and the reference
+terms of office; it needs no migration, since the new version in every article's build digest
+makes the next build rebuild each article it is given.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pyoxigraph as ox
 from graphbuild.errors import StoreError
 from graphbuild.vocabulary import DG
 
-MODEL_VERSION = "0.2.0"
+MODEL_VERSION = "0.3.0"
 """The ontology's ``owl:versionInfo``; part of every article's build digest, so a build
 after a model change rebuilds every article it is given."""
 

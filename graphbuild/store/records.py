@@ -1,8 +1,10 @@
 """What both stores write and read back: build records, article graph data, store versions.
 
 Each article graph has one build record in ``{base}graph/builds`` (content digest, extractor,
-build time, id, source), so an incremental build can skip unchanged articles; the embedded
-and the external store write it with the same triples and read it back the same way.
+build time, id, source, and the reference graphs it requires), so an incremental build can
+skip unchanged articles; the embedded and the external store write it with the same triples
+and read it back the same way. A reference graph (a linked person's terms of office) has a
+record too, whose digest lets a store skip rewriting it unchanged.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ GraphData = Graph | Iterable[ox.Triple] | Iterable[ox.Quad]
 DCTERMS = "http://purl.org/dc/terms/"
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 P_ID = ox.NamedNode(DCTERMS + "identifier")
+P_REQUIRES = ox.NamedNode(DCTERMS + "requires")
+REFERENCE_EXTRACTOR = "office-holders.tsv"
+"""The ``dg:extractor`` of a reference graph's build record: the table it is made from."""
 _P_SOURCE = ox.NamedNode(DCTERMS + "source")
-_P_DIGEST = ox.NamedNode(str(DG.contentDigest))
+P_DIGEST = ox.NamedNode(str(DG.contentDigest))
 _P_EXTRACTOR = ox.NamedNode(str(DG.extractor))
 _P_BUILT = ox.NamedNode(str(PROV.generatedAtTime))
 
@@ -47,6 +52,9 @@ class ArticleRecord:
     extractor: str
     source: str = ""
     built_at: dt.datetime = field(default_factory=_now)
+    requires: tuple[str, ...] = ()
+    """Reference graphs the article's graph needs beside it (its linked people's terms of
+    office): written with it, and dropped with the last article that requires them."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ def record_lines(subject: str, record: ArticleRecord) -> list[str]:
     s = f"<{subject}>"
     built = ox.Literal(record.built_at.isoformat(), datatype=XSD_DATETIME)
     lines = [
-        f"{s} {_P_DIGEST} {ox.Literal(record.digest)} .",
+        f"{s} {P_DIGEST} {ox.Literal(record.digest)} .",
         f"{s} {_P_EXTRACTOR} {ox.Literal(record.extractor)} .",
         f"{s} {_P_BUILT} {built} .",
     ]
@@ -111,7 +119,13 @@ def record_lines(subject: str, record: ArticleRecord) -> list[str]:
         lines.append(f"{s} {P_ID} {ox.Literal(record.article_id)} .")
     if record.source:
         lines.append(f"{s} {_P_SOURCE} {ox.Literal(record.source)} .")
+    lines += [f"{s} {P_REQUIRES} <{graph}> ." for graph in sorted(record.requires)]
     return lines
+
+
+def reference_record(digest: str) -> ArticleRecord:
+    """The build record of a reference graph: its digest and the table it is made from."""
+    return ArticleRecord(article_id="", digest=digest, extractor=REFERENCE_EXTRACTOR)
 
 
 def record_from(values: dict[str, str]) -> ArticleRecord | None:
@@ -119,7 +133,7 @@ def record_from(values: dict[str, str]) -> ArticleRecord | None:
         built = dt.datetime.fromisoformat(values[_P_BUILT.value])
         return ArticleRecord(
             article_id=values[P_ID.value],
-            digest=values[_P_DIGEST.value],
+            digest=values[P_DIGEST.value],
             extractor=values[_P_EXTRACTOR.value],
             source=values.get(_P_SOURCE.value, ""),
             built_at=built,

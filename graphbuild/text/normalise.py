@@ -3,7 +3,9 @@
 What news text picks up on its way through CMSs, scrapers and feeds, and what becomes of it:
 
 - HTML entities left in the text (``&amp;``, ``&#8217;``, also escaped twice) are decoded;
-  unknown names (``&unknown;``) and bare ampersands (``R&D``) stay;
+  unknown names (``&unknown;``) and bare ampersands (``R&D``) stay; the quotation-mark, space
+  and dash entities whose ampersand a CMS stripped (``ldquo;We agreed,rdquo;``,
+  ``welcomenbsp;ceremony``) get it back first: no English word ends in those names;
 - mojibake (``â€™`` for ``’``), C1 controls, terminal escapes, other control characters,
   Latin ligatures (``ﬁ``), full-width Latin letters and old line endings (``\\r\\n``, ``\\r``,
   U+2028) are repaired by ftfy; text is composed to Unicode NFC;
@@ -37,7 +39,7 @@ from collections.abc import Callable
 
 import ftfy
 
-VERSION = "v1"
+VERSION = "v2"
 NORMALISER = f"diplograph.text.normalise.{VERSION}+ftfy-{ftfy.__version__}"
 """What normalised an article's text: recorded in its graph (``dg:textNormaliser``) and in
 its digest, so a change of the rules (or of ftfy) rebuilds the articles."""
@@ -84,6 +86,16 @@ def _decode_entity(match: re.Match[str]) -> str:
         # keep the reference; an escaped-ampersand chain before it still collapses to one "&"
         return f"&{ref};"
     return decoded
+
+
+_LOST_AMPERSAND = re.compile(
+    r"(?<!&)(?:ldquo|rdquo|lsquo|rsquo|bdquo|sbquo|laquo|raquo|quot|nbsp|mdash|ndash|hellip);"
+)
+
+
+def restore_lost_ampersands(text: str) -> str:
+    """``ldquo;`` -> ``&ldquo;``: entity names that lost their ampersand, so they decode."""
+    return _LOST_AMPERSAND.sub(lambda m: "&" + m.group(), text) if ";" in text else text
 
 
 def decode_entities(text: str) -> str:
@@ -172,6 +184,7 @@ def space_sentences(text: str) -> str:
 # ---- the whole ------------------------------------------------------------------------------
 
 _STEPS: tuple[Callable[[str], str], ...] = (
+    restore_lost_ampersands,
     decode_entities,
     lambda text: ftfy.fix_text(text, _FTFY),
     _spaces,
