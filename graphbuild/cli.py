@@ -177,9 +177,13 @@ def build(
     facts_total = sum(f.total for f in report.facts.values())
     ctx.obj.say(
         f"built {len(report.built)}, unchanged {len(report.skipped)}, "
-        f"rejected {len(report.rejected)} article(s) into {settings.store}; "
-        f"{facts_total} fact(s), {undated} meeting(s) kept without a date, "
-        f"{dropped} fact(s) dropped"
+        f"rejected {len(report.rejected)} article(s) into {settings.store}"
+        + (
+            f"; in those built: {facts_total} fact(s), {undated} meeting(s) kept without a "
+            f"date, {dropped} fact(s) dropped"
+            if report.facts
+            else ""
+        )
         + (" (listed above; `diplograph explain FILE` shows each)" if lost else "")
     )
     if report.rejected:

@@ -48,6 +48,17 @@ def _sentence_end(text: str, end: int, exact: str) -> int:
     return len(text[:right].rstrip()) if right > end else end
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the whitespace at its ends (as is when it is all whitespace),
+    so a highlight never carries a trailing newline."""
+    s, e = start, end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else (start, end)
+
+
 def snippet(text: str | None, start: int, end: int, exact: str) -> Snippet:
     """The span ``[start, end)`` of ``text`` within its sentence.
 
@@ -55,7 +66,8 @@ def snippet(text: str | None, start: int, end: int, exact: str) -> Snippet:
     is shown on its own and ``matches`` is false, so a page never highlights the wrong words.
     """
     if text is None or not (0 <= start <= end <= len(text)) or text[start:end] != exact:
-        return Snippet("", exact, "", False)
+        return Snippet("", exact.strip() or exact, "", False)
+    start, end = _trim(text, start, end)  # spans of stores built before spans were trimmed
     left = _sentence_start(text, start)
     right = _sentence_end(text, end, exact)
     return Snippet(text[left:start], text[start:end], text[end:right], True)
@@ -77,7 +89,7 @@ def segments(text: str, spans: Sequence[tuple[int, int]]) -> list[Segment]:
     Spans outside the text or empty are ignored. Concatenating the segments' text gives
     ``text`` back.
     """
-    valid = [(i, s, e) for i, (s, e) in enumerate(spans) if 0 <= s < e <= len(text)]
+    valid = [(i, *_trim(text, s, e)) for i, (s, e) in enumerate(spans) if 0 <= s < e <= len(text)]
     cuts = sorted({0, len(text), *(s for _, s, _ in valid), *(e for _, _, e in valid)})
     out: list[Segment] = []
     for a, b in pairwise(cuts):

@@ -27,6 +27,7 @@ import requests
 from rdflib.query import Result, ResultRow
 from server_samples import LiveServer, running_server
 
+from graphbuild.annotations import Entity, Role
 from graphbuild.rdf.mapping import to_rdf
 from graphbuild.rdf.reason import materialise, rules_from_ontology
 from graphbuild.rdf.validate import load_ontology
@@ -121,6 +122,16 @@ def crowd_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
                 materialise(to_rdf(ann), rules),
                 ArticleRecord(ann.article.id, "digest", ann.extractor, f"{ann.article.id}.txt"),
             )
+            first = ann
+        # someone an article says acts for a second state (named by nobody else): drawn once
+        person = next(e for e in first.entities if e.type == "Person")
+        first.entities.append(Entity(id="x", type="Country", label="Aaland Second State"))
+        first.roles.append(Role(holder=person.id, party="x", title="Envoy"))
+        gs.replace_article(
+            first.article.id,
+            materialise(to_rdf(first), rules),
+            ArticleRecord(first.article.id, "digest2", first.extractor, "x.txt"),
+        )
     with running_server(store, threads=4) as live:
         yield live
 
@@ -461,8 +472,16 @@ def test_network_labels_overlap_no_label_and_no_node(crowd_visit: Visit) -> None
         if label["id"] != body["id"] and overlap(label["box"], body["box"])
     ]
     assert covered == []
-    # labels are drawn at a readable size: the picture is not zoomed out to fit
+    # labels are drawn at a readable size: the picture is not zoomed out to fit, the page
+    # grows instead
     assert page.evaluate("window.diplographNetwork.zoom()") == 1
+    assert page.locator("#network").bounding_box()["height"] > 900  # type: ignore[index]
+    # every state box holds someone: a person's second state is not drawn empty
+    empty = page.evaluate(
+        "window.diplographNetwork.nodes('[kind = \"country\"]')"
+        ".filter(n => n.children().length === 0).map(n => n.data('label'))"
+    )
+    assert empty == []
     crowd_visit.shot("network-demo")
     crowd_visit.assert_stayed_home()
 
@@ -500,11 +519,20 @@ def test_network_sizes_by_meetings_groups_by_state_and_dates_on_hover(
     assert by_count[0][1] < by_count[-1][1]
     assert all(not label for _, _, label, _ in edges)  # no dates drawn on the canvas
     assert page.locator("#network-tip").is_hidden()
+    # point at the line of the pair that met most often (scrolled into the window first:
+    # the picture is taller than the window)
+    _, _, _, middle = max(edges, key=lambda e: e[0])
+    top = page.evaluate("() => document.getElementById('network').getBoundingClientRect().top")
+    page.evaluate(
+        "y => window.scrollTo({top: y, behavior: 'instant'})",
+        top + page.evaluate("scrollY") + middle["y"] - 400,
+    )
+    page.wait_for_function("() => Math.abs(window.scrollY - Math.round(window.scrollY)) < 1")
+    page.wait_for_timeout(300)  # cytoscape reads the container's new place on scroll
     box = page.locator("#network").bounding_box()
     assert box is not None
-    # point at the line of the pair that met most often
-    _, _, _, middle = max(edges, key=lambda e: e[0])
-    page.mouse.move(box["x"] + middle["x"], box["y"] + middle["y"])
+    page.mouse.move(0, 0)
+    page.mouse.move(box["x"] + middle["x"], box["y"] + middle["y"], steps=8)
     tip = page.locator("#network-tip")
     tip.wait_for(state="visible", timeout=5_000)
     hovered = page.evaluate(

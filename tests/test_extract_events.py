@@ -474,6 +474,9 @@ PAIR = frozenset({"Kofi Mensah", "Ivan Petrov"})
         # a meeting held between them
         "A meeting will be held between Ghanaian Foreign Minister Kofi Mensah and Russian "
         "Foreign Minister Ivan Petrov on Friday.",
+        # a meeting announced in the passive
+        "Talks between Ghanaian Foreign Minister Kofi Mensah and Russian Foreign Minister Ivan "
+        "Petrov are planned for Friday.",
         # announced in a quoted statement
         '"Ghanaian Foreign Minister Kofi Mensah will meet Russian Foreign Minister Ivan '
         'Petrov in Moscow on Friday," the ministry said.',
@@ -502,6 +505,8 @@ def test_ways_of_announcing_a_meeting(extractor: Extractor, text: str) -> None:
         'Ivan Petrov soon," the spokesman said.',
         '"I met Russian Foreign Minister Ivan Petrov on Monday," Ghanaian Foreign Minister '
         "Kofi Mensah said.",
+        "Talks between Ghanaian Foreign Minister Kofi Mensah and Russian Foreign Minister Ivan "
+        "Petrov were planned for Friday but called off.",
     ],
 )
 def test_conditions_wishes_and_quoted_reports_are_no_announcements(
@@ -757,3 +762,70 @@ def test_a_lunch_in_honour_of_the_visiting_guest(extractor: Extractor) -> None:
         "visiting dignitary.",
     )
     assert (frozenset({"Ann Kerubo", "Kofi Mensah"}), MONDAY) in meetings(ann)
+
+
+def test_the_margins_of_a_bodys_meeting_are_no_people(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "AU Commission Chairperson Ada Okafor spoke in Addis Ababa. Kenyan Foreign Minister "
+        "John Mwangi met Ghanaian Foreign Minister Kofi Mensah on Monday on the margins of the "
+        "AU Executive Council meeting.",
+    )
+    assert meetings(ann) == [(frozenset({"John Mwangi", "Kofi Mensah"}), MONDAY)]
+
+
+def test_present_at_the_meeting_a_few_sentences_on(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian President Ama Asante on Monday. They spoke "
+        "of trade. They spoke of energy. They spoke of health. Kenyan Foreign Minister John "
+        "Mwangi and Ghanaian Foreign Minister Kofi Mensah were present at the meeting.",
+    )
+    assert meetings(ann) == [
+        (frozenset({"Ruth Wanjiru", "Ama Asante", "John Mwangi", "Kofi Mensah"}), MONDAY)
+    ]
+
+
+def test_a_name_the_parser_hung_elsewhere_and_the_day_of_what_comes_after(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Prior to the Accra forum on March 22-23 in Accra, Ghanaian Foreign Minister Kofi "
+        "Mensah is to meet with her Russian counterpart, Ivan Petrov.",
+    )
+    # the forum's days are not the meeting's
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR, None)]
+
+
+def test_a_quoted_meeting_between_their_two_states_dates_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah is to meet with her Russian counterpart, Ivan "
+        'Petrov. "There will be a bilateral meeting between Ghana and Russia at the foreign '
+        'ministry on March 20," the spokesman said.',
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR, dt.date(2025, 3, 20))]
+
+
+def test_a_lead_with_a_series_of_talks_dates_the_meetings_after_it(extractor: Extractor) -> None:
+    """ "held, Tuesday in Lima, a series of talks with his counterparts": the lead names no
+    other side, but its day dates the meetings the next paragraphs tell."""
+    ann = run(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera held, Tuesday in Lima, a series of talks with "
+        "his Andean counterparts.\n\nRivera met with the Minister of Foreign Affairs of Peru, "
+        "Ana Salas, to discuss trade.",
+    )
+    assert meetings(ann) == [(frozenset({"Tomas Rivera", "Ana Salas"}), TUESDAY)]
+
+
+def test_the_day_of_an_according_to_report_does_not_date_the_meeting(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "According to the foreign ministry on Wednesday, Kenyan Foreign Minister Amina Wekesa "
+        "had a breakfast meeting with her Chilean counterpart Tomas Rivera on Tuesday.",
+    )
+    assert meetings(ann) == [(frozenset({"Amina Wekesa", "Tomas Rivera"}), TUESDAY)]

@@ -740,3 +740,118 @@ def test_its_secretary_general_is_the_body_s(extractor: Extractor) -> None:
         "Secretary-General, Karim Benali, hosted a ceremony.",
     )
     assert roles(ann) == {("Karim Benali", "Arab Maghreb Union")}
+
+
+# ---- the host's side: attendance lists, "other <demonym> officials", welcomes to a capital -----
+
+
+def test_listed_with_other_officials_of_a_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The talks were attended by Deputy Minister Omar Haddad, Director Lina Saleh and several "
+        "other Jordanian diplomats.",
+    )
+    assert roles(ann) == {("Omar Haddad", "Jordan"), ("Lina Saleh", "Jordan")}
+    assert rules(ann)["Lina Saleh"] == "role.listed-with-others"
+
+
+def test_named_attendees_of_a_hosted_meeting_are_the_host_s_side(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Omani Foreign Minister Said Al Harthy received Peruvian Foreign Minister Rosa Quispe in "
+        "Muscat on Monday. The meeting was attended by H.E. Salim Al Amri, Minister of State, "
+        "and H.E. Huda Al Rawahi, Minister of Tourism.",
+    )
+    assert ("Salim Al Amri", "Oman") in roles(ann)
+    assert ("Huda Al Rawahi", "Oman") in roles(ann)
+    assert rules(ann)["Salim Al Amri"] == "role.host-side-attendee"
+
+
+def test_attendees_stay_without_a_party_when_both_sides_are_listed(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Omani Foreign Minister Said Al Harthy received Peruvian Foreign Minister Rosa Quispe in "
+        "Muscat on Monday. The meeting was attended by Minister of State Salim Al Amri and the "
+        "Peruvian delegation.",
+    )
+    assert ("Salim Al Amri", "Oman") not in roles(ann)
+
+
+def test_a_host_welcoming_a_guest_to_their_capital(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The foreign secretary, Tom Ashworth, welcomed his Danish counterpart to London on "
+        "Tuesday for talks on cables.",
+    )
+    assert roles(ann) == {("Tom Ashworth", "United Kingdom")}
+
+
+# ---- names the parser types as bodies; "chief" ------------------------------------------------
+
+
+def test_a_table_name_the_parser_typed_as_a_body_is_a_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor, "Talks between Ethiopia's Abiy Ahmed and the visitors resumed in Dire Dawa."
+    )
+    assert "Abiy Ahmed" in persons(ann)
+    assert roles(ann) == {("Abiy Ahmed", "Ethiopia")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("UN chief Karl Weiss warned of famine.", "Karl Weiss", "United Nations"),
+        ("EU foreign policy chief Ana Costa disagreed.", "Ana Costa", "European Union"),
+        ("IMF Managing Director Lena Varga agreed.", "Lena Varga", "International Monetary Fund"),
+    ],
+)
+def test_chief_and_managing_director(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    assert roles(run(extractor, sentence)) == {(person, party)}
+
+
+def test_a_capitalised_chief_is_an_honorific_and_a_company_is_no_party(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Chief Olu Adeyemi, a businessman, attended. Brenner Motors chief executive Jan Holt "
+        "spoke.",
+    )
+    assert roles(ann) == set()
+
+
+def test_a_demonym_leader_counts_only_when_the_table_confirms(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "North Korean leader Kim Jong Un fired missiles. Belarusian opposition leader Olga "
+        "Sirko and Serbian rebel leader Dragan Ilic spoke.",
+    )
+    assert roles(ann) == {("Kim Jong Un", "North Korea")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chilean Foreign Minister Tomas Rivera received Peruvian Foreign Minister Ana Salas in "
+        "Santiago on Monday. Greeting the Peruvian Foreign Minister, Rivera praised the new "
+        "border crossing.",
+        "Chilean Foreign Minister Tomas Rivera received Ana Salas in Santiago on Monday. At a "
+        "joint news conference with his Peruvian counterpart, Rivera said trade had doubled.",
+    ],
+)
+def test_a_title_in_a_fronted_phrase_is_not_the_subjects(extractor: Extractor, text: str) -> None:
+    """The titled object of "Greeting the …," / "with his … counterpart," is the other person."""
+    got = roles(run(extractor, text))
+    assert ("Tomas Rivera", "Chile") in got
+    assert ("Tomas Rivera", "Peru") not in got
+
+
+def test_a_fronted_title_apposition_still_titles_the_subject(extractor: Extractor) -> None:
+    got = roles(
+        run(extractor, "On Monday, Peru's Foreign Minister, Ana Salas, said trade had doubled.")
+    )
+    assert ("Ana Salas", "Peru") in got

@@ -606,6 +606,16 @@ def test_snippet_of_a_whole_sentence_stops_at_its_end() -> None:
     assert (cut.before, cut.exact, cut.after) == ("", sentence, "")
 
 
+def test_a_highlight_never_carries_the_whitespace_around_its_span() -> None:
+    """A span recorded with its trailing newline (stores built before spans were trimmed)."""
+    text = "Then Ana met Ben.\nLast one."
+    padded = "Then Ana met Ben.\n"
+    cut = snippet(text, 0, len(padded), padded)
+    assert cut.matches and cut.exact == "Then Ana met Ben."
+    marked = [p.text for p in segments(text, [(0, len(padded))]) if p.spans]
+    assert marked == ["Then Ana met Ben."]
+
+
 def test_snippet_with_stale_offsets_shows_only_the_recorded_span() -> None:
     cut = snippet("Some other text now.", 5, 10, "Ana met")
     assert (cut.before, cut.exact, cut.after, cut.matches) == ("", "Ana met", "", False)

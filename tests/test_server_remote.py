@@ -319,8 +319,14 @@ def test_describe_gives_the_resources_triples(endpoint: str) -> None:
     graph = Graph().parse(data=response.text, format="turtle")
     assert len(graph) >= 1
     node = URIRef(person)
-    assert (node, None, None) in graph  # what the store says of it (Virtuoso adds what
-    assert all(node in (s, o) for s, _, o in graph)  # points at it: a store's own choice)
+    # what the store says of it (Virtuoso adds what points at it: a store's own choice)
+    assert all(node in (s, o) for s, _, o in graph)
+    if response.headers.get("Diplograph-Results-Truncated") != "true":
+        assert (node, None, None) in graph
+    # cut at max_result_rows (2 here), the two triples Virtuoso sends first may both point
+    # at the person (it has more inbound than outbound triples): only the cut is certain
+    else:
+        assert len(graph) == 2
 
 
 def test_void_and_health_describe_the_external_store(endpoint: str) -> None:

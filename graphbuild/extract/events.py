@@ -104,10 +104,24 @@ _REFERS_TO_MEETING = re.compile(
 # An attendance list that can only go back to the meeting just reported: "Also in attendance
 # were …", "… were also present at the meeting".
 _ATTENDANCE_BACK = re.compile(
-    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) also (?:present|in "
+    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) (?:also )?(?:present|in "
     r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
 )
 
+
+# "a bilateral meeting between Indonesia and Australia": a meeting of two states.
+_BETWEEN_PARTIES = re.compile(
+    r"\b(?:meeting|talks|consultations|summit)\s+between\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    r"\s+and\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
+)
+
+# "prior to the forum on", "ahead of next week's summit in Bali on": the day of what a
+# meeting comes before.
+_BEFORE_EVENT = re.compile(
+    r"\b(?:[Pp]rior to|[Aa]head of|[Bb]efore)\s+(?:the\s+|a\s+|its\s+|their\s+)?"
+    r"(?:[\w'’-]+\s+){0,5}?(?:forum|summit|conference|meeting|session|visit|trip|"
+    r"ceremony|election|talks|process|assembly|congress)\b[^,.;]{0,40}?\bon\s+$"
+)
 
 # What dates the earlier event of an anniversary in a following sentence.
 _BASE_CUE = re.compile(
@@ -340,9 +354,16 @@ class EventExtractor:
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans, quote)
         skip = _sub_clauses(head, tok)
+        # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's
+        dates = [d for d in dates if not self._before_something(d.start, tok)]
         in_clause = [
             d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
         ]
+        # "according to the ministry on Thursday, X met Y on Wednesday": the report's day
+        reported = [subtree_range(t) for t in sent if t.lower_ == "according"]
+        if reported:
+            own_days = [d for d in in_clause if _outside(d.start, reported)]
+            in_clause = own_days or in_clause
         if status is None:
             # a day told of a visit or a talk that is not itself a meeting dates what follows
             # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another
@@ -529,10 +550,15 @@ class EventExtractor:
             nxt = self.parsed.sentences[ev.sentence + 1]
             if any(e.sentence == ev.sentence + 1 for e in self.events):
                 continue
-            if not _REFERS_TO_MEETING.match(nxt.text):
-                continue
+            dates = []
+            if _REFERS_TO_MEETING.match(nxt.text):
+                dates = self._dates(nxt, anniversary_spans(nxt))
+            elif self._between_their_parties(ev, nxt):
+                # "X is to meet Y. 'There will be a bilateral meeting between A and B on 21
+                # March,' the spokesman said": a meeting of their two states, dated
+                dates = [d for d in find_dates(nxt.text, nxt.start_char) if d.day is not None]
             tense: Tense = "future" if ev.kind == "ScheduledMeeting" else "past"
-            for d in self._dates(nxt, anniversary_spans(nxt)):
+            for d in dates:
                 date = resolve_relative_date(d, self.reference, tense)
                 if date is not None:
                     if (
@@ -543,6 +569,23 @@ class EventExtractor:
                         break
                     ev.date = date
                     break
+
+    def _between_their_parties(self, ev: EventFact, sent: Span) -> bool:
+        m = _BETWEEN_PARTIES.search(sent.text)
+        if m is None:
+            return False
+        named = {
+            g.entry.label
+            for g in self.mentions.geo_in(sent.start_char + m.start(1), sent.start_char + m.end(1))
+            if g.entry.type == "Country"
+        }
+        theirs = [set(self.resolver.parties.get(p, [])) for p in ev.participants]
+        return (
+            len(named) == 2
+            and len(theirs) == 2
+            and all(t & named for t in theirs)
+            and theirs[0] & named != theirs[1] & named
+        )
 
     def _date_from_occasion(self) -> None:
         """ "1 March is the 100th anniversary of … To mark this occasion, X will be joined by
@@ -576,6 +619,24 @@ class EventExtractor:
             if self.parsed.in_quote(t.idx) is not None:
                 quoted += len(t.text)
         return quoted * 2 > len(sent.text.strip())
+
+    def _before_something(self, pos: int, trigger: Token) -> bool:
+        """Whether the date at ``pos`` dates what a meeting comes before ("prior to / ahead
+        of / before the summit on Friday")."""
+        start = max(0, pos - 80)
+        cue = _BEFORE_EVENT.search(self.parsed.text[start:pos])
+        if cue is not None and not start + cue.start() <= trigger.idx < pos:
+            return True
+        tok = self.parsed.token_at(pos)
+        for _ in range(12):
+            if tok is None or tok.i == trigger.i:
+                return False
+            if tok.lower_ in ("prior", "ahead", "before") and tok.dep_ in ("advmod", "prep"):
+                return True
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
 
     def _since(self, pos: int) -> bool:
         """Whether the date at ``pos`` is the start of a span ("since 23 May", "since the

@@ -151,6 +151,7 @@ OFFICE_HEADS = (
     "Speaker",
     "Governor",
     "Mayor",
+    "Managing Director",
     "Director-General",
     "Director General",
     "Head of State",

@@ -12,6 +12,8 @@ from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
 
+_QUANTITY_NOUNS = frozenset({"series", "number", "couple", "set", "string", "host", "flurry"})
+
 
 def _refers_back(noun: Token) -> bool:
     """ "the talks", "this meeting" without its own other side."""
@@ -31,6 +33,16 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
+        # "held a series of talks", "a number of meetings": the quantity's meeting noun
+        objs += [
+            x
+            for o in objs
+            if o.lemma_.lower() in _QUANTITY_NOUNS
+            for p in o.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for x in p.children
+            if x.dep_ == "pobj"
+        ]
         if lemma in ("attend", "chair", "co-chair"):
             # "attended the review of the third session of the Joint Commission"
             for o in list(objs):
@@ -232,6 +244,17 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         ok = False
     if not ok:
         return None, False, None
+    if (
+        top.dep_ == "nsubjpass"
+        and verb.lemma_.lower() in ("plan", "schedule", "slate", "set", "expect")
+        and any(
+            k.dep_ == "auxpass" and (k.tag_ in ("VBZ", "VBP") or k.lower_ == "be")
+            for k in verb.children
+        )
+        and not any(k.dep_ == "neg" for k in verb.children)
+    ):
+        # "talks between X and Y are planned for Friday": an announcement, not a wish
+        return "scheduled", False, verb
     if lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
         return None, False, None
     status, perfect = meeting_status(verb)

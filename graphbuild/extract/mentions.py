@@ -373,7 +373,9 @@ def _alternatives(phrases: object) -> str:
 
 def _title_regex() -> re.Pattern[str]:
     """Office titles in title or lower case: prefixes, portfolios, a head, "of/for/to ..."."""
-    head = _alternatives(lexicon.OFFICE_HEADS)
+    # "UN chief", "EU foreign policy chief": lower-case only ("Chief" before a name is a
+    # Nigerian honorific, and a prefix of longer offices)
+    head = _alternatives(lexicon.OFFICE_HEADS) + "|chief"
     abbreviations = "|".join(re.escape(a) for a in lexicon.TITLE_ABBREVIATIONS)
     port = _alternatives([*lexicon.PORTFOLIOS, *lexicon.PORTFOLIO_WORDS])
     prefixes = _alternatives(lexicon.TITLE_PREFIXES)
@@ -1035,6 +1037,30 @@ _POSSESSIVE_GAP = re.compile(r"(?:'s|’s)?\s+")
 before every title made this quadratic in the article's length."""
 
 
+_MISTYPED_LABELS = frozenset({"ORG", "FAC", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "LOC"})
+
+
+def _known_holders_mistyped(parsed: ParsedArticle) -> list[tuple[int, int]]:
+    """Names the parser typed as a body or place ("Ethiopia's Abiy Ahmed" as an ORG) that the
+    sourced office-holder table has as a person's full name."""
+    from graphbuild.link.office_holders import shipped_office_holders
+
+    out: list[tuple[int, int]] = []
+    index = None
+    for ent in parsed.doc.ents:
+        if ent.label_ not in _MISTYPED_LABELS or not 2 <= len(ent) <= 5:
+            continue
+        words = ent.text.split()
+        if not all(w[:1].isupper() or fold(w) in _NAME_PARTICLES for w in words):
+            continue
+        if fold(words[-1]) in _FACILITY_WORDS or "\n" in ent.text:
+            continue
+        index = index or shipped_office_holders()
+        if index.matches(ent.text):
+            out.append((ent.start_char, ent.end_char))
+    return out
+
+
 def find_persons(
     parsed: ParsedArticle,
     gaz: GazetteerLike,
@@ -1048,6 +1074,7 @@ def find_persons(
             cleaned = _clean_person_span(text, ent.start_char, ent.end_char)
             if cleaned and not _office_words_only(text[cleaned[0] : cleaned[1]]):
                 candidates.append(_after_leading_party(text, *cleaned, geo))
+    candidates += _known_holders_mistyped(parsed)
     titles = find_titles(parsed, gaz, candidates, geo)
     anchors = [t.end for t in titles]
     for cm in re.finditer(r"\bcounterparts?\b,?", text):

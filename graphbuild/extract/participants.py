@@ -405,6 +405,9 @@ class ParticipantFinder:
         if not plural:
             return None
         preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if preps and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
+            # "on the margins of the NATO meeting" names no people
+            return None
         if preps:
             s, e = subtree_range(preps[0])
             parties = [
@@ -522,6 +525,19 @@ class ParticipantFinder:
             return [top.head]
         if tok.dep_ == "acl":  # "a meeting hosted by X" -> handled by agent
             return []
+        if top.dep_ == "ROOT":
+            # "Prior to the forum in Bali, Foreign Minister X is to meet Y": the parser hung
+            # the name on the place before it; the name right before the verb is its subject
+            chain = verb_chain(tok)
+            first = min(
+                [t.i for t in chain]
+                + [k.i for t in chain for k in t.children if k.dep_ in ("aux", "auxpass", "neg")]
+            )
+            if first > top.sent.start:
+                prev = top.doc[first - 1]
+                m = self.mentions.person_at(prev.idx, prev.idx + len(prev.text))
+                if m is not None and m.end == prev.idx + len(prev.text) and prev.pos_ == "PROPN":
+                    return [prev]
         return []
 
     def _objects(self, tok: Token) -> list[Token]:

@@ -391,6 +391,96 @@ def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEnt
     return country if country is not None and country.type == "Country" else None
 
 
+_OTHER_OF = re.compile(
+    r"\b(?:and\s+)?(?:several|many|a\s+number\s+of|some|a\s+few|\w+)\s+other\s+"
+    r"(?P<dem>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+(?:diplomats|officials|ministers|delegates|"
+    r"representatives|envoys|dignitaries|members)\b"
+)
+_LIST_OPENS = re.compile(
+    r"\b(?:attended\s+by|including|joined\s+by|along\s+with|accompanied\s+by|were|was|"
+    r"among\s+them)\b|:"
+)
+_ATTENDANCE = re.compile(
+    r"\b(?:was|were)\s+attended\s+by\b|\b[Aa]lso\s+(?:present|in\s+attendance)\b|"
+    r"\bin\s+the\s+presence\s+of\b|\bwere\s+(?:also\s+)?present\b"
+)
+
+
+def _host_side_attendee(
+    parsed: ParsedArticle,
+    mentions: MentionIndex,
+    own: list,  # type: ignore[type-arg]
+    party_of: dict[int, GazetteerEntryLike],
+    events: object,
+) -> tuple[GazetteerEntryLike, int, str] | None:
+    """A titled attendee named in an attendance sentence that follows a meeting whose host
+    acts for a state, when no one named in that sentence acts for another state."""
+    for m in own:
+        si = parsed.sentence_index(m.start)
+        sent = parsed.sentences[si]
+        if not _ATTENDANCE.search(parsed.text[sent.start_char : m.start]):
+            continue
+        hosted = [
+            ev
+            for ev in getattr(events, "events", ())
+            if ev.kind == "Meeting"
+            and ev.host is not None
+            and ev.host in party_of
+            and ev.start < sent.start_char
+            and si - 3 <= ev.sentence <= si
+        ]
+        if not hosted:
+            continue
+        state = party_of[hosted[-1].host]
+        if state.type != "Country":
+            continue
+        named = mentions.persons_in(sent.start_char, sent.end_char)
+        if any(p.person in party_of and party_of[p.person].label != state.label for p in named):
+            continue
+        geo = mentions.geo_in(sent.start_char, sent.end_char)
+        if any(g.entry.type == "Country" and g.entry.label != state.label for g in geo):
+            continue  # "… and the Greek delegation": both sides listed
+        return state, m.end, "role.host-side-attendee"
+    return None
+
+
+_WELCOME_LEMMAS = frozenset({"welcome", "receive", "host"})
+
+
+def _welcomes_in_capital(
+    parsed: ParsedArticle, mentions: MentionIndex, m: object, gaz: GazetteerLike
+) -> GazetteerEntryLike | None:
+    """The state of the capital a person, as the subject, welcomed or received a guest to
+    or in ("X welcomed his Norwegian counterpart to London")."""
+    start = getattr(m, "start", 0)
+    if parsed.in_quote(start):
+        return None
+    tok = parsed.token_at(start)
+    if tok is None:
+        return None
+    head = tok
+    for _ in range(4):
+        if head.dep_ in ("nsubj",) or head.head is head:
+            break
+        head = head.head
+    if head.dep_ != "nsubj" or head.head.lemma_.lower() not in _WELCOME_LEMMAS:
+        return None
+    verb = head.head
+    sent = verb.sent
+    for g in mentions.geo_in(verb.idx, sent.end_char):
+        if not re.search(r"\b(?:to|in)\s+$", parsed.text[max(0, g.start - 5) : g.start]):
+            continue
+        country = gaz.metonym(g.text)
+        if (
+            country is not None
+            and country.type == "Country"
+            and g.kind in ("metonym", "capital", "name")
+        ):
+            if g.entry.type == "Place" or g.kind in ("metonym", "capital"):
+                return country
+    return None
+
+
 _ADVISER_TO_OFFICE = re.compile(
     r"(?i)\b(?:adviser|advisor|aide|assistant|counsell?or|secretary|spokes(?:person|man|woman))"
     r"\s+to\s+the\s+(?P<office>(?:prime\s+)?[a-z-]+)$"
@@ -476,6 +566,30 @@ def _article_party(
         ]
         if leaders and leaders[-1].person in party_of:
             return party_of[leaders[-1].person], m.end, "role.accompanying"
+    # "A, B and C and several other Kuwaiti diplomats": the listed are of that state too
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        for cue in _OTHER_OF.finditer(text, m.end, sent.end_char):
+            list_start = max(
+                [sent.start_char]
+                + [
+                    sent.start_char + c.end()
+                    for c in _LIST_OPENS.finditer(text[sent.start_char : m.start])
+                ]
+            )
+            lead = [g for g in mentions.geo if cue.start("dem") <= g.start < cue.end("dem")]
+            if list_start <= m.start and len(lead) == 1 and lead[0].entry.type == "Country":
+                return lead[0].entry, m.end, "role.listed-with-others"
+    # "The meeting was attended by A, Minister of State; B, …" after a host received a guest:
+    # a readout lists the host's side by name
+    attendee = _host_side_attendee(parsed, mentions, own, party_of, events)
+    if attendee is not None:
+        return attendee
+    # "X welcomed his Norwegian counterpart to London": a host in their own capital
+    for m in own:
+        welcomed = _welcomes_in_capital(parsed, mentions, m, gaz)
+        if welcomed is not None:
+            return welcomed, m.end, "role.host-capital"
     capital = _dateline_capital(parsed, gaz)
     for ev in getattr(events, "events", ()):
         if ev.kind != "Meeting" or ev.host != person:

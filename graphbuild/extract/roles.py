@@ -95,6 +95,33 @@ def _title_before(
     return best
 
 
+_GOVERNING_WORD = re.compile(
+    r"(?P<word>[A-Za-z]+)\s+(?:(?:the|his|her|their|its|a|an)\s+)?(?:[A-Z][\w'’.-]*\s+)*$"
+)
+_PREPOSITIONS = frozenset(
+    {"with", "to", "by", "for", "from", "on", "at", "of", "alongside", "between", "among",
+     "after", "before", "during", "welcoming", "meeting", "greeting", "receiving", "hosting"}
+)  # fmt: skip
+
+
+def _fronted_object(parsed: ParsedArticle, phrase_start: int, m: PersonMention) -> bool:
+    """ "Greeting the Russian Foreign Minister, X said …" / "In talks with his Turkish
+    counterpart, X said …": the titled phrase is the object of a fronted phrase and X, after
+    the comma, is the subject of the main clause, so the title is not X's."""
+    text = parsed.text
+    if "," not in text[phrase_start : m.start]:
+        return False
+    sent_start = parsed.sentences[parsed.sentence_index(m.start)].start_char
+    gov = _GOVERNING_WORD.search(text[max(sent_start, phrase_start - 80) : phrase_start])
+    if gov is None:
+        return False
+    word = gov.group("word").lower()
+    if word not in _PREPOSITIONS and not word.endswith("ing"):
+        return False
+    after = parsed.token_at(m.end + 1) if text[m.end : m.end + 1] == " " else None
+    return after is not None and after.pos_ in ("VERB", "AUX")
+
+
 def _follows_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
     """Whether a title stands in apposition after a name ("A, [the] [Kenyan] Minister")."""
     start = t.start
@@ -329,6 +356,8 @@ def extract_roles(
     geo = mentions.geo
     for m in mentions.person_mentions:
         t = _title_before(text, m, mentions.titles, mentions)
+        if t is not None and _fronted_object(parsed, t.start, m):
+            t = None
         if t is not None:
             party_entry = t.party
             start, end = t.start, m.end
@@ -392,10 +421,19 @@ def extract_roles(
             continue
         # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
         g = _party_before(text, m.start, geo)
+        leader = None
+        if g is None:
+            # "Libyan leader X": "leader" is no office by itself ("opposition leader"), so
+            # only the office-holder table can confirm it, as for a bare name
+            leader = re.search(
+                r"(?:^|\s)(?:leader|strongman|ruler)\s+$", text[max(0, m.start - 12) : m.start]
+            )
+            if leader is not None:
+                g = _party_before(text, m.start - len(leader.group(0)), geo)
         if (
             g is not None
             and g.kind in ("demonym", "name")
-            and text[g.end : m.start].strip() in ("'s", "’s", "")
+            and (leader is not None or text[g.end : m.start].strip() in ("'s", "’s", ""))
             and not re.search(r"\bto\s+(?:the\s+)?$", text[max(0, g.start - 8) : g.start])
         ):
             untitled.append(
@@ -461,7 +499,7 @@ def _counterparts(
             pos = m.end
             if len(listed) == max(1, len(dem_geo)):
                 break
-        if not listed:
+        if not listed or _fronted_object(parsed, cm.start(), listed[0]):
             continue
         # office of the other side: the titled person earlier in the sentence
         sent = parsed.sentences[parsed.sentence_index(cm.start())]

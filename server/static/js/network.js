@@ -155,6 +155,9 @@
         return n + p.count;
       }, 0);
       return { state: data.states[iri], members: members, meetings: meetings };
+    }).filter(function (g) {
+      // a state named only as someone's second affiliation has nobody drawn in it
+      return g.members.length > 0;
     });
     groups.sort(function (x, y) {
       var none = (x.state.iri === NO_STATE) - (y.state.iri === NO_STATE);
@@ -179,7 +182,7 @@
       var titleW = textWidth(g.state.label, GROUP_FONT_PX, "bold") + 8;
       var fit = Math.max(1, Math.floor((usable - 2 * GROUP_PAD) / cellW));
       var n = g.members.length;
-      var columns = Math.min(fit, n, Math.max(1, Math.ceil(Math.sqrt(n * 1.6))));
+      var columns = Math.max(1, Math.min(fit, n, Math.ceil(Math.sqrt(n * 1.6))));
       var rows = Math.ceil(n / columns);
       var boxW = Math.max(columns * cellW, titleW) + 2 * GROUP_PAD;
       var boxH = rows * cellH + 2 * GROUP_PAD;
@@ -471,7 +474,11 @@
       table(data.meetings);
       var count = Object.keys(data.meetings).length;
       var people = Object.keys(data.people).length;
-      var states = Object.keys(data.states).filter(function (s) {
+      var drawn = {};
+      Object.keys(data.people).forEach(function (p) {
+        drawn[data.people[p].state] = true;
+      });
+      var states = Object.keys(drawn).filter(function (s) {
         return s !== NO_STATE;
       }).length;
       if (!count) {
