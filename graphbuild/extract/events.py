@@ -197,8 +197,10 @@ def _outside(pos: int, ranges: list[tuple[int, int]]) -> bool:
     return not any(s <= pos < e for s, e in ranges)
 
 
-def _past_vague(sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]) -> bool:
-    for ent in sent.ents:
+def _past_vague(
+    parsed: ParsedArticle, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]
+) -> bool:
+    for ent in parsed.ents_in(sent):
         if (
             ent.label_ == "DATE"
             and clause[0] <= ent.start_char < clause[1]
@@ -282,7 +284,7 @@ class EventExtractor:
     def _vague_time(
         self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
     ) -> bool:
-        for ent in sent.ents:
+        for ent in self.parsed.ents_in(sent):
             if (
                 ent.label_ == "DATE"
                 and clause[0] <= ent.start_char < clause[1]
@@ -320,7 +322,7 @@ class EventExtractor:
         for g in self.mentions.geo_in(s, e):
             if g.entry.type == "Place":
                 return PlaceRef(g.start, g.end, g.text, g.entry)
-        for ent in self.parsed.doc.ents:
+        for ent in self.parsed.entities:
             if ent.label_ in ("GPE", "LOC") and s <= ent.start_char and ent.end_char <= e:
                 entry = self.gaz.lookup(ent.text)
                 if entry is not None and entry.type in ("Country", "Organization"):
@@ -463,7 +465,7 @@ class EventExtractor:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
             return
-        if date is None and status == "held" and _past_vague(sent, clause, skip):
+        if date is None and status == "held" and _past_vague(self.parsed, sent, clause, skip):
             # "met in Beijing last year", "in October": a time the text gives, but not a day
             self._drop(kind, "no-date", tok, sent, "a time, but no day")
             return
