@@ -178,7 +178,7 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             if rel:
                 rel_l = rel.lower()
                 relative = "same-day" if rel_l.startswith(("later", "earlier", "on")) else rel_l
-                if rel_l.startswith(("this", "tonight")):
+                if rel_l.startswith(("this ", "tonight")) and groups.get("wd") is None:
                     relative = "today"  # "this morning", "tonight": the reference day
             taken.append((s, e))
             found.append(

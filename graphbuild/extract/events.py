@@ -39,6 +39,7 @@ from graphbuild.extract.meeting_status import (
     is_trigger,
     meeting_status,
     noun_status,
+    on_agenda,
     verb_chain,
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
@@ -158,6 +159,13 @@ _TO_MARK_OCCASION = re.compile(
     r"(?:\w+\s+)?(?:occas+ion|anniversary|day|milestone|event)\b",
     re.I,
 )
+
+
+def _visit_plan(noun: Token, verb: Token) -> bool:
+    """A visit's list of planned meetings: "agenda includes talks with", "courtesy calls"."""
+    return on_agenda(verb) or (
+        noun.tag_ == "NNS" and noun.lemma_.lower() in ("call", "meeting", "visit")
+    )
 
 
 def _present_perfect(verb: Token) -> bool:
@@ -485,6 +493,12 @@ class EventExtractor:
             if len(subjects) == 1 and len(objects) >= 2:
                 # "held separate meetings with A and B", "received A and B separately"
                 groups = [[subjects[0], o] for o in objects if o != subjects[0]]
+        if noun and status == "scheduled" and _visit_plan(tok, head):
+            # "X's agenda includes talks with A, B and C", "she will have courtesy calls with
+            # A; B; C": one planned meeting with each
+            owners, others = self._people.sides
+            if len(owners) == 1 and len(others) >= 2:
+                groups = [[owners[0], o] for o in others if o != owners[0]]
         sides = ([], []) if noun else self._people.sides
         sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
         for group in groups:

@@ -163,6 +163,8 @@ _OFFICE_WORDS = frozenset(
 )
 
 
+# "X's agenda/programme includes talks with Y": a visit's plan.
+AGENDA_NOUNS = frozenset({"agenda", "programme", "program", "schedule", "itinerary"})
 _GROUP_OF_PEOPLE = frozenset({"delegation", "team", "mission", "group"})
 
 
@@ -242,13 +244,41 @@ class ParticipantFinder:
             owners += [s for s in self._subjects(verb) if s.i != noun.i]
             owners += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
         owner_people = [p for t in owners for p in self._persons_in(t)]
+        for t in owners:
+            if t.lemma_.lower() in AGENDA_NOUNS:
+                # "X's agenda includes talks with Y": the agenda's owner
+                owner_people += self._possessors(t)
         if not owner_people and owners and owners[0].lower_ in ("his", "her", "their"):
             # "Wang spoke, following his meeting with X": the pronoun is the clause's subject
             owner_people = [p for s in self._subjects(verb) for p in self._persons_in(s)]
-        for p in owner_people + [p for t in sides for p in self._persons_in(t)]:
+        side_people = [p for t in sides for p in self._persons_in(t)]
+        if not owner_people and side_people and owners and owners[0].lower_ == "they":
+            # "In a meeting with Y, they agreed …": Y and the person the story is about
+            r = self.resolver.subject_before(noun.idx)
+            if r is not None and r not in side_people:
+                owner_people = [r]
+        for p in owner_people + side_people:
             if p not in people:
                 people.append(p)
+        self.sides = (list(dict.fromkeys(owner_people)), list(dict.fromkeys(side_people)))
         return people
+
+    def _possessors(self, tok: Token) -> list[int]:
+        out: list[int] = []
+        for c in tok.children:
+            if c.dep_ != "poss":
+                continue
+            if c.lower_ in ("his", "her"):
+                r = self.resolver.subject_before(c.idx)
+                out += [r] if r is not None else []
+                continue
+            s, e = subtree_range(c)
+            out += [
+                m.person
+                for m in self.mentions.persons_in(s, e)
+                if is_name(self.mentions.persons[m.person].name)
+            ]
+        return out
 
     def host(self, tok: Token) -> int | None:
         """The subject of an active "received/hosted", or the agent of a passive one."""
