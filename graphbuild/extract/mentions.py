@@ -48,7 +48,8 @@ def fold(text: str) -> str:
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
-    return tuple(fold(t) for t in name.split() if t.strip(".,"))
+    """A name's folded words; an ʻokina written before a word is not part of it."""
+    return tuple(fold(t).lstrip("'‘ʻ") for t in name.split() if t.strip(".,'‘ʻ"))
 
 
 _OFFICIAL_FORM = re.compile(
@@ -188,6 +189,8 @@ _NAME_PARTICLES = {
     "abu",
     "st.",
 }
+# Months that are also surnames ("Theresa May"): a name's later word unless a day follows.
+_MONTH_SURNAMES = frozenset({"May", "June", "April", "August"})
 _NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii"}
 _NOT_NAME = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -330,7 +333,13 @@ _FACILITY_WORDS = {
     "wanderers",
     "albion",
     "hotspur",
-}
+    # buildings, roads and sights named after people ("Sheikh Zayed Road", "Al Jalali Fort")
+    "fort", "fortress", "castle", "citadel", "museum", "mosque", "church", "cathedral",
+    "temple", "shrine", "mausoleum", "memorial", "monument", "library", "theatre", "theater",
+    "tower", "towers", "gate", "garden", "gardens", "road", "avenue", "boulevard",
+    "highway", "causeway", "bridge", "canal", "residence", "camp", "barracks", "academy",
+    "complex", "terminal", "station", "pier", "village", "resort", "mall", "bhavan", "bhawan",
+}  # fmt: skip
 _OFFICE_HEAD_WORDS = frozenset(fold(h.split()[-1]) for h in lexicon.OFFICE_HEADS)
 # Words that open the name of a building or place ("Schloss Bellevue", "Palacio San Martín").
 _FACILITY_FIRST_WORDS = frozenset(
@@ -345,6 +354,19 @@ _FACILITY_FIRST_WORDS = frozenset(
         "mount",
         "lake",
         "cape",
+        "bait",
+        "beit",
+        "qasr",
+        "masjid",
+        "wadi",
+        "jebel",
+        "jabal",
+        "bab",
+        "souq",
+        "souk",
+        "istana",
+        "casa",
+        "quinta",
     }
 )
 _TITLE_WORDS = (
@@ -845,6 +867,9 @@ def _given_name_not_title(text: str, pos: int, words_left: int) -> bool:
     return nasab or _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
 
 
+_STYLE_PHRASE = re.compile(rf"{lexicon.NAME_STYLE_PHRASES}(?:\s+|$)")
+
+
 def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim honorifics, titles, post-nominals and possessives off a candidate name span."""
     span = text[start:end]
@@ -865,8 +890,17 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         ):
             words.pop(0)
             changed = True
+        style = _STYLE_PHRASE.match(span, words[0].start()) if words else None
+        if style is not None:
+            # "Air Chief Marshal X", "Tan Sri X": a style of several words
+            rest = [w for w in words if w.start() >= style.end()]
+            if not rest:
+                return None
+            words = rest
+            changed = True
         while words and (
             fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
+            or fold(words[0].group(0)).rstrip(",") in lexicon.NAME_STYLES
             or fold(words[0].group(0)) in _TITLE_WORDS
             or words[0].group(0).rstrip(",") in lexicon.TITLE_ABBREVIATIONS
         ):
@@ -913,6 +947,9 @@ def _looks_like_name(text: str) -> bool:
         len(words) > 1 and fold(words[0]) in _FACILITY_FIRST_WORDS
     ):
         return False
+    if words[0][:1] in "'‘ʻ" and re.search(r"\w['’‘]$", text):
+        return False  # a word in single quotes ("'Peace'"), not an ʻokina
+    words = [w.lstrip("'‘ʻ") for w in words]
     caps = [w for w in words if w[:1].isupper()]
     return bool(caps) and all(
         w[:1].isupper()
@@ -924,18 +961,22 @@ def _looks_like_name(text: str) -> bool:
 
 
 NAME_HONORIFIC = (
-    r"(?:H\.\s?E\.?|HE|HH|H\.\s?H\.?|H\.R\.H\.|HRH|"
+    rf"(?:{lexicon.NAME_STYLE_PHRASES}|H\.\s?E\.?|HE|HH|H\.\s?H\.?|H\.R\.H\.|HRH|"
     r"His +(?:Royal +)?(?:Excellency|Highness|Majesty)|"
     r"Her +(?:Royal +)?(?:Excellency|Highness|Majesty)|Excellency|Sheikh|Sheikha|Shaikh|"
     r"Prince|Princess|Sayyid|Sayed|Shri|Shrimati|Smt\.?|Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Mme\.?|"
     r"Madam|Sir|Dame|Lord|Lady|Eng\.?|Engr\.?|Hon\.?|Honourable|Honorable|Prof\.?|"
-    r"Professor|Ambassador|General|Gen\.?|Lt\.?|Col\.?|Maj\.?|Brig\.?|Capt\.?|Comrade)"
+    r"Professor|Ambassador|General|Gen\.?|Lt\.?|Col\.?|Maj\.?|Brig\.?|Capt\.?|Comrade|"
+    r"HM|Commodore|Admiral|Colonel|Brigadier|Lieutenant|Datuk|Dato['’]?|Datin|Alhaji|Alhaja|"
+    r"Ratu|Archbishop|Cardinal|Bishop|Monsignor|Rev\.?|Reverend|Senator|Sen\.|Amb\.|"
+    r"honou?rable)"
 )
 NAME_PARTICLE = (
     r"(?:bin|bint|ibn|al|el|de|da|do|dos|das|du|di|la|le|van|von|der|den|ben|del|della|ould|"
     r"abu|y|zu|ter|ten)"
 )
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
+# a capitalised word, also after an ʻokina written as an apostrophe ("'Aisake", "‘Utoikamanu")
+_NAME_WORD = r"(?:['‘ʻ](?=[A-Z][a-z]))?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
 NAME_RE = rf"(?:{_NAME_WORD})(?:\s+(?:{NAME_PARTICLE}\s+)*(?:al-|el-)?{_NAME_WORD})*"
 
 
@@ -1114,16 +1155,22 @@ def find_persons(
         cleaned = _clean_person_span(text, *after)
         if cleaned:
             candidates.append(cleaned)
+    candidates += _names_after_honorifics(text)
     # a name followed by ", the <title>" or "'s": NER sometimes tags these as places
     geo_spans = [(g.start, g.end) for g in geo]
     mentions: list[PersonMention] = []
     for s0, e0 in sorted(set(candidates)):
         s, e = s0, e0
-        cut = re.search(r"\n|(?<=\w\w\w)\.\s+(?=[A-Z])|,", text[s:e])
+        # a line's end, a sentence's, a comma, a possessive ("Reza’s Banani residence")
+        cut = re.search(r"\n|(?<=\w\w\w)\.\s+(?=[A-Z])|,|(?<=\w)['’]s(?=\s)", text[s:e])
         if cut:
             e = s + cut.start()
         for w in list(re.finditer(r"\S+", text[s:e]))[1:]:
             if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
+                if w.group(0) in _MONTH_SURNAMES and not re.match(
+                    r"[\s,]*\d", text[s + w.end() : s + w.end() + 4]
+                ):
+                    continue  # "Theresa May", not "on May 5"
                 e = s + w.start()
                 break
         honorifics = [
@@ -1168,6 +1215,34 @@ def find_persons(
     # drop title spans that overlap a name
     titles = [t for t in titles if not any(m.start < t.end and t.start < m.end for m in mentions)]
     return mentions, titles
+
+
+_HONORIFIC_ANCHOR = re.compile(rf"(?<![\w'’.-]){NAME_HONORIFIC}(?![\w-])\.?(?= +[A-Z'‘ʻ])")
+_NOT_IN_NAME = (
+    _TITLE_WORDS | lexicon.BODY_WORDS | lexicon.PORTFOLIO_WORDS | _FACILITY_WORDS
+) - _NAME_PARTICLES
+
+
+def _names_after_honorifics(text: str) -> list[tuple[int, int]]:
+    """Names of two words or more after a form of address or a rank the parser missed ("HE
+    Dr Fahad Salem Al Marri", "Air Chief Marshal Rafiq Anwar Qazi", "Datuk Seri X Y")."""
+    out: list[tuple[int, int]] = []
+    for hm in _HONORIFIC_ANCHOR.finditer(text):
+        after = _name_after(text, hm.end())
+        cleaned = _clean_person_span(text, *after) if after is not None else None
+        if cleaned is None:
+            continue
+        name = text[cleaned[0] : cleaned[1]]
+        words = name.split()
+        if (
+            len(words) < 2
+            or "\n" in name
+            or name.isupper()
+            or any(fold(w).strip(".,") in _NOT_IN_NAME for w in words)
+        ):
+            continue
+        out.append(cleaned)
+    return out
 
 
 def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:

@@ -290,7 +290,12 @@ def _joined_before(text: str, t: TitleMention, titles: list[TitleMention]) -> li
 def _their(text: str, pos: int) -> int | None:
     """Where "his"/"her" stands right before an office ("X, his adviser"), if it does."""
     before = text[max(0, pos - 50) : pos]
-    m = re.search(r"\b(?:his|her|His|Her)\s+(?:[a-z][\w-]*\s+){0,3}$", before)
+    # "his emergency relief coordinator"; not "her credentials to President X"
+    m = re.search(
+        r"\b(?:his|her|His|Her)\s+"
+        r"(?:(?!(?:to|of|for|with|at|in|on|by|from|and|or|the|a|an)\s)[a-z][\w-]*\s+){0,3}$",
+        before,
+    )
     return pos - len(before) + m.start() if m else None
 
 
