@@ -169,3 +169,123 @@ def test_a_month_can_be_a_surname(extractor: Extractor) -> None:
     )
     assert "Theresa May" in persons(ann)
     assert ("Theresa May", "United Kingdom") in roles(ann)
+
+
+# ---- one person, two writings -----------------------------------------------------------------
+
+
+def test_an_initial_glued_to_the_name_is_a_word_of_its_own(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Mongolian Foreign Minister T.Ganbold met Kenyan Foreign Minister Paul Odera in "
+        "Nairobi on Monday. Ganbold thanked Odera for the visit.",
+    )
+    assert persons(ann) == {"T.Ganbold", "Paul Odera"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Tsogtbaataryn Enkhjin", "Enkhjin Tsogtbaatar"),  # patronymic first, then after
+        ("Dorjiin Bayar", "Dorjyn Bayar"),  # two romanisations of the patronymic
+    ],
+)
+def test_a_mongolian_name_written_two_ways_is_one_person(
+    extractor: Extractor, first: str, second: str
+) -> None:
+    ann = run(
+        extractor,
+        f"Russian Foreign Minister Ivan Petrov met his Mongolian counterpart {first} in "
+        f"Ulaanbaatar on Tuesday. {second} later hosted a dinner for the guests.",
+    )
+    assert persons(ann) == {"Ivan Petrov", first}
+
+
+def test_different_people_sharing_a_given_name_stay_apart(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ali Hassan met Ali Hussein in Cairo on Monday. Minister Omar "
+        "Farouk met Farouk Omarov later.",
+    )
+    assert persons(ann) == {"Ali Hassan", "Ali Hussein", "Omar Farouk", "Farouk Omarov"}
+
+
+def test_a_parliament_name_is_part_of_the_title_not_of_the_name(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Chairman of the State Great Khural Dorjiin Bayar received the Chinese Ambassador, "
+        "Li Wen, on Monday.",
+    )
+    assert persons(ann) == {"Dorjiin Bayar", "Li Wen"}
+
+
+# ---- later references by office -----------------------------------------------------------------
+
+
+def quotes(ann: Annotations) -> set[tuple[str, str]]:
+    label = {e.id: e.label for e in ann.entities}
+    return {(label[q.speaker], q.text.rstrip(",")) for q in ann.quotations}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Cabinet Secretary Paul Kamau met Japanese Ambassador Ken Sato in Nairobi on "
+            'Monday. "We agreed to expand trade," the CS said.',
+            "Paul Kamau",
+        ),
+        (
+            "Irish Tánaiste Brian Doyle met British Foreign Secretary Tom Reed in Dublin on "
+            'Monday. "We agreed to expand trade," the Tánaiste said.',
+            "Brian Doyle",
+        ),
+        (
+            "Japanese Ambassador Ken Sato called on President Ana Lopez of Peru on Monday. "
+            '"We agreed to expand trade," the Ambassador said.',
+            "Ken Sato",
+        ),
+    ],
+)
+def test_a_bare_office_refers_back_to_its_holder(
+    extractor: Extractor, text: str, speaker: str
+) -> None:
+    assert quotes(run(extractor, text)) == {(speaker, "We agreed to expand trade")}
+
+
+def test_an_office_only_one_state_has_refers_to_that_states_holder(
+    extractor: Extractor,
+) -> None:
+    # "The Tánaiste and Secretary Gil" reads like one stacked title; the Tánaiste is Irish
+    ann = run(
+        extractor,
+        "Irish Tánaiste Brian Doyle welcomed the Mexican Secretary of Foreign Affairs, Rosa "
+        "Gil, to Dublin on Monday. The Tánaiste and Secretary Gil discussed trade.\n\n"
+        'Speaking after the meeting, the Tánaiste said: "We agreed to expand trade."',
+    )
+    assert quotes(ann) == {("Brian Doyle", "We agreed to expand trade.")}
+
+
+def test_abbreviated_foreign_secretary_is_a_title(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Japanese Foreign Minister Ken Sato met British FS Tom Reed in London on Monday.",
+    )
+    assert persons(ann) == {"Ken Sato", "Tom Reed"}
+    assert roles(ann) == {("Ken Sato", "Japan"), ("Tom Reed", "United Kingdom")}
+
+
+def test_an_embassys_charge_daffaires_acts_for_the_sending_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Party leaders met Laura Kessel, the US Embassy’s chargé d'affaires in Dhaka, on Thursday.",
+    )
+    assert roles(ann) == {("Laura Kessel", "United States")}
+
+
+def test_amir_after_a_noun_for_a_person_is_a_given_name(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Party committee member Amir Hossain Reza met Laura Kessel in Dhaka on Tuesday.",
+    )
+    assert persons(ann) == {"Amir Hossain Reza", "Laura Kessel"}

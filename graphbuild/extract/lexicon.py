@@ -208,6 +208,9 @@ OFFICE_HEADS = (
     "Chargé d'Affaires",
     "Charge d'Affaires",
     "Chargé d’Affaires",
+    "chargé d'affaires",
+    "charge d'affaires",
+    "chargé d’affaires",
     "Permanent Representative",
     "Director",
     "Chief of Staff",
@@ -272,7 +275,9 @@ GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
 
 # Office titles as abbreviated in South Asian, Kenyan and wire copy: matched exactly as written
 # ("PM Modi", "EAM Jaishankar", "CS Mutua"), never in lower case.
-TITLE_ABBREVIATIONS = ("PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS")
+TITLE_ABBREVIATIONS = (
+    "PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS", "FS", "SG", "UNSG", "Amb.",
+)  # fmt: skip
 # What they stand for, so the office they name can be compared with the office-holder table.
 ABBREVIATED_TITLES = {
     "PM": "Prime Minister",
@@ -284,6 +289,10 @@ ABBREVIATED_TITLES = {
     "DPM": "Deputy Prime Minister",
     "HRVP": "High Representative",
     "PS": "Principal Secretary",
+    "FS": "Foreign Secretary",
+    "SG": "Secretary-General",
+    "UNSG": "Secretary-General",
+    "Amb.": "Ambassador",
 }
 
 # Offices that exist under this name in one state only, so the title alone names the party
@@ -463,7 +472,8 @@ BODY_WORDS = frozenset(
     cabinet secretariat mission delegation embassy republic kingdom federation states state
     emirates nations united islamic people's peoples democratic socialist federal arab
     sultanate principality community communities movement group general presidency
-    government""",
+    government khural hural duma knesset majlis sejm storting riksdag bundestag bundesrat
+    rada oireachtas dail shura jirga sabha""",
     )
 )
 

@@ -48,8 +48,10 @@ def fold(text: str) -> str:
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
-    """A name's folded words; an ʻokina written before a word is not part of it."""
-    return tuple(fold(t).lstrip("'‘ʻ") for t in name.split() if t.strip(".,'‘ʻ"))
+    """A name's folded words; an ʻokina written before a word is not part of it, and an
+    initial glued to the name ("T.Badral", "Kh.Battulga") is a word of its own."""
+    words = re.sub(r"(?<=\.)(?=[A-Z][a-z])", " ", name).split()
+    return tuple(fold(t).lstrip("'‘ʻ") for t in words if t.strip(".,'‘ʻ"))
 
 
 _OFFICIAL_FORM = re.compile(
@@ -491,6 +493,7 @@ _STATE_WORDS = (
     _TITLE_WORDS
     | {fold(w) for w in lexicon.TITLE_PREFIXES}
     | {w.rstrip(".") for w in lexicon.HONORIFICS}
+    | {fold(a).rstrip(".") for a in lexicon.TITLE_ABBREVIATIONS}  # "British FS", "Indian EAM"
     | {
         "government", "embassy", "ministry", "mission", "delegation", "authorities", "people",
         "peoples", "republic", "kingdom", "state", "states", "federation", "union", "capital",
@@ -864,7 +867,18 @@ def _given_name_not_title(text: str, pos: int, words_left: int) -> bool:
         return False
     # "Prince Sultan bin Saad": a name word that starts a patronymic chain
     nasab = word.group(2) is not None and fold(word.group(2)) in {"bin", "ibn", "bint", "ben"}
-    return nasab or _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
+    return (
+        nasab
+        or _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
+        # "party committee member Amir Hossain X": after a noun for a person, a given name
+        or _PERSON_NOUN_BEFORE.search(text[max(0, pos - 16) : pos]) is not None
+    )
+
+
+_PERSON_NOUN_BEFORE = re.compile(
+    r"\b(?:member|leader|official|lawmaker|legislator|politician|spokes(?:man|woman|person)|"
+    r"adviser|advisor|aide|activist|journalist|candidate|colleague|editor|MP|son|brother)\s+$"
+)
 
 
 _STYLE_PHRASE = re.compile(rf"{lexicon.NAME_STYLE_PHRASES}(?:\s+|$)")
@@ -1250,6 +1264,35 @@ def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(full[i : i + n] == part for i in range(len(full) - n + 1))
 
 
+_PATRONYMIC_GENITIVE = ("giin", "iin", "ijn", "yn", "in", "n")
+
+
+def _romanised(word: str) -> str:
+    """A Mongolian word with its common romanisations made one ("Gombozhavin" and
+    "Gombojavyn", "Batmunkh" and "Batmönkh")."""
+    word = word.replace("zh", "j").replace("kh", "h").replace("ts", "c")
+    return re.sub(r"(?:iin|ijn|yn|iyn)$", "in", word)
+
+
+def _patronymic_variant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two writings of one Mongolian name: the father's name in the genitive first or after
+    the given name ("Batmunkhin Battsetseg" / "Battsetseg Batmunkh"), or spelt two ways
+    ("Gombozhavin Zandanshatar" / "Gombojavyn Zandanshatar")."""
+    if len(a) != 2 or len(b) != 2 or a == b:
+        return False
+    for x, y in ((a, b), (b, a)):
+        # genitive patronymic first, given name second; then given name, bare patronymic
+        if x[1] == y[0] and len(y[1]) >= 4 and any(x[0] == y[1] + g for g in _PATRONYMIC_GENITIVE):
+            return True
+    return (
+        a[1] == b[1]
+        and a[0] != b[0]
+        and len(a[0]) >= 6
+        and a[0].endswith(("in", "yn", "jn"))
+        and _romanised(a[0]) == _romanised(b[0])
+    )
+
+
 def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[Person]:
     """Attach every short form to the fullest name it is part of (nearest such name)."""
     persons: list[Person] = []
@@ -1260,6 +1303,8 @@ def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[P
     for m in multi:
         key = name_tokens(m.text)
         home = next((p for p in persons if _contains(p.key, key)), None)
+        if home is None:
+            home = next((p for p in persons if _patronymic_variant(p.key, key)), None)
         if home is None:
             home = Person(len(persons), m.text, key)
             persons.append(home)

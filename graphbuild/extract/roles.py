@@ -32,7 +32,8 @@ _GAP_HONORIFICS = re.compile(rf"^[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s
 
 # Between a party and its office: "Israel's new Defence Minister", "the outgoing Kenyan envoy".
 _PARTY_GAP = re.compile(
-    r"(?:'s|’s)?\s*(?:the\s+)?(?:(?:new|newly[- ]appointed|newly[- ]elected|outgoing|incoming|"
+    r"(?:'s|’s)?\s*(?:(?:[Ee]mbassy|High Commission|[Mm]ission)(?:'s|’s)\s+)?(?:the\s+)?"
+    r"(?:(?:new|newly[- ]appointed|newly[- ]elected|outgoing|incoming|"
     r"visiting|current|incumbent)\s+)*"
 )
 
@@ -161,7 +162,16 @@ def _title_after(  # type: ignore[no-untyped-def]
             rest = text[g.end : g.end + 4]
             if re.match(r"(?:'s|’s)?\s", rest):
                 party = g
-                pos = g.end + len(re.match(r"(?:'s|’s)?\s*", text[g.end :]).group(0))  # type: ignore[union-attr]
+                # "X, the US Embassy's chargé d'affaires": the mission's office is the state's
+                pos = (
+                    g.end
+                    + len(
+                        re.match(  # type: ignore[union-attr]
+                            r"(?:'s|’s)?\s*(?:(?:[Ee]mbassy|High Commission|[Mm]ission)(?:'s|’s)\s+)?",
+                            text[g.end :],
+                        ).group(0)
+                    )
+                )
     # "X, his emergency relief coordinator", "X, Diplomatic Adviser to …": words before the
     # office, never a verb's or a preposition's phrase, nor a name
     mods = (
