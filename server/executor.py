@@ -93,6 +93,12 @@ class SlowLane(Protocol):
         """Whether the query may go on running; ``False`` stops it."""
         ...
 
+    def crowded(self) -> bool:
+        """Whether the query's client already runs as many long queries as it may: then this
+        one runs at the slow lane's priority from the start (it would be stopped if it ran
+        long, and until then it must not take CPU from other clients' short queries)."""
+        ...
+
 
 # ---- the pool, in the server process --------------------------------------------------------
 
@@ -123,11 +129,16 @@ class _Worker:
         self.conn.close()
 
     def lower_priority(self) -> None:
-        """Run at the lowest CPU priority: short queries in other workers go first."""
+        """Run at the lowest CPU priority: on Linux ``SCHED_IDLE`` (only CPU time no other
+        process wants; nice 19 alone still took a share from short queries), elsewhere nice
+        19. Its query runs in the worker's main thread, whose id is the process id."""
         pid = self.process.pid
         if pid is not None:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, pid, SLOW_NICENESS)
+            if hasattr(os, "SCHED_IDLE"):
+                with contextlib.suppress(OSError):
+                    os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
         self.retire = True
 
     def died_of_memory(self) -> bool:
@@ -252,6 +263,8 @@ class QueryPool:
         ``timeout_s`` for the query itself (a worker's start-up is not the query's time).
         Past ``slow.after_s`` the query needs the slow lane's admission to go on."""
         worker = self._acquire(time.monotonic() + timeout_s)
+        if slow is not None and slow.crowded():
+            worker.lower_priority()
         started = time.monotonic()
         deadline = started + timeout_s
         slow_at = started + slow.after_s if slow is not None else deadline

@@ -141,6 +141,11 @@ class ClientLimiter:
             self._slow[client] += 1
             return True
 
+    def crowded(self, client: str) -> bool:
+        """Whether ``client`` has as many long-running queries as it may."""
+        with self._lock:
+            return 0 < self.max_slow_per_client <= self._slow[client]
+
     def _leave_slow(self, client: str) -> None:
         with self._lock:
             self._slow[client] -= 1
@@ -164,6 +169,10 @@ class SlowTicket:
             if not self._inside:
                 self._inside = self._limiter._enter_slow(self.client)
             return self._inside
+
+    def crowded(self) -> bool:
+        """Whether this query's client already runs its share of long queries."""
+        return self._limiter.crowded(self.client)
 
     def leave(self) -> None:
         with self._lock:

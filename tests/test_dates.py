@@ -167,3 +167,20 @@ def test_a_dateline_without_year_takes_it_from_the_text_and_the_weekday(day: dt.
 def test_a_dateline_without_year_and_no_year_in_the_text_stays_unresolved() -> None:
     text = "PORT LOUIS, May 20 (Agency) -- The ministers met on Tuesday."
     assert infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1)) is None
+
+
+def test_numeric_days_with_dots_and_slashes() -> None:
+    dot = find_dates("talks on 16.11.2018 in Minsk")[0]
+    assert (dot.day, dot.month, dot.year) == (16, 11, 2018)
+    us = find_dates("on Thursday (3/17/2016)")[-1]
+    assert (us.day, us.month, us.year) == (17, 3, 2016)
+    # a part above 12 is the day; two parts of 12 or less without a weekday are no date
+    assert (find_dates("on 17/03/2016")[0].day, find_dates("on 17/03/2016")[0].month) == (17, 3)
+    assert find_dates("on 3/4/2016") == []
+
+
+def test_this_morning_and_tonight_are_the_reference_day() -> None:
+    reference = dt.date(2025, 3, 12)
+    for text in ("met this morning", "a dinner tonight", "this afternoon"):
+        mention = find_dates(text)[0]
+        assert resolve_relative_date(mention, reference, "past") == reference

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import RDF, Graph, URIRef
 
 from graphbuild.store import derived
 from graphbuild.store.bulk_load import import_rdf
@@ -42,6 +43,17 @@ def random_graph(rng: random.Random) -> list[ox.Triple]:
     for p in rng.sample(PEOPLE, rng.randint(0, 2)):
         out.append(ox.Triple(p, REPRESENTS, rng.choice(STATES)))
     out += [ox.Triple(c, TYPE, COUNTRY) for c in rng.sample(STATES, rng.randint(0, 2))]
+    return out
+
+
+def random_references(rng: random.Random) -> dict[str, Graph]:
+    """Reference graphs (terms of office) type states too: some, or none."""
+    out: dict[str, Graph] = {}
+    for i in rng.sample(range(3), rng.randint(0, 2)):
+        g = Graph()
+        for c in rng.sample(STATES, rng.randint(0, 2)):
+            g.add((URIRef(c.value), RDF.type, URIRef(COUNTRY.value)))
+        out[f"{RES}graph/reference/office-terms/r{i}"] = g
     return out
 
 
@@ -78,7 +90,9 @@ def test_maintained_facts_equal_the_join_after_every_write(seed: int) -> None:
         if rng.random() < 0.2:
             store.remove_article(article)
         else:
-            store.replace_article(article, random_graph(rng), record(article))
+            store.replace_article(
+                article, random_graph(rng), record(article), references=random_references(rng)
+            )
         in_graph, in_default = maintained(store)
         assert in_graph == expected(store)
         assert in_default == in_graph

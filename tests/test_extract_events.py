@@ -829,3 +829,142 @@ def test_the_day_of_an_according_to_report_does_not_date_the_meeting(
         "had a breakfast meeting with her Chilean counterpart Tomas Rivera on Tuesday.",
     )
     assert meetings(ann) == [(frozenset({"Amina Wekesa", "Tomas Rivera"}), TUESDAY)]
+
+
+# ---- round 3: dates as real news gives them ----------------------------------------------
+
+PAIR_KG = frozenset({"Ruth Wanjiru", "Kofi Mensah"})
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "Kenyan President Ruth Wanjiru received Ghanaian Foreign Minister Kofi Mensah this "
+            "morning at State House.",
+            WEDNESDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru hosted Ghanaian Foreign Minister Kofi Mensah for "
+            "dinner tonight.",
+            WEDNESDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi "
+            "on 10.03.2025.",
+            MONDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi "
+            "on Tuesday (3/11/2025).",
+            TUESDAY,
+        ),
+        (
+            "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi "
+            "on 28/02/2025.",
+            dt.date(2025, 2, 28),
+        ),
+    ],
+)
+def test_days_written_as_real_news_writes_them(
+    extractor: Extractor, text: str, day: dt.date
+) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, day)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in Nairobi, "
+        "the ministry said on Tuesday.",
+        "Kenyan President Ruth Wanjiru held talks with Ghanaian Foreign Minister Kofi Mensah "
+        "in Nairobi, the state broadcaster reported Tuesday.",
+    ],
+)
+def test_the_day_of_the_report_is_not_the_day_of_the_meeting(
+    extractor: Extractor, text: str
+) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, None)]
+
+
+def test_the_report_day_leaves_the_meetings_own_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday, "
+        "the ministry said on Tuesday.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_past_perfect_is_not_news_of_the_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The ministry said that Kenyan President Ruth Wanjiru had met Ghanaian Foreign "
+        "Minister Kofi Mensah in Nairobi.",
+    )
+    assert meetings(ann) == [(PAIR_KG, None)]
+
+
+# ---- round 3: who took part, as real news names them --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A three-member Ghanaian delegation, led by Foreign Minister Kofi Mensah, held a "
+        "meeting with Kenyan President Ruth Wanjiru on Monday.",
+        "A Ghanaian delegation headed by Foreign Minister Kofi Mensah met Kenyan President "
+        "Ruth Wanjiru on Monday.",
+        "Ghanaian Ambassador Kofi Mensah presented his credentials to Kenyan President Ruth "
+        "Wanjiru on Monday.",
+        "Ghanaian High Commissioner Kofi Mensah presented her letter of introduction to "
+        "Kenyan President Ruth Wanjiru on Monday.",
+        "Ghanaian Ambassador Kofi Mensah handed over copies of his letters of credence to "
+        "Kenyan President Ruth Wanjiru on Monday.",
+        "Kofi Mensah, Foreign Minister of Ghana, received here on Monday Kenyan President "
+        "Ruth Wanjiru.",
+        "Kenyan President Ruth Wanjiru received the Ambassador Extraordinary and "
+        "Plenipotentiary of Ghana, Kofi Mensah, on Monday.",
+    ],
+)
+def test_real_news_ways_of_naming_who_met(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_painting_presented_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Ambassador Kofi Mensah presented a painting to Kenyan President Ruth "
+        "Wanjiru on Monday.",
+    )
+    assert meetings(ann) == []
+
+
+def test_along_with_adds_the_companions(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Kofi Mensah, along with Trade Minister Ama Owusu, met Kenyan "
+        "President Ruth Wanjiru on Monday. The talks lasted an hour, said spokesman Paul "
+        "Ndegwa. He said Mensah, along with Defence Minister Kwame Boateng, went to the "
+        "president's residence at her invitation.",
+    )
+    people = PAIR_KG | {"Ama Owusu", "Kwame Boateng"}
+    assert meetings(ann) == [(people, MONDAY)]
+
+
+def test_along_with_after_someone_else_adds_nobody(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru received Foreign Minister Kofi Mensah on Monday. "
+        "Later, Amos Kiprop, along with Trade Minister Ama Owusu, toured the port.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_building_is_no_participant(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Kofi Mensah later visited the National Museum at Bait Al Hosn Fort "
+        "on Monday.",
+    )
+    assert meetings(ann) == []

@@ -98,3 +98,42 @@ def test_answers_carry_a_length_and_keep_the_connection(
     assert conn.getresponse().read()
     assert conn.sock is first  # the same TCP connection served every request
     conn.close()
+
+
+class _ScanEveryRow(_CappedSink):
+    """The sink as it was: every row mark found one by one (the reference)."""
+
+    def _counted(self) -> bool:
+        return False
+
+
+def _feed(sink: _CappedSink, data: bytes, cuts: list[int]) -> None:
+    at = 0
+    with contextlib.suppress(_Enough):
+        for size in [*cuts, len(data)]:
+            sink.write(data[at : at + max(1, size)])
+            at += max(1, size)
+            if at >= len(data):
+                break
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    fmt=st.sampled_from([ResultsFormat.JSON, ResultsFormat.XML, ResultsFormat.TSV]),
+    cap=st.one_of(st.integers(0, ROWS + 5), st.just(10**9)),
+    max_bytes=st.one_of(st.just(0), st.integers(1, 400_000)),
+    cuts=st.lists(st.integers(1, 9000), max_size=40),
+)
+def test_counting_marks_in_bulk_cuts_where_the_row_by_row_scan_cuts(
+    store: ox.Store, fmt: ResultsFormat, cap: int, max_bytes: int, cuts: list[int]
+) -> None:
+    full = store.query(QUERY, use_default_graph_as_union=True).serialize(format=fmt.ox)
+    assert full is not None
+    fast = _CappedSink(_MARKS[fmt], fmt, cap, max_bytes)
+    slow = _ScanEveryRow(_MARKS[fmt], fmt, cap, max_bytes)
+    _feed(fast, full, cuts)
+    _feed(slow, full, cuts)
+    assert fast.body() == slow.body()
+    assert (fast.cut, fast.cut_by, fast.kept_rows) == (slow.cut, slow.cut_by, slow.kept_rows)
+    if fast.cut is None:
+        assert fast.count == slow.count

@@ -6,6 +6,7 @@ proxy (``trusted_proxies``) and each test client sends its own ``X-Forwarded-For
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -281,6 +282,38 @@ def test_a_client_over_its_share_of_the_lane_waits_for_its_long_query(
     assert query(live, PEOPLE, "10.0.0.2").status_code == 200
     first.join(60)
     assert query(live, PEOPLE, "10.0.0.1").status_code == 200  # its long query has ended
+
+
+def test_a_client_with_its_long_query_running_gets_the_idle_priority_for_the_next(
+    serve_store: Callable[..., LiveServer],
+) -> None:
+    """Its next query, were it long too, would be stopped at slow_query_s; until then it runs
+    only on CPU that nobody else wants (SCHED_IDLE), and its worker is replaced after it."""
+    live = serve_store(
+        threads=4,
+        query_timeout_s=15,
+        slow_query_s=0.5,
+        max_slow_per_client=1,
+        max_concurrent_per_client=4,
+        trusted_proxies="127.0.0.1",
+    )
+    query(live, PEOPLE)
+    first, _ = _runaway(live, "10.0.0.1")
+    wait_until(lambda: live.state.limiter.slow() == 1)
+    second, _ = _runaway(live, "10.0.0.1")
+    wait_until(lambda: live.state.limiter.running("10.0.0.1") == 2)
+
+    def idle_workers() -> int:
+        count = 0
+        for pid in live.state.pool.pids():
+            with contextlib.suppress(OSError):
+                count += os.sched_getscheduler(pid) == os.SCHED_IDLE
+        return count
+
+    wait_until(lambda: idle_workers() == 2)  # the slow lane's, and the second from the start
+    assert query(live, PEOPLE, "10.0.0.2").status_code == 200  # others: normal priority
+    second.join(60)
+    first.join(60)
 
 
 def _runaway(live: LiveServer, client: str) -> tuple[threading.Thread, dict[str, object]]:

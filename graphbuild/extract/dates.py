@@ -107,10 +107,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
     ("next-wd", re.compile(rf"\b(?P<rel>next|last|this)\s+(?P<wd>{_WEEKDAY_RE})\b")),
     ("wd", re.compile(rf"\b(?P<wd>{_WEEKDAY_RE})\b")),
+    # "16.11.2018": day, month, year with dots (the European order)
+    (
+        "d.m.y",
+        re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.]\d)"),
+    ),
+    # "3/17/2016", "17/03/2016": the order is read off a part above 12 or a weekday beside it
+    (
+        "slash",
+        re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d{2})(?![\d/])"),
+    ),
     (
         "rel",
         re.compile(
-            r"\b(?P<rel>today|yesterday|tomorrow|(?:later|earlier)(?: on)? (?:in|on|during) the "
+            r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|"
+            r"(?:later|earlier)(?: on)? (?:in|on|during) the "
             r"(?:same )?(?:day|morning|afternoon|evening)|(?:later|earlier) (?:that|the same) "
             r"(?:day|morning|afternoon|evening)|on the same day)\b",
             re.I,
@@ -155,6 +166,11 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
                 month = int(groups["m"])
             year = int(groups["y"]) if groups.get("y") else None
             weekday = WEEKDAYS.get(groups["wd"].lower()) if groups.get("wd") else None
+            if groups.get("a"):
+                order = _slash_order(int(groups["a"]), int(groups["b"]), year, text[:s])
+                if order is None:
+                    continue
+                day, month = order
             rel = groups.get("rel")
             if day is not None and month is not None and not _valid_day(day, month, year):
                 continue
@@ -162,12 +178,30 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             if rel:
                 rel_l = rel.lower()
                 relative = "same-day" if rel_l.startswith(("later", "earlier", "on")) else rel_l
+                if rel_l.startswith(("this", "tonight")):
+                    relative = "today"  # "this morning", "tonight": the reference day
             taken.append((s, e))
             found.append(
                 DateMention(s + offset, e + offset, m.group(0), day, month, year, weekday, relative)
             )
     found.sort(key=lambda d: d.start)
     return found
+
+
+_WEEKDAY_BEFORE = re.compile(rf"\b(?P<wd>{_WEEKDAY_RE})\W{{0,3}}$")
+
+
+def _slash_order(a: int, b: int, year: int | None, before: str) -> tuple[int, int] | None:
+    """(day, month) of "a/b/year": a part above 12 is the day; else a weekday right before
+    ("Thursday (3/17/2016)") decides; else the order is unknown."""
+    options = [(d, m) for d, m in ((a, b), (b, a)) if m <= 12 and _valid_day(d, m, year)]
+    if len(options) == 2 and a != b:
+        wd = _WEEKDAY_BEFORE.search(before)
+        if wd is None or year is None:
+            return None
+        weekday = WEEKDAYS[wd.group("wd").lower()]
+        options = [(d, m) for d, m in options if dt.date(year, m, d).weekday() == weekday]
+    return options[0] if len(options) >= 1 else None
 
 
 def _valid_day(day: int, month: int, year: int | None) -> bool:

@@ -8,9 +8,11 @@ the article's own narration.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -208,10 +210,26 @@ class ParsedArticle:
         return m.span() if m else None
 
     def in_quote(self, pos: int) -> QuoteSpan | None:
-        for q in self.quotes:
-            if q.start <= pos < q.end:
-                return q
+        """The first quote (in list order) that holds ``pos``."""
+        starts = self._quote_starts
+        if starts is None:  # quotes out of order or overlapping: look at each
+            for q in self.quotes:
+                if q.start <= pos < q.end:
+                    return q
+            return None
+        i = bisect_right(starts, pos) - 1  # the last quote starting at or before pos
+        if i >= 0 and pos < self.quotes[i].end:
+            return self.quotes[i]
         return None
+
+    @cached_property
+    def _quote_starts(self) -> list[int] | None:
+        """Where the quotes start, when they are in order and apart (then a bisection finds
+        the one holding a position, as the scan in order would)."""
+        qs = self.quotes
+        if any(a.end > b.start for a, b in pairwise(qs)):
+            return None
+        return [q.start for q in qs]
 
     def paragraph_of(self, pos: int) -> int:
         for i, (s, e) in enumerate(self.paragraphs):
@@ -222,6 +240,41 @@ class ParsedArticle:
     @cached_property
     def sentences(self) -> list[Span]:
         return list(self.doc.sents)
+
+    @cached_property
+    def _sentence_bounds(self) -> tuple[list[int], list[int]]:
+        """Each sentence's first character and its end without trailing whitespace (both
+        ascending: sentences neither overlap nor go back)."""
+        sents = self.sentences
+        return [s.start_char for s in sents], [s.start_char + len(s.text.rstrip()) for s in sents]
+
+    def sentences_touching(self, after: int, until: int) -> list[Span]:
+        """The sentences ``s`` with ``s.start_char <= until`` and ``after`` before the end of
+        their text (trailing spaces aside), in order."""
+        starts, ends = self._sentence_bounds
+        return self.sentences[bisect_right(ends, after) : bisect_right(starts, until)]
+
+    @cached_property
+    def entities(self) -> list[Span]:
+        """``doc.ents``, made once: spaCy builds every entity's ``Span`` anew on each access
+        (and ``Span.ents`` reads them all), which made rules that ask per sentence quadratic in
+        the article's length."""
+        return list(self.doc.ents)
+
+    @cached_property
+    def _entity_starts(self) -> list[int]:
+        return [e.start for e in self.entities]
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """``span.ents`` (the entities from the first that starts in the span, up to the first
+        that runs past its end), found by bisection in :attr:`entities`."""
+        out = []
+        ents = self.entities
+        for i in range(bisect_left(self._entity_starts, span.start), len(ents)):
+            if ents[i].end > span.end:
+                break
+            out.append(ents[i])
+        return out
 
     def sentence_index(self, pos: int) -> int:
         for i, sent in enumerate(self.sentences):

@@ -34,6 +34,7 @@ from graphbuild.extract.dates import (
 from graphbuild.extract.document import ParsedArticle, subtree_range
 from graphbuild.extract.event_facts import AnniversaryFact, DroppedEvent, EventFact, PlaceRef
 from graphbuild.extract.meeting_status import (
+    REPORTING_VERBS,
     is_noun_trigger,
     is_trigger,
     meeting_status,
@@ -88,6 +89,9 @@ _COMPANION_AFTER = re.compile(
     r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
     re.I,
 )
+_CREDENTIAL_LETTER = re.compile(r"\bletters? of (?:credence|introduction)\b", re.I)
+# "X, along with A and B, met Y": A and B took part with X.
+_ALONG_WITH = re.compile(r",\s*along with\s", re.I)
 # Cues before which the people named also took part: "W and Z were also present".
 _COMPANION_BEFORE = re.compile(
     r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
@@ -156,6 +160,15 @@ _TO_MARK_OCCASION = re.compile(
 )
 
 
+def _present_perfect(verb: Token) -> bool:
+    """ "has met", not "had met": only the present perfect is news of the day."""
+    return any(
+        k.lemma_ == "have" and k.dep_ == "aux" and k.tag_ in ("VBZ", "VBP")
+        for t in verb_chain(verb)
+        for k in t.children
+    )
+
+
 def _own_clause_text(head: Token, tok: Token) -> str:
     """The clause's words without relative and adverbial clauses that do not hold the trigger:
     in "X, who spoke by telephone to Z, is due to host Y" the call is not the meeting's."""
@@ -184,8 +197,10 @@ def _outside(pos: int, ranges: list[tuple[int, int]]) -> bool:
     return not any(s <= pos < e for s, e in ranges)
 
 
-def _past_vague(sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]) -> bool:
-    for ent in sent.ents:
+def _past_vague(
+    parsed: ParsedArticle, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]
+) -> bool:
+    for ent in parsed.ents_in(sent):
         if (
             ent.label_ == "DATE"
             and clause[0] <= ent.start_char < clause[1]
@@ -269,7 +284,7 @@ class EventExtractor:
     def _vague_time(
         self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
     ) -> bool:
-        for ent in sent.ents:
+        for ent in self.parsed.ents_in(sent):
             if (
                 ent.label_ == "DATE"
                 and clause[0] <= ent.start_char < clause[1]
@@ -307,7 +322,7 @@ class EventExtractor:
         for g in self.mentions.geo_in(s, e):
             if g.entry.type == "Place":
                 return PlaceRef(g.start, g.end, g.text, g.entry)
-        for ent in self.parsed.doc.ents:
+        for ent in self.parsed.entities:
             if ent.label_ in ("GPE", "LOC") and s <= ent.start_char and ent.end_char <= e:
                 entry = self.gaz.lookup(ent.text)
                 if entry is not None and entry.type in ("Country", "Organization"):
@@ -352,8 +367,13 @@ class EventExtractor:
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans, quote)
         skip = _sub_clauses(head, tok)
-        # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's
-        dates = [d for d in dates if not self._before_something(d.start, tok)]
+        # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's;
+        # "X met Y, the ministry said on Tuesday": the report's day, not the meeting's
+        dates = [
+            d
+            for d in dates
+            if not self._before_something(d.start, tok) and not self._report_day(d.start, head)
+        ]
         in_clause = [
             d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
         ]
@@ -370,7 +390,8 @@ class EventExtractor:
             if own_dates:
                 self._remember(si, own_dates, None, "past")
             return
-        own = _own_clause_text(head, tok)
+        # a letter of credence or introduction is handed over in person, not sent
+        own = _CREDENTIAL_LETTER.sub("", _own_clause_text(head, tok))
         if lexicon.REMOTE_CUES.search(own) or lexicon.CANCEL_CUES.search(own):
             return
         self._people.quoted = quoted
@@ -426,6 +447,7 @@ class EventExtractor:
             and self.published is not None
             and not vague
             and not _HISTORY_CUES.search(clause_text)
+            and _present_perfect(tok if not noun else head)
         ):
             # "X has met Y in Paris, his office said": news perfect, i.e. on the day of writing
             date = self.published
@@ -443,7 +465,7 @@ class EventExtractor:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
             return
-        if date is None and status == "held" and _past_vague(sent, clause, skip):
+        if date is None and status == "held" and _past_vague(self.parsed, sent, clause, skip):
             # "met in Beijing last year", "in October": a time the text gives, but not a day
             self._drop(kind, "no-date", tok, sent, "a time, but no day")
             return
@@ -508,6 +530,17 @@ class EventExtractor:
             target = recent[-1]
         text = self.parsed.text[sent.start_char : sent.end_char]
         spans: list[tuple[int, int]] = []
+        for m in _ALONG_WITH.finditer(text):
+            _CREDENTIAL_LETTER = re.compile(r"\bletters? of (?:credence|introduction)\b", re.I)
+            # "X, along with A and B, met Y"; a sentence on: "X, along with A and B, went to
+            # Y's house" when X is one of the meeting's people
+            start = sent.start_char + m.end()
+            before = self.mentions.persons_in(max(sent.start_char, start - 60), start)
+            if not new and not any(pm.person in target.participants for pm in before[-1:]):
+                continue
+            last = self.parsed.token_at(start - 2)
+            if last is not None and last.lower_ == "with":
+                spans.append((start, subtree_range(last)[1]))
         for m in _COMPANION_AFTER.finditer(text):
             start = sent.start_char + m.end()
             if new:
@@ -634,6 +667,38 @@ class EventExtractor:
             if tok.head.i == tok.i:
                 return False
             tok = tok.head
+        return False
+
+    def _report_day(self, pos: int, head: Token) -> bool:
+        """Whether the date at ``pos`` is the day of a report whose content is the meeting
+        ("X met Y, the ministry said on Tuesday", "the ministry said Tuesday that X had met
+        Y"), not of the meeting itself."""
+        tok = self.parsed.token_at(pos)
+        verb = None
+        for _ in range(6):
+            if tok is None or tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.pos_ in ("VERB", "AUX"):
+                verb = tok
+                break
+        if verb is None or verb.lemma_.lower() not in REPORTING_VERBS:
+            return False
+        chain = verb_chain(head)
+        if any(t.i == verb.i for t in chain):
+            return False
+        top = chain[-1]
+        if verb.dep_ in ("parataxis", "ccomp") and verb.head.i == top.i:
+            return True  # "X met Y, the ministry said on Tuesday" read the other way round
+        t = top
+        for _ in range(8):
+            if t.head.i == t.i:
+                return False
+            if t.head.i == verb.i:
+                return t.dep_ in ("ccomp", "parataxis")
+            if t.dep_ not in ("ccomp", "conj", "xcomp", "advcl"):
+                return False
+            t = t.head
         return False
 
     def _since(self, pos: int) -> bool:

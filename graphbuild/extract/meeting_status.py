@@ -24,6 +24,35 @@ def _refers_back(noun: Token) -> bool:
     return definite and not named
 
 
+# "presented his credentials to X", "handed over a copy of her letters of credence to X",
+# "submitted his letter of introduction to X": an envoy received in person.
+CREDENTIAL_VERBS = frozenset({"present", "hand", "submit", "deliver"})
+_CREDENTIAL_PAPERS = frozenset({"credentials", "credential", "credence", "introduction"})
+
+
+def credential_recipients(tok: Token) -> list[Token]:
+    """Whom "to" names after a verb of handing over papers, attached to the verb or (as the
+    parser often does) to the papers: "presented copies of his letters of credence to X"."""
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+    preps = [c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
+    preps += [t for o in objs for t in o.subtree if t.dep_ == "prep" and t.lower_ == "to"]
+    return [x for p in preps for x in p.children if x.dep_ == "pobj"]
+
+
+def presents_credentials(tok: Token) -> bool:
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+    if not objs or not credential_recipients(tok):
+        return False
+    for o in objs:
+        words = {t.lower_ for t in o.subtree}
+        if words & _CREDENTIAL_PAPERS and (
+            o.lower_ in ("credentials", "credential")
+            or o.lemma_.lower() in ("letter", "copy", "copies")
+        ):
+            return True
+    return False
+
+
 def is_trigger(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ not in ("VERB", "AUX"):
@@ -78,6 +107,8 @@ def is_trigger(tok: Token) -> bool:
             return True
         if lemma == "sign":
             return True
+    if lemma in CREDENTIAL_VERBS and presents_credentials(tok):
+        return True
     if lemma == "take":
         if any(c.lower_ == "part" for c in tok.children):
             return True
@@ -269,7 +300,7 @@ _JOURNEY = frozenset(
 _GLAD = frozenset({"happy", "glad", "pleased", "delighted", "keen", "open", "able"})
 # Verbs that report what someone said or announced: a "would" in their complement is the
 # future seen from the past ("the ministry said X would meet Y on Friday").
-_REPORTING = frozenset(
+REPORTING_VERBS = frozenset(
     {
         "say",
         "tell",
@@ -306,7 +337,7 @@ def _future_in_past(verb: Token) -> bool:
     for _ in range(8):
         if t.dep_ in ("ccomp", "xcomp") and t.head.i != t.i:
             h = t.head
-            if h.lemma_.lower() in _REPORTING and h.tag_ in ("VBD", "VBN"):
+            if h.lemma_.lower() in REPORTING_VERBS and h.tag_ in ("VBD", "VBN"):
                 return True
         if t.dep_ in ("relcl", "advcl", "acl", "pcomp", "pobj", "prep", "conj") or t.dep_ in (
             "ccomp",
@@ -429,4 +460,20 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
     ):
         # "X on Monday received Y": a past tense the tagger read as a participle
         return "held", perfect
+    if misread_participle(top):
+        return "held", perfect
     return None, False
+
+
+def misread_participle(verb: Token) -> bool:
+    """ "X, Minister of …, received here on Tuesday Y": a past tense the parser hung on X as
+    a reduced relative; a passive participle takes no direct object, so this one is active."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ == "acl"
+        and verb.head.pos_ == "PROPN"
+        and verb.i > 0
+        and any(t.text == "," for t in verb.doc[verb.head.i + 1 : verb.i])
+        and any(k.dep_ in ("dobj", "obj") for k in verb.children)
+        and not any(k.dep_ in ("aux", "auxpass", "agent") for k in verb.children)
+    )

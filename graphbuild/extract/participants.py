@@ -15,7 +15,13 @@ from graphbuild.extract import lexicon
 from graphbuild.extract.coref import Resolver
 from graphbuild.extract.document import ParsedArticle, subtree_range
 from graphbuild.extract.event_facts import EventFact
-from graphbuild.extract.meeting_status import verb_chain
+from graphbuild.extract.meeting_status import (
+    CREDENTIAL_VERBS,
+    credential_recipients,
+    misread_participle,
+    presents_credentials,
+    verb_chain,
+)
 from graphbuild.extract.mentions import MentionIndex
 
 _GROUP_NOUNS = frozenset(
@@ -76,6 +82,38 @@ _NOT_LAST_NAME_WORDS = frozenset(
         "commissioner",
         "delegate",
         "counterpart",
+        # words of a diplomatic title or of a ministry's name that the name finder can take
+        # for a name: "Ambassador Extraordinary and Plenipotentiary", "the Apostolic Nuncio",
+        # "Minister of Foreign Affairs and Expatriates"
+        "extraordinary",
+        "plenipotentiary",
+        "nuncio",
+        "apostolic",
+        "attaché",
+        "attache",
+        "chargé",
+        "charge",
+        "consul",
+        "expatriates",
+        "emigrants",
+        "diaspora",
+        "affairs",
+        "cooperation",
+        "representative",
+        # buildings and places a capitalised phrase can end with: "Bait Al Falaj Fort"
+        "fort",
+        "museum",
+        "palace",
+        "house",
+        "hall",
+        "centre",
+        "center",
+        "hotel",
+        "airport",
+        "mosque",
+        "square",
+        "building",
+        "residence",
     }
 )
 
@@ -123,6 +161,19 @@ _OFFICE_WORDS = frozenset(
         "affairs",
     }
 )
+
+
+_GROUP_OF_PEOPLE = frozenset({"delegation", "team", "mission", "group"})
+
+
+def _leader_of_group(clause: Token) -> bool:
+    """ "a delegation led by X", "a team headed by X": X takes part for the group."""
+    return (
+        clause.dep_ == "acl"
+        and clause.lemma_.lower() in ("lead", "head")
+        and clause.head.lemma_.lower() in _GROUP_OF_PEOPLE
+        and any(c.dep_ == "agent" for c in clause.children)
+    )
 
 
 @dataclass
@@ -224,6 +275,8 @@ class ParticipantFinder:
         if exclude_clauses:
             for d in tok.subtree:
                 if d is not tok and d.dep_ in ("relcl", "advcl", "ccomp", "acl", "parataxis"):
+                    if _leader_of_group(d):
+                        continue
                     excluded.append(subtree_range(d))
         out: list[int] = []
         for m in self.mentions.persons_in(start, end):
@@ -520,7 +573,7 @@ class ParticipantFinder:
         ):
             # "X will travel to Moscow to meet Y": the journey's subject
             return self._subjects(top.head)
-        if top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN"):
+        if (top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN")) or misread_participle(top):
             # "X, Minister of …, on Monday received Y" read as a relative clause of X
             return [top.head]
         if tok.dep_ == "acl":  # "a meeting hosted by X" -> handled by agent
@@ -555,6 +608,9 @@ class ParticipantFinder:
                                 for x in of.children
                                 if x.dep_ == "pobj"
                             )
+        if tok.lemma_.lower() in CREDENTIAL_VERBS and presents_credentials(tok):
+            # "presented her credentials to X": X, not the papers
+            return out + credential_recipients(tok)
         for c in tok.children:
             if c.dep_ in ("dobj", "obj", "dative", "attr") or (
                 c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host")

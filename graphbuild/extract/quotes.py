@@ -107,11 +107,9 @@ class QuoteExtractor:
         return "\n".join(p.strip() for p in parts).strip()
 
     def _sentences_of(self, q: QuoteSpan) -> list[Span]:
-        return [
-            s
-            for s in self.parsed.sentences
-            if s.start_char <= q.end and q.mark_start < s.start_char + len(s.text.rstrip())
-        ]
+        """The sentences that start by the quote's end and end (trailing spaces aside) after
+        its opening mark: a run of consecutive sentences, found by bisection."""
+        return self.parsed.sentences_touching(q.mark_start, q.end)
 
     def _attribute(self, q: QuoteSpan, previous: int | None = None) -> tuple[int | None, str]:
         """Speaker from a speech verb outside the quote, in the sentences the quote touches."""

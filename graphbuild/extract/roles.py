@@ -28,6 +28,11 @@ from graphbuild.extract.mentions import (
 
 _BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
 _GAP_HONORIFICS = re.compile(rf"^[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s,]*)*$")
+_GAP_HONORIFICS_IN_PLACE = re.compile(rf"[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s,]*)*")
+"""``_GAP_HONORIFICS`` for ``fullmatch(text, start, end)``: the same gaps, matched without
+slicing the text (a slice per title and mention made the rules quadratic in the length)."""
+_POSSESSIVE_GAP = re.compile(r"(?:'s|’s)?\s+")
+_APPOSITION_GAP = re.compile(r",\s+(?:the\s+)?")
 
 
 # Between a party and its office: "Israel's new Defence Minister", "the outgoing Kenyan envoy".
@@ -58,7 +63,9 @@ def _party_before(
     """A demonym, "Country's" or organisation name directly before ``pos``; a capital with
     "'s" stands for its state ("Washington's envoy")."""
     for g in geo:
-        if g.end <= pos and _PARTY_GAP.fullmatch(text[g.end : pos]):
+        # matched in place: slicing the text up to ``pos`` for every mention before it made
+        # this quadratic in the article's length
+        if g.end <= pos and _PARTY_GAP.fullmatch(text, g.end, pos):
             if g.entry.type in ("Country", "Organization"):
                 return g
             if gaz is not None and re.match(r"'s|’s", text[g.end : g.end + 2]):
@@ -72,7 +79,11 @@ def _title_before(
     text: str, m: PersonMention, titles: list[TitleMention], mentions: MentionIndex
 ) -> TitleMention | None:
     fitting = sorted(
-        (t for t in titles if t.end <= m.start and _GAP_HONORIFICS.match(text[t.end : m.start])),
+        (
+            t
+            for t in titles
+            if t.end <= m.start and _GAP_HONORIFICS_IN_PLACE.fullmatch(text, t.end, m.start)
+        ),
         key=lambda t: -t.end,
     )
     best = fitting[0] if fitting else None
@@ -116,10 +127,10 @@ def _follows_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
     """Whether a title stands in apposition after a name ("A, [the] [Kenyan] Minister")."""
     start = t.start
     for g in mentions.geo:
-        if g.end <= start and re.fullmatch(r"(?:'s|’s)?\s+", text[g.end : start]):
+        if g.end <= start and _POSSESSIVE_GAP.fullmatch(text, g.end, start):
             start = g.start
     return any(
-        re.fullmatch(r",\s+(?:the\s+)?", text[p.end : start])
+        _APPOSITION_GAP.fullmatch(text, p.end, start)
         for p in mentions.person_mentions
         if p.end <= start
     )

@@ -183,7 +183,9 @@ def process_article(article: SourcedArticle, kit: Toolkit, doc: Doc | None = Non
 
 
 NLP_BATCH = 16
-"""Articles spaCy parses together: 1.5x the throughput of one at a time on ~400 words."""
+"""Articles spaCy parses together. Measured on 64 synthetic ~400-word articles (CPU time, every
+component the rules read: tagger, parser, lemmas, entities): 79 ms an article one at a time,
+81 in batches of 4, 67 in batches of 16, 78 in batches of 64."""
 
 
 def process_batch(articles: Sequence[SourcedArticle], kit: Toolkit) -> list[ArticleResult]:

@@ -20,6 +20,11 @@ writes and removals.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
 DG = "https://w3id.org/diplograph/ontology#"
 PARTICIPANT = f"<{DG}participant>"
 REPRESENTS = f"<{DG}represents>"
@@ -27,6 +32,14 @@ COUNTRY = f"<{DG}Country>"
 PARTICIPANT_STATE = f"<{DG}participantState>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
+
+_PARTICIPANT = ox.NamedNode(DG + "participant")
+_REPRESENTS = ox.NamedNode(DG + "represents")
+_COUNTRY = ox.NamedNode(DG + "Country")
+_PARTICIPANT_STATE = ox.NamedNode(DG + "participantState")
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DEFAULT = ox.DefaultGraph()
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 MARKER_FILE = "DIPLOGRAPH-DERIVED"
 """Beside RocksDB's files: which derived facts the store keeps (a store without it, or with
@@ -117,3 +130,52 @@ def full(base: str) -> str:
         f"INSERT {{ GRAPH {d} {{ ?m {PARTICIPANT_STATE} ?c }} ?m {PARTICIPANT_STATE} ?c }} "
         f"WHERE {{ ?m {PARTICIPANT} ?who . ?who {REPRESENTS} ?c . ?c {RDF_TYPE} {COUNTRY} }}"
     )
+
+
+def additions(store: ox.Store, triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The derived facts that hold once ``triples``, a graph the store does not have yet, is
+    merged into its default graph, for every meeting that graph can change (its own, and
+    every meeting of someone it gives a new state or whose state it newly types as one).
+
+    A new graph only adds facts, so these are all additions: the facts already there stay
+    right, and writing them again changes nothing. Read from the store before the write.
+    """
+    met: defaultdict[_Term, set[_Term]] = defaultdict(set)
+    acts: defaultdict[_Term, set[_Term]] = defaultdict(set)
+    states: set[_Term] = set()
+    for t in triples:
+        if t.predicate == _PARTICIPANT:
+            met[t.subject].add(t.object)
+        elif t.predicate == _REPRESENTS:
+            acts[t.subject].add(t.object)
+        elif t.predicate == _TYPE and t.object == _COUNTRY:
+            states.add(t.subject)
+
+    def stored(s: object, p: ox.NamedNode, o: object) -> Iterable[ox.Quad]:
+        return store.quads_for_pattern(s, p, o, _DEFAULT)  # type: ignore[arg-type]
+
+    def has(s: _Term, p: ox.NamedNode, o: _Term) -> bool:
+        return next(iter(stored(s, p, o)), None) is not None
+
+    new_states = {c for c in states if not has(c, _TYPE, _COUNTRY)}
+    people = {p for p, cs in acts.items() if any(not has(p, _REPRESENTS, c) for c in cs)}
+    for c in new_states:
+        people |= {q.subject for q in stored(None, _REPRESENTS, c)}
+        people |= {p for p, cs in acts.items() if c in cs}
+    meetings = set(met)
+    for p in people:
+        meetings |= {q.subject for q in stored(None, _PARTICIPANT, p)}
+        meetings |= {m for m, ps in met.items() if p in ps}
+
+    def is_state(c: _Term) -> bool:
+        return c in states or has(c, _TYPE, _COUNTRY)
+
+    out: set[ox.Triple] = set()
+    for m in meetings:
+        if isinstance(m, ox.Literal):
+            continue  # not a subject
+        for p in met.get(m, set()) | {q.object for q in stored(m, _PARTICIPANT, None)}:
+            for c in acts.get(p, set()) | {q.object for q in stored(p, _REPRESENTS, None)}:
+                if is_state(c):
+                    out.add(ox.Triple(m, _PARTICIPANT_STATE, c))
+    return out
