@@ -147,6 +147,11 @@ def _precedes_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
     )
 
 
+_AFTER_PARTY = re.compile(
+    r"(?:'s|’s)?\s*(?:(?:[Ee]mbassy|High Commission|[Mm]ission)(?:'s|’s)\s+)?"
+)
+
+
 def _title_after(  # type: ignore[no-untyped-def]
     text: str,
     m: PersonMention,
@@ -174,15 +179,7 @@ def _title_after(  # type: ignore[no-untyped-def]
             if re.match(r"(?:'s|’s)?\s", rest):
                 party = g
                 # "X, the US Embassy's chargé d'affaires": the mission's office is the state's
-                pos = (
-                    g.end
-                    + len(
-                        re.match(  # type: ignore[union-attr]
-                            r"(?:'s|’s)?\s*(?:(?:[Ee]mbassy|High Commission|[Mm]ission)(?:'s|’s)\s+)?",
-                            text[g.end :],
-                        ).group(0)
-                    )
-                )
+                pos = _AFTER_PARTY.match(text, g.end).end()  # type: ignore[union-attr]
     # "X, his emergency relief coordinator", "X, Diplomatic Adviser to …": words before the
     # office, never a verb's or a preposition's phrase, nor a name
     mods = (
