@@ -968,3 +968,31 @@ def test_a_building_is_no_participant(extractor: Extractor) -> None:
         "on Monday.",
     )
     assert meetings(ann) == []
+
+
+# ---- real-news readouts: forms of address, the visit's guest --------------------------
+
+
+@pytest.mark.parametrize("address", ["Smt.", "Hon.", "Amb."])
+def test_an_abbreviated_form_of_address_does_not_end_the_sentence(
+    extractor: Extractor, address: str
+) -> None:
+    ann = run(
+        extractor,
+        f"Ghanaian Foreign Minister Kofi Mensah called on {address} Ruth Wanjiru, Kenyan "
+        "Minister of Finance, at the Treasury on Monday.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_the_visiting_guest_of_a_call_is_the_caller(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday. The visiting minister thanked Kenya for its support. He said trade had "
+        "doubled. He praised the new port. Earlier in the day, Mensah called on Kenyan "
+        "Finance Minister Ruth Wanjiru at the Treasury. Kenyan Minister of State Ann Kerubo "
+        "later hosted a dinner in honour of the visiting minister.",
+    )
+    assert (frozenset({"Ann Kerubo", "Kofi Mensah"}), MONDAY) in meetings(ann)
+    assert not any("Ruth Wanjiru" in p and "Ann Kerubo" in p for p, _ in meetings(ann))

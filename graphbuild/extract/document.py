@@ -15,6 +15,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from graphbuild.errors import DiplographError
@@ -74,6 +75,17 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+def _keep_abbreviations(nlp: Language) -> None:
+    """ "Smt.", "Hon.", "Amb.", "Lt.": keep a form of address whole, as the tokenizer already
+    does for "Mr." and "Dr."; split off, its full stop ends the sentence before the name."""
+    for abbr in _ADDRESS_ABBREVIATIONS:
+        form = abbr[:1].upper() + abbr[1:]
+        if "." in abbr[:-1]:
+            form = abbr.upper()  # "H.E.", "H.R.H."
+        if len(nlp.tokenizer(form)) > 1:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
 def load_pipeline(model: str | None = None) -> Language:
     """Load the spaCy pipeline once per process, its attribute ruler compiled to a table."""
     import spacy
@@ -86,6 +98,7 @@ def load_pipeline(model: str | None = None) -> Language:
         except OSError as exc:
             last_error = exc
             continue
+        _keep_abbreviations(nlp)
         if "diplograph_paragraph_boundaries" not in nlp.pipe_names:
             nlp.add_pipe("diplograph_paragraph_boundaries", before="parser")
         compile_attribute_ruler(nlp)

@@ -163,6 +163,12 @@ _OFFICE_WORDS = frozenset(
 )
 
 
+# How many sentences back "the visiting minister" finds the visit's guest: a visit story keeps
+# its guest across the paragraphs of the day's other engagements.
+_VISITOR_WINDOW = 8
+# Verbs whose subject is the guest: "X called on Y", "X visited Y", "X paid a call on Y".
+_CALLER_VERBS = frozenset({"call", "visit", "pay"})
+
 # "X's agenda/programme includes talks with Y": a visit's plan.
 AGENDA_NOUNS = frozenset({"agenda", "programme", "program", "schedule", "itinerary"})
 _GROUP_OF_PEOPLE = frozenset({"delegation", "team", "mission", "group"})
@@ -450,13 +456,16 @@ class ParticipantFinder:
         the subject of the clause at hand)."""
         si = self.parsed.sentence_index(tok.idx)
         for ev in reversed(self.events):
-            if si - ev.sentence > 3:
+            if si - ev.sentence > _VISITOR_WINDOW:
                 return None
             if ev.kind not in ("Meeting", "ScheduledMeeting"):
                 continue
             here = {p for t in tok.doc[tok.sent.start : tok.i] for p in self._named_at(t)}
             if ev.host is not None:
                 guests = [p for p in ev.participants if p != ev.host]
+            elif ev.sides[0] and ev.sides[1] and ev.rule.rsplit(".", 1)[-1] in _CALLER_VERBS:
+                # "X called on Y", "X paid a visit to Y": the caller is the guest
+                guests = list(ev.sides[0])
             elif ev.sides[0] and ev.sides[1]:
                 guests = list(ev.sides[1])
             else:
@@ -631,19 +640,20 @@ class ParticipantFinder:
                 if p.dep_ == "prep" and p.lower_ == "in":
                     for h in p.children:
                         if h.lower_ in ("honour", "honor"):
-                            out.extend(
-                                x
-                                for of in h.children
-                                if of.lower_ == "of"
-                                for x in of.children
-                                if x.dep_ == "pobj"
-                            )
+                            ofs = [of for of in h.children if of.lower_ == "of"]
+                            if not ofs and h.i + 1 < len(h.doc) and h.doc[h.i + 1].lower_ == "of":
+                                # "a dinner in honour of X" with "of X" hung on the dinner
+                                ofs = [h.doc[h.i + 1]]
+                            out.extend(x for of in ofs for x in of.children if x.dep_ == "pobj")
         if tok.lemma_.lower() in CREDENTIAL_VERBS and presents_credentials(tok):
             # "presented her credentials to X": X, not the papers
             return out + credential_recipients(tok)
         for c in tok.children:
-            if c.dep_ in ("dobj", "obj", "dative", "attr") or (
-                c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host")
+            if (
+                c.dep_ in ("dobj", "obj", "dative", "attr")
+                or (c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host"))
+                # "called on Hon. X" read as "called X" with a stray particle
+                or (c.dep_ == "oprd" and tok.lemma_.lower() == "call")
             ):
                 out.append(c)
                 for cc in c.children:
