@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from spacy.language import Language
 from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
 from graphbuild.errors import DiplographError
@@ -78,12 +79,15 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 def _keep_abbreviations(nlp: Language) -> None:
     """ "Smt.", "Hon.", "Amb.", "Lt.": keep a form of address whole, as the tokenizer already
     does for "Mr." and "Dr."; split off, its full stop ends the sentence before the name."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
     for abbr in _ADDRESS_ABBREVIATIONS:
         form = abbr[:1].upper() + abbr[1:]
         if "." in abbr[:-1]:
             form = abbr.upper()  # "H.E.", "H.R.H."
-        if len(nlp.tokenizer(form)) > 1:
-            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+        if len(tokenizer(form)) > 1:
+            tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def load_pipeline(model: str | None = None) -> Language:
