@@ -996,3 +996,54 @@ def test_the_visiting_guest_of_a_call_is_the_caller(extractor: Extractor) -> Non
     )
     assert (frozenset({"Ann Kerubo", "Kofi Mensah"}), MONDAY) in meetings(ann)
     assert not any("Ruth Wanjiru" in p and "Ann Kerubo" in p for p, _ in meetings(ann))
+
+
+def test_an_envoys_post_and_name_hung_on_the_verb(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah was received at the airport on Monday by "
+        "Kenyan Foreign Secretary Ruth Wanjiru and the Indian High Commissioner to Kenya "
+        "Rahul Sharma.",
+    )
+    assert meetings(ann) == [(PAIR_KG | {"Rahul Sharma"}, MONDAY)]
+
+
+def test_a_greeting_on_arrival_is_a_reception(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah arrived in Nairobi on Monday. At the airport, "
+        "he was greeted by Kenyan Foreign Minister Ruth Wanjiru.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_decision_greeted_by_someone_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The decision of Ghanaian Foreign Minister Kofi Mensah was greeted by Kenyan "
+        "Foreign Minister Ruth Wanjiru with caution on Monday.",
+    )
+    assert meetings(ann) == []
+
+
+def test_the_guests_are_the_visits_guest(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Defence Minister John Mwangi received Ghanaian Defence Minister Kofi Mensah "
+        "on Monday. During the meeting, the two sides reviewed cooperation. Mensah and his "
+        "delegation later visited the naval base. Upon their arrival, they were greeted by "
+        "the base's protocol officer. The guests toured the base. Mensah and his delegation "
+        "also visited the port. Upon their arrival, the guests were greeted by Commodore "
+        "Peter Otieno, head of the port.",
+    )
+    assert frozenset({"Kofi Mensah", "Peter Otieno"}) in [p for p, _ in meetings(ann)]
+
+
+def test_an_absolute_clause_with_a_gerund_read_as_a_noun(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah has ended a visit to Kenya. The two-day stop "
+        "in Nairobi focused on trade, with Mensah meeting with Kenya's President Ruth "
+        "Wanjiru and several ministers to discuss energy.",
+    )
+    assert meetings(ann) == [(PAIR_KG, None)]

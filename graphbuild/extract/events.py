@@ -56,6 +56,8 @@ _HISTORY_CUES = re.compile(
 )
 
 _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
+# Verbs of arriving whose day dates the receptions told after them.
+_ARRIVAL_VERBS = frozenset({"arrive", "land"})
 
 # How many sentences a date given to one meeting carries to an undated one that follows.
 _CONTEXT_WINDOW = 4
@@ -257,6 +259,7 @@ class EventExtractor:
                 self._companions(sent, si, before)
                 continue
             before = len(self.events)
+            self._arrival_day(sent, si, anniv_spans)
             for tok in sent:
                 if is_trigger(tok) or is_noun_trigger(tok):
                     quoted = self.parsed.in_quote(tok.idx) is not None
@@ -266,6 +269,25 @@ class EventExtractor:
         self._date_from_next_sentence()
         self._date_from_occasion()
         self._merge()
+
+    def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
+        """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
+        an arrival dates the receptions told after it."""
+        for tok in sent:
+            if tok.lemma_.lower() not in _ARRIVAL_VERBS or tok.tag_ != "VBD":
+                continue
+            clause = subtree_range(tok)
+            skip = _sub_clauses(tok, tok)
+            dates = [
+                d
+                for d in self._dates(sent, anniv_spans)
+                if clause[0] <= d.start < clause[1]
+                and _outside(d.start, skip)
+                and not self._since(d.start)
+            ]
+            if dates:
+                self._remember(si, dates, None, "past")
+                return
 
     def _sentence_in_quote(self, sent: Span) -> bool:
         q = self.parsed.in_quote(sent.start_char)

@@ -12,6 +12,10 @@ from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
 
+# Who can be "greeted by" someone on arrival, besides a name or a pronoun ("the decision was
+# greeted by X" is a reaction).
+_GREETED_PEOPLE = lexicon.ROLE_NOUNS | {"guest", "visitor", "delegation", "delegate", "envoy"}
+
 _QUANTITY_NOUNS = frozenset({"series", "number", "couple", "set", "string", "host", "flurry"})
 
 
@@ -125,6 +129,18 @@ def is_trigger(tok: Token) -> bool:
     ):
         return True
     if lemma == "visit":
+        return True
+    if (
+        lemma == "greet"
+        and any(c.dep_ == "auxpass" for c in tok.children)
+        and any(c.dep_ == "agent" for c in tok.children)
+        and any(
+            c.dep_ == "nsubjpass"
+            and (c.pos_ in ("PROPN", "PRON") or c.lemma_.lower() in _GREETED_PEOPLE)
+            for c in tok.children
+        )
+    ):
+        # "on arrival, X was greeted by Y": received in person (not "X greeted the nation")
         return True
     if (
         lemma == "join"
@@ -256,6 +272,20 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         return None, False, None
     if any(c.dep_ == "neg" for c in tok.children):
         return None, False, None
+    if (
+        tok.lower_ == "meeting"
+        and tok.dep_ in ("pcomp", "pobj")
+        and tok.head.lower_ == "with"
+        and any(
+            c.dep_ == "nsubj" or (c.dep_ == "compound" and c.pos_ == "PROPN")
+            for c in tok.children
+        )
+        and tok.head.head.pos_ in ("VERB", "AUX")
+    ):
+        # "the stop focused on trade, with X meeting Y": the absolute clause's gerund read
+        # as a noun with a subject; it takes the time of the clause it hangs on
+        status, perfect = meeting_status(tok.head.head)
+        return status, perfect, tok.head.head
     verb = governing_verb(tok)
     if verb is not None and verb.dep_ == "prep" and verb.lower_ == "following":
         # "…, following his meeting with X": a participle read as a preposition

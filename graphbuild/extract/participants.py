@@ -140,6 +140,11 @@ _TITLE_HEADS = lexicon.ROLE_NOUNS | {
 }
 
 
+# Titles of envoys, written before their post and their name: "Ambassador to Kenya X".
+_ENVOY_TITLES = frozenset(
+    {"ambassador", "commissioner", "envoy", "representative", "consul", "emissary", "nuncio"}
+)
+
 # Words that say which office a title is, for matching counterparts.
 _OFFICE_WORDS = frozenset(
     {
@@ -240,7 +245,10 @@ class ParticipantFinder:
                 )
             ):
                 sides.extend(x for x in c.children if x.dep_ == "pobj")
-        owners = [c for c in noun.children if c.dep_ == "poss"]
+        owners = [c for c in noun.children if c.dep_ in ("poss", "nsubj")]
+        if not owners and noun.dep_ in ("pcomp", "pobj") and noun.head.lower_ == "with":
+            # "…, with Mensah meeting Y": the gerund's subject read as a compound
+            owners = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if not owners and not any(
             c.dep_ == "prep" and c.lower_ == "between" for c in noun.children
         ):
@@ -328,6 +336,9 @@ class ParticipantFinder:
                 out.append(m.person)
         if self.quoted:
             return out
+        for p in self._holder_after_post(tok):
+            if p not in out:
+                out.append(p)
         if not out:
             named = self._title_then_name(tok)
             if named is not None:
@@ -353,6 +364,29 @@ class ParticipantFinder:
                 if r is not None and r not in out:
                     out.insert(0, r)
         return out
+
+    def _holder_after_post(self, tok: Token) -> list[int]:
+        """ "received … the Indian High Commissioner to Sri Lanka Santosh Jha": an envoy's
+        title, its post and the holder's name, with "to <post> <name>" hung by the parser on
+        the verb instead of on the title."""
+        last = tok.doc[max(t.i for t in tok.subtree)]
+        if last.lemma_.lower() not in _ENVOY_TITLES or last.i + 1 >= len(tok.doc):
+            return []
+        prep = tok.doc[last.i + 1]
+        if prep.lower_ not in ("to", "in") or prep.dep_ != "prep" or prep.head.i == last.i:
+            return []
+        if prep.head.i in {t.i for t in tok.subtree}:
+            return []
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if len(objs) != 1 or objs[0].pos_ != "PROPN":
+            return []
+        s, e = subtree_range(objs[0])
+        found = [
+            m
+            for m in self.mentions.persons_in(s, e)
+            if m.end == e and m.start > s and is_name(self.mentions.persons[m.person].name)
+        ]
+        return [found[0].person] if found else []
 
     def _title_then_name(self, tok: Token) -> int | None:
         """ "received the Minister Delegate to … in charge of Relations with the
@@ -388,6 +422,14 @@ class ParticipantFinder:
         low = tok.lower_
         if low in ("they", "them"):
             return self._previous_participants(None)
+        if tok.lemma_.lower() in ("guest", "visitor") and any(
+            c.lower_ == "the" for c in tok.children
+        ):
+            # "the guests were greeted by X": the visit's guest (with a delegation), however
+            # far the story has gone on through the visit's programme
+            guest = self._visitor(tok, window=3 * _VISITOR_WINDOW)
+            if guest is not None:
+                return [guest]
         group = self._group(tok)
         if group is not None:
             return group
@@ -451,12 +493,12 @@ class ParticipantFinder:
         words = {w.lower() for t in self.resolver.titles.get(person, []) for w in t.split()}
         return words & _OFFICE_WORDS
 
-    def _visitor(self, tok: Token) -> int | None:
+    def _visitor(self, tok: Token, window: int = _VISITOR_WINDOW) -> int | None:
         """The guest of the meeting just reported (its people other than the host, or than
         the subject of the clause at hand)."""
         si = self.parsed.sentence_index(tok.idx)
         for ev in reversed(self.events):
-            if si - ev.sentence > _VISITOR_WINDOW:
+            if si - ev.sentence > window:
                 return None
             if ev.kind not in ("Meeting", "ScheduledMeeting"):
                 continue
@@ -471,7 +513,12 @@ class ParticipantFinder:
             else:
                 guests = list(ev.participants)
             guests = [p for p in guests if p not in here]
-            return guests[0] if len(guests) == 1 else None
+            if len(guests) == 1:
+                return guests[0]
+            if ev.host is None and not (ev.sides[0] and ev.sides[1]):
+                # a meeting whose sides nothing tells ("they were greeted by Y"): look further
+                continue
+            return None
         return None
 
     def _named_at(self, t: Token) -> list[int]:
