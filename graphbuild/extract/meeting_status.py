@@ -277,8 +277,7 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         and tok.dep_ in ("pcomp", "pobj")
         and tok.head.lower_ == "with"
         and any(
-            c.dep_ == "nsubj" or (c.dep_ == "compound" and c.pos_ == "PROPN")
-            for c in tok.children
+            c.dep_ == "nsubj" or (c.dep_ == "compound" and c.pos_ == "PROPN") for c in tok.children
         )
         and tok.head.head.pos_ in ("VERB", "AUX")
     ):
