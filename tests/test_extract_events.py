@@ -1047,3 +1047,28 @@ def test_an_absolute_clause_with_a_gerund_read_as_a_noun(extractor: Extractor) -
         "Wanjiru and several ministers to discuss energy.",
     )
     assert meetings(ann) == [(PAIR_KG, None)]
+
+
+def test_his_excellency_alone_is_the_person_of_the_story(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah arrived in Nairobi on Monday. His Excellency "
+        "later met Kenyan President Ruth Wanjiru at State House.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_courtesy_calls_listed_with_semicolons(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian High Commissioner Kofi Mensah presented her credentials to Kenyan President "
+        "Ruth Wanjiru on Monday. She will also have courtesy calls with Governor General; "
+        "Her Excellency Ann Kerubo, Speaker; John Mwangi, Minister of Trade, Industry and "
+        "Tourism; Dr. Amos Friday, Minister of Health; and Peter Otieno, Minister of "
+        "Defence.",
+    )
+    planned = meetings(ann, "ScheduledMeeting")
+    # "Dr. Amos Friday" is a name, not the day of the calls
+    assert {d for _, d in planned} == {None}
+    for other in ("Ann Kerubo", "John Mwangi", "Peter Otieno"):
+        assert (frozenset({"Kofi Mensah", other}), None) in planned

@@ -126,6 +126,15 @@ class Resolver:
         low = tok.lower_
         if low in lexicon.PRONOUNS_PERSON:
             return self.subject_before(tok.idx)
+        if (
+            low in ("excellency", "highness")
+            and tok.i > 0
+            and tok.doc[tok.i - 1].lower_ in ("his", "her")
+            and not any(c.pos_ == "PROPN" and c.i > tok.i for c in tok.subtree)
+        ):
+            # "His Excellency also met Y", "Her Excellency will have courtesy calls with Y":
+            # the form of address stands for the person the story is about
+            return self.subject_before(tok.idx)
         if low in ("former", "latter") and any(c.lower_ == "the" for c in tok.children):
             return self.former_latter(tok.idx, low)
         phrase = self.parsed.text[span_start:span_end]

@@ -56,6 +56,17 @@ _HISTORY_CUES = re.compile(
 )
 
 _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
+# ", Minister of …" after a name: the office its holder is introduced with.
+_TITLE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?:Deputy|Vice|Acting|Chief)\s+)?([A-Z][a-z]+)\b")
+_OFFICES_AFTER_NAME = lexicon.ROLE_NOUNS | {
+    "speaker",
+    "governor",
+    "ambassador",
+    "senator",
+    "director",
+    "attorney",
+    "mayor",
+}
 # Verbs of arriving whose day dates the receptions told after them.
 _ARRIVAL_VERBS = frozenset({"arrive", "land"})
 
@@ -308,8 +319,30 @@ class EventExtractor:
             dl = self.parsed.dateline
             if dl is not None and dl[0] <= d.start < dl[1]:
                 continue
+            if self._name_goes_on(d):
+                continue
             out.append(d)
         return out
+
+    def _name_goes_on(self, d: DateMention) -> bool:
+        """ "Dr. Godwin Friday": a bare weekday that ends a person's name (the name's words
+        hang on it), unlike "Jaishankar Friday met Y", where the day modifies the verb."""
+        if d.weekday is None or d.day is not None or d.relative is not None:
+            return False
+        tok = self.parsed.token_at(d.start)
+        if tok is None or tok.i == 0:
+            return False
+        prev = tok.doc[tok.i - 1]
+        if not any(
+            m.end == prev.idx + len(prev.text)
+            for m in self.mentions.persons_in(max(0, d.start - 60), d.start)
+        ):
+            return False
+        if prev.dep_ == "compound" and prev.head.i == tok.i:
+            return True
+        # "Dr. Amos Friday, Minister of Health": the office follows the full name
+        title = _TITLE_AFTER.match(self.parsed.text, d.end)
+        return title is not None and title.group(1).lower() in _OFFICES_AFTER_NAME
 
     def _vague_time(
         self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None

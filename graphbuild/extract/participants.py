@@ -266,6 +266,9 @@ class ParticipantFinder:
             # "Wang spoke, following his meeting with X": the pronoun is the clause's subject
             owner_people = [p for s in self._subjects(verb) for p in self._persons_in(s)]
         side_people = [p for t in sides for p in self._persons_in(t)]
+        for p in self._semicolon_list(sides):
+            if p not in side_people and p not in owner_people:
+                side_people.append(p)
         if not owner_people and side_people and owners and owners[0].lower_ == "they":
             # "In a meeting with Y, they agreed …": Y and the person the story is about
             r = self.resolver.subject_before(noun.idx)
@@ -276,6 +279,26 @@ class ParticipantFinder:
                 people.append(p)
         self.sides = (list(dict.fromkeys(owner_people)), list(dict.fromkeys(side_people)))
         return people
+
+    def _semicolon_list(self, sides: list[Token]) -> list[int]:
+        """ "courtesy calls with the Governor General; Her Excellency X; Y, Minister of …;
+        Z": a list set off by semicolons, which the parser breaks up; its names to the end of
+        the sentence."""
+        if not sides:
+            return []
+        last = max(t.i for x in sides for t in x.subtree)
+        doc = sides[0].doc
+        sent = sides[0].sent
+        if last + 1 >= sent.end or doc[last + 1].text != ";":
+            return []
+        rest = doc[last + 1 : sent.end]
+        if any(t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "relcl", "advcl") for t in rest):
+            return []
+        out: list[int] = []
+        for m in self.mentions.persons_in(rest.start_char, rest.end_char):
+            if is_name(self.mentions.persons[m.person].name) and m.person not in out:
+                out.append(m.person)
+        return out
 
     def _possessors(self, tok: Token) -> list[int]:
         out: list[int] = []
