@@ -1072,3 +1072,35 @@ def test_courtesy_calls_listed_with_semicolons(extractor: Extractor) -> None:
     assert {d for _, d in planned} == {None}
     for other in ("Ann Kerubo", "John Mwangi", "Peter Otieno"):
         assert (frozenset({"Kofi Mensah", other}), None) in planned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah and Kenyan President Ruth Wanjiru co-chaired "
+        "the joint commission in Nairobi on Monday.",
+        "The joint commission was co-chaired by Ghanaian Foreign Minister Kofi Mensah and "
+        "Kenyan President Ruth Wanjiru in Nairobi on Monday.",
+    ],
+)
+def test_co_chairs_of_a_session_met(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_plan_told_after_the_visit_takes_its_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah will visit Nairobi on Friday to attend a "
+        "forum and sign a trade document. According to the ministry, the meeting will be "
+        "co-chaired by Mensah and Kenyan President Ruth Wanjiru.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, dt.date(2025, 3, 14))]
+
+
+def test_a_plan_during_a_visit_of_several_days_has_no_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah will visit Kenya from 14 to 16 March. During "
+        "the visit, he will hold talks with President Ruth Wanjiru.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, None)]

@@ -76,12 +76,21 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+# Meeting verbs written with a hyphen: split at it, "co - chaired" parses as three words.
+_HYPHENATED_VERBS = tuple(
+    f"co-{stem}{end}" for stem in ("chair", "host") for end in ("", "s", "ed", "ing")
+)
+
+
 def _keep_abbreviations(nlp: Language) -> None:
     """ "Smt.", "Hon.", "Amb.", "Lt.": keep a form of address whole, as the tokenizer already
     does for "Mr." and "Dr."; split off, its full stop ends the sentence before the name."""
     tokenizer = nlp.tokenizer
     if not isinstance(tokenizer, Tokenizer):
         return
+    for word in _HYPHENATED_VERBS:
+        for form in (word, word.capitalize()):
+            tokenizer.add_special_case(form, [{ORTH: form}])
     for abbr in _ADDRESS_ABBREVIATIONS:
         form = abbr[:1].upper() + abbr[1:]
         if "." in abbr[:-1]:

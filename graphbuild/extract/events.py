@@ -67,6 +67,18 @@ _OFFICES_AFTER_NAME = lexicon.ROLE_NOUNS | {
     "attorney",
     "mayor",
 }
+# A plan that goes back to the visit or meeting just announced: "The meeting will be …",
+# "During the visit, he will …".
+_PLAN_REFERS_BACK = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:\w+\s+)?(?:meeting|talks|visit|session|trip|"
+    r"negotiations?|consultations)\b"
+)
+# A visit of several days: which of them a meeting falls on is not told.
+_SEVERAL_DAYS = re.compile(
+    r"\bfrom\b[^.;]{0,25}?\d[^.;]{0,15}?\b(?:to|until|till|through)\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
+    r"\b(?:two|three|four|five|six|seven|\d)[- ]day\b|\bdays?-long\b",
+    re.I,
+)
 # Verbs of arriving whose day dates the receptions told after them.
 _ARRIVAL_VERBS = frozenset({"arrive", "land"})
 
@@ -450,7 +462,9 @@ class EventExtractor:
             # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another
             # clause ("the first visit since the government took office on 23 May")
             own_dates = [d for d in dates if _outside(d.start, skip) and not self._since(d.start)]
-            if own_dates:
+            if own_dates and (self._context is None or self._context.sentence != si):
+                # (a day already read for this sentence's meeting or visit stands: "will visit
+                # Y on 29 December to … sign a document" is not a past 29 December)
                 self._remember(si, own_dates, None, "past")
             return
         # a letter of credence or introduction is handed over in person, not sent
@@ -502,6 +516,25 @@ class EventExtractor:
                 inherited = True
                 if place is None:
                     place = ctx.place
+        if (
+            date is None
+            and not dates
+            and status == "scheduled"
+            and self._context is not None
+            and self.reference is not None
+            and self._context.date is not None
+            and self._context.date >= self.reference
+            and self._distance(self._context.sentence, si) <= 2
+            and not vague
+            and _PLAN_REFERS_BACK.search(self.parsed.text[sent.start_char : tok.idx + len(tok)])
+            and not _SEVERAL_DAYS.search(self.parsed.sentences[self._context.sentence].text)
+        ):
+            # "X will visit Y on 29 December … The meeting will be co-chaired by X and Z":
+            # the plan just announced, and its day
+            date = self._context.date
+            inherited = True
+            if place is None:
+                place = self._context.place
         if (
             date is None
             and not dates

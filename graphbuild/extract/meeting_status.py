@@ -113,6 +113,10 @@ def is_trigger(tok: Token) -> bool:
             return True
     if lemma in CREDENTIAL_VERBS and presents_credentials(tok):
         return True
+    if tok.lower_.startswith(("co-chair", "co-host")):
+        # "X and Y co-chaired the joint commission", "the session was co-chaired by X and
+        # Y": the chairs sat together (tagged as one word, its lemma is unreliable)
+        return True
     if lemma == "take":
         if any(c.lower_ == "part" for c in tok.children):
             return True
