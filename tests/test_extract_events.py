@@ -1104,3 +1104,14 @@ def test_a_plan_during_a_visit_of_several_days_has_no_day(extractor: Extractor) 
         "the visit, he will hold talks with President Ruth Wanjiru.",
     )
     assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, None)]
+
+
+def test_the_sides_of_a_meeting_mark_an_anniversary(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Ambassador Kofi Mensah held a meeting with Kenyan Foreign Minister Ruth "
+        "Wanjiru. They highlighted the 60th anniversary of the establishment of diplomatic "
+        "relations between the two countries. Relations were established on 12 May 1964.",
+        published=None,
+    )
+    assert anniversaries(ann) == [(None, dt.date(1964, 5, 12), 60)]

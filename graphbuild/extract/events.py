@@ -73,6 +73,11 @@ _PLAN_REFERS_BACK = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:\w+\s+)?(?:meeting|talks|visit|session|trip|"
     r"negotiations?|consultations)\b"
 )
+# The people of the meeting just told, as the subject of a sentence that marks an anniversary.
+_SIDES_SUBJECT = re.compile(
+    r"(?:^|,\s*)(?:[Tt]hey|[Tt]he two (?:sides|ministers|leaders|parties)|[Bb]oth sides)\s+"
+    r"(?:also\s+)?(?:highlighted|marked|celebrated|commemorated|hailed)\b"
+)
 # A visit of several days: which of them a meeting falls on is not told.
 _SEVERAL_DAYS = re.compile(
     r"\bfrom\b[^.;]{0,25}?\d[^.;]{0,15}?\b(?:to|until|till|through)\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
@@ -976,8 +981,13 @@ class EventExtractor:
             return new[0]
         subj = sent.text[:pos].lower()
         refers_back = re.search(
-            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|session)\b",
+            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|"
+            r"session|exchange|conversation|discussions?)\b",
             subj,
+        ) or (
+            # "They highlighted the 63rd anniversary of …" right after the meeting: its people
+            _SIDES_SUBJECT.search(subj)
+            and any(ev.kind == "Meeting" and 0 < si - ev.sentence <= 1 for ev in self.events[-3:])
         )
         if refers_back:
             for i in range(len(self.events) - 1, -1, -1):
