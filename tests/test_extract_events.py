@@ -1115,3 +1115,27 @@ def test_the_sides_of_a_meeting_mark_an_anniversary(extractor: Extractor) -> Non
         published=None,
     )
     assert anniversaries(ann) == [(None, dt.date(1964, 5, 12), 60)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan President Ruth Wanjiru on Monday granted an audience to Ghanaian Foreign "
+        "Minister Kofi Mensah.",
+        "Ghanaian Ambassador Kofi Mensah paid a farewell call on Kenyan President Ruth "
+        "Wanjiru on Monday.",
+        "Ghanaian Ambassador Kofi Mensah paid an introductory call on Kenyan President Ruth "
+        "Wanjiru on Monday.",
+    ],
+)
+def test_audiences_and_calls_an_envoy_pays(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_farewell_phone_call_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Ambassador Kofi Mensah had a farewell phone call with Kenyan President Ruth "
+        "Wanjiru on Monday.",
+    )
+    assert meetings(ann) == []

@@ -538,8 +538,8 @@ LIGHT_VERBS = frozenset({"hold", "have", "conduct", "chair", "co-chair", "attend
 # Remote contact: never an in-person meeting.
 REMOTE_CUES = re.compile(
     r"\b(?:phone|telephone|telephoned|phoned|video|videoconference|video-conference|"
-    r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )call(?:ed)? (?!on\b)|"
-    r"(?<!courtesy )calls\b|video link|"
+    r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )(?<!farewell )(?<!introductory )"
+    r"call(?:ed)? (?!on\b)|(?<!courtesy )(?<!farewell )(?<!introductory )calls\b|video link|"
     r"teleconference|zoom)\b",
     re.I,
 )

@@ -218,10 +218,24 @@ _TRAVEL_FOR = frozenset(
 _NOUN_TIME_PREPS = frozenset({"before", "after", "during", "at", "following", "in", "to"})
 
 
+# Kinds of call an envoy or a guest pays in person: "a courtesy / farewell / introductory call".
+_CALL_KINDS = frozenset({"courtesy", "farewell", "introductory", "protocol", "valedictory"})
+
+
 def _is_courtesy(tok: Token) -> bool:
-    """ "courtesy call", "courtesy visit": a visit to a person, i.e. a meeting."""
+    """ "courtesy call", "farewell visit": a visit to a person, i.e. a meeting."""
     return tok.lemma_.lower() in ("call", "visit") and any(
-        c.lower_ == "courtesy" for c in tok.children
+        c.lower_ in _CALL_KINDS for c in tok.children
+    )
+
+
+def _granted_audience(tok: Token) -> bool:
+    """ "X granted an audience to Y": the audience's other side follows "to"."""
+    return (
+        tok.lemma_.lower() == "audience"
+        and tok.dep_ in ("dobj", "obj")
+        and tok.head.lemma_.lower() in ("grant", "give")
+        and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children)
     )
 
 
@@ -240,6 +254,8 @@ def is_noun_trigger(tok: Token) -> bool:
     ):
         return False
     preps = ("with", "between", "on", "to") if courtesy else ("with", "between")
+    if _granted_audience(tok):
+        preps = ("to",)
     if not any(c.dep_ == "prep" and c.lower_ in preps for c in tok.children):
         return False
     return tok.head.i == tok.i or not is_trigger(tok.head)
@@ -315,7 +331,7 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
             # "X's agenda includes talks with Y": announced for the visit
             return "scheduled", False, verb
         # "paid a courtesy call on X", "led a delegation to a meeting with X"
-        ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok)
+        ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok) or _granted_audience(tok)
     elif top.dep_ in ("nsubj", "nsubjpass") and top.i == tok.i:
         # "X's talks with Y focused on", "a meeting between X and Y lasted"
         ok = any(c.dep_ == "poss" for c in tok.children) or any(

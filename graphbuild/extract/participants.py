@@ -242,6 +242,7 @@ class ParticipantFinder:
                 in (
                     "call",
                     "visit",
+                    "audience",
                 )
             ):
                 sides.extend(x for x in c.children if x.dep_ == "pobj")
