@@ -253,7 +253,7 @@ def is_noun_trigger(tok: Token) -> bool:
         and tok.lemma_.lower() not in (lexicon.MEETING_NOUNS)
     ):
         return False
-    preps = ("with", "between", "on", "to") if courtesy else ("with", "between")
+    preps: tuple[str, ...] = ("with", "between", "on", "to") if courtesy else ("with", "between")
     if _granted_audience(tok):
         preps = ("to",)
     if not any(c.dep_ == "prep" and c.lower_ in preps for c in tok.children):
