@@ -1139,3 +1139,13 @@ def test_a_farewell_phone_call_is_no_meeting(extractor: Extractor) -> None:
         "Wanjiru on Monday.",
     )
     assert meetings(ann) == []
+
+
+def test_the_minister_and_a_named_envoy(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru received Ghanaian Ambassador Kofi Mensah on "
+        "Monday. The ministry also said the minister and the Nigerian Ambassador to Kenya, "
+        "John Okafor, discussed trade at the meeting.",
+    )
+    assert frozenset({"Ruth Wanjiru", "John Okafor"}) in [p for p, _ in meetings(ann)]

@@ -370,6 +370,20 @@ class ParticipantFinder:
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
         else:
+            # "the minister and the Ethiopian Ambassador, X, discussed": a title written in
+            # lower case, coordinated with a named person, refers back to its holder
+            if (
+                tok.text.islower()
+                and tok.lemma_.lower() in _TITLE_HEADS
+                and tok.conjuncts
+                and any(c.lower_ == "the" and c.i < tok.i for c in tok.children)
+                and not self.mentions.persons_in(tok.left_edge.idx, tok.idx + len(tok.text))
+            ):
+                r = self._title_reference(tok)
+                if r is None:
+                    r = self.resolver.resolve_token(tok)
+                if r is not None and r not in out:
+                    out.insert(0, r)
             # "he and X": a pronoun coordinated with a name
             for c in tok.conjuncts:
                 if c.lower_ in ("he", "she"):
