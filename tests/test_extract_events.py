@@ -1149,3 +1149,22 @@ def test_the_minister_and_a_named_envoy(extractor: Extractor) -> None:
         "John Okafor, discussed trade at the meeting.",
     )
     assert frozenset({"Ruth Wanjiru", "John Okafor"}) in [p for p, _ in meetings(ann)]
+
+
+def test_a_post_greeting_the_person_met(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru met several counterparts in Addis Ababa on "
+        "Monday. “Good to meet FM Kofi Mensah of Ghana on the sidelines of the "
+        "Council. Discussed trade and energy,” she posted on X.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_post_hoping_to_meet_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru attended the AU Executive Council in Addis "
+        "Ababa on Monday. “I hope to meet FM Kofi Mensah of Ghana soon,” she posted on X.",
+    )
+    assert meetings(ann) == []

@@ -44,6 +44,7 @@ from graphbuild.extract.meeting_status import (
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
 from graphbuild.extract.participants import ParticipantFinder, is_name
+from graphbuild.extract.quotes import QuoteFact
 
 # "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
 _LIVE_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
@@ -83,6 +84,13 @@ _SEVERAL_DAYS = re.compile(
     r"\bfrom\b[^.;]{0,25}?\d[^.;]{0,15}?\b(?:to|until|till|through)\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
     r"\b(?:two|three|four|five|six|seven|\d)[- ]day\b|\bdays?-long\b",
     re.I,
+)
+# A post that opens by greeting whom its author met: "Good to meet", "Pleasure to meet",
+# "Honoured to call on", "Delighted to receive".
+_GREETING_POST = re.compile(
+    r"\W{0,3}(?:(?:Very|So|Really|Truly)\s+)?(?:Good|Glad|Great|Nice|Pleased|Delighted|Happy|"
+    r"Honou?red|Wonderful|Lovely|(?:A\s+)?[Pp]leasure|(?:An?\s+)?[Hh]onou?r)\s+(?:as always\s+)?"
+    r"to\s+(?:meet(?:\s+with)?|see|call\s+on|receive|welcome|host|sit\s+down\s+with)\s"
 )
 # Verbs of arriving whose day dates the receptions told after them.
 _ARRIVAL_VERBS = frozenset({"arrive", "land"})
@@ -267,6 +275,8 @@ class EventExtractor:
     events: list[EventFact] = field(default_factory=list)
     anniversaries: list[AnniversaryFact] = field(default_factory=list)
     dropped: list[DroppedEvent] = field(default_factory=list)
+    # the article's quotations with their speakers, for a speaker's own post about a meeting
+    quotes: list[QuoteFact] = field(default_factory=list)
     _context: _Context | None = None
     _people: ParticipantFinder = field(init=False)
 
@@ -277,6 +287,7 @@ class EventExtractor:
     def run(self) -> None:
         for si, sent in enumerate(self.parsed.sentences):
             anniv_spans = anniversary_spans(sent)
+            self._greeting_post(si, sent)
             if self._sentence_in_quote(sent):
                 # a statement quoted whole can still list who attended the meeting, and
                 # announce one ("X will meet Y on Friday," the ministry said)
@@ -297,6 +308,50 @@ class EventExtractor:
         self._date_from_next_sentence()
         self._date_from_occasion()
         self._merge()
+
+    def _greeting_post(self, si: int, sent: Span) -> None:
+        """ "'Good to meet FM X of Nepal on the sidelines of …,' he tweeted": a speaker's own
+        post that opens by greeting the people met reports a meeting with them."""
+        for q in self.quotes:
+            if not sent.start_char <= q.start < sent.end_char:
+                continue
+            m = _GREETING_POST.match(self.parsed.text, q.start, q.end)
+            if m is None:
+                continue
+            stop = re.search(r"[.!?;]\s|[.!?;]$", self.parsed.text[m.end() : q.end])
+            end = m.end() + stop.start() if stop else q.end
+            met = [
+                pm.person
+                for pm in self.mentions.persons_in(m.end(), end)
+                if is_name(self.mentions.persons[pm.person].name) and pm.person != q.speaker
+            ]
+            met = list(dict.fromkeys(met))
+            if not met:
+                continue
+            date = None
+            inherited = True
+            if re.search(r"\btoday\b", self.parsed.text[m.start() : end], re.I):
+                date, inherited = self.reference, False
+            elif self._context is not None and self._distance(self._context.sentence, si) <= (
+                _CONTEXT_WINDOW
+            ):
+                date = self._context.date
+            self.events.append(
+                EventFact(
+                    "Meeting",
+                    [q.speaker, *met],
+                    date,
+                    None,
+                    q.start,
+                    end,
+                    "event.held.post",
+                    0.7 if inherited else 0.8,
+                    si,
+                    host=None,
+                    trigger=m.start(),
+                    sides=([q.speaker], met),
+                )
+            )
 
     def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
         """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
