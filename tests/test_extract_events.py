@@ -1168,3 +1168,25 @@ def test_a_post_hoping_to_meet_is_no_meeting(extractor: Extractor) -> None:
         "Ababa on Monday. “I hope to meet FM Kofi Mensah of Ghana soon,” she posted on X.",
     )
     assert meetings(ann) == []
+
+
+def test_the_nth_day_of_a_dated_visit(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah made a two-day visit to Nairobi on 10–11 "
+        "March. He held talks with Kenyan President Ruth Wanjiru on the first day and "
+        "co-chaired the joint commission with Kenyan Trade Minister Ann Kerubo on the second.",
+    )
+    assert sorted(meetings(ann), key=lambda m: str(m[1])) == [
+        (PAIR_KG, MONDAY),
+        (frozenset({"Kofi Mensah", "Ann Kerubo"}), TUESDAY),
+    ]
+
+
+def test_a_meeting_during_a_visit_of_several_days_has_no_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah paid a three-day visit to Kenya from 9 to 11 "
+        "March. He met Kenyan President Ruth Wanjiru.",
+    )
+    assert meetings(ann) == [(PAIR_KG, None)]

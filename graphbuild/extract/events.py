@@ -92,8 +92,21 @@ _GREETING_POST = re.compile(
     r"Honou?red|Wonderful|Lovely|(?:A\s+)?[Pp]leasure|(?:An?\s+)?[Hh]onou?r)\s+(?:as always\s+)?"
     r"to\s+(?:meet(?:\s+with)?|see|call\s+on|receive|welcome|host|sit\s+down\s+with)\s"
 )
+# "on the first day (of the visit)", "on the second": a day counted within a visit.
+_NTH_DAY = re.compile(
+    r"\b[Oo]n\s+(?:the\s+)?(?P<nth>first|second|third|fourth|fifth)(?P<day>\s+day\b)?"
+)
+# "18–19 August", "from 3 to 5 May", "March 14-16": the days a visit spans.
+_DAY_RANGE = re.compile(
+    r"\b(?P<a>\d{1,2})\s*(?:–|-|to|and)\s*(?P<b>\d{1,2})\s+(?:January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(?P<c>\d{1,2})\s*(?:–|-|to|and)\s*(?P<d>\d{1,2})\b"
+)
 # Verbs of arriving whose day dates the receptions told after them.
 _ARRIVAL_VERBS = frozenset({"arrive", "land"})
+# Verbs of a visit told as a noun: "paid / made / began a visit".
+_VISIT_VERBS = frozenset({"pay", "make", "undertake", "begin", "start", "conduct"})
 
 # How many sentences a date given to one meeting carries to an undated one that follows.
 _CONTEXT_WINDOW = 4
@@ -309,6 +322,36 @@ class EventExtractor:
         self._date_from_occasion()
         self._merge()
 
+    def _day_of_visit(
+        self, sent: Span, clause: tuple[int, int], tok: Token, si: int
+    ) -> dt.date | None:
+        """ "a two-day visit on 18–19 August … talks with X on the first day and with Y on
+        the second": the n-th day of the dated visit just told."""
+        text = self.parsed.text[sent.start_char : sent.end_char]
+        rel = tok.idx - sent.start_char
+        days = [m for m in _NTH_DAY.finditer(text) if m.group("day") or "day" in text[: m.start()]]
+        after = [m for m in days if m.start() > rel]
+        before = [m for m in days if m.start() < rel]
+        found = after[0] if after else (before[-1] if before else None)
+        if found is None:
+            return None
+        ctx = self._context
+        if ctx is None or ctx.date is None or self._distance(ctx.sentence, si) > _CONTEXT_WINDOW:
+            return None
+        span = _DAY_RANGE.search(self.parsed.sentences[ctx.sentence].text)
+        if span is None:
+            return None
+        first, last = (
+            int(span.group("a") or span.group("c")),
+            int(span.group("b") or span.group("d")),
+        )
+        if ctx.date.day not in (first, last) or not first < last:
+            return None
+        n = lexicon.ORDINAL_WORDS.get(found.group("nth").lower(), 0)
+        if not 1 <= n <= last - first + 1:
+            return None
+        return ctx.date.replace(day=first + n - 1)
+
     def _greeting_post(self, si: int, sent: Span) -> None:
         """ "'Good to meet FM X of Nepal on the sidelines of …,' he tweeted": a speaker's own
         post that opens by greeting the people met reports a meeting with them."""
@@ -357,10 +400,21 @@ class EventExtractor:
         """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
         an arrival dates the receptions told after it."""
         for tok in sent:
-            if tok.lemma_.lower() not in _ARRIVAL_VERBS or tok.tag_ != "VBD":
+            if tok.lemma_.lower() in _ARRIVAL_VERBS and tok.tag_ == "VBD":
+                verb = tok
+            elif (
+                tok.lemma_.lower() == "visit"
+                and tok.pos_ == "NOUN"
+                and tok.dep_ in ("dobj", "obj")
+                and tok.head.lemma_.lower() in _VISIT_VERBS
+                and tok.head.tag_ == "VBD"
+            ):
+                # "X paid a three-day visit to Kenya from 9 to 11 March"
+                verb = tok.head
+            else:
                 continue
-            clause = subtree_range(tok)
-            skip = _sub_clauses(tok, tok)
+            clause = subtree_range(verb)
+            skip = _sub_clauses(verb, verb)
             dates = [
                 d
                 for d in self._dates(sent, anniv_spans)
@@ -559,6 +613,9 @@ class EventExtractor:
                 break
         place = self._place(tok, sent, clause)
         inherited = False
+        if date is None and not in_clause and status == "held":
+            date = self._day_of_visit(sent, clause, tok, si)
+            inherited = date is not None
         vague = self._vague_time(sent, clause)
         if date is None and not dates and status == "held" and not perfect:
             later = re.search(
@@ -571,6 +628,7 @@ class EventExtractor:
                 ctx is not None
                 and not vague
                 and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later)
+                and not _SEVERAL_DAYS.search(self.parsed.sentences[ctx.sentence].text)
             ):
                 date = ctx.date
                 inherited = True
