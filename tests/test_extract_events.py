@@ -1190,3 +1190,36 @@ def test_a_meeting_during_a_visit_of_several_days_has_no_day(extractor: Extracto
         "March. He met Kenyan President Ruth Wanjiru.",
     )
     assert meetings(ann) == [(PAIR_KG, None)]
+
+
+def test_a_counterpart_named_in_the_next_sentence(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The foreign secretary, Ruth Wanjiru, welcomed her Ghanaian counterpart to Nairobi "
+        "yesterday for talks on trade. Kofi Mensah, Ghana's foreign minister, arrived at the "
+        "ministry shortly after 10am.",
+    )
+    assert meetings(ann) == [(PAIR_KG, TUESDAY)]
+
+
+def test_a_counterpart_of_another_state_named_next_is_not_the_guest(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The foreign secretary, Ruth Wanjiru, welcomed her Ghanaian counterpart to Nairobi "
+        "yesterday for talks on trade. Amos Kiprop, Uganda's foreign minister, was in Kampala.",
+    )
+    assert meetings(ann) == []
+
+
+def test_an_arrival_told_after_the_meeting_does_not_date_what_follows(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru hosted Ghanaian Foreign Minister Kofi Mensah "
+        "in Mombasa on Tuesday. Mensah arrived in Mombasa on Monday evening. The two were "
+        "joined by Kenyan Trade Minister Ann Kerubo for a session on trade.",
+    )
+    assert meetings(ann) == [(PAIR_KG | {"Ann Kerubo"}, TUESDAY)]

@@ -423,7 +423,18 @@ class EventExtractor:
                 and not self._since(d.start)
             ]
             if dates:
+                before = self._context
                 self._remember(si, dates, None, "past")
+                now = self._context.date if self._context is not None else None
+                if (
+                    before is not None
+                    and before.date is not None
+                    and now is not None
+                    and (now < before.date)
+                ):
+                    # "… hosted them on Thursday. They arrived on Wednesday evening.": an
+                    # arrival told after the day's meeting is its background
+                    self._context = before
                 return
 
     def _sentence_in_quote(self, sent: Span) -> bool:
@@ -675,6 +686,9 @@ class EventExtractor:
         if date is not None and not inherited:
             self._context = _Context(si, date, place)
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
+        if len(participants) == 1 and not noun:
+            # "X welcomed his Norwegian counterpart … Y, Norway's foreign minister, arrived"
+            participants += [p for p in self._people.named_after(tok) if p not in participants]
         if len(participants) < 2:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)

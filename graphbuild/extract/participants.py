@@ -281,6 +281,45 @@ class ParticipantFinder:
         self.sides = (list(dict.fromkeys(owner_people)), list(dict.fromkeys(side_people)))
         return people
 
+    def named_after(self, tok: Token) -> list[int]:
+        """ "X welcomed his Norwegian counterpart to London. Espen Barth Eide, Norway's
+        foreign minister, arrived …": a guest described by office and state, named only in
+        the next sentences (by a person first named there who holds that state's office)."""
+        objs = [o for o in self._objects(tok) if o.lemma_.lower() in _TITLE_HEADS]
+        if len(objs) != 1 or self._persons_in(objs[0]):
+            return []
+        obj = objs[0]
+        doc = obj.doc
+        s, e = subtree_range(obj)
+        last = max(t.i for t in obj.subtree)
+        if last + 1 < len(doc) and doc[last + 1].lower_ in ("from", "of"):
+            e = max(e, subtree_range(doc[last + 1])[1])
+        parties = {
+            g.entry.label
+            for g in self.mentions.geo_in(s, e)
+            if g.entry.type in ("Country", "Organization")
+        }
+        if not parties:
+            return []
+        si = self.parsed.sentence_index(tok.idx)
+        seen = {m.person for m in self.mentions.person_mentions if m.start < tok.idx}
+        found: list[int] = []
+        for sent in self.parsed.sentences[si + 1 : si + 3]:
+            for m in self.mentions.persons_in(sent.start_char, sent.end_char):
+                if m.person in seen or m.person in found or self.parsed.in_quote(m.start):
+                    continue
+                if not is_name(self.mentions.persons[m.person].name):
+                    continue
+                if parties & set(self.resolver.parties.get(m.person, [])):
+                    found.append(m.person)
+            if found:
+                break  # the nearest sentence that names them
+        plural = obj.tag_ in ("NNS", "NNPS")
+        covered = {p for f in found for p in self.resolver.parties.get(f, [])} & parties
+        if (plural and covered == parties) or (not plural and len(found) == 1):
+            return found
+        return []
+
     def _semicolon_list(self, sides: list[Token]) -> list[int]:
         """ "courtesy calls with the Governor General; Her Excellency X; Y, Minister of …;
         Z": a list set off by semicolons, which the parser breaks up; its names to the end of
