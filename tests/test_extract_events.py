@@ -1223,3 +1223,16 @@ def test_an_arrival_told_after_the_meeting_does_not_date_what_follows(
         "joined by Kenyan Trade Minister Ann Kerubo for a session on trade.",
     )
     assert meetings(ann) == [(PAIR_KG | {"Ann Kerubo"}, TUESDAY)]
+
+
+def test_a_dinner_for_the_visiting_speaker(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Lok Sabha Speaker Om Birla on Tuesday received Kenyan Speaker Ruth Wanjiru at "
+        "Parliament House. Earlier in the day, Wanjiru called on Indian President Amit Rao. "
+        "Minister of State Kofi Mensah later hosted a dinner in honour of the visiting "
+        "Speaker.",
+    )
+    found = meetings(ann)
+    assert (PAIR_KG, TUESDAY) in found
+    assert (frozenset({"Om Birla", "Ruth Wanjiru"}), TUESDAY) in found

@@ -7,6 +7,7 @@ A and B", "the leaders") are resolved through coreference and the meeting just r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -118,11 +119,35 @@ _NOT_LAST_NAME_WORDS = frozenset(
 )
 
 
+# Legislatures and bodies: a "name" right before one of them is the body's ("Lok Sabha").
+_BODY_ENDINGS = frozenset(
+    {
+        "sabha",
+        "duma",
+        "knesset",
+        "majlis",
+        "parliament",
+        "assembly",
+        "senate",
+        "congress",
+        "khural",
+        "storting",
+        "riksdag",
+        "bundestag",
+        "sejm",
+        "oireachtas",
+        "council",
+        "commission",
+        "ministry",
+    }
+)
+
+
 def is_name(label: str) -> bool:
     """Whether a person's label can be a name: not a bare title or honorific ("Excellency",
     "Arabian King"), defensively, whatever found it."""
     words = [w.strip(".,").lower() for w in label.split()]
-    if not words or words[-1] in _NOT_LAST_NAME_WORDS:
+    if not words or words[-1] in _NOT_LAST_NAME_WORDS or words[-1] in _BODY_ENDINGS:
         return False
     return not all(w in lexicon.HONORIFICS or w in _NOT_LAST_NAME_WORDS for w in words)
 
@@ -393,6 +418,9 @@ class ParticipantFinder:
                 continue
             if self.parsed.text[m.end : m.end + 2] in ("'s", "’s"):
                 continue
+            nxt = re.match(r"\s+(\w+)", self.parsed.text[m.end : m.end + 30])
+            if nxt and nxt.group(1).lower() in _BODY_ENDINGS:
+                continue  # "Lok Sabha Speaker X": a name cut short before the body it names
             if self.parsed.in_quote(m.start) and not self.quoted:
                 continue
             if m.person not in out:
@@ -528,13 +556,14 @@ class ParticipantFinder:
         if tok.tag_ not in ("NN", "NNP"):
             return None
         title = lexicon.ABBREVIATED_TITLES.get(tok.text, tok.text).lower()
-        if title.split()[-1] not in _TITLE_HEADS:
-            return None
-        if any(c.lower_ == "visiting" for c in tok.children):
-            # "talks with the visiting minister": the guest of the meeting just reported
+        if any(c.lower_ == "visiting" for c in tok.children) and definite:
+            # "talks with the visiting minister", "a dinner in honour of the visiting
+            # Speaker": the guest of the meeting just reported, whatever the office
             guest = self._visitor(tok)
             if guest is not None:
                 return guest
+        if title.split()[-1] not in _TITLE_HEADS:
+            return None
         parties: set[str] = set()
         for c in tok.children:
             if c.i < tok.i and c.dep_ in ("compound", "amod", "poss", "nmod"):
