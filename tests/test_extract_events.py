@@ -1236,3 +1236,21 @@ def test_a_dinner_for_the_visiting_speaker(extractor: Extractor) -> None:
     found = meetings(ann)
     assert (PAIR_KG, TUESDAY) in found
     assert (frozenset({"Om Birla", "Ruth Wanjiru"}), TUESDAY) in found
+
+
+def test_due_in_a_city_for_talks_is_a_plan(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah is due in Nairobi on Friday for talks with "
+        "Kenyan President Ruth Wanjiru.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, dt.date(2025, 3, 14))]
+
+
+def test_was_due_for_talks_is_neither_plan_nor_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah was due in Nairobi on Friday for talks with "
+        "Kenyan President Ruth Wanjiru.",
+    )
+    assert ann.events == []

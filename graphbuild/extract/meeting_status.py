@@ -478,6 +478,13 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
             if any(b.tag_ == "VBD" for b in be):
                 return None, False
             future = True
+        if t.lemma_ == "be" and any(
+            k.dep_ == "acomp" and k.lower_ in ("due", "set", "expected", "scheduled") for k in kids
+        ):
+            if t.tag_ == "VBD":
+                return None, False  # "X was due in Y for talks": planned, not told as held
+            # "X is due in Nairobi on Friday for talks with Y"
+            future = True
         if t.lemma_ == "be" and t is not tok and any(k.dep_ == "xcomp" for k in kids):
             # "is to meet"
             if t.tag_ in ("VBZ", "VBP") and tok.dep_ == "xcomp":
