@@ -1254,3 +1254,21 @@ def test_was_due_for_talks_is_neither_plan_nor_meeting(extractor: Extractor) -> 
         "Kenyan President Ruth Wanjiru.",
     )
     assert ann.events == []
+
+
+def test_a_meeting_in_a_time_of_life_takes_no_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday. "
+        "Wanjiru met Ugandan President Amos Kiprop when she was a student.",
+    )
+    assert (frozenset({"Ruth Wanjiru", "Amos Kiprop"}), None) in meetings(ann)
+
+
+def test_a_meeting_as_someone_arrived_keeps_the_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday. "
+        "She also met Ugandan President Amos Kiprop as he arrived at State House.",
+    )
+    assert (frozenset({"Ruth Wanjiru", "Amos Kiprop"}), MONDAY) in meetings(ann)

@@ -270,6 +270,25 @@ def _past_vague(
     return False
 
 
+def _time_of_its_own(head: Token) -> bool:
+    """ "X met Y when she was a student", "X once met Y": a meeting told with a time of its
+    own that is not the day just reported."""
+    for c in head.children:
+        if c.dep_ == "advmod" and c.lower_ in ("once", "originally"):
+            return True
+        if (
+            c.dep_ == "advcl"
+            and c.lemma_.lower() in ("be", "serve", "work", "live", "study", "hold")
+            and any(
+                k.dep_ in ("mark", "advmod") and k.lower_ in ("when", "while", "as")
+                for k in c.children
+            )
+        ):
+            # "… when she was a student / served as ambassador": a time of life
+            return True
+    return False
+
+
 @dataclass
 class _Context:
     sentence: int
@@ -640,6 +659,7 @@ class EventExtractor:
                 and not vague
                 and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later)
                 and not _SEVERAL_DAYS.search(self.parsed.sentences[ctx.sentence].text)
+                and not _time_of_its_own(head)
             ):
                 date = ctx.date
                 inherited = True
