@@ -1272,3 +1272,29 @@ def test_a_meeting_as_someone_arrived_keeps_the_day(extractor: Extractor) -> Non
         "She also met Ugandan President Amos Kiprop as he arrived at State House.",
     )
     assert (frozenset({"Ruth Wanjiru", "Amos Kiprop"}), MONDAY) in meetings(ann)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah conferred with Kenyan President Ruth Wanjiru "
+        "in Nairobi on Monday.",
+        "Ghanaian Foreign Minister Kofi Mensah exchanged views with Kenyan President Ruth "
+        "Wanjiru in Nairobi on Monday.",
+    ],
+)
+def test_conferring_and_exchanging_views_in_person(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan President Ruth Wanjiru conferred the national award on Ghanaian Foreign "
+        "Minister Kofi Mensah on Monday.",
+        "Kenyan President Ruth Wanjiru received a phone call from Ghanaian Foreign Minister "
+        "Kofi Mensah on Monday. During the call, Wanjiru exchanged views with Mensah on trade.",
+    ],
+)
+def test_an_award_or_a_call_is_no_meeting(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == []

@@ -539,7 +539,8 @@ LIGHT_VERBS = frozenset({"hold", "have", "conduct", "chair", "co-chair", "attend
 REMOTE_CUES = re.compile(
     r"\b(?:phone|telephone|telephoned|phoned|video|videoconference|video-conference|"
     r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )(?<!farewell )(?<!introductory )"
-    r"call(?:ed)? (?!on\b)|(?<!courtesy )(?<!farewell )(?<!introductory )calls\b|video link|"
+    r"call(?:ed)?(?=[,.;:]| (?!on\b))|(?<!courtesy )(?<!farewell )(?<!introductory )calls\b|"
+    r"video link|"
     r"teleconference|zoom)\b",
     re.I,
 )

@@ -113,6 +113,24 @@ def is_trigger(tok: Token) -> bool:
             return True
     if lemma in CREDENTIAL_VERBS and presents_credentials(tok):
         return True
+    if lemma == "confer" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+        # "X conferred with Y" (not "conferred an award on Y")
+        return True
+    views = [
+        c
+        for c in tok.children
+        if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in ("view", "opinion")
+    ]
+    if (
+        lemma == "exchange"
+        and views
+        and any(
+            c.dep_ == "prep" and c.lower_ == "with"
+            for c in list(tok.children) + list(views[0].children)
+        )
+    ):
+        # "X exchanged views with Y" (a call says so: "by phone", which rules it out)
+        return True
     if tok.lower_.startswith(("co-chair", "co-host")):
         # "X and Y co-chaired the joint commission", "the session was co-chaired by X and
         # Y": the chairs sat together (tagged as one word, its lemma is unreliable)
