@@ -537,7 +537,7 @@ MEETING_NOUNS = frozenset(
 LIGHT_VERBS = frozenset({"hold", "have", "conduct", "chair", "co-chair", "attend", "sign"})
 # Remote contact: never an in-person meeting.
 REMOTE_CUES = re.compile(
-    r"\b(?:phone|telephone|telephoned|phoned|video|videoconference|video-conference|"
+    r"\b(?:phone|telephone|telephoned|telephonic(?:ally)?|phoned|video|videoconference|video-conference|"
     r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )(?<!farewell )(?<!introductory )"
     r"call(?:ed)?(?=[,.;:]| (?!on\b))|(?<!courtesy )(?<!farewell )(?<!introductory )calls\b|"
     r"video link|"
