@@ -1298,3 +1298,26 @@ def test_conferring_and_exchanging_views_in_person(extractor: Extractor, text: s
 )
 def test_an_award_or_a_call_is_no_meeting(extractor: Extractor, text: str) -> None:
     assert meetings(run(extractor, text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah leaves for Nairobi on Friday to meet Kenyan "
+        "President Ruth Wanjiru.",
+        "Ghanaian Foreign Minister Kofi Mensah heads to Nairobi on Friday for talks with "
+        "Kenyan President Ruth Wanjiru.",
+    ],
+)
+def test_a_journey_in_the_present_with_a_day_to_come(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, dt.date(2025, 3, 14))]
+
+
+def test_a_habitual_journey_is_no_plan(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah often travels to Nairobi to meet Kenyan "
+        "President Ruth Wanjiru.",
+    )
+    assert ann.events == []

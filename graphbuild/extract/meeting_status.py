@@ -8,6 +8,8 @@ on"); its status comes from the verb's tense and modality: past and asserted -> 
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
@@ -373,6 +375,8 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
     if lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
         return None, False, None
     status, perfect = meeting_status(verb)
+    if status is None and top.dep_ == "prep" and top.lower_ == "for" and _journey_ahead(verb):
+        return "scheduled", False, verb  # "X heads to Y on Friday for talks with Z"
     return status, perfect, verb
 
 
@@ -450,7 +454,37 @@ def _planned(verb: Token) -> bool:
         return verb.tag_ in ("VBZ", "VBP") or any(
             k.lower_ in ("will", "shall", "'ll") for k in verb.children
         )
-    return meeting_status(verb)[0] == "scheduled"
+    return meeting_status(verb)[0] == "scheduled" or _journey_ahead(verb)
+
+
+_AHEAD = re.compile(
+    r"^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|"
+    r"next\s+(?:week|month))\b",
+    re.I,
+)
+
+
+def _journey_ahead(verb: Token) -> bool:
+    """ "X leaves for Nairobi on Friday", "heads to Y tomorrow": a journey in the present
+    simple with a day to come is a programme, not a report."""
+    if verb.lemma_.lower() not in _JOURNEY | {
+        "depart",
+        "travel",
+        "fly",
+        "head",
+    } or verb.tag_ not in (
+        "VBZ",
+        "VBP",
+    ):
+        return False
+    if verb.lemma_ == "be":
+        return False
+    for k in verb.children:
+        if k.dep_ in ("prep", "npadvmod", "advmod") and _AHEAD.match(
+            verb.doc[k.left_edge.i : k.right_edge.i + 1].text
+        ):
+            return True
+    return False
 
 
 def verb_chain(tok: Token) -> list[Token]:
