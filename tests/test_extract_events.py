@@ -1321,3 +1321,25 @@ def test_a_habitual_journey_is_no_plan(extractor: Extractor) -> None:
         "President Ruth Wanjiru.",
     )
     assert ann.events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah together with his Kenyan counterpart Ruth "
+        "Wanjiru inaugurated the new embassy building on Monday.",
+        "Ghanaian Foreign Minister Kofi Mensah and Kenyan Foreign Minister Ruth Wanjiru cut "
+        "the ribbon together at the new embassy on Monday.",
+    ],
+)
+def test_an_act_done_together_in_person(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_an_act_done_together_by_video_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah and Kenyan Foreign Minister Ruth Wanjiru "
+        "jointly inaugurated the new embassy building via video link on Monday.",
+    )
+    assert meetings(ann) == []

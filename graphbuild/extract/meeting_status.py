@@ -59,6 +59,24 @@ def presents_credentials(tok: Token) -> bool:
     return False
 
 
+# Acts two people do together in one place: "jointly inaugurated", "together launched".
+_JOINT_ACTS = frozenset(
+    {"inaugurate", "launch", "unveil", "open", "plant", "lay", "witness", "tour", "cut"}
+)
+
+
+def _done_together(verb: Token) -> bool:
+    """ "X and Y jointly/together <act>", "X together with Y <act>"."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if any(c.dep_ == "advmod" and c.lower_ in ("jointly", "together") for c in verb.children):
+        return len(subjects) > 1 or any(x.dep_ == "conj" for s in subjects for x in s.children)
+    return any(
+        w.lower_ == "with" and any(a.lower_ == "together" for a in w.children)
+        for s in subjects
+        for w in s.children
+    )
+
+
 def is_trigger(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ not in ("VERB", "AUX"):
@@ -132,6 +150,9 @@ def is_trigger(tok: Token) -> bool:
         )
     ):
         # "X exchanged views with Y" (a call says so: "by phone", which rules it out)
+        return True
+    if lemma in _JOINT_ACTS and tok.tag_ == "VBD" and _done_together(tok):
+        # "X and Y jointly inaugurated the building", "X together with Y launched …"
         return True
     if tok.lower_.startswith(("co-chair", "co-host")):
         # "X and Y co-chaired the joint commission", "the session was co-chaired by X and
