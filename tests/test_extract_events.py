@@ -1343,3 +1343,25 @@ def test_an_act_done_together_by_video_is_no_meeting(extractor: Extractor) -> No
         "jointly inaugurated the new embassy building via video link on Monday.",
     )
     assert meetings(ann) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah told a joint press conference with Kenyan "
+        "President Ruth Wanjiru in Nairobi on Monday that trade had doubled.",
+        "At a joint news conference with Kenyan President Ruth Wanjiru on Monday, Ghanaian "
+        "Foreign Minister Kofi Mensah said trade had doubled.",
+    ],
+)
+def test_a_joint_press_conference_with_someone(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_press_conference_alone_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah told a press conference in Nairobi on Monday "
+        "that Kenyan President Ruth Wanjiru had been invited.",
+    )
+    assert meetings(ann) == []

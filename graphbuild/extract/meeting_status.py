@@ -280,6 +280,15 @@ def _granted_audience(tok: Token) -> bool:
     )
 
 
+def joint_presser(tok: Token) -> bool:
+    """ "a joint press / news conference with X": the two stood side by side."""
+    return (
+        tok.lemma_.lower() in ("conference", "briefing")
+        and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
+        and any(c.dep_ == "compound" and c.lower_ in ("press", "news") for c in tok.children)
+    )
+
+
 def is_noun_trigger(tok: Token) -> bool:
     """A meeting noun with its other side: "a meeting with X", "talks between X and Y",
     "a courtesy call on X". Nouns that are the object of a meeting verb ("held talks with")
@@ -290,6 +299,7 @@ def is_noun_trigger(tok: Token) -> bool:
     low = tok.lower_
     if (
         not courtesy
+        and not joint_presser(tok)
         and low not in lexicon.MEETING_NOUNS
         and tok.lemma_.lower() not in (lexicon.MEETING_NOUNS)
     ):
@@ -372,7 +382,13 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
             # "X's agenda includes talks with Y": announced for the visit
             return "scheduled", False, verb
         # "paid a courtesy call on X", "led a delegation to a meeting with X"
-        ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok) or _granted_audience(tok)
+        ok = (
+            verb.lemma_.lower() in _NOUN_VERBS
+            or _is_courtesy(tok)
+            or _granted_audience(tok)
+            # "X told / addressed a joint press conference with Y"
+            or (joint_presser(tok) and verb.lemma_.lower() in ("tell", "address", "hold", "give"))
+        )
     elif top.dep_ in ("nsubj", "nsubjpass") and top.i == tok.i:
         # "X's talks with Y focused on", "a meeting between X and Y lasted"
         ok = any(c.dep_ == "poss" for c in tok.children) or any(
