@@ -184,3 +184,8 @@ def test_this_morning_and_tonight_are_the_reference_day() -> None:
     for text in ("met this morning", "a dinner tonight", "this afternoon"):
         mention = find_dates(text)[0]
         assert resolve_relative_date(mention, reference, "past") == reference
+
+
+def test_an_agency_dateline_with_its_year_after_a_slash() -> None:
+    found = find_dates("Addis Ababa February 15/2023 (ENA) The minister said")
+    assert [(d.day, d.month, d.year) for d in found] == [(15, 2, 2023)]
