@@ -1365,3 +1365,24 @@ def test_a_press_conference_alone_is_no_meeting(extractor: Extractor) -> None:
         "that Kenyan President Ruth Wanjiru had been invited.",
     )
     assert meetings(ann) == []
+
+
+def test_each_guest_with_its_own_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah met Kenyan President Ruth Wanjiru on Monday "
+        "and Ugandan President Amos Kiprop on Tuesday.",
+    )
+    assert sorted(meetings(ann), key=lambda m: str(m[1])) == [
+        (PAIR_KG, MONDAY),
+        (frozenset({"Kofi Mensah", "Amos Kiprop"}), TUESDAY),
+    ]
+
+
+def test_guests_of_one_day_stay_one_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah met Kenyan President Ruth Wanjiru and Ugandan "
+        "President Amos Kiprop on Monday.",
+    )
+    assert meetings(ann) == [(PAIR_KG | {"Amos Kiprop"}, MONDAY)]

@@ -739,9 +739,15 @@ class EventExtractor:
             owners, others = self._people.sides
             if len(owners) == 1 and len(others) >= 2:
                 groups = [[owners[0], o] for o in others if o != owners[0]]
+        dates_of = [date] * len(groups)
+        if not noun and len(groups) == 1 and len(in_clause) >= 2:
+            split = self._each_with_its_day(in_clause, clause, tense)
+            if split is not None:
+                # "X met A on Monday and B on Tuesday": one meeting per guest and day
+                groups, dates_of = split
         sides = ([], []) if noun else self._people.sides
         sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
-        for group in groups:
+        for group, date in zip(groups, dates_of, strict=True):
             self.events.append(
                 EventFact(
                     kind,
@@ -759,6 +765,34 @@ class EventExtractor:
                     sequel=sequel,
                 )
             )
+
+    def _each_with_its_day(
+        self, in_clause: list[DateMention], clause: tuple[int, int], tense: Tense
+    ) -> tuple[list[list[int]], list[dt.date | None]] | None:
+        """ "X met A on Monday and B on Tuesday": each guest with the day told right after it
+        (before the next guest), when the guests' days differ."""
+        subjects, objects = self._people.sides
+        if len(subjects) != 1 or len(objects) < 2:
+            return None
+        where: dict[int, int] = {}
+        for o in objects:
+            starts = [
+                m.start for m in self.mentions.persons_in(clause[0], clause[1]) if m.person == o
+            ]
+            if not starts:
+                return None
+            where[o] = starts[0]
+        order = sorted(objects, key=lambda o: where[o])
+        days: list[dt.date | None] = []
+        for i, o in enumerate(order):
+            stop = where[order[i + 1]] if i + 1 < len(order) else clause[1]
+            own = [d for d in in_clause if where[o] < d.start < stop]
+            if len(own) != 1:
+                return None
+            days.append(resolve_relative_date(own[0], self.reference, tense, None))
+        if len(set(days)) < 2 or None in days:
+            return None
+        return [[subjects[0], o] for o in order], days
 
     # ---- who else took part ----------------------------------------------------------------
     def _companions(self, sent: Span, si: int, first_new: int) -> None:
