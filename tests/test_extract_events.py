@@ -1386,3 +1386,21 @@ def test_guests_of_one_day_stay_one_meeting(extractor: Extractor) -> None:
         "President Amos Kiprop on Monday.",
     )
     assert meetings(ann) == [(PAIR_KG | {"Amos Kiprop"}, MONDAY)]
+
+
+def test_a_post_that_opens_with_met(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru met several counterparts in Addis Ababa on "
+        "Monday. “Met my good friend FM Kofi Mensah of Ghana. Discussed trade,” she posted.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_post_greeting_someone_seen_virtually(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru spoke at a forum in Nairobi on Monday. “Good to "
+        "see FM Kofi Mensah of Ghana virtually today,” she posted.",
+    )
+    assert meetings(ann) == []

@@ -88,9 +88,10 @@ _SEVERAL_DAYS = re.compile(
 # A post that opens by greeting whom its author met: "Good to meet", "Pleasure to meet",
 # "Honoured to call on", "Delighted to receive".
 _GREETING_POST = re.compile(
-    r"\W{0,3}(?:(?:Very|So|Really|Truly)\s+)?(?:Good|Glad|Great|Nice|Pleased|Delighted|Happy|"
+    r"\W{0,3}(?:(?:(?:Very|So|Really|Truly)\s+)?(?:Good|Glad|Great|Nice|Pleased|Delighted|Happy|"
     r"Honou?red|Wonderful|Lovely|(?:A\s+)?[Pp]leasure|(?:An?\s+)?[Hh]onou?r)\s+(?:as always\s+)?"
-    r"to\s+(?:meet(?:\s+with)?|see|call\s+on|receive|welcome|host|sit\s+down\s+with)\s"
+    r"to\s+(?:have\s+)?(?:meet(?:\s+with)?|met(?:\s+with)?|see|seen|call(?:ed)?[\s-]+on|receive|"
+    r"received|welcome|welcomed|host|hosted|sit\s+down\s+with)|Met(?:\s+with)?|Called\s+on)\s"
 )
 # "on the first day (of the visit)", "on the second": a day counted within a visit.
 _NTH_DAY = re.compile(
@@ -382,6 +383,8 @@ class EventExtractor:
                 continue
             stop = re.search(r"[.!?;]\s|[.!?;]$", self.parsed.text[m.end() : q.end])
             end = m.end() + stop.start() if stop else q.end
+            if lexicon.REMOTE_CUES.search(self.parsed.text[m.start() : end]):
+                continue  # "Good to speak with X by phone", "Glad to see X virtually"
             met = [
                 pm.person
                 for pm in self.mentions.persons_in(m.end(), end)
