@@ -1404,3 +1404,13 @@ def test_a_post_greeting_someone_seen_virtually(extractor: Extractor) -> None:
         "see FM Kofi Mensah of Ghana virtually today,” she posted.",
     )
     assert meetings(ann) == []
+
+
+def test_a_post_about_a_meeting_already_told_adds_no_other_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in "
+        "Nairobi on Monday. On Tuesday she visited the port of Mombasa. “Good to meet FM Kofi "
+        "Mensah of Ghana this week,” she posted.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]

@@ -393,6 +393,11 @@ class EventExtractor:
             met = list(dict.fromkeys(met))
             if not met:
                 continue
+            if any(
+                ev.kind == "Meeting" and {q.speaker, *met} <= set(ev.participants)
+                for ev in self.events
+            ):
+                continue  # the post about a meeting the story has told already
             date = None
             inherited = True
             if re.search(r"\btoday\b", self.parsed.text[m.start() : end], re.I):
