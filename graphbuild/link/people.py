@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphbuild.annotations import Annotations, Entity
 from graphbuild.link.gazetteer import Gazetteer, GazetteerEntry
@@ -82,6 +82,8 @@ class ArticleEvidence:
     """Entity id -> office categories its role titles name."""
     named: frozenset[str]
     """Every state and organisation (as the table names them) the article names."""
+    unlisted_bodies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Entity id -> organisations its roles name that the table lists no terms of ("NATO")."""
 
 
 def party_codes(entry: GazetteerEntry | None, organisations: frozenset[str]) -> frozenset[str]:
@@ -109,10 +111,14 @@ def article_evidence(ann: Annotations, gaz: Gazetteer, people: People) -> Articl
                 None,
             )
             codes[entity.id] = party_codes(entry, people.organisations)
+    bodies = {e.id: e.label for e in ann.entities if e.type == "Organization"}
     parties: dict[str, set[str]] = {}
     offices: dict[str, list[OfficeCategory]] = {}
+    unlisted: dict[str, list[str]] = {}
     for role in ann.roles:
         parties.setdefault(role.holder, set()).update(codes.get(role.party, ()))
+        if role.party in bodies and not codes.get(role.party):
+            unlisted.setdefault(role.holder, []).append(bodies[role.party])
         for office in offices_of_title(role.title):
             if office not in offices.setdefault(role.holder, []):
                 offices[role.holder].append(office)
@@ -122,6 +128,7 @@ def article_evidence(ann: Annotations, gaz: Gazetteer, people: People) -> Articl
         parties={k: frozenset(v) for k, v in parties.items() if v},
         offices={k: tuple(v) for k, v in offices.items()},
         named=named,
+        unlisted_bodies={k: tuple(dict.fromkeys(v)) for k, v in unlisted.items()},
     )
 
 
@@ -164,7 +171,37 @@ def decide_person(
         links += [
             _current(index.resolve_surname(name, on=on, iso2=p), on) for p in sorted(evidence.named)
         ]
-    return _one(links)
+    decided = _one(links)
+    if decided is None and entity.id in evidence.unlisted_bodies:
+        decided = _official_of_unlisted_body(index, full, on, evidence.unlisted_bodies[entity.id])
+    return decided
+
+
+def _official_of_unlisted_body(
+    index: OfficeHolders, full: Sequence[str], on: dt.date | None, bodies: Sequence[str]
+) -> PersonLink | None:
+    """An official of a body the table lists no terms of, by their whole name alone.
+
+    International posts go to former national office holders ("NATO Secretary General X",
+    "the EU's foreign-policy chief X"), whose national terms the table has but whose new post
+    it lacks; a stranger who shares a minister's whole name and also holds an office at an
+    international body is far less likely than the minister. Only the exact name (label or
+    alias, not a partial one) of exactly one person decides.
+    """
+    exact = {q for n in full for q, how in index.matches(n).items() if how == "full name"}
+    if len(exact) != 1:
+        return None
+    (qid,) = exact
+    person = index.person(qid)
+    if person is None:
+        return None
+    when = f" on {on}" if on is not None else ""
+    return PersonLink(
+        qid,
+        person.label,
+        index.terms_of(qid),
+        f"full name; acts for {', '.join(bodies)}{when}, whose terms the table does not list",
+    )
 
 
 def _tried(
