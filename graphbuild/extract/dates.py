@@ -123,7 +123,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|"
             r"(?:later|earlier)(?: on)? (?:in|on|during) the "
             r"(?:same )?(?:day|morning|afternoon|evening)|(?:later|earlier) (?:that|the same) "
-            r"(?:day|morning|afternoon|evening)|on the same day)\b",
+            r"(?:day|morning|afternoon|evening)|on the same day|"
+            r"(?:at|by|towards?) the (?:end|close) of the day|"
+            r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
             re.I,
         ),
     ),
@@ -177,7 +179,8 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             relative = None
             if rel:
                 rel_l = rel.lower()
-                relative = "same-day" if rel_l.startswith(("later", "earlier", "on")) else rel_l
+                same_day = ("later", "earlier", "on", "at ", "by ", "toward", "that ", "the same")
+                relative = "same-day" if rel_l.startswith(same_day) else rel_l
                 if rel_l.startswith(("this ", "tonight")) and groups.get("wd") is None:
                     relative = "today"  # "this morning", "tonight": the reference day
             taken.append((s, e))
@@ -325,8 +328,32 @@ _ANCHOR = re.compile(
 )
 
 
+# Verbs that tell when the earlier event of an anniversary happened ("The treaty was signed on
+# 26 April 1994").
+BASE_CUE = re.compile(
+    r"\b(?:established|signed|sign|signing|founded|adopted|concluded|opened|launched|set up)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])")
+
+
+def _base_year_later(text: str, start: int) -> int | None:
+    """ "… the 30th anniversary of the treaty. The treaty was signed on 26 April 1994.": the
+    year of the first dated founding verb in the next few sentences."""
+    rest = text[start : start + 1200]
+    for sentence in _SENTENCE_END.split(rest)[:4]:
+        cue = BASE_CUE.search(sentence)
+        if cue is None:
+            continue
+        dated = [d for d in find_dates(sentence[cue.end() :]) if d.year is not None]
+        if dated:
+            return dated[0].year
+    return None
+
+
 def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
-    """Years implied by "the Nth anniversary of … <date with year>" (base year + N)."""
+    """Years implied by "the Nth anniversary of … <date with year>" (base year + N), the
+    date in the anniversary's sentence or told a sentence or a few on."""
     years = []
     for m in _ANCHOR.finditer(text):
         word = (m.group("num") or m.group("num2") or "").lower()
@@ -342,6 +369,10 @@ def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
         full = [d for d in find_dates(tail) if d.year is not None]
         if full:
             years.append(full[0].year + n)  # type: ignore[operator]
+            continue
+        later = _base_year_later(text, m.end() + len(tail))
+        if later is not None:
+            years.append(later + n)
     return years
 
 

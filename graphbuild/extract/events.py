@@ -25,6 +25,7 @@ from graphbuild.extract.anniversaries import (
 )
 from graphbuild.extract.coref import Resolver
 from graphbuild.extract.dates import (
+    BASE_CUE,
     DateMention,
     Tense,
     day_shift,
@@ -63,7 +64,8 @@ _CONTEXT_WINDOW = 4
 # A meeting told as a further step of the day, not the one just reported.
 _SEQUEL = re.compile(
     r"\b(?:later|then|afterwards|also|separately|earlier|subsequently|thereafter|"
-    r"after that|in the (?:morning|afternoon|evening))\b",
+    r"after that|in the (?:morning|afternoon|evening)|(?:end|close) of the day|"
+    r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
     re.I,
 )
 
@@ -129,10 +131,6 @@ _BEFORE_EVENT = re.compile(
 )
 
 # What dates the earlier event of an anniversary in a following sentence.
-_BASE_CUE = re.compile(
-    r"\b(?:established|signed|sign|signing|founded|adopted|concluded|opened|launched|set up)\b",
-    re.I,
-)
 # Words before an anniversary phrase that make the day the anniversary itself: "<date>
 # corresponds to / marks / is the Nth anniversary", "on the Nth anniversary", "<date>, the Nth
 # anniversary".
@@ -866,7 +864,7 @@ class EventExtractor:
     def _base_date_after(self, si: int) -> list[DateMention]:
         for sent in self.parsed.sentences[si + 1 : si + 5]:
             text = sent.text
-            cue = _BASE_CUE.search(text)
+            cue = BASE_CUE.search(text)
             if cue is None:
                 continue
             dates = [

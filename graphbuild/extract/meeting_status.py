@@ -12,7 +12,9 @@ from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
 
-_QUANTITY_NOUNS = frozenset({"series", "number", "couple", "set", "string", "host", "flurry"})
+_QUANTITY_NOUNS = frozenset(
+    {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
+)
 
 
 def _refers_back(noun: Token) -> bool:

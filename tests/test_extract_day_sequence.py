@@ -1,0 +1,71 @@
+"""A visit's day as readouts tell it: a 'session of talks', a reception 'at the end of the day'
+that is a meeting of its own, and an anniversary whose earlier event is dated a sentence on.
+
+Every sentence is written for these tests and every person is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphbuild.annotations import Annotations, ArticleInfo
+from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.link.gazetteer_files import load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
+
+
+def run(extractor: Extractor, text: str, published: dt.date | None) -> Annotations:
+    return extractor.extract(ArticleInfo(id="t", text=text, published=published))
+
+
+def meetings(ann: Annotations) -> set[tuple[frozenset[str], dt.date | None]]:
+    label = {e.id: e.label for e in ann.entities}
+    return {
+        (frozenset(label[p] for p in ev.participants), ev.date)
+        for ev in ann.events
+        if ev.kind == "Meeting"
+    }
+
+
+def test_a_reception_at_the_end_of_the_day_is_a_meeting_of_its_own(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonian Foreign Minister Talvo Brennik held talks on Tuesday in Riga with his "
+        "Latvian counterpart, Aiga Rudzite. At the end of the day, Latvian President Ilmars "
+        "Kalnavs received the Estonian minister in the presence of Ms Rudzite."
+    )
+    day = dt.date(2024, 7, 9)
+    found = meetings(run(extractor, text, dt.date(2024, 7, 10)))
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), day) in found
+    assert (frozenset({"Ilmars Kalnavs", "Talvo Brennik", "Aiga Rudzite"}), day) in found
+
+
+def test_a_session_of_talks_is_a_meeting(extractor: Extractor) -> None:
+    text = (
+        "Estonian Foreign Minister Talvo Brennik held a session of official talks with "
+        "Latvian Foreign Minister Aiga Rudzite in Riga on Tuesday."
+    )
+    found = meetings(run(extractor, text, dt.date(2024, 7, 10)))
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2024, 7, 9)) in found
+
+
+def test_an_anniversary_dated_a_sentence_later_sets_the_year_of_an_undated_article(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "On 12 June, on the occasion of the 20th anniversary of the Treaty on Good "
+        "Neighbourliness between Estonia and Latvia, Estonian Foreign Minister Talvo Brennik "
+        "met Latvian Foreign Minister Aiga Rudzite in Tallinn. The treaty was signed in Riga "
+        "on 12 June 2004 and entered into force on 1 March 2005."
+    )
+    ann = run(extractor, text, None)
+    assert ann.reference_date == dt.date(2024, 6, 12)
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2024, 6, 12)) in meetings(ann)
+    assert [a.number for a in ann.anniversaries] == [20]
