@@ -69,3 +69,43 @@ def test_an_anniversary_dated_a_sentence_later_sets_the_year_of_an_undated_artic
     assert ann.reference_date == dt.date(2024, 6, 12)
     assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2024, 6, 12)) in meetings(ann)
     assert [a.number for a in ann.anniversaries] == [20]
+
+
+def test_a_meeting_told_in_an_as_clause_takes_the_day_of_its_sentence(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonia and Latvia agreed on Monday to finish the border talks, as Estonian Foreign "
+        "Minister Talvo Brennik sat down in Riga with his Latvian counterpart Aiga Rudzite."
+    )
+    found = meetings(run(extractor, text, dt.date(2025, 3, 11)))
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2025, 3, 10)) in found
+
+
+def test_the_day_of_a_visit_dates_the_meeting_told_after_it(extractor: Extractor) -> None:
+    visit = (
+        "Estonia and Latvia pledged on Monday to build a new rail link, as Estonian Foreign "
+        "Minister Talvo Brennik paid her first official visit to Riga. Brennik was hosted at "
+        "the foreign ministry by her Latvian counterpart, Aiga Rudzite."
+    )
+    pair = frozenset({"Talvo Brennik", "Aiga Rudzite"})
+    assert (pair, dt.date(2025, 3, 10)) in meetings(run(extractor, visit, dt.date(2025, 3, 11)))
+    report = (
+        "The visit by Estonian Foreign Minister Talvo Brennik ended a long freeze, officials "
+        "said on Monday. Brennik was hosted by her Latvian counterpart Aiga Rudzite."
+    )
+    # the day of a report is not the day of the visit it reports
+    assert (pair, dt.date(2025, 3, 10)) not in meetings(
+        run(extractor, report, dt.date(2025, 3, 11))
+    )
+
+
+def test_a_dateline_without_a_year_is_the_day_of_writing(extractor: Extractor) -> None:
+    text = (
+        "RIGA, March 12 - Latvian President Ilmars Kalnavs today received Estonian Foreign "
+        "Minister Talvo Brennik. Her visit follows the commission held in Tallinn on "
+        "Tuesday, 11 March."
+    )
+    ann = run(extractor, text, None)
+    assert ann.reference_date == dt.date(2025, 3, 12)
+    assert (frozenset({"Ilmars Kalnavs", "Talvo Brennik"}), dt.date(2025, 3, 12)) in meetings(ann)

@@ -405,6 +405,7 @@ def infer_reference_date(
     anchor = max(anchors) if anchors else (max(complete_years) if complete_years else None)
     for d in mentions:
         if d.weekday is not None and d.day is not None and d.month is not None and d.year is None:
+            found: dt.date | None = None
             if anchor is not None:
                 options = [
                     x
@@ -412,10 +413,14 @@ def infer_reference_date(
                     if (x := _safe_date(y, d.month, d.day)) is not None and x.weekday() == d.weekday
                 ]
                 if options:
-                    return min(options, key=lambda x: abs(x.year - anchor))
-            year = year_for_weekday(d.day, d.month, d.weekday, today)
-            if year is not None:
-                return dt.date(year, d.month, d.day)
+                    found = min(options, key=lambda x: abs(x.year - anchor))
+            if found is None:
+                year = year_for_weekday(d.day, d.month, d.weekday, today)
+                found = dt.date(year, d.month, d.day) if year is not None else None
+            if found is not None:
+                # "LUSAKA, March 12 - … on Tuesday, 11 March": the weekday fixes the year, the
+                # dateline is the day of writing
+                return _dateline_day_near(text, found) or found
     if anchor is not None:
         head = text[:200]
         for d in find_dates(head):
@@ -436,11 +441,8 @@ def infer_reference_date(
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.date | None:
-    """ "BEIJING, April 18 (Agency) -- … on Tuesday …", with years elsewhere in the text: the
-    first year, not before the latest one the text names, in which the dateline's day falls
-    on a weekday the text names (a wire reports the dateline's day by its weekday). Without
-    a year in the text the day stays unresolved: several years fit a weekday."""
+def _partial_dateline(text: str) -> DateMention | None:
+    """A dateline's day and month without a year ("LUSAKA, March 12 -")."""
     head = text.lstrip()[:60]
     dateline = next(
         (
@@ -450,7 +452,32 @@ def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.
         ),
         None,
     )
-    if dateline is None or dateline.start > 40:
+    return dateline if dateline is not None and dateline.start <= 40 else None
+
+
+def _dateline_day_near(text: str, near: dt.date) -> dt.date | None:
+    """The day of a dateline without a year ("LUSAKA, March 12 -"), in the year that puts it
+    closest to ``near`` and at most a month from it."""
+    dateline = _partial_dateline(text)
+    if dateline is None:
+        return None
+    assert dateline.day is not None and dateline.month is not None
+    options = [
+        x
+        for y in (near.year - 1, near.year, near.year + 1)
+        if (x := _safe_date(y, dateline.month, dateline.day)) is not None
+    ]
+    best = min(options, key=lambda x: abs((x - near).days), default=None)
+    return best if best is not None and abs((best - near).days) <= 31 else None
+
+
+def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.date | None:
+    """ "BEIJING, April 18 (Agency) -- … on Tuesday …", with years elsewhere in the text: the
+    first year, not before the latest one the text names, in which the dateline's day falls
+    on a weekday the text names (a wire reports the dateline's day by its weekday). Without
+    a year in the text the day stays unresolved: several years fit a weekday."""
+    dateline = _partial_dateline(text)
+    if dateline is None:
         return None
     years = [int(y) for y in _YEAR.findall(text)]
     weekdays = {d.weekday for d in mentions if d.weekday is not None and d.day is None}

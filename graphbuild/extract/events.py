@@ -69,6 +69,9 @@ _SEQUEL = re.compile(
     re.I,
 )
 
+_VISIT_NOUNS = frozenset({"visit", "trip", "tour"})
+_TRAVEL_VERBS = frozenset({"arrive", "visit", "travel", "fly", "land"})
+
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
 # A past time that is not a day: a month or year, "last year", "earlier this week", "ago".
@@ -259,6 +262,8 @@ class EventExtractor:
                 if is_trigger(tok) or is_noun_trigger(tok):
                     quoted = self.parsed.in_quote(tok.idx) is not None
                     self._event_from_trigger(tok, si, sent, anniv_spans, quoted=quoted)
+            if len(self.events) == before:
+                self._day_of_a_visit(sent, si, anniv_spans)
             self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
         self._date_from_next_sentence()
@@ -711,6 +716,40 @@ class EventExtractor:
             if t.dep_ not in ("ccomp", "conj", "xcomp", "advcl"):
                 return False
             t = t.head
+        return False
+
+    def _day_of_a_visit(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
+        """ "A and B agreed on Tuesday to …, as X paid her first visit to Z. X was hosted by
+        Y": the one day of a sentence that tells of a visit dates the meetings after it."""
+        if self._context is not None and self._context.sentence == si:
+            return
+        told = any(
+            (t.pos_ == "NOUN" and t.lemma_.lower() in _VISIT_NOUNS)
+            or (t.pos_ == "VERB" and t.lemma_.lower() in _TRAVEL_VERBS)
+            for t in sent
+            if self.parsed.in_quote(t.idx) is None
+        )
+        if not told:
+            return
+        days = [
+            d
+            for d in self._dates(sent, anniv_spans)
+            if not self._since(d.start) and not self._of_a_report(d.start)
+        ]
+        if len(days) == 1:
+            self._remember(si, days, None, "past")
+
+    def _of_a_report(self, pos: int) -> bool:
+        """Whether the date at ``pos`` hangs on a verb of saying ("officials said on Tuesday")."""
+        tok = self.parsed.token_at(pos)
+        for _ in range(6):
+            if tok is None:
+                return False
+            if tok.pos_ in ("VERB", "AUX"):
+                return tok.lemma_.lower() in REPORTING_VERBS
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
         return False
 
     def _since(self, pos: int) -> bool:
