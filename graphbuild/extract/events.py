@@ -86,10 +86,12 @@ _PAST_VAGUE = re.compile(
 
 # Cues after which the people named also took part in the meeting just reported.
 _COMPANION_AFTER = re.compile(
-    r"\b(?:in the presence of|with the participation of|(?:was|were) (?:also )?attended by|"
-    r"(?:accompanied|joined|flanked|assisted) by|"
-    r"also (?:present|attending|in attendance)(?: (?:at|in) the (?:meeting|talks|audience|"
-    r"session|discussions?))? (?:was|were)|(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
+    r"\b(?:in the presence of|with the participation of|"
+    r"(?:was|were) (?:also )?attended (?:from the [\w\s'’-]{1,40}? side )?by|"
+    r"(?:accompanied|joined|flanked|assisted) (?:(?:at|in|during) the \w+ )?by|"
+    r"also (?:present|attending|in attendance|taking part)(?: (?:at|in) the (?:meeting|talks|"
+    r"audience|session|discussions?))? (?:was|were)|"
+    r"(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
     r"also attending (?:the \w+ )?(?:was|were)|"
     r"delegation\b[^.;]{0,120}?\b(?:included|comprised|consisted of)|"
     r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
@@ -101,8 +103,8 @@ _ALONG_WITH = re.compile(r",\s*along with\s", re.I)
 # Cues before which the people named also took part: "W and Z were also present".
 _COMPANION_BEFORE = re.compile(
     r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
-    r"\b(?:also )?(?:attended|joined) (?:the|this|that) (?:meeting|talks|audience|session|"
-    r"discussions?|lunch|dinner)\b",
+    r"\b(?:also )?(?:attended|joined|took part in) (?:the|this|that) (?:meeting|talks|audience|"
+    r"session|discussions?|lunch|dinner)\b|\bjoined (?:the two|them)\b",
     re.I,
 )
 # A sentence that goes on about the meeting just reported.
@@ -534,7 +536,9 @@ class EventExtractor:
             # "The meeting was attended by …" names what it goes back to, further back
             window = (
                 8
-                if _REFERS_TO_MEETING.match(sent.text) or _ATTENDANCE_BACK.search(sent.text)
+                if _REFERS_TO_MEETING.match(sent.text)
+                or _ATTENDANCE_BACK.search(sent.text)
+                or _COMPANION_BEFORE.search(sent.text)
                 else 2
             )
             recent = [
