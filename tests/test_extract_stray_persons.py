@@ -103,3 +103,13 @@ def test_a_common_noun_the_article_also_writes_in_lower_case_is_no_person(
         }
     )
     assert "Brennikov" in persons(without_stray_persons(mononym, load_gazetteer()))
+
+
+def test_a_hyphenated_title_is_no_person_even_in_a_fact(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Estonia's First Vice Foreign Minister, Jaan Tamm, is due to hold talks in Riga on "
+        "Thursday with his Latvian counterpart, Vice-Minister for Foreign Affairs Ilze Kalna.",
+    )
+    assert "Vice-Minister" not in persons(ann)
+    assert {"Jaan Tamm", "Ilze Kalna"} <= persons(ann)
