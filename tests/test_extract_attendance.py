@@ -62,3 +62,11 @@ def test_a_person_who_only_joins_a_call_is_no_attendee(extractor: Extractor) -> 
     text = LEAD + "Separately, Deputy Minister Jaan Tamm joined a phone call with Helsinki."
     assert PAIR in participants(extractor, text)
     assert all("Jaan Tamm" not in found for found in participants(extractor, text))
+
+
+def test_the_owner_of_a_meeting_that_took_place_takes_part(extractor: Extractor) -> None:
+    text = (
+        "Estonian Foreign Minister Talvo Brennik's first encounter with Latvian President "
+        "Ilmars Kalnavs took place in Riga on 15 November 2024."
+    )
+    assert {"Talvo Brennik", "Ilmars Kalnavs"} in participants(extractor, text)

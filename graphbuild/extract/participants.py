@@ -228,7 +228,9 @@ class ParticipantFinder:
         self.sides = (list(dict.fromkeys(subject_people)), list(dict.fromkeys(object_people)))
         for subj in subjects:
             if subj.lemma_.lower() in lexicon.MEETING_NOUNS:
-                tokens = [t for t in tokens if t is not subj] + self._objects_of_noun(subj)
+                # "the talks between X and Y took place", "X's meeting with Y took place"
+                owners = [c for c in subj.children if c.dep_ == "poss"]
+                tokens = [t for t in tokens if t is not subj] + owners + self._objects_of_noun(subj)
         # objects of the verbs in the chain too ("is scheduled to hold talks with X")
         for t in tokens:
             for p in self._persons_in(t):
