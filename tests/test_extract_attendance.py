@@ -70,3 +70,23 @@ def test_the_owner_of_a_meeting_that_took_place_takes_part(extractor: Extractor)
         "Ilmars Kalnavs took place in Riga on 15 November 2024."
     )
     assert {"Talvo Brennik", "Ilmars Kalnavs"} in participants(extractor, text)
+
+
+def test_a_title_and_the_visiting_minister_held_talks(extractor: Extractor) -> None:
+    """The guest is the one the host received, not an attendee a later sentence added."""
+    text = (
+        "Latvian President Ilmars Kalnavs received Estonian Foreign Minister Talvo Brennik in "
+        "Riga on Monday. The meeting was attended by the Prime Minister and Minister of Foreign "
+        "Affairs Aiga Rudzite. In the afternoon, the Prime Minister and the visiting minister "
+        "held talks at the ministry."
+    )
+    assert {"Aiga Rudzite", "Talvo Brennik"} in participants(extractor, text)
+
+
+def test_a_participle_lists_attendees_by_by(extractor: Extractor) -> None:
+    text = (
+        "Estonian Foreign Minister Talvo Brennik held talks with Latvian Foreign Minister Aiga "
+        "Rudzite in Riga on Monday, attended by Deputy Minister Jaan Tamm and by the Latvian "
+        "Ambassador to Estonia, Dr. Ilze Kalna."
+    )
+    assert PAIR | {"Jaan Tamm", "Ilze Kalna"} in participants(extractor, text)

@@ -88,6 +88,7 @@ _PAST_VAGUE = re.compile(
 _COMPANION_AFTER = re.compile(
     r"\b(?:in the presence of|with the participation of|"
     r"(?:was|were) (?:also )?attended (?:from the [\w\s'’-]{1,40}? side )?by|"
+    r", (?:also )?attended by|"
     r"(?:accompanied|joined|flanked|assisted) (?:(?:at|in|during) the \w+ )?by|"
     r"also (?:present|attending|in attendance|taking part)(?: (?:at|in) the (?:meeting|talks|"
     r"audience|session|discussions?))? (?:was|were)|"
@@ -570,7 +571,22 @@ class EventExtractor:
                 if last is None:
                     continue
                 head = last if last.dep_ in ("prep", "agent") else last.head
-                end = max(subtree_range(head)[1], subtree_range(last)[1])
+                # "attended by A and by B": the second 'by' is the first one's conjunct
+                end = max(
+                    subtree_range(head)[1],
+                    subtree_range(last)[1],
+                    *(subtree_range(c)[1] for c in last.conjuncts),
+                )
+                cue_verb = last.head
+                if cue_verb.dep_ in ("advcl", "acl") and cue_verb.lemma_.lower() in (
+                    "attend",
+                    "accompany",
+                    "join",
+                    "flank",
+                    "assist",
+                ):
+                    # ", attended by A and by B": the whole participle clause
+                    end = max(end, subtree_range(cue_verb)[1])
             else:
                 end = sent.end_char
             spans.append((start, end))

@@ -357,6 +357,11 @@ class ParticipantFinder:
                 return [named]
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
+            if ref:
+                # "the Prime Minister and the visiting minister held talks": each a reference
+                for c in tok.conjuncts:
+                    if not self.mentions.persons_in(*subtree_range(c)):
+                        out.extend(p for p in self._reference(c) if p not in out)
         else:
             # "he and X": a pronoun coordinated with a name
             for c in tok.conjuncts:
@@ -485,7 +490,9 @@ class ParticipantFinder:
                 continue
             here = {p for t in tok.doc[tok.sent.start : tok.i] for p in self._named_at(t)}
             if ev.host is not None:
-                guests = [p for p in ev.participants if p != ev.host]
+                # the trigger's own sides, not the attendees a later sentence added
+                told = [*ev.sides[0], *ev.sides[1]] or ev.participants
+                guests = [p for p in dict.fromkeys(told) if p != ev.host]
             elif ev.sides[0] and ev.sides[1]:
                 guests = list(ev.sides[1])
             else:
