@@ -109,3 +109,17 @@ def test_a_dateline_without_a_year_is_the_day_of_writing(extractor: Extractor) -
     ann = run(extractor, text, None)
     assert ann.reference_date == dt.date(2025, 3, 12)
     assert (frozenset({"Ilmars Kalnavs", "Talvo Brennik"}), dt.date(2025, 3, 12)) in meetings(ann)
+
+
+def test_celebrations_on_the_day_mark_an_anniversary(extractor: Extractor) -> None:
+    text = (
+        "Receptions in Tallinn and Riga marked 30 years since the Treaty on Good "
+        "Neighbourliness between Estonia and Latvia was signed in Riga on 8 March 1995."
+    )
+    ann = run(extractor, text, dt.date(2025, 3, 10))
+    by_id = {ev.id: ev for ev in ann.events}
+    assert [(a.number, by_id[a.event].date) for a in ann.anniversaries] == [
+        (30, dt.date(2025, 3, 8))
+    ]
+    history = run(extractor, text, dt.date(2025, 9, 10))  # not a story about that day
+    assert history.anniversaries == []

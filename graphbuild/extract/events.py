@@ -69,6 +69,21 @@ _SEQUEL = re.compile(
     re.I,
 )
 
+# Celebrations that mark an anniversary on its day ("Receptions marked 60 years since …").
+_CELEBRATION = re.compile(
+    r"\b(?:receptions?|ceremon(?:y|ies)|celebrations?|festivities|commemorations?|events?|"
+    r"gala|concerts?)\b[^.;]{0,80}\b(?:mark|celebrat|commemorat)\w*\s",
+    re.I,
+)
+
+
+def _safe_day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 _VISIT_NOUNS = frozenset({"visit", "trip", "tour"})
 _TRAVEL_VERBS = frozenset({"arrive", "visit", "travel", "fly", "land"})
 
@@ -827,6 +842,10 @@ class EventExtractor:
             # the event that marks it
             n_events = len(self.events)
             event_index = self._marking_event(sent, si, first_new_event, m.start())
+            if event_index is None and base_dates:
+                event_index = self._celebration_on_the_day(
+                    sent, si, m.start(), base_dates[0], number
+                )
             if event_index is None:
                 continue
             event = self.events[event_index]
@@ -934,6 +953,26 @@ class EventExtractor:
             if dates:
                 return dates[:1]
         return []
+
+    def _celebration_on_the_day(
+        self, sent: Span, si: int, pos: int, base: DateMention, number: int
+    ) -> int | None:
+        """ "Receptions in A and B marked 60 years since the treaty was signed on 22 June
+        1965": a celebration on the anniversary's own day, when that day is near the
+        reference date (the story is about it, not a history of it)."""
+        if not _CELEBRATION.search(sent.text[: pos + 16]) or self.reference is None:
+            return None
+        if base.year is None or base.month is None or base.day is None:
+            return None
+        day = _safe_day(base.year + number, base.month, base.day)
+        if day is None or abs((day - self.reference).days) > 14:
+            return None
+        self.events.append(
+            EventFact(
+                "Event", [], day, None, sent.start_char, sent.end_char, "anniversary.day", 0.6, si
+            )
+        )
+        return len(self.events) - 1
 
     def _marking_event(self, sent: Span, si: int, first_new: int, pos: int) -> int | None:
         new = [
