@@ -123,3 +123,20 @@ def test_celebrations_on_the_day_mark_an_anniversary(extractor: Extractor) -> No
     ]
     history = run(extractor, text, dt.date(2025, 9, 10))  # not a story about that day
     assert history.anniversaries == []
+
+
+def test_an_undated_meeting_told_as_the_exchange_marks_an_anniversary(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "The Latvian Ambassador to Estonia, Ilze Kalna, held a meeting with Jaan Tamm, "
+        "Secretary General of the Ministry of Foreign Affairs of Estonia. In the exchange, "
+        "they highlighted the 30th anniversary of the establishment of diplomatic relations "
+        "between the two countries. Relations were established on 8 March 1991."
+    )
+    ann = run(extractor, text, None)
+    by_id = {ev.id: ev for ev in ann.events}
+    assert [(a.number, by_id[a.of].date) for a in ann.anniversaries] == [
+        (30, dt.date(1991, 3, 8))
+    ]
+    assert by_id[ann.anniversaries[0].event].kind == "Meeting"

@@ -984,7 +984,8 @@ class EventExtractor:
             return new[0]
         subj = sent.text[:pos].lower()
         refers_back = re.search(
-            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|session)\b",
+            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|"
+            r"session|exchange|discussions?|audience|conversation|encounter)\b",
             subj,
         )
         if refers_back:
