@@ -136,7 +136,5 @@ def test_an_undated_meeting_told_as_the_exchange_marks_an_anniversary(
     )
     ann = run(extractor, text, None)
     by_id = {ev.id: ev for ev in ann.events}
-    assert [(a.number, by_id[a.of].date) for a in ann.anniversaries] == [
-        (30, dt.date(1991, 3, 8))
-    ]
+    assert [(a.number, by_id[a.of].date) for a in ann.anniversaries] == [(30, dt.date(1991, 3, 8))]
     assert by_id[ann.anniversaries[0].event].kind == "Meeting"
