@@ -53,3 +53,17 @@ def test_the_two_leaders_stay_unresolved_when_three_leaders_fit(extractor: Extra
     found = scheduled(extractor, text)
     assert {"Mart Kask", "Ilmars Kalnavs"} in found
     assert all("Liisa Virta" not in people for people in found)
+
+
+def test_a_leader_expected_somewhere_for_talks_is_a_planned_meeting(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "The Latvian foreign minister disclosed that President Ilmars Kalnavs was expected in "
+        "Tallinn on 20 March for bilateral talks with President Mart Kask."
+    )
+    assert {"Ilmars Kalnavs", "Mart Kask"} in scheduled(extractor, text)
+    denied = (
+        "President Ilmars Kalnavs is not expected in Tallinn for talks with President Mart Kask."
+    )
+    assert scheduled(extractor, denied) == []
