@@ -350,12 +350,12 @@ class EventExtractor:
                 self._companions(sent, si, before)
                 continue
             before = len(self.events)
-            self._arrival_day(sent, si, anniv_spans)
+            arrival = self._arrival_day(sent, si, anniv_spans)
             for tok in sent:
                 if is_trigger(tok) or is_noun_trigger(tok):
                     quoted = self.parsed.in_quote(tok.idx) is not None
                     self._event_from_trigger(tok, si, sent, anniv_spans, quoted=quoted)
-            if len(self.events) == before:
+            if len(self.events) == before and not arrival:
                 self._day_of_a_visit(sent, si, anniv_spans)
             self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
@@ -444,9 +444,9 @@ class EventExtractor:
                 )
             )
 
-    def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
+    def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> bool:
         """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
-        an arrival dates the receptions told after it."""
+        an arrival dates the receptions told after it. True when the sentence told one."""
         for tok in sent:
             if tok.lemma_.lower() in _ARRIVAL_VERBS and tok.tag_ == "VBD":
                 verb = tok
@@ -483,7 +483,8 @@ class EventExtractor:
                     # "… hosted them on Thursday. They arrived on Wednesday evening.": an
                     # arrival told after the day's meeting is its background
                     self._context = before
-                return
+                return True
+        return False
 
     def _sentence_in_quote(self, sent: Span) -> bool:
         q = self.parsed.in_quote(sent.start_char)
