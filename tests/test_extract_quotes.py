@@ -108,3 +108,39 @@ def test_he_added_continues_the_last_quoted_speaker(extractor: Extractor) -> Non
         '"Trade and water will be on the agenda as well," he added.',
     )
     assert [s for s, _ in got] == ["Omar Haddad", "Omar Haddad"]
+
+
+@pytest.mark.parametrize("cue", ["noting that", "adding:", "stressing that"])
+def test_a_participle_after_a_quote_goes_on_with_the_same_speaker(
+    extractor: Extractor, cue: str
+) -> None:
+    # the parser hangs the participle on the quoted verb; its "We" is not the speaker
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera received his Polish counterpart Anna Kowalska "
+        "in Santiago on Monday.\n\n"
+        "After the talks, Rivera said: “We settled on a plan for copper and wine exports,” "
+        f"{cue} “the tariffs between our markets will fall next spring.”",
+    )
+    assert got == [
+        ("Tomas Rivera", "We settled on a plan for copper and wine exports,"),
+        ("Tomas Rivera", "the tariffs between our markets will fall next spring."),
+    ]
+
+
+def test_a_quote_left_open_ends_at_its_attribution(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\n"
+        '"Chile and Poland have drawn closer through this visit, Rivera said.\n\n'
+        '"Our ports will welcome more Polish ships, and our farmers more Polish buyers, '
+        "the Chilean minister said.\n\nKowalska said the talks had gone well.",
+    )
+    assert got == [
+        ("Tomas Rivera", "Chile and Poland have drawn closer through this visit"),
+        (
+            "Tomas Rivera",
+            "Our ports will welcome more Polish ships, and our farmers more Polish buyers",
+        ),
+    ]

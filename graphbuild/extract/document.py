@@ -125,6 +125,14 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# The end of a paragraph that opened a quotation and never closed it: ", X said." (a name,
+# "the <office>" or a pronoun, then a speech verb) is the attribution, not quoted words.
+_UNCLOSED_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:[A-Z][\w'’.-]*\s+){1,4}|the\s+(?:[A-Za-z][\w'’.-]*\s+){1,5}|(?:he|she)\s+)"
+    r"(?:said|says|added|stated|noted|told\s+[A-Za-z]+(?:\s+[A-Za-z]+)?)\.?\s*$"
+)
+
+
 def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
     """Quotation-mark spans; an unclosed quote continues into a paragraph opening with one."""
     quotes: list[QuoteSpan] = []
@@ -177,6 +185,21 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
             )
         if marks:
             o = marks[0]
+            tail = _UNCLOSED_ATTRIBUTION.search(para, o + 1)
+            if tail is not None:
+                # '"We share a close relationship, the minister said.': the closing mark was
+                # left out; the attribution after the comma ends the quotation
+                quotes.append(
+                    QuoteSpan(
+                        p_start + o + 1,
+                        p_start + tail.start(),
+                        p_start + o,
+                        True,
+                        p_index,
+                        ((p_start + o + 1, p_start + tail.start()),),
+                    )
+                )
+                continue
             pending = QuoteSpan(
                 p_start + o + 1, p_end, p_start + o, False, p_index, ((p_start + o + 1, p_end),)
             )

@@ -9,6 +9,7 @@ quote this one continues. Unnamed sources ("a diplomat said", "media reported") 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -46,14 +47,29 @@ def _speech_verb(tok: Token) -> Token | None:
 _CONTINUATION_VERBS = frozenset({"add", "continue", "elaborate", "conclude"})
 
 
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, quoted: Callable[[int], object] | None = None) -> Token | None:
+    """The subject of a speech verb; a participle ("…," adding: "…") takes its head's.
+
+    With ``quoted`` (whether a character offset lies inside quotation marks), a head or a
+    subject inside a quotation is passed over: in 'X said: "We agreed …," noting that "…"'
+    the parser hangs "noting" on the quoted "agreed", whose "We" is not the speaker."""
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
+            if quoted is not None and quoted(c.idx):
+                continue
             if c.lower_ in ("who", "that") and verb.dep_ == "relcl":
                 return verb.head  # "X, who called it '…'"
             return c
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return _subject(verb.head)
+        head = verb.head
+        if quoted is not None:
+            for _ in range(8):
+                if not quoted(head.idx) or head.head is head:
+                    break
+                head = head.head
+            if quoted(head.idx):
+                return None
+        return _subject(head, quoted)
     return None
 
 
@@ -142,7 +158,7 @@ class QuoteExtractor:
                 # a few quoted words inside a noun phrase are a label ("the so-called
                 # 'grey zone'"), not words the verb's subject said
                 continue
-            subj = _subject(verb)
+            subj = _subject(verb, self.parsed.in_quote)
             if subj is None:
                 inverted = self._name_after_verb(q, verb)
                 if inverted is not None:
