@@ -855,3 +855,43 @@ def test_a_fronted_title_apposition_still_titles_the_subject(extractor: Extracto
         run(extractor, "On Monday, Peru's Foreign Minister, Ana Salas, said trade had doubled.")
     )
     assert ("Ana Salas", "Peru") in got
+
+
+def test_a_body_named_with_its_acronym_is_the_party(extractor: Extractor) -> None:
+    # "Commander of the <Body> (ACR)"; later "Head of the ACR" names the body defined before
+    ann = run(
+        extractor,
+        "Rear Admiral Tomas Brenner, Commander of the Coastal Defence Force of Chile (CDFC), "
+        "received the visiting delegation on Monday. The guests then toured the Naval "
+        "Training Institute (NTI), where they were welcomed by Captain Ines Morado, Head of "
+        "the NTI.",
+    )
+    got = roles(ann)
+    assert ("Tomas Brenner", "Coastal Defence Force of Chile") in got
+    assert ("Ines Morado", "Naval Training Institute") in got
+
+
+def test_bracketed_letters_that_are_not_the_initials_name_no_body(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The guests toured the Naval Training Institute (XQ), where they were welcomed by "
+        "Captain Ines Morado, Head of the XQ.",
+    )
+    assert not any(party == "Naval Training Institute" for _, party in roles(ann))
+
+
+def test_an_office_in_a_state_acts_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Lt Gen Tomas Brenner, Commander of Mountain Infantry Forces in the Republic of Chile, "
+        "met his hosts in Lima on Monday.",
+    )
+    assert ("Tomas Brenner", "Chile") in roles(ann)
+
+
+def test_an_ambassador_in_a_state_does_not_act_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Tomas Brenner, Ambassador in the Republic of Chile, met his hosts in Santiago on Monday.",
+    )
+    assert ("Tomas Brenner", "Chile") not in roles(ann)

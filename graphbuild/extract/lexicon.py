@@ -235,6 +235,10 @@ OFFICE_HEADS = (
     "Head of Mission",
 )
 
+# Office heads matched only capitalised: "Head of the Maritime Security Centre", "Commander of
+# the Royal Army of Oman". In lower case they are mostly a verb ("head to Paris") or a rank.
+CAPITALISED_HEADS = ("Commander", "Head")
+
 # First or last words of sports clubs that the parser may tag as people ("Real Madrid",
 # "Manchester United", "Borussia Dortmund").
 CLUB_WORDS = frozenset(

@@ -84,11 +84,51 @@ _BODY_PHRASE = re.compile(
     rf"^[A-Z][\w'’.-]*\s+(?:(?:[A-Z][\w'’.-]*|and|&)\s+){{0,5}}{_BODY_HEADS}"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})?$"
 )
-_BODY_WITH_ACRONYM = re.compile(
-    r"^(?P<name>(?:[A-Z][\w'’.-]*\s+){1,6}(?:Council|Authority|Agency|Secretariat|Office|"
-    r"Commission|Committee|Ministry|Department|Union|Assembly|Organi[sz]ation|Forum|Bank|Fund|"
-    r"Conference|Community|Parliament))\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)$"
+_BODY_HEAD_WORDS = (
+    r"(?:Council|Authority|Agency|Secretariat|Office|Commission|Committee|Ministry|Department|"
+    r"Union|Assembly|Organi[sz]ation|Forum|Bank|Fund|Conference|Community|Parliament|Army|Navy|"
+    r"Forces|Force|Guard|Centre|Center|Command|Directorate|Bureau|Service|Institute|College|"
+    r"Corporation)"
 )
+# Capitalised words ending in a body's head noun ("Royal Land Forces"): a body's name in an
+# office's title, never the name of the person after it
+_BODY_RUN = re.compile(rf"(?<![\w'’.-])(?:[A-Z][\w'’.-]*\s+){{1,4}}{_BODY_HEAD_WORDS}(?![\w-])")
+_BODY_NAME = (
+    rf"(?P<name>(?:[A-Z][\w'’.-]*\s+){{1,6}}{_BODY_HEAD_WORDS}"
+    # "Royal Army of Oman (RAO)", "United Nations Office in Nairobi (UNON)"
+    r"(?:\s+(?:of|for|in|on)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)"
+    r"\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)"
+)
+_BODY_WITH_ACRONYM = re.compile(rf"^{_BODY_NAME}$")
+_BODY_DEFINED = re.compile(rf"(?<![\w'’.-]){_BODY_NAME}")
+
+
+def acronym_bodies(text: str) -> list[tuple[str, str, int, int]]:
+    """Bodies an article names with their acronym ("the Maritime Security Centre (MSC)"):
+    (acronym, name, start, end of the whole phrase) for each time, so a later "Head of the
+    MSC" has its party. Only where the acronym's letters are the initials of the name's
+    capitalised words (with those of "of", "for" … allowed), so a bracketed code or a party
+    label is no body."""
+    out: list[tuple[str, str, int, int]] = []
+    for m in _BODY_DEFINED.finditer(text):
+        acro = m.group("acro")
+        words = list(re.finditer(r"[\w'’.-]+", m.group("name")))
+        # the name may start after words that are not its own ("Director General United
+        # Nations Office in Nairobi (UNON)")
+        for k in range(len(words) - 1):
+            if words[k].group(0)[0].islower():
+                continue
+            initials = "".join(
+                f"{re.escape(w.group(0)[0])}?"
+                if w.group(0)[0].islower()
+                else re.escape(w.group(0)[0].upper())
+                for w in words[k:]
+            )
+            if re.fullmatch(initials, acro.upper(), re.IGNORECASE):
+                start = m.start("name") + words[k].start()
+                out.append((acro, text[start : m.end("name")], start, m.end()))
+                break
+    return out
 
 
 def body_party(phrase: str) -> BodyEntry | None:
@@ -101,6 +141,12 @@ def body_party(phrase: str) -> BodyEntry | None:
     if _BODY_PHRASE.match(phrase) and len(phrase.split()) >= 2:
         return BodyEntry(phrase)
     return None
+
+
+def _defined_body(phrase: str, acronyms: dict[str, str]) -> BodyEntry | None:
+    """ "the MSC" after "the Maritime Security Centre (MSC)": the body the article defined."""
+    acro = re.sub(r"^the\s+", "", phrase.strip())
+    return BodyEntry(acronyms[acro], (acro,)) if acro in acronyms else None
 
 
 def resolve_party_phrase(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
@@ -399,7 +445,11 @@ def _title_regex() -> re.Pattern[str]:
     """Office titles in title or lower case: prefixes, portfolios, a head, "of/for/to ..."."""
     # "UN chief", "EU foreign policy chief": lower-case only ("Chief" before a name is a
     # Nigerian honorific, and a prefix of longer offices)
-    head = _alternatives(lexicon.OFFICE_HEADS) + "|chief"
+    head = (
+        _alternatives(lexicon.OFFICE_HEADS)
+        + "|chief|"
+        + "|".join(re.escape(h) for h in lexicon.CAPITALISED_HEADS)
+    )
     abbreviations = "|".join(re.escape(a) for a in lexicon.TITLE_ABBREVIATIONS)
     port = _alternatives([*lexicon.PORTFOLIOS, *lexicon.PORTFOLIO_WORDS])
     prefixes = _alternatives(lexicon.TITLE_PREFIXES)
@@ -746,6 +796,13 @@ def find_titles(
     named = [
         (e.start_char, e.end_char) for e in parsed.doc.ents if e.label_ in ("LOC", "NORP", "FAC")
     ]
+    # "Commander of the Royal Army of Oman (RAO)", later "Head of the RAO"
+    defined = acronym_bodies(text)
+    named += [(s, e) for _, _, s, e in defined]
+    named += [m.span() for m in _BODY_RUN.finditer(text)]
+    acronyms: dict[str, str] = {}
+    for acro, name, _, _ in defined:
+        acronyms.setdefault(acro, name)
     out: list[TitleMention] = []
     pos = 0
     while True:
@@ -779,7 +836,11 @@ def find_titles(
             words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
-                entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
+                entry = (
+                    resolve_party_phrase(phrase, gaz)
+                    or body_party(phrase)
+                    or _defined_body(phrase, acronyms)
+                )
                 if entry is None and _ROYAL.search(raw[: om.start()]):
                     capital = gaz.metonym(
                         phrase.removeprefix("the ")
@@ -819,6 +880,12 @@ def find_titles(
         if party is None and "," in title and not re.search(r"\s(?:of|for)\s", title):
             title = title.split(",")[0]
             raw = title
+        if party is None and not _POSTED_IN.search(title):
+            # "Commander of Royal Land Forces in the Kingdom of Saudi Arabia": the state the
+            # office is in, for any office but one posted abroad ("Ambassador in Rome")
+            located = _located_in(text, start + len(raw), gaz)
+            if located is not None:
+                party, party_span = located
         title = title.strip()
         if _given_name_not_title(text, start, 2) and fold(title) in lexicon.GIVEN_NAME_TITLES:
             pos = end
@@ -837,6 +904,35 @@ def find_titles(
 
 
 _MISSION = re.compile(r"(?i)\b(?:envoy|representative|coordinator|rapporteur)$")
+# Offices held abroad or for a body: "in <state>" names where they serve, not whom for
+_POSTED_IN = re.compile(
+    r"(?i)\b(?:ambassador|envoy|representative|coordinator|rapporteur|consul|charg[ée]|"
+    r"commissioner|attach[ée]|delegate|nuncio|emissary|director|head of mission)"
+)
+
+
+def _located_in(
+    text: str, pos: int, gaz: GazetteerLike
+) -> tuple[GazetteerEntryLike, tuple[int, int]] | None:
+    """A state named by " in (the) <state>" right after ``pos``, and where it stands."""
+    lead = re.match(r" +in +", text[pos : pos + 8])
+    if lead is None:
+        return None
+    at = pos + lead.end()
+    words = re.match(
+        r"(?:the +)?[A-Z][\w'’.-]*(?: +(?:of +(?:the +)?)?[A-Z][\w'’.-]*){0,5}", text[at : at + 120]
+    )
+    if words is None:
+        return None
+    parts = words.group(0).split(" ")
+    for k in range(len(parts), 0, -1):
+        phrase = " ".join(parts[:k])
+        entry = resolve_party_phrase(phrase, gaz)
+        if entry is not None and entry.type == "Country":
+            return entry, (at, at + len(phrase))
+    return None
+
+
 _SECOND_OFFICE = re.compile(
     r"\s+and\s+(?:the\s+)?(?P<title>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+of\s+"
     r"(?P<party>(?:the\s+)?[A-Z].*?)(?:\s+\([A-Z][A-Za-z]{1,9}\))?$"
