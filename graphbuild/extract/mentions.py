@@ -801,8 +801,8 @@ def find_titles(
     named += [(s, e) for _, _, s, e in defined]
     named += [m.span() for m in _BODY_RUN.finditer(text)]
     acronyms: dict[str, str] = {}
-    for acro, name, _, _ in defined:
-        acronyms.setdefault(acro, name)
+    for letters, name, _, _ in defined:
+        acronyms.setdefault(letters, name)
     out: list[TitleMention] = []
     pos = 0
     while True:
