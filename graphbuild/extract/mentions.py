@@ -1109,6 +1109,14 @@ def _after_leading_party(text: str, start: int, end: int, geo: list[GeoMention])
     "of" or "'s"-less office wording, since "Jordan" or "Georgia" also start names.
     """
     for g in geo:
+        if (
+            g.kind == "demonym"
+            and g.start < start < g.end < end
+            and g.entry.type == "Country"
+            and re.fullmatch(r"\s+", text[g.end : g.end + 1])
+        ):
+            # "Saudi Arabian King Salman": the parser's span began inside the demonym
+            return g.end + 1, end
         if g.start != start or g.end >= end or g.entry.type not in ("Country", "Organization"):
             continue
         if g.kind == "demonym" or re.search(
@@ -1360,9 +1368,17 @@ def _names_after_honorifics(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# "son/daughter of": the name after it is the father's ("Salman" of "Mohammed bin Salman"),
+# never a short form of this person's own name
+_FILIATION = frozenset({"bin", "ibn", "bint", "binti"})
+
+
 def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
-    return any(full[i : i + n] == part for i in range(len(full) - n + 1))
+    return any(
+        full[i : i + n] == part and not (i > 0 and full[i - 1] in _FILIATION)
+        for i in range(len(full) - n + 1)
+    )
 
 
 _PATRONYMIC_GENITIVE = ("giin", "iin", "ijn", "yn", "in", "n")
@@ -1455,6 +1471,8 @@ def add_surname_mentions(
         for size in range(1, n):
             for i in range(n - size + 1):
                 part = p.key[i : i + size]
+                if i > 0 and p.key[i - 1] in _FILIATION:
+                    continue
                 if all(
                     w in _NAME_PARTICLES
                     or len(w) < 3
