@@ -895,3 +895,29 @@ def test_an_ambassador_in_a_state_does_not_act_for_it(extractor: Extractor) -> N
         "Tomas Brenner, Ambassador in the Republic of Chile, met his hosts in Santiago on Monday.",
     )
     assert ("Tomas Brenner", "Chile") not in roles(ann)
+
+
+def test_a_semicolon_list_of_officials_shares_the_party_its_members_show(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera received Polish Foreign Minister Anna Kowalska "
+        "in Santiago on Monday.\n\nThe talks were attended by Pedro Alcaraz, Chilean Minister "
+        "of Mining; Lucia Ferrer, Minister of Agriculture; Diego Salas, Director of Protocol; "
+        "and Marta Quiroga, Chilean Ambassador to Poland.",
+    )
+    got = roles(ann)
+    assert ("Lucia Ferrer", "Chile") in got
+    assert ("Diego Salas", "Chile") in got
+
+
+def test_a_semicolon_list_of_two_parties_gives_no_party(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The talks were attended by Pedro Alcaraz, Chilean Minister of Mining; Lucia Ferrer, "
+        "Minister of Agriculture; Diego Salas, Director of Protocol; and Marta Nowak, Polish "
+        "Ambassador to Chile.",
+    )
+    got = roles(ann)
+    assert not any(person in ("Lucia Ferrer", "Diego Salas") for person, _ in got)
