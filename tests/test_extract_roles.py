@@ -921,3 +921,18 @@ def test_a_semicolon_list_of_two_parties_gives_no_party(extractor: Extractor) ->
     )
     got = roles(ann)
     assert not any(person in ("Lucia Ferrer", "Diego Salas") for person, _ in got)
+
+
+def test_an_office_for_another_office_keeps_its_whole_title(extractor: Extractor) -> None:
+    # "Assistant Minister for the First Deputy Prime Minister's Office": the office served,
+    # in title words, is part of the title, so the name after it is titled
+    ann = run(
+        extractor,
+        "The meeting was attended by Chilean Deputy Foreign Minister Pedro Alcaraz, Assistant "
+        "Foreign Minister for the First Deputy Prime Minister and Foreign Minister’s Office "
+        "Dr Lucia Ferrer and Assistant Foreign Minister for Protocols Ambassador Diego Salas "
+        "and several other Chilean diplomats.",
+    )
+    titles = {label(ann, r.holder): r.title for r in ann.roles}
+    assert titles.get("Lucia Ferrer", "").endswith("Foreign Minister’s Office")
+    assert titles.get("Diego Salas") == "Assistant Foreign Minister for Protocols"

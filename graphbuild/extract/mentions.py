@@ -389,6 +389,9 @@ _FACILITY_WORDS = {
     "complex", "terminal", "station", "pier", "village", "resort", "mall", "bhavan", "bhawan",
 }  # fmt: skip
 _OFFICE_HEAD_WORDS = frozenset(fold(h.split()[-1]) for h in lexicon.OFFICE_HEADS)
+_SERVED_OFFICE_WORDS = frozenset(
+    fold(w) for h in (*lexicon.OFFICE_HEADS, *lexicon.TITLE_PREFIXES) for w in h.split()
+)
 # Words that open the name of a building or place ("Schloss Bellevue", "Palacio San Martín").
 _FACILITY_FIRST_WORDS = frozenset(
     {
@@ -748,6 +751,7 @@ def _trim_title_tail(
         return raw
     keep = first.start()
     unknown_run = 0
+    serving = False
     for w in re.finditer(r"\([^)\s]+\)|[^\s,]+|,", raw[first.start() :]):
         word = w.group(0)
         if len(word) > 1 and word[-1] in ".;:" and not re.fullmatch(r"(?:[A-Z]\.)+", word):
@@ -758,16 +762,29 @@ def _trim_title_tail(
             folded in _TITLE_CONNECTORS
             or folded in lexicon.PORTFOLIO_WORDS
             or folded in lexicon.BODY_WORDS
-            # "Adviser to the President": the office served
+            # "Adviser to the President", "Assistant Foreign Minister for the First Deputy
+            # Prime Minister's Office": the office served, in its own title words
             or (
-                folded in _OFFICE_HEAD_WORDS
+                (folded in _OFFICE_HEAD_WORDS or folded in _SERVED_OFFICE_WORDS)
                 and word[:1].isupper()
-                and re.search(r"\sto\s+(?:the\s+)?$", raw[: first.start() + w.start()]) is not None
+                and (
+                    re.search(r"\s(?:to|for)\s+(?:the\s+)?$", raw[: first.start() + w.start()])
+                    is not None
+                    or serving
+                )
             )
             or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
             or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
             or any(ns <= start + ws and start + we <= ne for ns, ne in named)
         )
+        # a run of the served office's words goes on only word by word, and never past the
+        # end of a sentence ("… Adviser to UAE President. Austrian Chancellor X")
+        serving = (
+            known
+            and word[:1].isupper()
+            and (folded in _SERVED_OFFICE_WORDS or folded in _OFFICE_HEAD_WORDS or serving)
+            and not w.group(0).endswith(".")
+        ) or (folded in ("and", "&") and serving)
         if known:
             unknown_run = 0
             if folded not in _TITLE_CONNECTORS:
