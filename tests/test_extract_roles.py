@@ -936,3 +936,13 @@ def test_an_office_for_another_office_keeps_its_whole_title(extractor: Extractor
     titles = {label(ann, r.holder): r.title for r in ann.roles}
     assert titles.get("Lucia Ferrer", "").endswith("Foreign Minister’s Office")
     assert titles.get("Diego Salas") == "Assistant Foreign Minister for Protocols"
+
+
+def test_a_body_with_its_acronym_right_after_the_office(extractor: Extractor) -> None:
+    # press-release style without "of": "Director General <Body> (ACR)"
+    ann = run(
+        extractor,
+        "The minister held talks with Ms Ines Morado, Director General Andean Water Authority "
+        "(AWA), in Lima on Monday.",
+    )
+    assert ("Ines Morado", "Andean Water Authority") in roles(ann)

@@ -897,6 +897,21 @@ def find_titles(
         if party is None and "," in title and not re.search(r"\s(?:of|for)\s", title):
             title = title.split(",")[0]
             raw = title
+        if party is None:
+            # "Director General United Nations Office in Nairobi (UNON)": a body the article
+            # names with its acronym, right after the office without "of"
+            title_end = start + len(raw)
+            body = next(
+                (
+                    (name, letters, s_, e_)
+                    for letters, name, s_, e_ in defined
+                    if s_ == title_end + 1 and text[title_end] == " "
+                ),
+                None,
+            )
+            if body is not None:
+                party = BodyEntry(body[0], (body[1],))
+                party_span = (body[2], body[3])
         if party is None and not _POSTED_IN.search(title):
             # "Commander of Royal Land Forces in the Kingdom of Saudi Arabia": the state the
             # office is in, for any office but one posted abroad ("Ambassador in Rome")
@@ -1298,6 +1313,7 @@ def find_persons(
     candidates += _names_after_honorifics(text)
     # a name followed by ", the <title>" or "'s": NER sometimes tags these as places
     geo_spans = [(g.start, g.end) for g in geo]
+    bodies = [(bs, be) for _, _, bs, be in acronym_bodies(text)]
     mentions: list[PersonMention] = []
     for s0, e0 in sorted(set(candidates)):
         s, e = s0, e0
@@ -1338,6 +1354,8 @@ def find_persons(
             continue  # a club or a town's team; a player named in full is found by surname later
         if any(gs <= s and e <= ge for gs, ge in geo_spans):
             continue
+        if any(bs <= s and e <= be for bs, be in bodies):
+            continue  # a body the article names with its acronym ("… Authority (AWA)")
         if not _plausible_person(parsed, s, e, name):
             continue
         if gaz.lookup(name) is not None and gaz.lookup(name).type != "Person":  # type: ignore[union-attr]
