@@ -144,3 +144,47 @@ def test_a_quote_left_open_ends_at_its_attribution(extractor: Extractor) -> None
             "Our ports will welcome more Polish ships, and our farmers more Polish buyers",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "'We will double our copper sales by 2030,' Rivera told reporters.",
+        "‘We will double our copper sales by 2030,’ Rivera told reporters.",
+    ],
+)
+def test_speech_in_single_quotation_marks(extractor: Extractor, line: str) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        f"Warsaw on Monday.\n\n{line}\n\nThe two countries’ ties have grown, and Kowalska's "
+        "ministry said the 'grey zone' talks would go on.",
+    )
+    assert got == [("Tomas Rivera", "We will double our copper sales by 2030,")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "According to Rivera, “the copper agreement will be signed in the spring.”",
+        "“The copper agreement will be signed in the spring,” according to the Chilean foreign "
+        "minister, Tomas Rivera.",
+    ],
+)
+def test_speech_according_to_a_named_person(extractor: Extractor, line: str) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        f"Warsaw on Monday.\n\n{line}",
+    )
+    assert [s for s, _ in got] == ["Tomas Rivera"]
+
+
+def test_speech_according_to_a_statement_has_no_speaker(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\n“The copper agreement will be signed in the spring,” according "
+        "to a statement from the ministry after Rivera left.",
+    )
+    assert got == []

@@ -205,7 +205,45 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
             )
     if pending is not None:
         quotes.append(pending)
+    quotes += _single_quoted(text, paragraphs, quotes)
+    quotes.sort(key=lambda q: q.mark_start)
     return [q for q in quotes if q.end - q.start >= 2]
+
+
+# Speech in single quotation marks ('We agreed,' X said / ‘We agreed,’ X said), as some
+# outlets print it. The marks double as apostrophes, so: the opening mark starts a paragraph
+# or follows a space, a colon or a dash and comes before a letter; the closing mark follows
+# ".", ",", "!" or "?" (a curly one may instead come before punctuation); an apostrophe
+# inside a word ("we've", "Eke's") is no mark.
+_SINGLE_QUOTED = re.compile(
+    r"(?:(?<=^)|(?<=[\s(:—–]))(?P<open>[‘'])(?=[A-Za-z])"
+    r"(?P<inner>(?:[^‘’'\"“”\n]|[’'](?=[A-Za-z]))+?)"
+    r"(?:(?<=[.,!?])(?P<close>[’'])|(?P<curly>’)(?=[,.;:!?]))"
+    r"(?=[\s)—–]|$)"
+)
+
+
+def _single_quoted(
+    text: str, paragraphs: list[tuple[int, int]], doubles: list[QuoteSpan]
+) -> list[QuoteSpan]:
+    """Single-quoted speech outside any double-quoted span, one paragraph at a time."""
+    out: list[QuoteSpan] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        para = text[p_start:p_end]
+        if "'" not in para and "‘" not in para:
+            continue
+        for m in _SINGLE_QUOTED.finditer(para):
+            if m.group("open") == "'" and m.group("curly"):
+                continue
+            if m.group("open") == "‘" and m.group("close") == "'":
+                continue
+            o, c = p_start + m.start("open"), p_start + m.end("inner")
+            if any(q.mark_start <= o <= q.end or q.mark_start <= c <= q.end for q in doubles):
+                continue  # a quotation inside a quotation, or an apostrophe in one
+            if len(m.group("inner").split()) < 2:
+                continue
+            out.append(QuoteSpan(o + 1, c, o, True, p_index, ((o + 1, c),)))
+    return out
 
 
 @dataclass

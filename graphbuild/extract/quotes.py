@@ -19,6 +19,15 @@ from graphbuild.extract.coref import Resolver
 from graphbuild.extract.document import ParsedArticle, QuoteSpan
 from graphbuild.extract.mentions import MentionIndex
 
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
+# between "according to" and the name: a determiner, a party and office words, capitalised
+# or not ("the Ghanaian foreign minister, Ama Boateng"), but no clause
+_TITLE_GAP = re.compile(
+    r"(?:(?:the|his|her|its|[A-Z][\w'’.-]*|minister|foreign|affairs|secretary|president|"
+    r"spokes(?:person|man|woman)|ambassador|envoy|deputy|prime|chief|senior|of|for),?\s+)"
+    r"{0,8}"
+)
+
 
 @dataclass
 class QuoteFact:
@@ -99,6 +108,8 @@ class QuoteExtractor:
             recent = [p for p in last_by_paragraph if q.paragraph - 2 <= p <= q.paragraph]
             previous = last_by_paragraph[max(recent)] if recent else None
             speaker, rule = self._attribute(q, previous)
+            if speaker is None:
+                speaker, rule = self._according_to(q)
             if speaker is None and self._standalone(q):
                 speaker, rule = self._announced(q)
                 if speaker is None and q.paragraph - 1 in last_by_paragraph:
@@ -176,6 +187,26 @@ class QuoteExtractor:
             if person is not None:
                 return person, f"quote.speech-verb.{verb.lemma_.lower()}"
             return None, ""  # an unnamed or non-person speaker: no attribution
+        return None, ""
+
+    def _according_to(self, q: QuoteSpan) -> tuple[int | None, str]:
+        """'According to X, "…"' / '"…," according to X': a named person, titled or not;
+        a statement, a ministry or an agency is no speaker."""
+        text = self.parsed.text
+        for sent in self._sentences_of(q):
+            for cue in _ACCORDING_TO.finditer(text, sent.start_char, sent.end_char):
+                if self.parsed.in_quote(cue.start()):
+                    continue
+                # the cue must lead into the quote or follow it directly
+                if cue.end() <= q.mark_start:
+                    if not re.fullmatch(r"[^.;\n]*?,\s*", text[cue.end() : q.mark_start]):
+                        continue
+                elif not re.fullmatch(r"[\s,”\"'’]*", text[q.end : cue.start()]):
+                    continue
+                m = next(iter(self.mentions.persons_in(cue.end(), cue.end() + 80)), None)
+                if m is None or not _TITLE_GAP.fullmatch(text[cue.end() : m.start]):
+                    continue
+                return m.person, "quote.according-to"
         return None, ""
 
     def _name_after_verb(self, q: QuoteSpan, verb: Token) -> int | None:
