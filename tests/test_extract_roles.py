@@ -946,3 +946,20 @@ def test_a_body_with_its_acronym_right_after_the_office(extractor: Extractor) ->
         "(AWA), in Lima on Monday.",
     )
     assert ("Ines Morado", "Andean Water Authority") in roles(ann)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "party"),
+    [
+        ("Chile's ambassador in Warsaw, Tomas Rivera, was summoned on Monday.", "Chile"),
+        (
+            "The UN Resident Coordinator in Chile, Ines Morado, opened the meeting.",
+            "United Nations",
+        ),
+    ],
+)
+def test_an_office_held_in_a_place_before_the_name(
+    extractor: Extractor, sentence: str, party: str
+) -> None:
+    ann = run(extractor, sentence)
+    assert {p for _, p in roles(ann)} == {party}

@@ -442,6 +442,7 @@ PORTFOLIO_WORDS = frozenset(
 )
 
 TITLE_PREFIXES = (
+    "Resident",  # "UN Resident Coordinator", "IMF Resident Representative"
     "acting",
     "Acting",
     "Deputy",

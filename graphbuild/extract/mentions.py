@@ -1268,6 +1268,12 @@ def find_persons(
     candidates += _known_holders_mistyped(parsed)
     titles = find_titles(parsed, gaz, candidates, geo)
     anchors = [t.end for t in titles]
+    for t in titles:
+        # "Chile's ambassador in Warsaw, X": the name after the place the office is held in
+        posted = re.match(r"\s+in\s+(?:the\s+)?", text[t.end : t.end + 12])
+        if posted is not None:
+            at = t.end + posted.end()
+            anchors += [g.end + 1 for g in geo if g.start == at and text[g.end : g.end + 1] == ","]
     for cm in re.finditer(r"\bcounterparts?\b,?", text):
         anchors.append(cm.end())
         # "her Ethiopian counterpart to Kenya Meles Alem": the name after the posting

@@ -75,6 +75,24 @@ def _party_before(
     return None
 
 
+_POSTED_IN_GAP = re.compile(r"\s+in\s+(?:the\s+)?")
+
+
+def _posted_in_gap(text: str, t: TitleMention, m: PersonMention, geo: list[GeoMention]) -> bool:
+    """ "Russia's ambassador in London, X", "the UN Resident Coordinator in Ghana, X": the
+    place the office is held in stands between the title and the name, then a comma."""
+    lead = _POSTED_IN_GAP.match(text, t.end, m.start)
+    if lead is None:
+        return False
+    for g in geo:
+        if g.start == lead.end() and g.end < m.start:
+            rest = re.match(r",\s+", text[g.end : m.start])
+            return rest is not None and bool(
+                _GAP_HONORIFICS_IN_PLACE.fullmatch(text, g.end + rest.end(), m.start)
+            )
+    return False
+
+
 def _title_before(
     text: str, m: PersonMention, titles: list[TitleMention], mentions: MentionIndex
 ) -> TitleMention | None:
@@ -82,7 +100,11 @@ def _title_before(
         (
             t
             for t in titles
-            if t.end <= m.start and _GAP_HONORIFICS_IN_PLACE.fullmatch(text, t.end, m.start)
+            if t.end <= m.start
+            and (
+                _GAP_HONORIFICS_IN_PLACE.fullmatch(text, t.end, m.start)
+                or (m.start - t.end < 60 and _posted_in_gap(text, t, m, mentions.geo))
+            )
         ),
         key=lambda t: -t.end,
     )
