@@ -188,3 +188,13 @@ def test_speech_according_to_a_statement_has_no_speaker(extractor: Extractor) ->
         "to a statement from the ministry after Rivera left.",
     )
     assert got == []
+
+
+def test_a_possessor_in_the_subject_is_not_the_speaker(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\nKowalska's spokesman, Jan Zielinski, said: “The talks were very "
+        "constructive.”\n\nRivera's office said: “The minister will return in May.”",
+    )
+    assert got == [("Jan Zielinski", "The talks were very constructive.")]

@@ -241,8 +241,12 @@ class QuoteExtractor:
     def _person_of(self, subj: Token) -> int | None:
         s, e = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
         named = [m for m in self.mentions.persons_in(s, e) if not self.parsed.in_quote(m.start)]
-        if named:
-            return named[0].person
+        # "Kowalska's spokesman, Jan Zielinski, said": the possessor is not the speaker
+        own = [m for m in named if not re.match(r"['’]s\b", self.parsed.text[m.end : m.end + 3])]
+        if own:
+            return own[0].person
+        # "Kowalska's spokesman said": not Kowalska; the office may still refer back to a
+        # spokesman named before
         if subj.lower_ in ("former", "latter"):
             return self.resolver.former_latter(subj.idx, subj.lower_)
         return self.resolver.resolve_token(subj)
