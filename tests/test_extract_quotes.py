@@ -198,3 +198,13 @@ def test_a_possessor_in_the_subject_is_not_the_speaker(extractor: Extractor) -> 
         "constructive.”\n\nRivera's office said: “The minister will return in May.”",
     )
     assert got == [("Jan Zielinski", "The talks were very constructive.")]
+
+
+def test_words_wished_inside_a_report_are_the_wishers(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\nKowalska wrote in a post that Rivera had wished the staff in the "
+        "lobby “happy holidays,” according to a translation by a newspaper.",
+    )
+    assert got == [("Tomas Rivera", "happy holidays,")]

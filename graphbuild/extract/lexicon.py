@@ -737,6 +737,7 @@ SPEECH_VERBS = frozenset(
         "echo",
         "welcome",
         "thank",
+        "wish",  # "X wished them 'good luck'": X's words, even inside another's report
         "praise",
         "pledge",
         "vow",
