@@ -963,3 +963,14 @@ def test_an_office_held_in_a_place_before_the_name(
 ) -> None:
     ann = run(extractor, sentence)
     assert {p for _, p in roles(ann)} == {party}
+
+
+def test_the_head_of_a_states_delegation_acts_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Tomas Rivera, the head of the Chilean delegation, met the Polish side in Warsaw on "
+        "Monday, and the head of the Peruvian delegation, Rosa Vidal, joined them.",
+    )
+    got = roles(ann)
+    assert ("Tomas Rivera", "Chile") in got
+    assert ("Rosa Vidal", "Peru") in got

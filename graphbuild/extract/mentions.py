@@ -143,6 +143,22 @@ def body_party(phrase: str) -> BodyEntry | None:
     return None
 
 
+_SIDE = re.compile(
+    r"^(?:the\s+)?(?P<party>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+"
+    r"delegation$"
+)
+
+
+def _side_party(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """ "head of the Chilean delegation": the state (or body) the delegation is of."""
+    m = _SIDE.match(phrase.strip())
+    if m is None:
+        return None
+    word = m.group("party")
+    entry = gaz.demonym(word) or resolve_party_phrase(word, gaz)
+    return entry if entry is not None and entry.type in ("Country", "Organization") else None
+
+
 def _defined_body(phrase: str, acronyms: dict[str, str]) -> BodyEntry | None:
     """ "the MSC" after "the Maritime Security Centre (MSC)": the body the article defined."""
     acro = re.sub(r"^the\s+", "", phrase.strip())
@@ -450,7 +466,8 @@ def _title_regex() -> re.Pattern[str]:
     # Nigerian honorific, and a prefix of longer offices)
     head = (
         _alternatives(lexicon.OFFICE_HEADS)
-        + "|chief|"
+        # "the head of the Chilean delegation": in lower case only before "of"
+        + "|chief|head(?= +of +)|"
         + "|".join(re.escape(h) for h in lexicon.CAPITALISED_HEADS)
     )
     abbreviations = "|".join(re.escape(a) for a in lexicon.TITLE_ABBREVIATIONS)
@@ -857,6 +874,7 @@ def find_titles(
                     resolve_party_phrase(phrase, gaz)
                     or body_party(phrase)
                     or _defined_body(phrase, acronyms)
+                    or _side_party(phrase, gaz)
                 )
                 if entry is None and _ROYAL.search(raw[: om.start()]):
                     capital = gaz.metonym(
