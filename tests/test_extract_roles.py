@@ -974,3 +974,12 @@ def test_the_head_of_a_states_delegation_acts_for_it(extractor: Extractor) -> No
     got = roles(ann)
     assert ("Tomas Rivera", "Chile") in got
     assert ("Rosa Vidal", "Peru") in got
+
+
+@pytest.mark.parametrize("verb", ["became", "has been", "was appointed"])
+def test_an_office_in_a_relative_clause_after_the_name(extractor: Extractor, verb: str) -> None:
+    ann = run(
+        extractor,
+        f"Anna Kowalska, who {verb} Poland's top diplomat last year, welcomed the guests.",
+    )
+    assert roles(ann) == {("Anna Kowalska", "Poland")}

@@ -184,7 +184,8 @@ def _title_after(  # type: ignore[no-untyped-def]
     """ ", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
     tail = text[m.end : m.end + 200]
     lead = re.match(
-        r",\s+(?:who\s+(?:is|serves\s+as)\s+(?:(?:now|also|currently)\s+)?(?:as\s+)?)?"
+        r",\s+(?:who\s+(?:is|serves\s+as|became|has\s+been|was\s+(?:appointed|named)(?:\s+as)?)"
+        r"\s+(?:(?:now|also|currently)\s+)?(?:as\s+)?)?"
         r"(?:the\s+|an?\s+|its\s+|his\s+|her\s+)?",
         tail,
     )
