@@ -983,3 +983,25 @@ def test_an_office_in_a_relative_clause_after_the_name(extractor: Extractor, ver
         f"Anna Kowalska, who {verb} Poland's top diplomat last year, welcomed the guests.",
     )
     assert roles(ann) == {("Anna Kowalska", "Poland")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("Bolivian Vice-Minister Juan Soto met the press.", "Juan Soto", "Bolivia"),
+        (
+            "Chilean Minister Delegate in charge of Trade Tomas Rivera met the press.",
+            "Tomas Rivera",
+            "Chile",
+        ),
+        (
+            "Chile's Minister-Counsellor in Warsaw, Pedro Alcaraz, was present.",
+            "Pedro Alcaraz",
+            "Chile",
+        ),
+    ],
+)
+def test_hyphenated_and_in_charge_of_titles(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    assert (person, party) in roles(run(extractor, sentence))

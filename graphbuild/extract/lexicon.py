@@ -233,6 +233,9 @@ OFFICE_HEADS = (
     "Emissary",
     "Coordinator",
     "Head of Mission",
+    "Minister-Counsellor",
+    "Minister Counsellor",
+    "Minister Delegate",
 )
 
 # Office heads matched only capitalised: "Head of the Maritime Security Centre", "Commander of

@@ -477,9 +477,10 @@ def _title_regex() -> re.Pattern[str]:
     low = rf"(?:{_alternatives(lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS)})"
     part = rf"(?:{cap}|{low})"
     joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to) +(?:the +)?)"
+    # "Vice-Minister"; "Minister Delegate in charge of Trade"
     core = (
-        rf"(?:(?:{prefixes}) +)*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
-        rf"(?: +(?:of|for|to) +(?:the +)?{part}(?:{joiner}{part})*)?"
+        rf"(?:(?:{prefixes})(?: +|-))*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
+        rf"(?: +(?:of|for|to|in +charge +of) +(?:the +)?{part}(?:{joiner}{part})*)?"
     )
     return re.compile(
         rf"(?<![\w-])(?:(?:{core})(?: +and +(?:{core}))?|(?:{abbreviations})(?= +[A-Z@]))"
