@@ -1005,3 +1005,18 @@ def test_hyphenated_and_in_charge_of_titles(
     extractor: Extractor, sentence: str, person: str, party: str
 ) -> None:
     assert (person, party) in roles(run(extractor, sentence))
+
+
+def test_a_title_in_charge_of_relations_with_a_body_runs_to_the_name(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The minister also received Chile's Minister Delegate to the Minister of Trade in charge "
+        "of Relations with the Andean Community, Tomas Rivera.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "Chile")}
+    assert ann.roles[0].title == (
+        "Minister Delegate to the Minister of Trade in charge of Relations with the Andean "
+        "Community"
+    )

@@ -476,7 +476,10 @@ def _title_regex() -> re.Pattern[str]:
     cap = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|\([A-Z][A-Za-z]+\))"
     low = rf"(?:{_alternatives(lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS)})"
     part = rf"(?:{cap}|{low})"
-    joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to) +(?:the +)?)"
+    joiner = (
+        r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to|in +charge +of) +(?:the +)?"
+        r"| +with +the +(?=[A-Z]))"
+    )
     # "Vice-Minister"; "Minister Delegate in charge of Trade"
     core = (
         rf"(?:(?:{prefixes})(?: +|-))*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
@@ -749,7 +752,10 @@ _HONORIFIC_CUT = re.compile(
 )
 _ROYAL = re.compile(r"(?i)\b(?:crown prince|prince|emir|amir|ruler|king|sultan)$")
 _THEIR_DEPUTY = re.compile(r"\b(?:his|her|their)\s+(?P<title>deputy)\s+(?=[A-Z])")
-_TITLE_CONNECTORS = frozenset({"and", "&", "of", "for", "on", "to", "the", ","})
+# ("in charge of" and "with the" come into a title only through the title pattern's joiners)
+_TITLE_CONNECTORS = frozenset(
+    {"and", "&", "of", "for", "on", "to", "the", ",", "in", "charge", "with"}
+)
 
 
 def _trim_title_tail(
