@@ -1020,3 +1020,14 @@ def test_a_title_in_charge_of_relations_with_a_body_runs_to_the_name(
         "Minister Delegate to the Minister of Trade in charge of Relations with the Andean "
         "Community"
     )
+
+
+def test_an_office_for_a_states_department_runs_to_the_name(extractor: Extractor) -> None:
+    # "… for U.S. Department of …'s Bureau of … Affairs, X": the state abbreviated with stops,
+    # the rest of the office its own department's
+    ann = run(
+        extractor,
+        "The minister met the Deputy Assistant Secretary for U.S. Department of Commerce's "
+        "Bureau of Andean Trade Affairs, Tomas Rivera, in Lima on Monday.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "United States")}

@@ -92,7 +92,9 @@ _BODY_HEAD_WORDS = (
 )
 # Capitalised words ending in a body's head noun ("Royal Land Forces"): a body's name in an
 # office's title, never the name of the person after it
-_BODY_RUN = re.compile(rf"(?<![\w'’.-])(?:[A-Z][\w'’.-]*\s+){{1,4}}{_BODY_HEAD_WORDS}(?![\w-])")
+_BODY_RUN = re.compile(
+    rf"(?<![\w'’.-])(?:[A-Z][\w'’.-]*\s+){{1,4}}(?:{_BODY_HEAD_WORDS}|Affairs)(?![\w-])"
+)
 _BODY_NAME = (
     rf"(?P<name>(?:[A-Z][\w'’.-]*\s+){{1,6}}{_BODY_HEAD_WORDS}"
     # "Royal Army of Oman (RAO)", "United Nations Office in Nairobi (UNON)"
@@ -167,7 +169,10 @@ def _defined_body(phrase: str, acronyms: dict[str, str]) -> BodyEntry | None:
 
 def resolve_party_phrase(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
     """The country or organisation a phrase names, however officially it is worded."""
-    phrase = phrase.strip().rstrip(",.;:")
+    phrase = phrase.strip()
+    # "U.S." keeps its last stop; a sentence's or a list's punctuation goes
+    if not re.search(r"(?<![\w.])(?:[A-Z]\.){2,}$", phrase):
+        phrase = phrase.rstrip(",.;:")
     if phrase.endswith("'s") or phrase.endswith("’s"):
         phrase = phrase[:-2]
     if not phrase or (not phrase[:1].isupper() and not phrase.startswith("the ")):
@@ -904,8 +909,11 @@ def find_titles(
                         # "Ambassador of A to B"; "High Representative of the EU for Foreign
                         # Relations": what follows the party is the rest of the office
                         title += after
-                    else:
+                    elif "," in after or re.search(r"\band\b", after):
                         raw = raw[: len(raw) - len(after)]
+                    # else "Assistant Secretary for U.S. Department of State's Bureau of …
+                    # Affairs, X": the rest names the party's own department; the span keeps
+                    # it, so the name after it is titled
                     break
             if party is not None:
                 break
