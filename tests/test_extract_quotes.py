@@ -208,3 +208,18 @@ def test_words_wished_inside_a_report_are_the_wishers(extractor: Extractor) -> N
         "lobby “happy holidays,” according to a translation by a newspaper.",
     )
     assert got == [("Tomas Rivera", "happy holidays,")]
+
+
+@pytest.mark.parametrize(
+    "attribution", ["the ministry said in a statement", "Rivera's spokesperson said"]
+)
+def test_a_quote_with_an_unnamed_speaker_of_its_own_is_nobodys(
+    extractor: Extractor, attribution: str
+) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\nRivera said: “We opened a new chapter today.”\n\n"
+        f"“The two ministers also discussed the war in Ukraine,” {attribution}.",
+    )
+    assert got == [("Tomas Rivera", "We opened a new chapter today.")]

@@ -19,6 +19,14 @@ from graphbuild.extract.coref import Resolver
 from graphbuild.extract.document import ParsedArticle, QuoteSpan
 from graphbuild.extract.mentions import MentionIndex
 
+# Subjects of a speech verb that name no person: a quote they say is nobody's
+_UNNAMED_SOURCES = frozenset(
+    {"ministry", "statement", "office", "spokesperson", "spokesman", "spokeswoman", "official",
+     "source", "agency", "government", "embassy", "department", "readout", "communique",
+     "communiqué", "presidency", "diplomat", "analyst", "observer", "release", "report",
+     "commission", "council", "secretariat", "mission", "delegation", "side"}
+)  # fmt: skip
+_UNNAMED = "quote.unnamed-speaker"
 _ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
 # between "according to" and the name: a determiner, a party and office words, capitalised
 # or not ("the Ghanaian foreign minister, Ama Boateng"), but no clause
@@ -108,6 +116,8 @@ class QuoteExtractor:
             recent = [p for p in last_by_paragraph if q.paragraph - 2 <= p <= q.paragraph]
             previous = last_by_paragraph[max(recent)] if recent else None
             speaker, rule = self._attribute(q, previous)
+            if rule == _UNNAMED:
+                continue
             if speaker is None:
                 speaker, rule = self._according_to(q)
             if speaker is None and self._standalone(q):
@@ -186,6 +196,10 @@ class QuoteExtractor:
             person = self._person_of(subj)
             if person is not None:
                 return person, f"quote.speech-verb.{verb.lemma_.lower()}"
+            if subj.lemma_.lower() in _UNNAMED_SOURCES:
+                # '"…," the ministry said in a statement': the quote has its own speaker,
+                # no person, so no earlier speaker may be guessed for it
+                return None, _UNNAMED
             return None, ""  # an unnamed or non-person speaker: no attribution
         return None, ""
 
