@@ -223,3 +223,14 @@ def test_a_quote_with_an_unnamed_speaker_of_its_own_is_nobodys(
         f"“The two ministers also discussed the war in Ukraine,” {attribution}.",
     )
     assert got == [("Tomas Rivera", "We opened a new chapter today.")]
+
+
+@pytest.mark.parametrize("lead", ["The state news agency", "A wire service"])
+def test_an_agency_quoting_a_person_as_saying(extractor: Extractor, lead: str) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        f'Warsaw on Monday.\n\n{lead} quoted Rivera as saying: "Our relations have entered a '
+        'new stage."',
+    )
+    assert got == [("Tomas Rivera", "Our relations have entered a new stage.")]

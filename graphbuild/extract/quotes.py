@@ -90,6 +90,16 @@ def _subject(verb: Token, quoted: Callable[[int], object] | None = None) -> Toke
     return None
 
 
+def _quoted_as(verb: Token) -> Token | None:
+    """The object of "quote(d) X as saying/telling": X, for the verb "saying"."""
+    if verb.lemma_.lower() not in ("say", "tell") or verb.dep_ != "pcomp":
+        return None
+    prep = verb.head
+    if prep.lower_ != "as" or prep.head.lemma_.lower() != "quote":
+        return None
+    return next((c for c in prep.head.children if c.dep_ == "dobj"), None)
+
+
 def _is_fragment(inner: str) -> bool:
     """A few quoted words, not a quoted sentence: these need a verb that governs them."""
     words = inner.split()
@@ -179,6 +189,12 @@ class QuoteExtractor:
                 # a few quoted words inside a noun phrase are a label ("the so-called
                 # 'grey zone'"), not words the verb's subject said
                 continue
+            quoted_as = _quoted_as(verb)
+            if quoted_as is not None:
+                # "Xinhua quoted X as saying: '…'": the one quoted, not the quoting agency
+                person = self._person_of(quoted_as)
+                if person is not None:
+                    return person, "quote.quoted-as-saying"
             subj = _subject(verb, self.parsed.in_quote)
             if subj is None:
                 inverted = self._name_after_verb(q, verb)
