@@ -1031,3 +1031,21 @@ def test_an_office_for_a_states_department_runs_to_the_name(extractor: Extractor
         "Bureau of Andean Trade Affairs, Tomas Rivera, in Lima on Monday.",
     )
     assert roles(ann) == {("Tomas Rivera", "United States")}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "party"),
+    [
+        ("her counterpart from Chile, Tomas Rivera,", "Chile"),
+        ("her counterpart of Argentina, Tomas Rivera,", "Argentina"),
+        ("Peruvian counterpart Tomas Rivera", "Peru"),
+    ],
+)
+def test_counterpart_with_the_state_after_it_or_without_his(
+    extractor: Extractor, phrase: str, party: str
+) -> None:
+    ann = run(
+        extractor,
+        f"Polish Foreign Minister Anna Kowalska held talks with {phrase} in Warsaw on Monday.",
+    )
+    assert ("Tomas Rivera", party) in roles(ann)

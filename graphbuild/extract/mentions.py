@@ -1310,10 +1310,12 @@ def find_persons(
     for cm in re.finditer(r"\bcounterparts?\b,?", text):
         anchors.append(cm.end())
         # "her Ethiopian counterpart to Kenya Meles Alem": the name after the posting
-        post = re.match(r"\s+(?:to|in|at)\s+(?:the\s+)?", text[cm.end() : cm.end() + 12])
+        post = re.match(r"\s+(?:to|in|at|from|of)\s+(?:the\s+)?", text[cm.end() : cm.end() + 12])
         if post is not None:
             at = cm.end() + post.end()
             anchors += [g.end for g in geo if g.start == at]
+            # "her counterpart from Chile, X"
+            anchors += [g.end + 1 for g in geo if g.start == at and text[g.end : g.end + 1] == ","]
     anchors += [m.end("title") for m in PLURAL_TITLE_RE.finditer(text)]
     for t in titles:
         # "X, the Foreign Minister", "X, Norway's foreign minister", "X, the Kenyan envoy"

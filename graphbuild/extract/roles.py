@@ -501,8 +501,12 @@ def extract_roles(
 
 _DEM = r"[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}"
 _COUNTERPART = re.compile(
-    rf"\b(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
-    r"counterparts?\b,?\s*"
+    rf"\b(?:(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
+    # "Peruvian counterpart X": without "his", only after a demonym that starts the phrase
+    rf"|(?P<bare>{_DEM})\s+(?=counterparts?\s+[A-Z]))"
+    # "her counterpart from Chile, X" / "his counterpart of Argentina, X"
+    r"counterparts?(?:\s+(?:from|of)\s+(?:the\s+)?(?P<after>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}))?"
+    r"\b,?\s*"
 )
 
 
@@ -513,11 +517,19 @@ def _counterparts(
     text = parsed.text
     out: list[RoleFact] = []
     for cm in _COUNTERPART.finditer(text):
+        group = next((k for k in ("dems", "bare", "after") if cm.group(k)), None)
         dem_geo = (
-            [g for g in mentions.geo if cm.start("dems") <= g.start < cm.end("dems")]
-            if cm.group("dems")
+            [
+                g
+                for g in mentions.geo
+                if cm.start(group) <= g.start < cm.end(group)
+                and g.entry.type in ("Country", "Organization")
+            ]
+            if group is not None
             else []
         )
+        if group == "bare" and len(dem_geo) != 1:
+            continue
         names = [m for m in mentions.person_mentions if cm.end() <= m.start < cm.end() + 160]
         # the names that follow directly, in a list
         listed: list[PersonMention] = []
