@@ -1049,3 +1049,22 @@ def test_counterpart_with_the_state_after_it_or_without_his(
         f"Polish Foreign Minister Anna Kowalska held talks with {phrase} in Warsaw on Monday.",
     )
     assert ("Tomas Rivera", party) in roles(ann)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "party"),
+    [
+        (
+            "UN Secretary-General spokesperson Tomas Rivera said the talks were useful.",
+            "United Nations",
+        ),
+        (
+            "Andean Trade Commission President Tomas Rivera opened the session.",
+            "Andean Trade Commission",
+        ),
+    ],
+)
+def test_an_office_after_the_office_or_body_it_serves(
+    extractor: Extractor, sentence: str, party: str
+) -> None:
+    assert roles(run(extractor, sentence)) == {("Tomas Rivera", party)}

@@ -24,6 +24,7 @@ from graphbuild.extract.mentions import (
     MentionIndex,
     PersonMention,
     TitleMention,
+    body_party,
 )
 
 _BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
@@ -368,6 +369,35 @@ def _past_office(text: str, fact: RoleFact) -> bool:
     return bool(re.search(r"(?i),\s+(?:the\s+|a\s+)?(?:former|erstwhile|then)\b", span))
 
 
+_BODY_BEFORE = re.compile(
+    r"(?<![\w'’.-])(?P<body>(?:[A-Z][\w'’.-]*\s+){1,3}(?:Commission|Secretariat|Council))\s+$"
+)
+
+
+def _office_before(
+    text: str,
+    t: TitleMention,
+    titles: list[TitleMention],
+    geo: list[GeoMention],
+    gaz: GazetteerLike,
+) -> tuple[GazetteerEntryLike, int] | None:
+    """The party of what stands right before an office: "UN Secretary-General spokesperson
+    X" (the office served, with its party), "ECOWAS Commission President X" (a body)."""
+    for t0 in titles:
+        if t0.end < t.start and text[t0.end : t.start] == " " and _SERVES.search(t.title):
+            if t0.party is not None:
+                return t0.party, t0.start
+            g = _party_before(text, t0.start, geo, gaz)
+            if g is not None:
+                return g.entry, g.start
+    body = _BODY_BEFORE.search(text[max(0, t.start - 60) : t.start])
+    if body is not None:
+        entry = body_party(body.group("body"))
+        if entry is not None:
+            return entry, t.start - len(body.group(0)) + body.start("body")
+    return None
+
+
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
     """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
     lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
@@ -410,6 +440,10 @@ def extract_roles(
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
+            if party_entry is None:
+                before = _office_before(text, t, mentions.titles, geo, gaz)
+                if before is not None:
+                    party_entry, start = before
             if party_entry is None:
                 g = _party_after(text, m, geo)
                 if g is not None:
