@@ -1068,3 +1068,14 @@ def test_an_office_after_the_office_or_body_it_serves(
     extractor: Extractor, sentence: str, party: str
 ) -> None:
     assert roles(run(extractor, sentence)) == {("Tomas Rivera", party)}
+
+
+@pytest.mark.parametrize(
+    "office",
+    ["Chargé d'Affaires a.i. of the Embassy of Peru", "Consul General of the Consulate of Peru"],
+)
+def test_an_office_of_a_states_mission_acts_for_the_state(
+    extractor: Extractor, office: str
+) -> None:
+    ann = run(extractor, f"The {office}, Diego Salas, attended the ceremony in Accra.")
+    assert roles(ann) == {("Diego Salas", "Peru")}

@@ -145,6 +145,10 @@ def body_party(phrase: str) -> BodyEntry | None:
     return None
 
 
+_MISSION_OF = re.compile(
+    r"^(?:the\s+)?(?:Embassy|High\s+Commission|Consulate(?:[- ]General)?|Permanent\s+Mission)"
+    r"\s+of\s+(?P<state>.+)$"
+)
 _SIDE = re.compile(
     r"^(?:the\s+)?(?P<party>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+"
     r"delegation$"
@@ -488,6 +492,8 @@ def _title_regex() -> re.Pattern[str]:
     # "Vice-Minister"; "Minister Delegate in charge of Trade"
     core = (
         rf"(?:(?:{prefixes})(?: +|-))*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
+        # "Chargé d'Affaires a.i." (ad interim)
+        r"(?: +a\.i\.| +ad +interim)?"
         rf"(?: +(?:of|for|to|in +charge +of) +(?:the +)?{part}(?:{joiner}{part})*)?"
     )
     return re.compile(
@@ -882,8 +888,11 @@ def find_titles(
             words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
+                mission = _MISSION_OF.match(phrase)
                 entry = (
                     resolve_party_phrase(phrase, gaz)
+                    # "Chargé d'Affaires of the Embassy of Peru": the state the mission is of
+                    or (resolve_party_phrase(mission.group("state"), gaz) if mission else None)
                     or body_party(phrase)
                     or _defined_body(phrase, acronyms)
                     or _side_party(phrase, gaz)
