@@ -314,3 +314,12 @@ def test_the_name_after_bin_is_the_fathers_not_a_short_form(extractor: Extractor
     got = persons(ann)
     assert "Faris bin Tariq" in got
     assert "Tariq" in got
+
+
+def test_a_name_before_an_office_with_modifiers_is_found(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Leandro Pinheiro de Alvarenga, the lead climate negotiator in Brazil's Foreign "
+        "Ministry, told a congressional hearing that talks would go on.",
+    )
+    assert "Leandro Pinheiro de Alvarenga" in persons(ann)

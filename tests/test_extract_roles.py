@@ -1079,3 +1079,12 @@ def test_an_office_of_a_states_mission_acts_for_the_state(
 ) -> None:
     ann = run(extractor, f"The {office}, Diego Salas, attended the ceremony in Accra.")
     assert roles(ann) == {("Diego Salas", "Peru")}
+
+
+def test_a_negotiator_in_a_states_ministry_acts_for_the_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Tomas Rivera, the lead trade negotiator in Chile's Foreign Ministry, told a hearing "
+        "that the talks would go on.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "Chile")}

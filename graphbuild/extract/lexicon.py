@@ -185,6 +185,8 @@ OFFICE_HEADS = (
     "Supreme Leader",
     "chief negotiator",
     "Chief Negotiator",
+    "negotiator",  # "Iran's nuclear negotiator X", "X, the lead climate negotiator in …"
+    "Negotiator",
     "top diplomat",
     "Grand Duke",
     "Cabinet Secretary",

@@ -1334,7 +1334,8 @@ def find_persons(
                 t_start = g.start
         before = re.search(
             rf"((?:{_NAME_WORD}|al-[A-Z][\w'’-]*)(?: +(?:{NAME_PARTICLE} +)*(?:al-|el-)?"
-            rf"{_NAME_WORD})+), +(?:the +)?$",
+            # "X, the lead climate negotiator": a word or two may modify the office
+            rf"{_NAME_WORD})+), +(?:the +|an? +)?(?:(?!(?:of|to|for|and|in|at)\b)[a-z]+ +){{0,2}}$",
             text[max(0, t_start - 80) : t_start],
         )
         if before:
