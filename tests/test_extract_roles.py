@@ -1088,3 +1088,13 @@ def test_a_negotiator_in_a_states_ministry_acts_for_the_state(extractor: Extract
         "that the talks would go on.",
     )
     assert roles(ann) == {("Tomas Rivera", "Chile")}
+
+
+def test_the_chair_of_a_parliament_named_by_its_own_name_acts_for_it(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Lavrov will meet the Chairman of the State Great Khural Dorjiin Batbayar on Tuesday.",
+    )
+    assert roles(ann) == {("Dorjiin Batbayar", "State Great Khural")}

@@ -133,10 +133,22 @@ def acronym_bodies(text: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
+# A parliament known by its own name ("the State Great Khural", "the Knesset", "the State
+# Duma"): with no state named, the office is the parliament's
+_NAMED_PARLIAMENT = re.compile(
+    r"^(?:[A-Z][\w'’.-]*\s+){0,3}(?:Khural|Hural|Duma|Knesset|Majlis|Sejm|Storting|Riksdag|"
+    r"Bundestag|Bundesrat|Verkhovna Rada|Oireachtas|Dáil(?: Éireann)?|Jirga|Lok Sabha|"
+    r"Rajya Sabha|Folketing|Eduskunta|Althing|Saeima|Seimas|Riigikogu|Sabor|Skupština|"
+    r"Mazhilis|Oliy Majlis|Jogorku Kenesh|Milli Majlis|Jatiya Sangsad)$"
+)
+
+
 def body_party(phrase: str) -> BodyEntry | None:
     """A named body as a party ("the ECOWAS Commission", "Communist Party of Vietnam",
-    "National Security Council (NSC)"); None for anything else."""
+    "National Security Council (NSC)", "the State Great Khural"); None for anything else."""
     phrase = re.sub(r"^the\s+", "", phrase.strip().rstrip(",.;:"))
+    if _NAMED_PARLIAMENT.match(phrase):
+        return BodyEntry(phrase)
     m = _BODY_WITH_ACRONYM.match(phrase)
     if m:
         return BodyEntry(m.group("name"), (m.group("acro"),))
