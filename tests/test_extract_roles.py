@@ -1098,3 +1098,27 @@ def test_the_chair_of_a_parliament_named_by_its_own_name_acts_for_it(
         "Lavrov will meet the Chairman of the State Great Khural Dorjiin Batbayar on Tuesday.",
     )
     assert roles(ann) == {("Dorjiin Batbayar", "State Great Khural")}
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "party"),
+    [
+        (
+            "Foreign Minister Tomas Rivera arrived in Lima on Monday. The Chilean minister "
+            "praised his hosts. Later, Trade Minister Diego Salas joined the talks. The Chilean "
+            "trade minister called for more investment.",
+            "Diego Salas",
+            "Chile",
+        ),
+        (
+            "Ambassador Pedro Alcaraz also attended the talks in Lima. The Argentine envoy said "
+            "little.",
+            "Pedro Alcaraz",
+            "Argentina",
+        ),
+    ],
+)
+def test_a_later_description_by_office_gives_the_party(
+    extractor: Extractor, text: str, person: str, party: str
+) -> None:
+    assert (person, party) in roles(run(extractor, text))
