@@ -1122,3 +1122,15 @@ def test_a_later_description_by_office_gives_the_party(
     extractor: Extractor, text: str, person: str, party: str
 ) -> None:
     assert (person, party) in roles(run(extractor, text))
+
+
+def test_an_official_acts_for_the_party_named_before_it_and_only_then(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Wang Yi hoped for talks with top White House official Tomas Rivera. The official "
+        "Xinhua news agency reported it, and Rosa Vidal, an official at the ministry, declined "
+        "to comment.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "United States")}

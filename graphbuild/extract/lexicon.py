@@ -185,6 +185,7 @@ OFFICE_HEADS = (
     "Supreme Leader",
     "chief negotiator",
     "Chief Negotiator",
+    "official",  # "top White House official X", "senior Kremlin official X"
     "negotiator",  # "Iran's nuclear negotiator X", "X, the lead climate negotiator in …"
     "Negotiator",
     "top diplomat",

@@ -227,6 +227,8 @@ def titled_without_party(
         t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
         if t is not None and _PAST_BEFORE.search(text[max(0, t.start - 60) : t.start]):
             continue  # "Former German foreign minister X": no office now
+        if t is not None and re.fullmatch(r"(?i)officials?", t.title):
+            continue  # "the official Xinhua news agency": "official" alone names no office
         if t is not None and not any(f.start == t.start for f in titled.get(m.person, ())):
             titled.setdefault(m.person, []).append(TitledPerson(m.person, t.title, t.start, m.end))
     for facts in titled.values():

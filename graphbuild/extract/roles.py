@@ -232,6 +232,7 @@ def _title_after(  # type: ignore[no-untyped-def]
     return None, None
 
 
+_BARE_OFFICIAL = re.compile(r"(?i)\bofficials?$")
 _ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|permanent representative|delegate)\b")
 _SPOKES = re.compile(r"(?i)^(?:deputy |chief |official |acting )?spokes(?:person|man|woman)$")
 _MINISTRY_BEFORE = re.compile(
@@ -449,6 +450,8 @@ def extract_roles(
                 if g is not None:
                     party_entry, end = g.entry, g.end
             rule = "role.title-before-name"
+            if party_entry is None and _BARE_OFFICIAL.search(t.title):
+                continue  # "the official Xinhua news agency": "official" needs its party
             if party_entry is None:
                 served = _served_state(text, t, geo)
                 if served is not None:
@@ -468,6 +471,8 @@ def extract_roles(
                 facts.append(RoleFact(m.person, t0.title, t0.party, t0.start, end, rule, 0.85))
             continue
         t2, g2 = _title_after(text, m, mentions.titles, geo, mentions)
+        if t2 is not None and not (t2.party or g2) and _BARE_OFFICIAL.search(t2.title):
+            t2 = None  # "X, an official at the ministry": no office the text names
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
             if party_entry is None:
