@@ -1134,3 +1134,15 @@ def test_an_official_acts_for_the_party_named_before_it_and_only_then(
         "to comment.",
     )
     assert roles(ann) == {("Tomas Rivera", "United States")}
+
+
+def test_the_countrys_office_is_the_state_the_sentence_before_is_about(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Chile has signed a new trade deal with Poland. The country's foreign minister, Tomas "
+        "Rivera, said it would create jobs.\n\nPeru wants to join the deal. The Andean "
+        "nation's trade minister, Rosa Vidal, said talks would begin soon.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "Chile"), ("Rosa Vidal", "Peru")}

@@ -242,7 +242,10 @@ _MINISTRY_BEFORE = re.compile(
 )
 
 
-_ITS = re.compile(r"\b(?:its|Its)\s+(?:own\s+|new\s+|top\s+)?$")
+_ITS = re.compile(
+    r"\b(?:(?:its|Its)\s+|(?:the|The)\s+(?:[A-Z][\w-]+\s+)?(?:country|nation|kingdom|republic)"
+    r"(?:'s|’s)\s+)(?:own\s+|new\s+|top\s+)?$"
+)
 _STATE_OFFICE = re.compile(
     r"(?i)\b(?:ambassador|envoy|minister|representative|spokes(?:person|man|woman)|"
     r"foreign secretary|secretary of state|secretary[- ]general)\b"
@@ -257,7 +260,7 @@ def _its_party(
     Only for a state's offices, and only when the sentence so far and the one before name
     one state (or body) and nothing else it could refer to."""
     text = parsed.text
-    if not _ITS.search(text[max(0, t.start - 12) : t.start]) or not _STATE_OFFICE.search(t.title):
+    if not _ITS.search(text[max(0, t.start - 40) : t.start]) or not _STATE_OFFICE.search(t.title):
         return None
     si = parsed.sentence_index(t.start)
     first = parsed.sentences[max(0, si - 1)].start_char
@@ -269,7 +272,29 @@ def _its_party(
         and g.entry.type in ("Country", "Organization")
         and not parsed.in_quote(g.start)
     }
-    return next(iter(named.values())) if len(named) == 1 else None
+    if len(named) == 1:
+        return next(iter(named.values()))
+    # "Chile has signed a deal with Poland. The country's foreign minister …": the state
+    # that opens the sentence before, as its subject
+    prev = parsed.sentences[max(0, si - 1)]
+    if si == 0:
+        return None
+    opening = next(
+        (
+            g
+            for g in geo
+            if prev.start_char <= g.start < prev.end_char
+            and g.kind == "name"
+            and g.entry.type == "Country"
+        ),
+        None,
+    )
+    if opening is None or text[prev.start_char : opening.start].strip():
+        return None
+    tok = parsed.token_at(opening.start)
+    if tok is None or tok.dep_ != "nsubj" or any(c.dep_ == "conj" for c in tok.children):
+        return None  # "Peru and Chile disagreed": no one state to refer to
+    return opening.entry
 
 
 def _ministry_before(text: str, t: TitleMention) -> tuple[BodyEntry, int] | None:
