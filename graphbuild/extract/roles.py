@@ -449,6 +449,14 @@ def extract_roles(
         t = _title_before(text, m, mentions.titles, mentions)
         if t is not None and _fronted_object(parsed, t.start, m):
             t = None
+        if (
+            t is not None
+            and t.party is None
+            and _BARE_OFFICIAL.search(t.title)
+            and _party_before(text, t.start, geo, gaz) is None
+            and _office_before(text, t, mentions.titles, geo, gaz) is None
+        ):
+            t = None  # "the official Xinhua news agency": "official" needs its party
         if t is not None:
             party_entry = t.party
             start, end = t.start, m.end
@@ -475,8 +483,6 @@ def extract_roles(
                 if g is not None:
                     party_entry, end = g.entry, g.end
             rule = "role.title-before-name"
-            if party_entry is None and _BARE_OFFICIAL.search(t.title):
-                continue  # "the official Xinhua news agency": "official" needs its party
             if party_entry is None:
                 served = _served_state(text, t, geo)
                 if served is not None:
