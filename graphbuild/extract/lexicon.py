@@ -520,6 +520,16 @@ ROLE_NOUNS = frozenset(
 )
 
 # Verbs (lemmas) reporting an in-person meeting between subject and object.
+# Single words the tagger takes for a person's whole name but that name no one: platforms,
+# outlets, an illness (casefolded).
+NOT_PERSON_WORDS = frozenset(
+    {
+        "twitter", "x", "facebook", "instagram", "telegram", "whatsapp", "youtube", "tiktok",
+        "weibo", "wechat", "linkedin", "threads", "politico", "reuters", "xinhua", "tass",
+        "covid", "covid-19", "ebola",
+    }
+)  # fmt: skip
+
 MEETING_VERBS = frozenset({"meet", "receive", "host", "welcome", "visit", "greet", "join"})
 # "hold talks", "held a meeting"; objects that make a meeting with "hold"/"have"/"conduct".
 MEETING_NOUNS = frozenset(

@@ -12,7 +12,9 @@ from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
 
-_QUANTITY_NOUNS = frozenset({"series", "number", "couple", "set", "string", "host", "flurry"})
+_QUANTITY_NOUNS = frozenset(
+    {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
+)
 
 
 def _refers_back(noun: Token) -> bool:
@@ -273,6 +275,14 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         t = t.head
     top = path[-1] if path else tok
     if top.dep_ == "prep":
+        if (
+            top.lower_ == "for"
+            and verb.lemma_.lower() == "expect"
+            and any(k.dep_ == "auxpass" for k in verb.children)
+            and not any(k.dep_ in ("xcomp", "neg") for k in verb.children)
+        ):
+            # "X is/was expected in Y on 28 March for talks with Z": an arrival announced
+            return "scheduled", False, verb
         # "after talks with X, he said"; "is due to travel to Y on Monday for talks with X"
         ok = top.lower_ in _NOUN_TIME_PREPS or (
             top.lower_ == "for" and verb.lemma_.lower() in _TRAVEL_FOR

@@ -1131,9 +1131,15 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     return s, e
 
 
+# Words of a title, never of a name on their own ("Vice-Minister", "Deputy-President").
+_TITLE_ONLY_WORDS = lexicon.ROLE_NOUNS | {"vice", "deputy", "first", "acting", "chief", "prime"}
+
+
 def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not words or any(ch.isdigit() for ch in text):
+        return False
+    if all(fold(w) in _TITLE_ONLY_WORDS for w in re.split(r"[\s-]+", text) if w):
         return False
     if _NOT_NAME.match(words[0]) and not (
         words[0] == "A" and len(words) > 2 and re.fullmatch(r"[A-Z]\.?", words[1])
