@@ -25,7 +25,9 @@ _ROLE_NOUN = (
 )
 _DEFINITE = re.compile(
     rf"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?(?:the|The)\s+(?P<mods>(?:[A-Z][\w'-]*\s+){{0,4}}?)"
-    rf"(?P<noun>(?:(?:[A-Z][\w-]*|foreign|prime|defence|defense)\s+)?{_ROLE_NOUN})\b"
+    rf"(?P<noun>(?:(?:[A-Z][\w-]*|foreign|prime|defence|defense|trade|finance|economy|"
+    rf"interior|health|energy|justice|education|environment|agriculture|home)\s+)?"
+    rf"{_ROLE_NOUN})\b"
 )
 
 
@@ -34,6 +36,8 @@ _GENERIC_CATEGORIES = {
     "leader": r"president|prime minister|premier|chancellor|king|queen|emir|sultan|head of",
     "chief": r"secretary|chief|head|director|chair|president",
     "diplomat": r"foreign|diplomat|secretary of state|ambassador|envoy|minister",
+    # "Ambassador X … the Argentine envoy"
+    "envoy": r"ambassador|envoy|high commissioner|representative|charg[ée]|consul",
 }
 
 
@@ -184,7 +188,9 @@ class Resolver:
             if not fits:
                 continue
             score = 0 if (party is not None and party in parties) else 1
-            scored.append((score, 0 if exact else 1, rank))
+            # "Trade Minister X … the Chilean trade minister": the office as written outweighs
+            # a party another minister is known to have
+            scored.append((0 if exact else 1, score, rank))
         if not scored:
             return None
         best = min(scored)

@@ -151,6 +151,14 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# The end of a paragraph that opened a quotation and never closed it: ", X said." (a name,
+# "the <office>" or a pronoun, then a speech verb) is the attribution, not quoted words.
+_UNCLOSED_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:[A-Z][\w'’.-]*\s+){1,4}|the\s+(?:[A-Za-z][\w'’.-]*\s+){1,5}|(?:he|she)\s+)"
+    r"(?:said|says|added|stated|noted|told\s+[A-Za-z]+(?:\s+[A-Za-z]+)?)\.?\s*$"
+)
+
+
 def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
     """Quotation-mark spans; an unclosed quote continues into a paragraph opening with one."""
     quotes: list[QuoteSpan] = []
@@ -203,12 +211,65 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
             )
         if marks:
             o = marks[0]
+            tail = _UNCLOSED_ATTRIBUTION.search(para, o + 1)
+            if tail is not None:
+                # '"We share a close relationship, the minister said.': the closing mark was
+                # left out; the attribution after the comma ends the quotation
+                quotes.append(
+                    QuoteSpan(
+                        p_start + o + 1,
+                        p_start + tail.start(),
+                        p_start + o,
+                        True,
+                        p_index,
+                        ((p_start + o + 1, p_start + tail.start()),),
+                    )
+                )
+                continue
             pending = QuoteSpan(
                 p_start + o + 1, p_end, p_start + o, False, p_index, ((p_start + o + 1, p_end),)
             )
     if pending is not None:
         quotes.append(pending)
+    quotes += _single_quoted(text, paragraphs, quotes)
+    quotes.sort(key=lambda q: q.mark_start)
     return [q for q in quotes if q.end - q.start >= 2]
+
+
+# Speech in single quotation marks ('We agreed,' X said / ‘We agreed,’ X said), as some
+# outlets print it. The marks double as apostrophes, so: the opening mark starts a paragraph
+# or follows a space, a colon or a dash and comes before a letter; the closing mark follows
+# ".", ",", "!" or "?" (a curly one may instead come before punctuation); an apostrophe
+# inside a word ("we've", "Eke's") is no mark.
+_SINGLE_QUOTED = re.compile(
+    r"(?:(?<=^)|(?<=[\s(:—–]))(?P<open>[‘'])(?=[A-Za-z])"
+    r"(?P<inner>(?:[^‘’'\"“”\n]|[’'](?=[A-Za-z]))+?)"
+    r"(?:(?<=[.,!?])(?P<close>[’'])|(?P<curly>’)(?=[,.;:!?]))"
+    r"(?=[\s)—–]|$)"
+)
+
+
+def _single_quoted(
+    text: str, paragraphs: list[tuple[int, int]], doubles: list[QuoteSpan]
+) -> list[QuoteSpan]:
+    """Single-quoted speech outside any double-quoted span, one paragraph at a time."""
+    out: list[QuoteSpan] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        para = text[p_start:p_end]
+        if "'" not in para and "‘" not in para:
+            continue
+        for m in _SINGLE_QUOTED.finditer(para):
+            if m.group("open") == "'" and m.group("curly"):
+                continue
+            if m.group("open") == "‘" and m.group("close") == "'":
+                continue
+            o, c = p_start + m.start("open"), p_start + m.end("inner")
+            if any(q.mark_start <= o <= q.end or q.mark_start <= c <= q.end for q in doubles):
+                continue  # a quotation inside a quotation, or an apostrophe in one
+            if len(m.group("inner").split()) < 2:
+                continue
+            out.append(QuoteSpan(o + 1, c, o, True, p_index, ((o + 1, c),)))
+    return out
 
 
 @dataclass

@@ -185,6 +185,9 @@ OFFICE_HEADS = (
     "Supreme Leader",
     "chief negotiator",
     "Chief Negotiator",
+    "official",  # "top White House official X", "senior Kremlin official X"
+    "negotiator",  # "Iran's nuclear negotiator X", "X, the lead climate negotiator in …"
+    "Negotiator",
     "top diplomat",
     "Grand Duke",
     "Cabinet Secretary",
@@ -233,7 +236,14 @@ OFFICE_HEADS = (
     "Emissary",
     "Coordinator",
     "Head of Mission",
+    "Minister-Counsellor",
+    "Minister Counsellor",
+    "Minister Delegate",
 )
+
+# Office heads matched only capitalised: "Head of the Maritime Security Centre", "Commander of
+# the Royal Army of Oman". In lower case they are mostly a verb ("head to Paris") or a rank.
+CAPITALISED_HEADS = ("Commander", "Head")
 
 # First or last words of sports clubs that the parser may tag as people ("Real Madrid",
 # "Manchester United", "Borussia Dortmund").
@@ -438,6 +448,7 @@ PORTFOLIO_WORDS = frozenset(
 )
 
 TITLE_PREFIXES = (
+    "Resident",  # "UN Resident Coordinator", "IMF Resident Representative"
     "acting",
     "Acting",
     "Deputy",
@@ -743,6 +754,7 @@ SPEECH_VERBS = frozenset(
         "echo",
         "welcome",
         "thank",
+        "wish",  # "X wished them 'good luck'": X's words, even inside another's report
         "praise",
         "pledge",
         "vow",
