@@ -1146,3 +1146,23 @@ def test_the_countrys_office_is_the_state_the_sentence_before_is_about(
         "nation's trade minister, Rosa Vidal, said talks would begin soon.",
     )
     assert roles(ann) == {("Tomas Rivera", "Chile"), ("Rosa Vidal", "Peru")}
+
+
+def test_a_title_of_another_party_in_a_list_of_titled_names_is_the_next_name(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The forum brought together Chilean Foreign Minister Tomas Rivera, the Chair of the "
+        "African Union, Amina Diallo, and Peruvian Foreign Minister Lucia Quispe.",
+    )
+    got = roles(ann)
+    assert ("Amina Diallo", "African Union") in got
+    assert ("Tomas Rivera", "African Union") not in got
+    # the same party as the name before it: an apposition of that name or the next one
+    same = run(
+        extractor,
+        "Present were Chilean Foreign Minister Tomas Rivera, the Chilean ambassador, "
+        "Amina Diallo, and others.",
+    )
+    assert ("Amina Diallo", "Chile") not in roles(same)

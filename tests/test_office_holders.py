@@ -271,6 +271,14 @@ def test_a_label_with_more_names_than_the_article(oh: OfficeHolders) -> None:
     assert oh.resolve("Espot Zamora", on=date(2023, 2, 1)) is None  # the first name must agree
 
 
+def test_a_hyphenated_given_name_alone_is_no_partial_name(oh: OfficeHolders) -> None:
+    # the table holds a "Jean-Noël <surname>"; the given name alone names nobody
+    holders = [q for q in oh.matches("Jean-Noël Poirier")]
+    assert holders, "the table should hold a Jean-Noël"
+    assert oh.matches("Jean-Noël") == {}
+    assert oh.matches("Jean-Noël Barrot") == {}
+
+
 def test_a_two_word_name_written_family_name_first(oh: OfficeHolders) -> None:
     lavrov = qid_of("Sergey Lavrov")
     found = oh.resolve("Lavrov Sergey", on=None, iso2="RU")

@@ -113,10 +113,44 @@ def _title_before(
     if len(fitting) > 1 and _BARE_HONORIFIC.fullmatch(fitting[0].title):
         # "Nigeria's Minister of Foreign Affairs, Ambassador X": the office is the first title
         best = fitting[1]
-    if best is not None and "," in text[best.end : m.start] and _follows_name(text, best, mentions):
+    if (
+        best is not None
+        and "," in text[best.end : m.start]
+        and _follows_name(text, best, mentions)
+        and not _list_member_title(text, best, m, titles, mentions)
+    ):
         # "A, Kenyan Ambassador to X, B, …": the title belongs to A, not to B
         return None
     return best
+
+
+_LIST_GOES_ON = re.compile(r",\s|\s+and\s")
+
+
+def _list_member_title(
+    text: str, t: TitleMention, m: PersonMention, titles: list[TitleMention], mentions: MentionIndex
+) -> bool:
+    """ "brought together Polish Foreign Minister A, the High Representative of the EU, B,
+    and C": in a list of titled names, a title of another party after A, already titled with
+    his own, is B's."""
+    if t.party is None or not _LIST_GOES_ON.match(text, m.end):
+        return False
+    for p in mentions.person_mentions:
+        if p.end > t.start or not _APPOSITION_GAP.fullmatch(text, p.end, t.start):
+            continue
+        for t0 in titles:
+            if t0.end > p.start or not _GAP_HONORIFICS_IN_PLACE.fullmatch(text, t0.end, p.start):
+                continue
+            party = t0.party or next(
+                (
+                    g.entry
+                    for g in mentions.geo
+                    if g.end <= t0.start and _POSSESSIVE_GAP.fullmatch(text, g.end, t0.start)
+                ),
+                None,
+            )
+            return party is not None and party.label != t.party.label
+    return False
 
 
 _GOVERNING_WORD = re.compile(

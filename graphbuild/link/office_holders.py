@@ -339,7 +339,9 @@ class OfficeHolders:
         if not words:
             return {}
         found = {qid: "full name" for qid in self._full.get(" ".join(words), ())}
-        if len(words) < 2:
+        if len(words) < 2 or len([w for w in re.split(r"[\s.]+", name) if w]) < 2:
+            # one written word is no partial name, hyphenated or not: "Jean-Noël" is a given
+            # name, not "Jean-Noël Poirier" without his surname
             return found
         if not found and len(words) == 2:
             # family name first, as Japanese, Chinese, Korean and Hungarian names are often
