@@ -67,3 +67,49 @@ def test_a_leader_expected_somewhere_for_talks_is_a_planned_meeting(
         "President Ilmars Kalnavs is not expected in Tallinn for talks with President Mart Kask."
     )
     assert scheduled(extractor, denied) == []
+
+
+def held(extractor: Extractor, text: str) -> list[tuple[set[str], dt.date | None]]:
+    ann: Annotations = extractor.extract(
+        ArticleInfo(id="t", text=text, published=dt.date(2025, 3, 12))
+    )
+    label = {e.id: e.label for e in ann.entities}
+    return [
+        ({label[p] for p in ev.participants}, ev.date) for ev in ann.events if ev.kind == "Meeting"
+    ]
+
+
+def test_a_plural_office_takes_only_the_holders_of_the_meeting_just_told(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Secretary of State Tomas Rivera and Secretary of Trade Lucia Quispe met President "
+        "Mart Kask in Tallinn on Monday. Later that day, the Secretaries joined Foreign "
+        "Minister Liisa Virta for the annual strategic dialogue."
+    )
+    found = held(extractor, text)
+    assert ({"Tomas Rivera", "Lucia Quispe", "Liisa Virta"}, dt.date(2025, 3, 10)) in found
+    assert all(not ("Liisa Virta" in people and "Mart Kask" in people) for people, _ in found)
+
+
+def test_joining_someone_for_talks_is_a_meeting_and_joining_a_cause_is_none(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "On Monday, Foreign Minister Tomas Rivera joined Trade Minister Lucia Quispe for talks "
+        "on fisheries in Lima."
+    )
+    assert held(extractor, text) == [({"Tomas Rivera", "Lucia Quispe"}, dt.date(2025, 3, 10))]
+    assert held(extractor, "On Monday, Peru joined Chile in a call for calm.") == []
+
+
+def test_a_dated_summit_looked_back_on_was_held(extractor: Extractor) -> None:
+    text = (
+        "The minister praised the 14 January summit between President Mart Kask and "
+        "President Ilmars Kalnavs."
+    )
+    assert held(extractor, text) == [({"Mart Kask", "Ilmars Kalnavs"}, dt.date(2025, 1, 14))]
+    undated = (
+        "The minister praised the summit between President Mart Kask and President Ilmars Kalnavs."
+    )
+    assert held(extractor, undated) == []

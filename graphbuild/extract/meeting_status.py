@@ -18,6 +18,9 @@ from graphbuild.extract import lexicon
 # greeted by X" is a reaction).
 _GREETED_PEOPLE = lexicon.ROLE_NOUNS | {"guest", "visitor", "delegation", "delegate", "envoy"}
 
+# What one joins someone for that is a meeting: "X joined Y for talks".
+_JOINED_FOR = lexicon.MEETING_NOUNS | {"lunch", "dinner", "breakfast", "luncheon"}
+
 _QUANTITY_NOUNS = frozenset(
     {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
 )
@@ -196,6 +199,19 @@ def is_trigger(tok: Token) -> bool:
     ):
         # "X will be joined by Y in planting trees", "X was joined by Y at the ceremony"
         return True
+    if (
+        lemma == "join"
+        and not any(c.dep_ == "auxpass" for c in tok.children)
+        and any(c.dep_ in ("dobj", "obj") and c.pos_ == "PROPN" for c in tok.children)
+        and any(
+            c.dep_ == "prep"
+            and c.lower_ in ("for", "at", "in")
+            and any(o.dep_ == "pobj" and o.lemma_.lower() in _JOINED_FOR for o in c.children)
+            for c in tok.children
+        )
+    ):
+        # "X joined Y for talks / for the ministerial dialogue": sat down with Y
+        return True
     # "X and Y <did something> at a summit" ("were present at the meeting" adds companions)
     if tok.tag_ == "VBD" and lemma != "be":
         for c in tok.subtree:
@@ -239,6 +255,10 @@ _PLANNED = frozenset(
 # to a meeting with", "concluded talks with".
 _NOUN_VERBS = frozenset(
     {"pay", "lead", "make", "attend", "join", "conclude", "begin", "open", "end", "wrap", "start"}
+)
+# Verbs that look back on a meeting: "recalled the 11 April summit between X and Y".
+_RECALL_VERBS = frozenset(
+    {"recall", "remember", "praise", "hail", "commend", "review", "cite", "mention", "evoke"}
 )
 # Journeys made "for talks with X".
 _TRAVEL_FOR = frozenset(
@@ -339,6 +359,18 @@ def governing_verb(tok: Token) -> Token | None:
     return None
 
 
+def _dated_between(noun: Token) -> bool:
+    """ "the April 11 summit between X and Y", "the talks with X on 3 May": a meeting with
+    its own day and its people, so a sentence looking back on it tells that it was held."""
+    people = any(
+        c.dep_ == "prep"
+        and c.lower_ in ("between", "with")
+        and any(o.pos_ == "PROPN" for o in c.subtree)
+        for c in noun.children
+    )
+    return people and any(t.ent_type_ == "DATE" and t.i != noun.i for t in noun.subtree)
+
+
 def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
     """Held or scheduled for a meeting noun, from the verb that governs it."""
     if any(c.lower_ in _PLANNED and c.dep_ in ("amod", "compound") for c in tok.children):
@@ -398,6 +430,7 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
             or _granted_audience(tok)
             # "X told / addressed a joint press conference with Y"
             or (joint_presser(tok) and verb.lemma_.lower() in ("tell", "address", "hold", "give"))
+            or (verb.lemma_.lower() in _RECALL_VERBS and _dated_between(tok))
         )
     elif top.dep_ in ("nsubj", "nsubjpass") and top.i == tok.i:
         # "X's talks with Y focused on", "a meeting between X and Y lasted"

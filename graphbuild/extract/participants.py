@@ -32,6 +32,7 @@ _HEADS_OF_STATE = ("president", "king", "amir", "emir", "sultan", "prime ministe
 _GROUP_OFFICES: dict[str, tuple[str, ...]] = {
     "minister": ("minister", "secretary of state", "foreign secretary"),
     "president": ("president",),
+    "secretary": ("secretary",),
     "leader": _HEADS_OF_STATE,
     "premier": ("prime minister", "premier"),
     "ambassador": ("ambassador", "high commissioner", "envoy"),
@@ -743,7 +744,13 @@ class ParticipantFinder:
         # "the leaders", "the ministers": the people of the meeting just reported
         if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
             if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
-                return self._previous_participants(None)
+                told = self._previous_participants(None)
+                if office is not None and tok.lemma_.lower() != "leader":
+                    # "met President X. … the Secretaries joined Y": those of that office
+                    holding = [p for p in told if self._holds(p, office)]
+                    if len(holding) >= 2:
+                        return holding
+                return told
         return None
 
     def _holds(self, person: int, office: tuple[str, ...]) -> bool:
