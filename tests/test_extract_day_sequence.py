@@ -138,3 +138,25 @@ def test_an_undated_meeting_told_as_the_exchange_marks_an_anniversary(
     by_id = {ev.id: ev for ev in ann.events}
     assert [(a.number, by_id[a.of].date) for a in ann.anniversaries] == [(30, dt.date(1991, 3, 8))]
     assert by_id[ann.anniversaries[0].event].kind == "Meeting"
+
+
+def test_a_conversation_on_the_margins_is_its_own_meeting_on_the_same_day(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Foreign Minister Liisa Virta travelled to Riga today for a meeting in the Baltic "
+        "format hosted by Foreign Minister Ilmars Kalnavs. The talks brought together "
+        "Foreign Minister Mart Kask and Foreign Minister Anna Berzina. The ministers "
+        "discussed energy links.\n\n"
+        '"We agreed on a common line," Virta said.\n\n'
+        '"Our region speaks with one voice," Kask said.\n\n'
+        "Kask said the grid would be ready next year.\n\n"
+        '"This is good news," Kalnavs told reporters at the closing press conference.\n\n'
+        "On the margins of the meeting, Virta and Kask held a separate conversation on "
+        "fisheries."
+    )
+    day = dt.date(2025, 3, 12)
+    got = meetings(run(extractor, text, day))
+    everyone = frozenset({"Liisa Virta", "Ilmars Kalnavs", "Mart Kask", "Anna Berzina"})
+    assert (everyone, day) in got
+    assert (frozenset({"Liisa Virta", "Mart Kask"}), day) in got

@@ -113,3 +113,36 @@ def test_a_dated_summit_looked_back_on_was_held(extractor: Extractor) -> None:
         "The minister praised the summit between President Mart Kask and President Ilmars Kalnavs."
     )
     assert held(extractor, undated) == []
+
+
+def test_the_people_a_gathering_brought_together_took_part_in_it(extractor: Extractor) -> None:
+    alone = (
+        "The talks in Riga on Monday brought together Foreign Minister Liisa Virta and "
+        "Foreign Minister Mart Kask."
+    )
+    assert held(extractor, alone) == [({"Liisa Virta", "Mart Kask"}, dt.date(2025, 3, 10))]
+    hosted = (
+        "Foreign Minister Ilmars Kalnavs hosted a meeting in Riga on Monday. The talks "
+        "brought together Foreign Minister Liisa Virta and Foreign Minister Mart Kask."
+    )
+    assert held(extractor, hosted) == [
+        ({"Ilmars Kalnavs", "Liisa Virta", "Mart Kask"}, dt.date(2025, 3, 10))
+    ]
+    told = (
+        "Foreign Minister Ilmars Kalnavs met Foreign Minister Liisa Virta in Riga on Monday. "
+        "The talks at the castle brought together Trade Minister Mart Kask and Trade "
+        "Minister Anna Berzina."
+    )
+    assert held(extractor, told) == [
+        ({"Ilmars Kalnavs", "Liisa Virta", "Mart Kask", "Anna Berzina"}, dt.date(2025, 3, 10))
+    ]
+
+
+def test_a_meeting_hosted_by_someone_has_its_host_as_the_other_side(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Foreign Minister Liisa Virta flew to Riga on Monday for a meeting hosted by Foreign "
+        "Minister Ilmars Kalnavs."
+    )
+    assert held(extractor, text) == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 10))]

@@ -112,11 +112,18 @@ _VISIT_VERBS = frozenset({"pay", "make", "undertake", "begin", "start", "conduct
 
 # How many sentences a date given to one meeting carries to an undated one that follows.
 _CONTEXT_WINDOW = 4
+# "On the margins of the meeting, X met Y": a meeting on the day of the one just told.
+_ON_ITS_MARGINS = re.compile(
+    r"\b(?:on|at) the (?:margins?|sidelines?|side-lines?) of (?:the|this|that) "
+    r"(?:meeting|talks|summit|conference|session|forum|gathering|visit)\b",
+    re.I,
+)
 
 # A meeting told as a further step of the day, not the one just reported.
 _SEQUEL = re.compile(
     r"\b(?:later|then|afterwards|also|separately|earlier|subsequently|thereafter|"
     r"after that|in the (?:morning|afternoon|evening)|(?:end|close) of the day|"
+    r"on the (?:margins?|sidelines?) of|"
     r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
     re.I,
 )
@@ -150,6 +157,9 @@ _PAST_VAGUE = re.compile(
     re.I,
 )
 
+
+# Verbs whose subject hosts a gathering a later sentence may name the people of.
+_HOSTING = frozenset({"host", "chair", "convene", "co-host", "co-chair", "hold"})
 
 # Cues after which the people named also took part in the meeting just reported.
 _COMPANION_AFTER = re.compile(
@@ -330,6 +340,7 @@ class EventExtractor:
     # the article's quotations with their speakers, for a speaker's own post about a meeting
     quotes: list[QuoteFact] = field(default_factory=list)
     _context: _Context | None = None
+    _lone_host: tuple[int, int] | None = None  # (person, sentence) of a host with no guest
     _people: ParticipantFinder = field(init=False)
 
     def __post_init__(self) -> None:
@@ -357,6 +368,7 @@ class EventExtractor:
                     self._event_from_trigger(tok, si, sent, anniv_spans, quoted=quoted)
             if len(self.events) == before and not arrival:
                 self._day_of_a_visit(sent, si, anniv_spans)
+            self._gathering_told_again(sent, si, before)
             self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
         self._date_from_next_sentence()
@@ -443,6 +455,31 @@ class EventExtractor:
                     sides=([q.speaker], met),
                 )
             )
+
+    def _gathering_told_again(self, sent: Span, si: int, first_new: int) -> None:
+        """ "X hosted Y in Paris. The talks at the ministry brought together A and B": the
+        talks are the meeting just told, and A and B took part in it."""
+        new = self.events[first_new:]
+        if len(new) != 1 or not new[0].rule.endswith(".bring"):
+            return
+        ev = new[0]
+        verb = self.parsed.token_at(ev.trigger)
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"] if verb is not None else []
+        if not any(any(d.lower_ in ("the", "this", "these") for d in c.children) for c in subjects):
+            return
+        told = [
+            e for e in self.events[:first_new] if e.kind == "Meeting" and 0 < si - e.sentence <= 2
+        ]
+        if not told and self._lone_host is not None and 0 < si - self._lone_host[1] <= 1:
+            # "X hosted a meeting in Lima. The talks brought together A and B": X hosted them
+            if self._lone_host[0] not in ev.participants:
+                ev.participants.insert(0, self._lone_host[0])
+            return
+        if not told or (ev.date is not None and told[-1].date not in (None, ev.date)):
+            return
+        target = told[-1]
+        target.participants.extend(p for p in ev.participants if p not in target.participants)
+        del self.events[first_new:]
 
     def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> bool:
         """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
@@ -684,10 +721,11 @@ class EventExtractor:
                 re.I,
             )
             ctx = self._context
+            margins = _ON_ITS_MARGINS.search(self.parsed.text[sent.start_char : tok.idx])
             if (
                 ctx is not None
                 and not vague
-                and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later)
+                and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later or margins)
                 and not _SEVERAL_DAYS.search(self.parsed.sentences[ctx.sentence].text)
                 and not _time_of_its_own(head)
             ):
@@ -742,6 +780,9 @@ class EventExtractor:
         if len(participants) < 2:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
+                if kind == "Meeting" and (head if noun else tok).lemma_.lower() in _HOSTING:
+                    # "X hosted a meeting of … on Monday": who the next sentence may add to
+                    self._lone_host = (participants[0], si)
             return
         if date is None and status == "held" and _past_vague(self.parsed, sent, clause, skip):
             # "met in Beijing last year", "in October": a time the text gives, but not a day
@@ -776,7 +817,12 @@ class EventExtractor:
                 # "X met A on Monday and B on Tuesday": one meeting per guest and day
                 groups, dates_of = split
         sides = ([], []) if noun else self._people.sides
-        sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
+        sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx])) or any(
+            # "held a separate conversation", "on the margins of the meeting, X met Y"
+            c.dep_ == "amod" and c.lower_ == "separate"
+            for o in (tok, *tok.children)
+            for c in o.children
+        )
         for group, date in zip(groups, dates_of, strict=True):
             self.events.append(
                 EventFact(
@@ -909,7 +955,7 @@ class EventExtractor:
         """ "X met Y in Hanoi. The talks, held on Monday, …": a date the next sentence gives
         to the meeting it refers back to."""
         for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
                 continue
             if ev.sentence + 1 >= len(self.parsed.sentences):
                 continue
@@ -957,7 +1003,7 @@ class EventExtractor:
         """ "1 March is the 100th anniversary of … To mark this occasion, X will be joined by
         Y …": an undated meeting done to mark an anniversary just told takes its day."""
         for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
                 continue
             sent = self.parsed.sentences[ev.sentence]
             if not _TO_MARK_OCCASION.search(sent.text):
@@ -1361,7 +1407,7 @@ class EventExtractor:
         """One event per (kind, participants, date): several sentences can report it; an
         undated report of the people of a dated meeting is that meeting."""
         for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
                 continue
             for other in self.events:
                 if (

@@ -21,6 +21,9 @@ _GREETED_PEOPLE = lexicon.ROLE_NOUNS | {"guest", "visitor", "delegation", "deleg
 # What one joins someone for that is a meeting: "X joined Y for talks".
 _JOINED_FOR = lexicon.MEETING_NOUNS | {"lunch", "dinner", "breakfast", "luncheon"}
 
+# Gatherings whose people sat in one room: "the forum brought together A and B".
+_GATHERINGS = frozenset({"forum", "conference", "gathering", "retreat", "ceremony", "reception"})
+
 _QUANTITY_NOUNS = frozenset(
     {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
 )
@@ -172,6 +175,16 @@ def is_trigger(tok: Token) -> bool:
             for c in tok.children
         ):
             return True
+    if (
+        lemma == "bring"
+        and any(c.lower_ == "together" for c in tok.children)
+        and any(
+            c.dep_ == "nsubj" and c.lemma_.lower() in _JOINED_FOR | _GATHERINGS
+            for c in tok.children
+        )
+    ):
+        # "the talks / the forum brought together A, B and C"
+        return True
     if lemma == "sit" and any(c.lower_ == "down" for c in tok.children):
         return True
     if lemma == "call" and any(
@@ -329,9 +342,30 @@ def is_noun_trigger(tok: Token) -> bool:
     preps: tuple[str, ...] = ("with", "between", "on", "to") if courtesy else ("with", "between")
     if _granted_audience(tok):
         preps = ("to",)
-    if not any(c.dep_ == "prep" and c.lower_ in preps for c in tok.children):
+    if not any(c.dep_ == "prep" and c.lower_ in preps for c in tok.children) and not _hosted_by(
+        tok
+    ):
         return False
     return tok.head.i == tok.i or not is_trigger(tok.head)
+
+
+def _hosted_by(noun: Token) -> bool:
+    """ "a meeting hosted / chaired by X": the host is its other side."""
+    # "a meeting in the Weimar format hosted by X": the participle can hang on the format
+    heads = [noun] + [
+        o
+        for p in noun.children
+        if p.dep_ == "prep" and p.lower_ in ("in", "of")
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
+    return any(
+        c.dep_ == "acl"
+        and c.lemma_.lower() in ("host", "chair", "convene", "co-host", "co-chair")
+        and any(a.dep_ == "agent" for a in c.children)
+        for h in heads
+        for c in h.children
+    )
 
 
 def on_agenda(verb: Token) -> bool:
