@@ -20,6 +20,7 @@ refused. It is not the only line: the worker processes cannot connect anywhere e
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -239,9 +240,28 @@ def _resolve(toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str],
     return iri
 
 
+CACHED_TEXT_CHARS = 8192
+"""Queries up to this long keep their inspection (:func:`inspected`)."""
+
+
+@functools.lru_cache(maxsize=512)
+def _inspected(query: str) -> Inspection:
+    return inspect(query)
+
+
+def inspected(query: str) -> Inspection:
+    """:func:`inspect`, kept for the last few hundred query texts: reading a text costs
+    0.05-0.2 ms of Python per request, and clients send the same queries again and again (a
+    page's, an example's, a researcher's while refining the next). The inspection depends
+    on the text alone, so a kept one is exact."""
+    if len(query) > CACHED_TEXT_CHARS:
+        return inspect(query)
+    return _inspected(query)
+
+
 def check(query: str, service_allowlist: Sequence[str], max_nesting: int = 0) -> Inspection:
     """For the query operation: refuse updates, then anything that nests or reaches too far."""
-    found = inspect(query)
+    found = inspected(query)
     _check_depth(found, max_nesting)
     if found.is_update:
         raise Refused(f"SPARQL Update ({found.form}) is not allowed on this read-only endpoint")

@@ -9,7 +9,16 @@ import pyoxigraph as ox
 import pytest
 from loopback import Listener, listening
 
-from server.guard import Refused, TooDeep, check, check_update, inspect, tokens
+from server.guard import (
+    CACHED_TEXT_CHARS,
+    Refused,
+    TooDeep,
+    check,
+    check_update,
+    inspect,
+    inspected,
+    tokens,
+)
 
 WDQS = ("https://query.wikidata.org/sparql",)
 
@@ -218,3 +227,16 @@ def test_too_deep_a_query_is_refused_before_the_engine_sees_it() -> None:
         check(deep, (), max_nesting=64)
     assert "2200" in str(info.value) and "64" in str(info.value)
     assert check("SELECT * WHERE " + "{" * 64 + "}" * 64, (), max_nesting=64).depth == 64
+
+
+def test_an_inspection_is_kept_per_text_and_refuses_the_same_each_time() -> None:
+    service = "SELECT * WHERE { SERVICE <http://elsewhere.example/sparql> { ?s ?p ?o } }"
+    first = inspected(service)
+    assert inspected(service) is first  # kept, not read again
+    assert first == inspect(service)
+    for _ in range(2):
+        with pytest.raises(Refused):
+            check(service, WDQS)
+    long = "SELECT * WHERE { ?s ?p ?o }" + " " * CACHED_TEXT_CHARS
+    assert inspected(long) is not inspected(long)  # too long to keep
+    assert inspected(long) == inspect(long)
