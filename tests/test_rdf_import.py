@@ -199,3 +199,19 @@ def test_blank_nodes_in_the_default_graph_are_the_named_graphs_own(
 def _data(lines: set[str]) -> set[str]:
     """The test's own statements, without the import records."""
     return {line for line in lines if line.startswith((f"<{EX}", "_:"))}
+
+
+def test_compacting_keeps_every_quad(tmp_path: Path) -> None:
+    store = GraphStore.open(tmp_path / "store")
+    g = "http://example.org/graph/a"
+    for i in range(3):  # three writes: three sets of files to merge
+        store.raw.update(
+            f"INSERT DATA {{ GRAPH <{g}> {{ <http://example.org/s{i}> "
+            f'<http://example.org/p> "{i}" }} }}'
+        )
+        store.raw.flush()
+    before = sorted(map(str, store.raw.quads_for_pattern(None, None, None, None)))
+    store.compact()
+    after = sorted(map(str, store.raw.quads_for_pattern(None, None, None, None)))
+    store.close()
+    assert after == before and len(before) == 3
