@@ -149,7 +149,9 @@ def worker_main(conn: Connection, source: StoreSource, limits: WorkerLimits) -> 
             conn.send(("error", "failed", f"{type(exc).__name__}: {exc}"))
 
 
-def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bool) -> None:
+def evaluate(store: ox.Store, job: QueryJob, merged_default: bool) -> tuple[QueryHead, bytes]:
+    """The job's answer from ``store``, or ``QueryFailed``: what a worker sends back, and
+    what the server works out itself for a one-scan query (``server.executor.InThread``)."""
     try:
         results = store.query(
             job.query,
@@ -158,18 +160,20 @@ def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bo
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
         )
     except SyntaxError as exc:
-        conn.send(("error", "syntax", exc.msg))
-        return
+        raise QueryFailed("syntax", exc.msg) from None
     except (OSError, ValueError) as exc:
-        conn.send(("error", "failed", str(exc)))
-        return
+        raise QueryFailed("failed", str(exc)) from None
     try:
-        head, body = render(results, job)
+        return render(results, job)
+    except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
+        raise QueryFailed("failed", str(exc)) from None
+
+
+def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bool) -> None:
+    try:
+        head, body = evaluate(store, job, merged_default)
     except QueryFailed as exc:
         conn.send(("error", exc.code, exc.message, exc.kind))
-        return
-    except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
-        conn.send(("error", "failed", str(exc)))
         return
     _send_body(conn, head, body)
 
