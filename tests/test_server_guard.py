@@ -240,3 +240,34 @@ def test_an_inspection_is_kept_per_text_and_refuses_the_same_each_time() -> None
     long = "SELECT * WHERE { ?s ?p ?o }" + " " * CACHED_TEXT_CHARS
     assert inspected(long) is not inspected(long)  # too long to keep
     assert inspected(long) == inspect(long)
+
+
+@pytest.mark.parametrize(
+    ("query", "one"),
+    [
+        ("ASK { <http://x/a> ?p ?o }", True),
+        ("ask where { <http://x/a> ?p ?o . }", True),
+        ("PREFIX ex: <http://x/> SELECT ?p ?o WHERE { ex:a ?p ?o } LIMIT 10", True),
+        ("SELECT * { ?s a <http://x/C> }", True),
+        ("SELECT ?p WHERE { <http://x/a> ?p 'x' }", True),
+        ("DESCRIBE <http://x/a>", True),
+        ("SELECT * { ?s ?p ?o }", False),  # a whole predicate's triples, or all
+        ('SELECT ?p WHERE { <http://x/a> ?p "x"@en }', False),
+        ("SELECT DISTINCT ?p WHERE { <http://x/a> ?p ?o }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o } ORDER BY ?p", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o . ?o ?q ?r }", False),
+        ("SELECT ?p WHERE { <http://x/a> <http://x/p>/<http://x/q> ?o }", False),
+        ("SELECT ?p FROM <http://g> WHERE { <http://x/a> ?p ?o }", False),
+        ("describe <http://x/a> <http://x/b>", False),
+        ("DESCRIBE ?x WHERE { ?x ?p ?o }", False),
+        ("SELECT ?p WHERE { SERVICE <http://e/> { <http://x/a> ?p ?o } }", False),
+        ("SELECT ?p WHERE { GRAPH ?g { <http://x/a> ?p ?o } }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o FILTER(?o > 1) }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o } LIMIT 5 OFFSET 2", False),
+        ("CONSTRUCT WHERE { <http://x/a> ?p ?o }", False),
+        ("INSERT DATA { <http://x/a> <http://x/p> 1 }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o } VALUES ?p { <http://x/b> }", False),
+    ],
+)
+def test_one_scan_is_one_node_s_triples_and_nothing_else(query: str, one: bool) -> None:
+    assert inspect(query).one_scan is one
