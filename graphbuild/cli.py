@@ -241,7 +241,6 @@ def load(
             ctx.obj.say(
                 f"loaded {report.quads} quads from {path} into {len(report.graphs)} graph(s)"
             )
-        gs.compact()  # once, after every file: queries then scan one run per index
 
 
 @main.command()
