@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -136,6 +137,20 @@ def test_reference_year_from_an_anniversary(base_year: int, number: int) -> None
     assert infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1)) == anchor
 
 
+@given(st.integers(min_value=1960, max_value=2040), st.integers(min_value=2, max_value=60))
+def test_reference_year_from_an_anniversary_dated_a_sentence_later(
+    base_year: int, number: int
+) -> None:
+    """The earlier event's date told after the anniversary, a later year beside it."""
+    text = (
+        f"On 20 May, on the occasion of the {number}th anniversary of the Fisheries Accord, "
+        "the two ministers met in the capital. The accord was signed in Apia on "
+        f"20 May {base_year} and came into force on 2 January {base_year + 1}."
+    )
+    found = infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1))
+    assert found == dt.date(base_year + number, 5, 20)
+
+
 def test_publication_date_wins_and_dateline_is_used_otherwise() -> None:
     published = dt.date(2024, 1, 2)
     assert infer_reference_date("Any text.", published, NUMBERS, dt.date(2026, 1, 1)) == published
@@ -184,3 +199,14 @@ def test_this_morning_and_tonight_are_the_reference_day() -> None:
     for text in ("met this morning", "a dinner tonight", "this afternoon"):
         mention = find_dates(text)[0]
         assert resolve_relative_date(mention, reference, "past") == reference
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["At the end of the day", "by the close of the day", "That evening", "the same afternoon"],
+)
+def test_phrases_of_the_same_day_continue_the_day_before_them(phrase: str) -> None:
+    (found,) = find_dates(f"{phrase}, the president received the guest.")
+    assert found.relative == "same-day"
+    earlier = dt.date(2024, 7, 9)
+    assert resolve_relative_date(found, dt.date(2024, 7, 12), previous=earlier) == earlier

@@ -271,6 +271,14 @@ def test_a_label_with_more_names_than_the_article(oh: OfficeHolders) -> None:
     assert oh.resolve("Espot Zamora", on=date(2023, 2, 1)) is None  # the first name must agree
 
 
+def test_a_two_word_name_written_family_name_first(oh: OfficeHolders) -> None:
+    lavrov = qid_of("Sergey Lavrov")
+    found = oh.resolve("Lavrov Sergey", on=None, iso2="RU")
+    assert found is not None and found.qid == lavrov
+    assert oh.matches("Lavrov Sergey") == {lavrov: "name in the other order"}
+    assert oh.matches("Lavrov Sergeyev") == {}  # the words must be the label's own
+
+
 def test_a_surname_alone_is_only_an_explicit_lookup(oh: OfficeHolders) -> None:
     jaishankar = qid_of("Subrahmanyam Jaishankar")
     assert oh.matches("Jaishankar") == {}

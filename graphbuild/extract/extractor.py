@@ -39,6 +39,7 @@ from graphbuild.extract.role_parties import (
     untitled_holder,
 )
 from graphbuild.extract.roles import RoleFact, extract_roles
+from graphbuild.extract.stray_persons import without_stray_persons
 
 EXTRACTOR = f"diplograph.extract.rules.v1@{__version__}"
 
@@ -101,9 +102,10 @@ def extract_from_doc(
     quotes = QuoteExtractor(parsed, mentions, resolver).run()
     found, unresolved = evidence_roles(parsed, mentions, roles, events, quotes, gaz)
     roles += found
-    return assemble(
+    ann = assemble(
         article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR, unresolved
     )
+    return without_stray_persons(ann, gaz)
 
 
 def _whose_office(parsed: ParsedArticle, resolver: Resolver, roles: list[RoleFact]) -> None:

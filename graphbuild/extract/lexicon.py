@@ -105,6 +105,28 @@ HONORIFICS = frozenset(
     }
 )
 
+# Military ranks and styles of address that stand before a name in much of the world's press
+# ("Lt Gen X", "Commodore X", "Datuk Seri X", "Alhaji X", "Archbishop X"): not part of the
+# name, and kept apart from ``HONORIFICS`` (those also keep a state's name the state).
+NAME_STYLES = frozenset(
+    {
+        "gen", "gen.", "general", "lt", "lt.", "lieut", "lieut.", "lieutenant", "maj", "maj.",
+        "major", "brig", "brig.", "brigadier", "col", "col.", "colonel", "commodore", "admiral",
+        "adm", "adm.", "marshal", "capt", "capt.", "captain", "datuk", "dato", "dato'", "datin",
+        "alhaji", "alhaja", "ratu", "archbishop", "bishop", "cardinal", "monsignor", "msgr",
+        "msgr.", "rev", "rev.", "reverend", "sen.", "senator", "hm", "amb.", "engr",
+        "engr.", "honourable", "honorable",
+    }
+)  # fmt: skip
+# The same as phrases of several words, matched at the start of a name.
+NAME_STYLE_PHRASES = (
+    r"(?:Air\s+(?:Chief\s+|Vice\s+)?Marshal|Air\s+Commodore|Field\s+Marshal|"
+    r"(?:Rear|Vice)\s+Admiral|(?:Lt\.?|Lieutenant|Maj\.?|Major|Brig\.?|Brigadier)\s+"
+    r"(?:Gen\.?|General)|(?:Lt\.?|Lieutenant)\s+(?:Col\.?|Colonel)|Tan\s+Sri|Puan\s+Sri|"
+    r"Toh\s+Puan|Datuk\s+Seri(?:\s+Utama)?|Dato['’]?\s+S(?:e)?ri|Datin\s+Seri|"
+    r"Rt\.?\s+Hon\.?|Right\s+Hon(?:ou?rable|\.)?)"
+)
+
 # Heads of office titles; a title is a sequence of modifiers ending in (or built around) one.
 OFFICE_HEADS = (
     "Prime Minister",
@@ -142,6 +164,10 @@ OFFICE_HEADS = (
     "Crown Prince",
     "Sultan",
     "Ambassador",
+    "Ambassador Extraordinary and Plenipotentiary",
+    "Ambassador Extraordinary",
+    "Apostolic Nuncio",
+    "Nuncio",
     "Special Envoy",
     "Special Representative",
     "Envoy",
@@ -182,6 +208,9 @@ OFFICE_HEADS = (
     "Chargé d'Affaires",
     "Charge d'Affaires",
     "Chargé d’Affaires",
+    "chargé d'affaires",
+    "charge d'affaires",
+    "chargé d’affaires",
     "Permanent Representative",
     "Director",
     "Chief of Staff",
@@ -246,7 +275,9 @@ GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
 
 # Office titles as abbreviated in South Asian, Kenyan and wire copy: matched exactly as written
 # ("PM Modi", "EAM Jaishankar", "CS Mutua"), never in lower case.
-TITLE_ABBREVIATIONS = ("PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS")
+TITLE_ABBREVIATIONS = (
+    "PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS", "FS", "SG", "UNSG", "Amb.",
+)  # fmt: skip
 # What they stand for, so the office they name can be compared with the office-holder table.
 ABBREVIATED_TITLES = {
     "PM": "Prime Minister",
@@ -258,6 +289,10 @@ ABBREVIATED_TITLES = {
     "DPM": "Deputy Prime Minister",
     "HRVP": "High Representative",
     "PS": "Principal Secretary",
+    "FS": "Foreign Secretary",
+    "SG": "Secretary-General",
+    "UNSG": "Secretary-General",
+    "Amb.": "Ambassador",
 }
 
 # Offices that exist under this name in one state only, so the title alone names the party
@@ -282,6 +317,8 @@ STATE_TITLES = (
     (r"^cs$", "KE"),
     (r"^state councill?or\b", "CN"),
     (r"custodian of the two holy mosques", "SA"),
+    # the Holy See's envoy ("the Apostolic Nuncio to Kenya")
+    (r"^(?:apostolic )?nuncio\b", "VA"),
 )
 
 # Plural titles before a list of names ("Presidents A and B", "Cabinet Secretaries A and B").
@@ -356,6 +393,10 @@ PORTFOLIOS = (
     "Social Affairs",
     "Tourism",
     "Presidential",
+    "Expatriates",
+    "Emigrants",
+    "Diaspora",
+    "Worship",
 )
 
 # Words of ministerial portfolios, from the position labels of the sourced office-holder table
@@ -392,7 +433,7 @@ PORTFOLIO_WORDS = frozenset(
     knowledge personnel implementation settlements efficiency aged disabilities agrarian
     press ict disabled businesses strategic minority assets sustainability liberties
     competitiveness unity nuclear transparency worship homeland exchequer protocol protocols
-    intelligence commonwealth corporate""",
+    intelligence commonwealth corporate expatriates emigrants""",
     )
 )
 
@@ -431,7 +472,8 @@ BODY_WORDS = frozenset(
     cabinet secretariat mission delegation embassy republic kingdom federation states state
     emirates nations united islamic people's peoples democratic socialist federal arab
     sultanate principality community communities movement group general presidency
-    government""",
+    government khural hural duma knesset majlis sejm storting riksdag bundestag bundesrat
+    rada oireachtas dail shura jirga sabha""",
     )
 )
 
@@ -467,6 +509,16 @@ ROLE_NOUNS = frozenset(
 )
 
 # Verbs (lemmas) reporting an in-person meeting between subject and object.
+# Single words the tagger takes for a person's whole name but that name no one: platforms,
+# outlets, an illness (casefolded).
+NOT_PERSON_WORDS = frozenset(
+    {
+        "twitter", "x", "facebook", "instagram", "telegram", "whatsapp", "youtube", "tiktok",
+        "weibo", "wechat", "linkedin", "threads", "politico", "reuters", "xinhua", "tass",
+        "covid", "covid-19", "ebola",
+    }
+)  # fmt: skip
+
 MEETING_VERBS = frozenset({"meet", "receive", "host", "welcome", "visit", "greet", "join"})
 # "hold talks", "held a meeting"; objects that make a meeting with "hold"/"have"/"conduct".
 MEETING_NOUNS = frozenset(

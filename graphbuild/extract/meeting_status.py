@@ -12,7 +12,9 @@ from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
 
-_QUANTITY_NOUNS = frozenset({"series", "number", "couple", "set", "string", "host", "flurry"})
+_QUANTITY_NOUNS = frozenset(
+    {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
+)
 
 
 def _refers_back(noun: Token) -> bool:
@@ -225,6 +227,20 @@ def is_noun_trigger(tok: Token) -> bool:
     return tok.head.i == tok.i or not is_trigger(tok.head)
 
 
+def on_agenda(verb: Token) -> bool:
+    """ "X's agenda includes / the programme comprises": a visit's plan, told in the present."""
+    return (
+        verb.lemma_.lower() in ("include", "comprise", "feature")
+        and verb.tag_ in ("VBZ", "VBP")
+        and any(
+            c.dep_ == "nsubj"
+            and c.lemma_.lower() in ("agenda", "programme", "program", "schedule", "itinerary")
+            for c in verb.children
+        )
+        and not any(c.dep_ == "neg" for c in verb.children)
+    )
+
+
 def governing_verb(tok: Token) -> Token | None:
     t = tok
     for _ in range(6):
@@ -259,11 +275,22 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         t = t.head
     top = path[-1] if path else tok
     if top.dep_ == "prep":
+        if (
+            top.lower_ == "for"
+            and verb.lemma_.lower() == "expect"
+            and any(k.dep_ == "auxpass" for k in verb.children)
+            and not any(k.dep_ in ("xcomp", "neg") for k in verb.children)
+        ):
+            # "X is/was expected in Y on 28 March for talks with Z": an arrival announced
+            return "scheduled", False, verb
         # "after talks with X, he said"; "is due to travel to Y on Monday for talks with X"
         ok = top.lower_ in _NOUN_TIME_PREPS or (
             top.lower_ == "for" and verb.lemma_.lower() in _TRAVEL_FOR
         )
     elif top.dep_ in ("dobj", "obj"):
+        if on_agenda(verb):
+            # "X's agenda includes talks with Y": announced for the visit
+            return "scheduled", False, verb
         # "paid a courtesy call on X", "led a delegation to a meeting with X"
         ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok)
     elif top.dep_ in ("nsubj", "nsubjpass") and top.i == tok.i:
@@ -440,6 +467,17 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
     if future:
         return "scheduled", False
     top = chain[-1]
+    if (
+        top.tag_ == "VBG"
+        and top.dep_ in ("pcomp", "pobj")
+        and top.head.lower_ == "with"
+        and any(k.dep_ == "nsubj" for k in top.children)
+        and top.head.head.i != top.head.i
+        and top.head.head.pos_ in ("VERB", "AUX")
+    ):
+        # "the visit focused on trade, with X meeting Y": an absolute clause takes the time
+        # of the clause it hangs on
+        return meeting_status(top.head.head)
     tags = {t.tag_ for t in chain}
     if "VBD" in tags or (
         tok.tag_ == "VBN"

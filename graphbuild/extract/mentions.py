@@ -48,7 +48,10 @@ def fold(text: str) -> str:
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
-    return tuple(fold(t) for t in name.split() if t.strip(".,"))
+    """A name's folded words; an ʻokina written before a word is not part of it, and an
+    initial glued to the name ("T.Badral", "Kh.Battulga") is a word of its own."""
+    words = re.sub(r"(?<=\.)(?=[A-Z][a-z])", " ", name).split()
+    return tuple(fold(t).lstrip("'‘ʻ") for t in words if t.strip(".,'‘ʻ"))
 
 
 _OFFICIAL_FORM = re.compile(
@@ -188,6 +191,8 @@ _NAME_PARTICLES = {
     "abu",
     "st.",
 }
+# Months that are also surnames ("Theresa May"): a name's later word unless a day follows.
+_MONTH_SURNAMES = frozenset({"May", "June", "April", "August"})
 _NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii"}
 _NOT_NAME = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -330,7 +335,13 @@ _FACILITY_WORDS = {
     "wanderers",
     "albion",
     "hotspur",
-}
+    # buildings, roads and sights named after people ("Sheikh Zayed Road", "Al Jalali Fort")
+    "fort", "fortress", "castle", "citadel", "museum", "mosque", "church", "cathedral",
+    "temple", "shrine", "mausoleum", "memorial", "monument", "library", "theatre", "theater",
+    "tower", "towers", "gate", "garden", "gardens", "road", "avenue", "boulevard",
+    "highway", "causeway", "bridge", "canal", "residence", "camp", "barracks", "academy",
+    "complex", "terminal", "station", "pier", "village", "resort", "mall", "bhavan", "bhawan",
+}  # fmt: skip
 _OFFICE_HEAD_WORDS = frozenset(fold(h.split()[-1]) for h in lexicon.OFFICE_HEADS)
 # Words that open the name of a building or place ("Schloss Bellevue", "Palacio San Martín").
 _FACILITY_FIRST_WORDS = frozenset(
@@ -345,6 +356,19 @@ _FACILITY_FIRST_WORDS = frozenset(
         "mount",
         "lake",
         "cape",
+        "bait",
+        "beit",
+        "qasr",
+        "masjid",
+        "wadi",
+        "jebel",
+        "jabal",
+        "bab",
+        "souq",
+        "souk",
+        "istana",
+        "casa",
+        "quinta",
     }
 )
 _TITLE_WORDS = (
@@ -469,6 +493,7 @@ _STATE_WORDS = (
     _TITLE_WORDS
     | {fold(w) for w in lexicon.TITLE_PREFIXES}
     | {w.rstrip(".") for w in lexicon.HONORIFICS}
+    | {fold(a).rstrip(".") for a in lexicon.TITLE_ABBREVIATIONS}  # "British FS", "Indian EAM"
     | {
         "government", "embassy", "ministry", "mission", "delegation", "authorities", "people",
         "peoples", "republic", "kingdom", "state", "states", "federation", "union", "capital",
@@ -842,7 +867,21 @@ def _given_name_not_title(text: str, pos: int, words_left: int) -> bool:
         return False
     # "Prince Sultan bin Saad": a name word that starts a patronymic chain
     nasab = word.group(2) is not None and fold(word.group(2)) in {"bin", "ibn", "bint", "ben"}
-    return nasab or _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
+    return (
+        nasab
+        or _PERSONAL_HONORIFIC_BEFORE.search(text[max(0, pos - 8) : pos]) is not None
+        # "party committee member Amir Hossain X": after a noun for a person, a given name
+        or _PERSON_NOUN_BEFORE.search(text[max(0, pos - 16) : pos]) is not None
+    )
+
+
+_PERSON_NOUN_BEFORE = re.compile(
+    r"\b(?:member|leader|official|lawmaker|legislator|politician|spokes(?:man|woman|person)|"
+    r"adviser|advisor|aide|activist|journalist|candidate|colleague|editor|MP|son|brother)\s+$"
+)
+
+
+_STYLE_PHRASE = re.compile(rf"{lexicon.NAME_STYLE_PHRASES}(?:\s+|$)")
 
 
 def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -865,8 +904,17 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         ):
             words.pop(0)
             changed = True
+        style = _STYLE_PHRASE.match(span, words[0].start()) if words else None
+        if style is not None:
+            # "Air Chief Marshal X", "Tan Sri X": a style of several words
+            rest = [w for w in words if w.start() >= style.end()]
+            if not rest:
+                return None
+            words = rest
+            changed = True
         while words and (
             fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
+            or fold(words[0].group(0)).rstrip(",") in lexicon.NAME_STYLES
             or fold(words[0].group(0)) in _TITLE_WORDS
             or words[0].group(0).rstrip(",") in lexicon.TITLE_ABBREVIATIONS
         ):
@@ -901,9 +949,15 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
     return s, e
 
 
+# Words of a title, never of a name on their own ("Vice-Minister", "Deputy-President").
+_TITLE_ONLY_WORDS = lexicon.ROLE_NOUNS | {"vice", "deputy", "first", "acting", "chief", "prime"}
+
+
 def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not words or any(ch.isdigit() for ch in text):
+        return False
+    if all(fold(w) in _TITLE_ONLY_WORDS for w in re.split(r"[\s-]+", text) if w):
         return False
     if _NOT_NAME.match(words[0]) and not (
         words[0] == "A" and len(words) > 2 and re.fullmatch(r"[A-Z]\.?", words[1])
@@ -913,6 +967,9 @@ def _looks_like_name(text: str) -> bool:
         len(words) > 1 and fold(words[0]) in _FACILITY_FIRST_WORDS
     ):
         return False
+    if words[0][:1] in "'‘ʻ" and re.search(r"\w['’‘]$", text):
+        return False  # a word in single quotes ("'Peace'"), not an ʻokina
+    words = [w.lstrip("'‘ʻ") for w in words]
     caps = [w for w in words if w[:1].isupper()]
     return bool(caps) and all(
         w[:1].isupper()
@@ -924,18 +981,22 @@ def _looks_like_name(text: str) -> bool:
 
 
 NAME_HONORIFIC = (
-    r"(?:H\.\s?E\.?|HE|HH|H\.\s?H\.?|H\.R\.H\.|HRH|"
+    rf"(?:{lexicon.NAME_STYLE_PHRASES}|H\.\s?E\.?|HE|HH|H\.\s?H\.?|H\.R\.H\.|HRH|"
     r"His +(?:Royal +)?(?:Excellency|Highness|Majesty)|"
     r"Her +(?:Royal +)?(?:Excellency|Highness|Majesty)|Excellency|Sheikh|Sheikha|Shaikh|"
     r"Prince|Princess|Sayyid|Sayed|Shri|Shrimati|Smt\.?|Dr\.?|Ms\.?|Mr\.?|Mrs\.?|Mme\.?|"
     r"Madam|Sir|Dame|Lord|Lady|Eng\.?|Engr\.?|Hon\.?|Honourable|Honorable|Prof\.?|"
-    r"Professor|Ambassador|General|Gen\.?|Lt\.?|Col\.?|Maj\.?|Brig\.?|Capt\.?|Comrade)"
+    r"Professor|Ambassador|General|Gen\.?|Lt\.?|Col\.?|Maj\.?|Brig\.?|Capt\.?|Comrade|"
+    r"HM|Commodore|Admiral|Colonel|Brigadier|Lieutenant|Datuk|Dato['’]?|Datin|Alhaji|Alhaja|"
+    r"Ratu|Archbishop|Cardinal|Bishop|Monsignor|Rev\.?|Reverend|Senator|Sen\.|Amb\.|"
+    r"honou?rable)"
 )
 NAME_PARTICLE = (
     r"(?:bin|bint|ibn|al|el|de|da|do|dos|das|du|di|la|le|van|von|der|den|ben|del|della|ould|"
     r"abu|y|zu|ter|ten)"
 )
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
+# a capitalised word, also after an ʻokina written as an apostrophe ("'Aisake", "‘Utoikamanu")
+_NAME_WORD = r"(?:['‘ʻ](?=[A-Z][a-z]))?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
 NAME_RE = rf"(?:{_NAME_WORD})(?:\s+(?:{NAME_PARTICLE}\s+)*(?:al-|el-)?{_NAME_WORD})*"
 
 
@@ -1119,16 +1180,22 @@ def find_persons(
         cleaned = _clean_person_span(text, *after)
         if cleaned:
             candidates.append(cleaned)
+    candidates += _names_after_honorifics(text)
     # a name followed by ", the <title>" or "'s": NER sometimes tags these as places
     geo_spans = [(g.start, g.end) for g in geo]
     mentions: list[PersonMention] = []
     for s0, e0 in sorted(set(candidates)):
         s, e = s0, e0
-        cut = re.search(r"\n|(?<=\w\w\w)\.\s+(?=[A-Z])|,", text[s:e])
+        # a line's end, a sentence's, a comma, a possessive ("Reza’s Banani residence")
+        cut = re.search(r"\n|(?<=\w\w\w)\.\s+(?=[A-Z])|,|(?<=\w)['’]s(?=\s)", text[s:e])
         if cut:
             e = s + cut.start()
         for w in list(re.finditer(r"\S+", text[s:e]))[1:]:
             if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
+                if w.group(0) in _MONTH_SURNAMES and not re.match(
+                    r"[\s,]*\d", text[s + w.end() : s + w.end() + 4]
+                ):
+                    continue  # "Theresa May", not "on May 5"
                 e = s + w.start()
                 break
         honorifics = [
@@ -1175,9 +1242,66 @@ def find_persons(
     return mentions, titles
 
 
+_HONORIFIC_ANCHOR = re.compile(rf"(?<![\w'’.-]){NAME_HONORIFIC}(?![\w-])\.?(?= +[A-Z'‘ʻ])")
+_NOT_IN_NAME = (
+    _TITLE_WORDS | lexicon.BODY_WORDS | lexicon.PORTFOLIO_WORDS | _FACILITY_WORDS
+) - _NAME_PARTICLES
+
+
+def _names_after_honorifics(text: str) -> list[tuple[int, int]]:
+    """Names of two words or more after a form of address or a rank the parser missed ("HE
+    Dr Fahad Salem Al Marri", "Air Chief Marshal Rafiq Anwar Qazi", "Datuk Seri X Y")."""
+    out: list[tuple[int, int]] = []
+    for hm in _HONORIFIC_ANCHOR.finditer(text):
+        after = _name_after(text, hm.end())
+        cleaned = _clean_person_span(text, *after) if after is not None else None
+        if cleaned is None:
+            continue
+        name = text[cleaned[0] : cleaned[1]]
+        words = name.split()
+        if (
+            len(words) < 2
+            or "\n" in name
+            or name.isupper()
+            or any(fold(w).strip(".,") in _NOT_IN_NAME for w in words)
+        ):
+            continue
+        out.append(cleaned)
+    return out
+
+
 def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
     return any(full[i : i + n] == part for i in range(len(full) - n + 1))
+
+
+_PATRONYMIC_GENITIVE = ("giin", "iin", "ijn", "yn", "in", "n")
+
+
+def _romanised(word: str) -> str:
+    """A Mongolian word with its common romanisations made one ("Gombozhavin" and
+    "Gombojavyn", "Batmunkh" and "Batmönkh")."""
+    word = word.replace("zh", "j").replace("kh", "h").replace("ts", "c")
+    return re.sub(r"(?:iin|ijn|yn|iyn)$", "in", word)
+
+
+def _patronymic_variant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two writings of one Mongolian name: the father's name in the genitive first or after
+    the given name ("Batmunkhin Battsetseg" / "Battsetseg Batmunkh"), or spelt two ways
+    ("Gombozhavin Zandanshatar" / "Gombojavyn Zandanshatar")."""
+    if len(a) != 2 or len(b) != 2 or a == b:
+        return False
+    for x, y in ((a, b), (b, a)):
+        # genitive patronymic first, given name second; then given name, bare patronymic
+        if x[1] == y[0] and len(y[1]) >= 4 and any(x[0] == y[1] + g for g in _PATRONYMIC_GENITIVE):
+            return True
+    return (
+        a[1] == b[1]
+        and a[0] != b[0]
+        and len(a[0]) >= 6
+        and a[0].endswith(("in", "yn", "jn"))
+        and _romanised(a[0]) == _romanised(b[0])
+    )
 
 
 def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[Person]:
@@ -1190,6 +1314,8 @@ def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[P
     for m in multi:
         key = name_tokens(m.text)
         home = next((p for p in persons if _contains(p.key, key)), None)
+        if home is None:
+            home = next((p for p in persons if _patronymic_variant(p.key, key)), None)
         if home is None:
             home = Person(len(persons), m.text, key)
             persons.append(home)

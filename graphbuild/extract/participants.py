@@ -7,6 +7,7 @@ A and B", "the leaders") are resolved through coreference and the meeting just r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -22,7 +23,33 @@ from graphbuild.extract.meeting_status import (
     presents_credentials,
     verb_chain,
 )
-from graphbuild.extract.mentions import MentionIndex
+from graphbuild.extract.mentions import MentionIndex, fold
+
+# Offices a numbered group names ("the two ministers", "both heads of state"), as words a
+# title holds.
+_HEADS_OF_STATE = ("president", "king", "amir", "emir", "sultan", "prime minister", "premier",
+                   "chancellor", "head of state", "head of government", "leader")  # fmt: skip
+_GROUP_OFFICES: dict[str, tuple[str, ...]] = {
+    "minister": ("minister", "secretary of state", "foreign secretary"),
+    "president": ("president",),
+    "leader": _HEADS_OF_STATE,
+    "premier": ("prime minister", "premier"),
+    "ambassador": ("ambassador", "high commissioner", "envoy"),
+    "envoy": ("envoy", "ambassador", "high commissioner", "representative"),
+}
+
+
+def _group_office(tok: Token) -> tuple[str, ...] | None:
+    """The title words a plural role noun stands for; None for a noun no office names."""
+    lemma = tok.lemma_.lower()
+    if lemma == "head":
+        of = " ".join(t.lower_ for t in tok.subtree if t.i > tok.i)
+        return _HEADS_OF_STATE if re.match(r"of (?:state|government)", of) else None
+    if lemma == "minister" and any(c.lower_ == "foreign" for c in tok.children):
+        return ("foreign minister", "minister of foreign", "minister for foreign",
+                "external affairs", "secretary of state", "foreign secretary")  # fmt: skip
+    return _GROUP_OFFICES.get(lemma)
+
 
 _GROUP_NOUNS = frozenset(
     {
@@ -163,6 +190,8 @@ _OFFICE_WORDS = frozenset(
 )
 
 
+# "X's agenda/programme includes talks with Y": a visit's plan.
+AGENDA_NOUNS = frozenset({"agenda", "programme", "program", "schedule", "itinerary"})
 _GROUP_OF_PEOPLE = frozenset({"delegation", "team", "mission", "group"})
 
 
@@ -199,7 +228,9 @@ class ParticipantFinder:
         self.sides = (list(dict.fromkeys(subject_people)), list(dict.fromkeys(object_people)))
         for subj in subjects:
             if subj.lemma_.lower() in lexicon.MEETING_NOUNS:
-                tokens = [t for t in tokens if t is not subj] + self._objects_of_noun(subj)
+                # "the talks between X and Y took place", "X's meeting with Y took place"
+                owners = [c for c in subj.children if c.dep_ == "poss"]
+                tokens = [t for t in tokens if t is not subj] + owners + self._objects_of_noun(subj)
         # objects of the verbs in the chain too ("is scheduled to hold talks with X")
         for t in tokens:
             for p in self._persons_in(t):
@@ -242,13 +273,41 @@ class ParticipantFinder:
             owners += [s for s in self._subjects(verb) if s.i != noun.i]
             owners += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
         owner_people = [p for t in owners for p in self._persons_in(t)]
+        for t in owners:
+            if t.lemma_.lower() in AGENDA_NOUNS:
+                # "X's agenda includes talks with Y": the agenda's owner
+                owner_people += self._possessors(t)
         if not owner_people and owners and owners[0].lower_ in ("his", "her", "their"):
             # "Wang spoke, following his meeting with X": the pronoun is the clause's subject
             owner_people = [p for s in self._subjects(verb) for p in self._persons_in(s)]
-        for p in owner_people + [p for t in sides for p in self._persons_in(t)]:
+        side_people = [p for t in sides for p in self._persons_in(t)]
+        if not owner_people and side_people and owners and owners[0].lower_ == "they":
+            # "In a meeting with Y, they agreed …": Y and the person the story is about
+            r = self.resolver.subject_before(noun.idx)
+            if r is not None and r not in side_people:
+                owner_people = [r]
+        for p in owner_people + side_people:
             if p not in people:
                 people.append(p)
+        self.sides = (list(dict.fromkeys(owner_people)), list(dict.fromkeys(side_people)))
         return people
+
+    def _possessors(self, tok: Token) -> list[int]:
+        out: list[int] = []
+        for c in tok.children:
+            if c.dep_ != "poss":
+                continue
+            if c.lower_ in ("his", "her"):
+                r = self.resolver.subject_before(c.idx)
+                out += [r] if r is not None else []
+                continue
+            s, e = subtree_range(c)
+            out += [
+                m.person
+                for m in self.mentions.persons_in(s, e)
+                if is_name(self.mentions.persons[m.person].name)
+            ]
+        return out
 
     def host(self, tok: Token) -> int | None:
         """The subject of an active "received/hosted", or the agent of a passive one."""
@@ -298,6 +357,11 @@ class ParticipantFinder:
                 return [named]
             ref = self._reference(tok)
             out.extend(p for p in ref if p not in out)
+            if ref:
+                # "the Prime Minister and the visiting minister held talks": each a reference
+                for c in tok.conjuncts:
+                    if not self.mentions.persons_in(*subtree_range(c)):
+                        out.extend(p for p in self._reference(c) if p not in out)
         else:
             # "he and X": a pronoun coordinated with a name
             for c in tok.conjuncts:
@@ -426,7 +490,9 @@ class ParticipantFinder:
                 continue
             here = {p for t in tok.doc[tok.sent.start : tok.i] for p in self._named_at(t)}
             if ev.host is not None:
-                guests = [p for p in ev.participants if p != ev.host]
+                # the trigger's own sides, not the attendees a later sentence added
+                told = [*ev.sides[0], *ev.sides[1]] or ev.participants
+                guests = [p for p in dict.fromkeys(told) if p != ev.host]
             elif ev.sides[0] and ev.sides[1]:
                 guests = list(ev.sides[1])
             else:
@@ -458,6 +524,19 @@ class ParticipantFinder:
         if not plural:
             return None
         preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+        office = _group_office(tok)
+        if nums and nums[0] is not None and office is not None:
+            # "the two ministers", "both heads of state": the people just named or of the
+            # meeting just told, if they hold that office; else those of that office told last
+            for told in (
+                self._named_just_before(tok, nums[0]),
+                self._previous_participants(nums[0], tok.idx),
+            ):
+                if told and all(self._holds(p, office) for p in told):
+                    return told
+            fitting = self._holders_told_before(tok, nums[0], office)
+            if fitting:
+                return fitting
         if preps and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
             # "on the margins of the NATO meeting" names no people
             return None
@@ -505,6 +584,29 @@ class ParticipantFinder:
             if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
                 return self._previous_participants(None)
         return None
+
+    def _holds(self, person: int, office: tuple[str, ...]) -> bool:
+        titles = " ".join(fold(t) for t in self.resolver.titles.get(person, []))
+        return any(re.search(rf"\b{w}", titles) for w in office)
+
+    def _holders_told_before(self, tok: Token, count: int, office: tuple[str, ...]) -> list[int]:
+        """The ``count`` people of the office last named before ``tok``; none when another
+        holder was named as late as the last of them (which two of three is unclear)."""
+        recent: list[int] = []
+        last_sentence: list[int] = []
+        for m in reversed(self.mentions.persons_in(0, tok.idx)):
+            if self.parsed.in_quote(m.start) or m.person in recent:
+                continue
+            if self._holds(m.person, office):
+                recent.append(m.person)
+                last_sentence.append(self.parsed.sentence_index(m.start))
+            if len(recent) > count:
+                break
+        if len(recent) < count:
+            return []
+        if len(recent) > count and last_sentence[count] >= last_sentence[count - 1]:
+            return []
+        return recent[:count][::-1]
 
     def _named_just_before(self, tok: Token, count: int) -> list[int]:
         """ "The two are to sign …": the ``count`` people the sentence before names, if it

@@ -37,7 +37,8 @@ _APPOSITION_GAP = re.compile(r",\s+(?:the\s+)?")
 
 # Between a party and its office: "Israel's new Defence Minister", "the outgoing Kenyan envoy".
 _PARTY_GAP = re.compile(
-    r"(?:'s|’s)?\s*(?:the\s+)?(?:(?:new|newly[- ]appointed|newly[- ]elected|outgoing|incoming|"
+    r"(?:'s|’s)?\s*(?:(?:[Ee]mbassy|High Commission|[Mm]ission)(?:'s|’s)\s+)?(?:the\s+)?"
+    r"(?:(?:new|newly[- ]appointed|newly[- ]elected|outgoing|incoming|"
     r"visiting|current|incumbent)\s+)*"
 )
 
@@ -146,6 +147,11 @@ def _precedes_name(text: str, t: TitleMention, mentions: MentionIndex) -> bool:
     )
 
 
+_AFTER_PARTY = re.compile(
+    r"(?:'s|’s)?\s*(?:(?:[Ee]mbassy|High Commission|[Mm]ission)(?:'s|’s)\s+)?"
+)
+
+
 def _title_after(  # type: ignore[no-untyped-def]
     text: str,
     m: PersonMention,
@@ -172,7 +178,8 @@ def _title_after(  # type: ignore[no-untyped-def]
             rest = text[g.end : g.end + 4]
             if re.match(r"(?:'s|’s)?\s", rest):
                 party = g
-                pos = g.end + len(re.match(r"(?:'s|’s)?\s*", text[g.end :]).group(0))  # type: ignore[union-attr]
+                # "X, the US Embassy's chargé d'affaires": the mission's office is the state's
+                pos = _AFTER_PARTY.match(text, g.end).end()  # type: ignore[union-attr]
     # "X, his emergency relief coordinator", "X, Diplomatic Adviser to …": words before the
     # office, never a verb's or a preposition's phrase, nor a name
     mods = (
@@ -301,7 +308,12 @@ def _joined_before(text: str, t: TitleMention, titles: list[TitleMention]) -> li
 def _their(text: str, pos: int) -> int | None:
     """Where "his"/"her" stands right before an office ("X, his adviser"), if it does."""
     before = text[max(0, pos - 50) : pos]
-    m = re.search(r"\b(?:his|her|His|Her)\s+(?:[a-z][\w-]*\s+){0,3}$", before)
+    # "his emergency relief coordinator"; not "her credentials to President X"
+    m = re.search(
+        r"\b(?:his|her|His|Her)\s+"
+        r"(?:(?!(?:to|of|for|with|at|in|on|by|from|and|or|the|a|an)\s)[a-z][\w-]*\s+){0,3}$",
+        before,
+    )
     return pos - len(before) + m.start() if m else None
 
 

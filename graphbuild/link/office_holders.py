@@ -331,8 +331,9 @@ class OfficeHolders:
         label adds middle names or a second surname: "Xavier Espot" ~ "Xavier Espot Zamora"),
         or whose words it holds in order with the same first and last word (the article adds a
         patronymic); a first word that is one letter stands for a given name starting with it
-        ("S Jaishankar" ~ "Subrahmanyam Jaishankar"). A surname alone matches nothing here:
-        see ``by_surname``.
+        ("S Jaishankar" ~ "Subrahmanyam Jaishankar"); a name of two words that matches no label
+        also matches one with its words the other way round. A surname alone matches nothing
+        here: see ``by_surname``.
         """
         words = tuple(self.key(name).split())
         if not words:
@@ -340,6 +341,13 @@ class OfficeHolders:
         found = {qid: "full name" for qid in self._full.get(" ".join(words), ())}
         if len(words) < 2:
             return found
+        if not found and len(words) == 2:
+            # family name first, as Japanese, Chinese, Korean and Hungarian names are often
+            # written ("Kamikawa Yoko") while the table gives the given name first
+            found = {
+                qid: "name in the other order"
+                for qid in self._full.get(words[1] + " " + words[0], ())
+            }
         initial = len(words[0]) == 1
         for qid in self._later.get(words[-1], ()):
             if qid in found:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphbuild.annotations import Annotations, Entity
 from graphbuild.link.gazetteer import Gazetteer, GazetteerEntry
@@ -61,6 +61,13 @@ _TITLES: tuple[tuple[str, tuple[OfficeCategory, ...]], ...] = (
 )
 _TITLE_OFFICES = tuple((re.compile(p, re.IGNORECASE), offices) for p, offices in _TITLES)
 
+# "former President X", "the late King X", "then-Foreign Minister X", "ex-Premier X": a past
+# office, which extraction keeps out of the roles but which still says who X is.
+_PAST_TITLE = re.compile(
+    r"(?:\b(?:[Ff]ormer|[Ll]ate|[Tt]hen|[Ee]rstwhile|[Oo]ne-time)[\s-]+|\b[Ee]x-)"
+    r"((?:[A-Za-z][\w'’.-]*[\s-]+){1,5})$"
+)
+
 
 def offices_of_title(title: str) -> tuple[OfficeCategory, ...]:
     """The office categories an article's title may name; empty if it names none we know."""
@@ -82,6 +89,10 @@ class ArticleEvidence:
     """Entity id -> office categories its role titles name."""
     named: frozenset[str]
     """Every state and organisation (as the table names them) the article names."""
+    unlisted_bodies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Entity id -> organisations its roles name that the table lists no terms of ("NATO")."""
+    past_offices: Mapping[str, tuple[OfficeCategory, ...]] = field(default_factory=dict)
+    """Entity id -> office categories the article says it held ("former President X")."""
 
 
 def party_codes(entry: GazetteerEntry | None, organisations: frozenset[str]) -> frozenset[str]:
@@ -109,10 +120,14 @@ def article_evidence(ann: Annotations, gaz: Gazetteer, people: People) -> Articl
                 None,
             )
             codes[entity.id] = party_codes(entry, people.organisations)
+    bodies = {e.id: e.label for e in ann.entities if e.type == "Organization"}
     parties: dict[str, set[str]] = {}
     offices: dict[str, list[OfficeCategory]] = {}
+    unlisted: dict[str, list[str]] = {}
     for role in ann.roles:
         parties.setdefault(role.holder, set()).update(codes.get(role.party, ()))
+        if role.party in bodies and not codes.get(role.party):
+            unlisted.setdefault(role.holder, []).append(bodies[role.party])
         for office in offices_of_title(role.title):
             if office not in offices.setdefault(role.holder, []):
                 offices[role.holder].append(office)
@@ -122,7 +137,33 @@ def article_evidence(ann: Annotations, gaz: Gazetteer, people: People) -> Articl
         parties={k: frozenset(v) for k, v in parties.items() if v},
         offices={k: tuple(v) for k, v in offices.items()},
         named=named,
+        unlisted_bodies={k: tuple(dict.fromkeys(v)) for k, v in unlisted.items()},
+        past_offices=_past_offices(ann),
     )
+
+
+def _past_offices(ann: Annotations) -> dict[str, tuple[OfficeCategory, ...]]:
+    """The offices the article says its people once held, from the words before a mention."""
+    text = ann.article.text
+    found: dict[str, list[OfficeCategory]] = {}
+    for entity in ann.entities:
+        if entity.type != "Person":
+            continue
+        for mention in entity.mentions:
+            m = _PAST_TITLE.search(text[max(0, mention.start - 80) : mention.start])
+            if m is None:
+                continue
+            words = m.group(1).split()
+            # "former Kenyan President", "late President Sheikh": the words that are a title
+            spans = [
+                " ".join(words[i:j])
+                for i in range(len(words))
+                for j in range(i + 1, len(words) + 1)
+            ]
+            for office in (o for span in spans for o in offices_of_title(span)):
+                if office not in found.setdefault(entity.id, []):
+                    found[entity.id].append(office)
+    return {k: tuple(v) for k, v in found.items() if v}
 
 
 def decide_person(
@@ -164,7 +205,43 @@ def decide_person(
         links += [
             _current(index.resolve_surname(name, on=on, iso2=p), on) for p in sorted(evidence.named)
         ]
-    return _one(links)
+    decided = _one(links)
+    past = evidence.past_offices.get(entity.id, ())
+    if decided is None and past:
+        # "former President X": a past term of that office for a state the article names
+        decided = _one(
+            _tried(index, full, [], on, [(p, o) for p in sorted(evidence.named) for o in past])
+        )
+    if decided is None and entity.id in evidence.unlisted_bodies:
+        decided = _official_of_unlisted_body(index, full, on, evidence.unlisted_bodies[entity.id])
+    return decided
+
+
+def _official_of_unlisted_body(
+    index: OfficeHolders, full: Sequence[str], on: dt.date | None, bodies: Sequence[str]
+) -> PersonLink | None:
+    """An official of a body the table lists no terms of, by their whole name alone.
+
+    International posts go to former national office holders ("NATO Secretary General X",
+    "the EU's foreign-policy chief X"), whose national terms the table has but whose new post
+    it lacks; a stranger who shares a minister's whole name and also holds an office at an
+    international body is far less likely than the minister. Only the exact name (label or
+    alias, not a partial one) of exactly one person decides.
+    """
+    exact = {q for n in full for q, how in index.matches(n).items() if how == "full name"}
+    if len(exact) != 1:
+        return None
+    (qid,) = exact
+    person = index.person(qid)
+    if person is None:
+        return None
+    when = f" on {on}" if on is not None else ""
+    return PersonLink(
+        qid,
+        person.label,
+        index.terms_of(qid),
+        f"full name; acts for {', '.join(bodies)}{when}, whose terms the table does not list",
+    )
 
 
 def _tried(

@@ -1,0 +1,140 @@
+"""A visit's day as readouts tell it: a 'session of talks', a reception 'at the end of the day'
+that is a meeting of its own, and an anniversary whose earlier event is dated a sentence on.
+
+Every sentence is written for these tests and every person is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphbuild.annotations import Annotations, ArticleInfo
+from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.link.gazetteer_files import load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
+
+
+def run(extractor: Extractor, text: str, published: dt.date | None) -> Annotations:
+    return extractor.extract(ArticleInfo(id="t", text=text, published=published))
+
+
+def meetings(ann: Annotations) -> set[tuple[frozenset[str], dt.date | None]]:
+    label = {e.id: e.label for e in ann.entities}
+    return {
+        (frozenset(label[p] for p in ev.participants), ev.date)
+        for ev in ann.events
+        if ev.kind == "Meeting"
+    }
+
+
+def test_a_reception_at_the_end_of_the_day_is_a_meeting_of_its_own(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonian Foreign Minister Talvo Brennik held talks on Tuesday in Riga with his "
+        "Latvian counterpart, Aiga Rudzite. At the end of the day, Latvian President Ilmars "
+        "Kalnavs received the Estonian minister in the presence of Ms Rudzite."
+    )
+    day = dt.date(2024, 7, 9)
+    found = meetings(run(extractor, text, dt.date(2024, 7, 10)))
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), day) in found
+    assert (frozenset({"Ilmars Kalnavs", "Talvo Brennik", "Aiga Rudzite"}), day) in found
+
+
+def test_a_session_of_talks_is_a_meeting(extractor: Extractor) -> None:
+    text = (
+        "Estonian Foreign Minister Talvo Brennik held a session of official talks with "
+        "Latvian Foreign Minister Aiga Rudzite in Riga on Tuesday."
+    )
+    found = meetings(run(extractor, text, dt.date(2024, 7, 10)))
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2024, 7, 9)) in found
+
+
+def test_an_anniversary_dated_a_sentence_later_sets_the_year_of_an_undated_article(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "On 12 June, on the occasion of the 20th anniversary of the Treaty on Good "
+        "Neighbourliness between Estonia and Latvia, Estonian Foreign Minister Talvo Brennik "
+        "met Latvian Foreign Minister Aiga Rudzite in Tallinn. The treaty was signed in Riga "
+        "on 12 June 2004 and entered into force on 1 March 2005."
+    )
+    ann = run(extractor, text, None)
+    assert ann.reference_date == dt.date(2024, 6, 12)
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2024, 6, 12)) in meetings(ann)
+    assert [a.number for a in ann.anniversaries] == [20]
+
+
+def test_a_meeting_told_in_an_as_clause_takes_the_day_of_its_sentence(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonia and Latvia agreed on Monday to finish the border talks, as Estonian Foreign "
+        "Minister Talvo Brennik sat down in Riga with his Latvian counterpart Aiga Rudzite."
+    )
+    found = meetings(run(extractor, text, dt.date(2025, 3, 11)))
+    assert (frozenset({"Talvo Brennik", "Aiga Rudzite"}), dt.date(2025, 3, 10)) in found
+
+
+def test_the_day_of_a_visit_dates_the_meeting_told_after_it(extractor: Extractor) -> None:
+    visit = (
+        "Estonia and Latvia pledged on Monday to build a new rail link, as Estonian Foreign "
+        "Minister Talvo Brennik paid her first official visit to Riga. Brennik was hosted at "
+        "the foreign ministry by her Latvian counterpart, Aiga Rudzite."
+    )
+    pair = frozenset({"Talvo Brennik", "Aiga Rudzite"})
+    assert (pair, dt.date(2025, 3, 10)) in meetings(run(extractor, visit, dt.date(2025, 3, 11)))
+    report = (
+        "The visit by Estonian Foreign Minister Talvo Brennik ended a long freeze, officials "
+        "said on Monday. Brennik was hosted by her Latvian counterpart Aiga Rudzite."
+    )
+    # the day of a report is not the day of the visit it reports
+    assert (pair, dt.date(2025, 3, 10)) not in meetings(
+        run(extractor, report, dt.date(2025, 3, 11))
+    )
+
+
+def test_a_dateline_without_a_year_is_the_day_of_writing(extractor: Extractor) -> None:
+    text = (
+        "RIGA, March 12 - Latvian President Ilmars Kalnavs today received Estonian Foreign "
+        "Minister Talvo Brennik. Her visit follows the commission held in Tallinn on "
+        "Tuesday, 11 March."
+    )
+    ann = run(extractor, text, None)
+    assert ann.reference_date == dt.date(2025, 3, 12)
+    assert (frozenset({"Ilmars Kalnavs", "Talvo Brennik"}), dt.date(2025, 3, 12)) in meetings(ann)
+
+
+def test_celebrations_on_the_day_mark_an_anniversary(extractor: Extractor) -> None:
+    text = (
+        "Receptions in Tallinn and Riga marked 30 years since the Treaty on Good "
+        "Neighbourliness between Estonia and Latvia was signed in Riga on 8 March 1995."
+    )
+    ann = run(extractor, text, dt.date(2025, 3, 10))
+    by_id = {ev.id: ev for ev in ann.events}
+    assert [(a.number, by_id[a.event].date) for a in ann.anniversaries] == [
+        (30, dt.date(2025, 3, 8))
+    ]
+    history = run(extractor, text, dt.date(2025, 9, 10))  # not a story about that day
+    assert history.anniversaries == []
+
+
+def test_an_undated_meeting_told_as_the_exchange_marks_an_anniversary(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "The Latvian Ambassador to Estonia, Ilze Kalna, held a meeting with Jaan Tamm, "
+        "Secretary General of the Ministry of Foreign Affairs of Estonia. In the exchange, "
+        "they highlighted the 30th anniversary of the establishment of diplomatic relations "
+        "between the two countries. Relations were established on 8 March 1991."
+    )
+    ann = run(extractor, text, None)
+    by_id = {ev.id: ev for ev in ann.events}
+    assert [(a.number, by_id[a.of].date) for a in ann.anniversaries] == [(30, dt.date(1991, 3, 8))]
+    assert by_id[ann.anniversaries[0].event].kind == "Meeting"
