@@ -201,6 +201,11 @@ def test_this_morning_and_tonight_are_the_reference_day() -> None:
         assert resolve_relative_date(mention, reference, "past") == reference
 
 
+def test_an_agency_dateline_with_its_year_after_a_slash() -> None:
+    found = find_dates("Addis Ababa February 15/2023 (ENA) The minister said")
+    assert [(d.day, d.month, d.year) for d in found] == [(15, 2, 2023)]
+
+
 @pytest.mark.parametrize(
     "phrase",
     ["At the end of the day", "by the close of the day", "That evening", "the same afternoon"],

@@ -968,3 +968,449 @@ def test_a_building_is_no_participant(extractor: Extractor) -> None:
         "on Monday.",
     )
     assert meetings(ann) == []
+
+
+# ---- real-news readouts: forms of address, the visit's guest --------------------------
+
+
+@pytest.mark.parametrize("address", ["Smt.", "Hon.", "Amb."])
+def test_an_abbreviated_form_of_address_does_not_end_the_sentence(
+    extractor: Extractor, address: str
+) -> None:
+    ann = run(
+        extractor,
+        f"Ghanaian Foreign Minister Kofi Mensah called on {address} Ruth Wanjiru, Kenyan "
+        "Minister of Finance, at the Treasury on Monday.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_the_visiting_guest_of_a_call_is_the_caller(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah on "
+        "Monday. The visiting minister thanked Kenya for its support. He said trade had "
+        "doubled. He praised the new port. Earlier in the day, Mensah called on Kenyan "
+        "Finance Minister Ruth Wanjiru at the Treasury. Kenyan Minister of State Ann Kerubo "
+        "later hosted a dinner in honour of the visiting minister.",
+    )
+    assert (frozenset({"Ann Kerubo", "Kofi Mensah"}), MONDAY) in meetings(ann)
+    assert not any("Ruth Wanjiru" in p and "Ann Kerubo" in p for p, _ in meetings(ann))
+
+
+def test_an_envoys_post_and_name_hung_on_the_verb(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah was received at the airport on Monday by "
+        "Kenyan Foreign Secretary Ruth Wanjiru and the Indian High Commissioner to Kenya "
+        "Rahul Sharma.",
+    )
+    assert meetings(ann) == [(PAIR_KG | {"Rahul Sharma"}, MONDAY)]
+
+
+def test_a_greeting_on_arrival_is_a_reception(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah arrived in Nairobi on Monday. At the airport, "
+        "he was greeted by Kenyan Foreign Minister Ruth Wanjiru.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_decision_greeted_by_someone_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The decision of Ghanaian Foreign Minister Kofi Mensah was greeted by Kenyan "
+        "Foreign Minister Ruth Wanjiru with caution on Monday.",
+    )
+    assert meetings(ann) == []
+
+
+def test_the_guests_are_the_visits_guest(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Defence Minister John Mwangi received Ghanaian Defence Minister Kofi Mensah "
+        "on Monday. During the meeting, the two sides reviewed cooperation. Mensah and his "
+        "delegation later visited the naval base. Upon their arrival, they were greeted by "
+        "the base's protocol officer. The guests toured the base. Mensah and his delegation "
+        "also visited the port. Upon their arrival, the guests were greeted by Commodore "
+        "Peter Otieno, head of the port.",
+    )
+    assert frozenset({"Kofi Mensah", "Peter Otieno"}) in [p for p, _ in meetings(ann)]
+
+
+def test_an_absolute_clause_with_a_gerund_read_as_a_noun(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah has ended a visit to Kenya. The two-day stop "
+        "in Nairobi focused on trade, with Mensah meeting with Kenya's President Ruth "
+        "Wanjiru and several ministers to discuss energy.",
+    )
+    assert meetings(ann) == [(PAIR_KG, None)]
+
+
+def test_his_excellency_alone_is_the_person_of_the_story(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah arrived in Nairobi on Monday. His Excellency "
+        "later met Kenyan President Ruth Wanjiru at State House.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_courtesy_calls_listed_with_semicolons(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian High Commissioner Kofi Mensah presented her credentials to Kenyan President "
+        "Ruth Wanjiru on Monday. She will also have courtesy calls with Governor General; "
+        "Her Excellency Ann Kerubo, Speaker; John Mwangi, Minister of Trade, Industry and "
+        "Tourism; Dr. Amos Friday, Minister of Health; and Peter Otieno, Minister of "
+        "Defence.",
+    )
+    planned = meetings(ann, "ScheduledMeeting")
+    # "Dr. Amos Friday" is a name, not the day of the calls
+    assert {d for _, d in planned} == {None}
+    for other in ("Ann Kerubo", "John Mwangi", "Peter Otieno"):
+        assert (frozenset({"Kofi Mensah", other}), None) in planned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah and Kenyan President Ruth Wanjiru co-chaired "
+        "the joint commission in Nairobi on Monday.",
+        "The joint commission was co-chaired by Ghanaian Foreign Minister Kofi Mensah and "
+        "Kenyan President Ruth Wanjiru in Nairobi on Monday.",
+    ],
+)
+def test_co_chairs_of_a_session_met(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_plan_told_after_the_visit_takes_its_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah will visit Nairobi on Friday to attend a "
+        "forum and sign a trade document. According to the ministry, the meeting will be "
+        "co-chaired by Mensah and Kenyan President Ruth Wanjiru.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, dt.date(2025, 3, 14))]
+
+
+def test_a_plan_during_a_visit_of_several_days_has_no_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah will visit Kenya from 14 to 16 March. During "
+        "the visit, he will hold talks with President Ruth Wanjiru.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, None)]
+
+
+def test_the_sides_of_a_meeting_mark_an_anniversary(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Ambassador Kofi Mensah held a meeting with Kenyan Foreign Minister Ruth "
+        "Wanjiru. They highlighted the 60th anniversary of the establishment of diplomatic "
+        "relations between the two countries. Relations were established on 12 May 1964.",
+        published=None,
+    )
+    assert anniversaries(ann) == [(None, dt.date(1964, 5, 12), 60)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan President Ruth Wanjiru on Monday granted an audience to Ghanaian Foreign "
+        "Minister Kofi Mensah.",
+        "Ghanaian Ambassador Kofi Mensah paid a farewell call on Kenyan President Ruth "
+        "Wanjiru on Monday.",
+        "Ghanaian Ambassador Kofi Mensah paid an introductory call on Kenyan President Ruth "
+        "Wanjiru on Monday.",
+    ],
+)
+def test_audiences_and_calls_an_envoy_pays(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_farewell_phone_call_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Ambassador Kofi Mensah had a farewell phone call with Kenyan President Ruth "
+        "Wanjiru on Monday.",
+    )
+    assert meetings(ann) == []
+
+
+def test_the_minister_and_a_named_envoy(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru received Ghanaian Ambassador Kofi Mensah on "
+        "Monday. The ministry also said the minister and the Nigerian Ambassador to Kenya, "
+        "John Okafor, discussed trade at the meeting.",
+    )
+    assert frozenset({"Ruth Wanjiru", "John Okafor"}) in [p for p, _ in meetings(ann)]
+
+
+def test_a_post_greeting_the_person_met(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru met several counterparts in Addis Ababa on "
+        "Monday. “Good to meet FM Kofi Mensah of Ghana on the sidelines of the "
+        "Council. Discussed trade and energy,” she posted on X.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_post_hoping_to_meet_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru attended the AU Executive Council in Addis "
+        "Ababa on Monday. “I hope to meet FM Kofi Mensah of Ghana soon,” she posted on X.",
+    )
+    assert meetings(ann) == []
+
+
+def test_the_nth_day_of_a_dated_visit(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah made a two-day visit to Nairobi on 10–11 "
+        "March. He held talks with Kenyan President Ruth Wanjiru on the first day and "
+        "co-chaired the joint commission with Kenyan Trade Minister Ann Kerubo on the second.",
+    )
+    assert sorted(meetings(ann), key=lambda m: str(m[1])) == [
+        (PAIR_KG, MONDAY),
+        (frozenset({"Kofi Mensah", "Ann Kerubo"}), TUESDAY),
+    ]
+
+
+def test_a_meeting_during_a_visit_of_several_days_has_no_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah paid a three-day visit to Kenya from 9 to 11 "
+        "March. He met Kenyan President Ruth Wanjiru.",
+    )
+    assert meetings(ann) == [(PAIR_KG, None)]
+
+
+def test_a_counterpart_named_in_the_next_sentence(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The foreign secretary, Ruth Wanjiru, welcomed her Ghanaian counterpart to Nairobi "
+        "yesterday for talks on trade. Kofi Mensah, Ghana's foreign minister, arrived at the "
+        "ministry shortly after 10am.",
+    )
+    assert meetings(ann) == [(PAIR_KG, TUESDAY)]
+
+
+def test_a_counterpart_of_another_state_named_next_is_not_the_guest(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The foreign secretary, Ruth Wanjiru, welcomed her Ghanaian counterpart to Nairobi "
+        "yesterday for talks on trade. Amos Kiprop, Uganda's foreign minister, was in Kampala.",
+    )
+    assert meetings(ann) == []
+
+
+def test_an_arrival_told_after_the_meeting_does_not_date_what_follows(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru hosted Ghanaian Foreign Minister Kofi Mensah "
+        "in Mombasa on Tuesday. Mensah arrived in Mombasa on Monday evening. The two were "
+        "joined by Kenyan Trade Minister Ann Kerubo for a session on trade.",
+    )
+    assert meetings(ann) == [(PAIR_KG | {"Ann Kerubo"}, TUESDAY)]
+
+
+def test_a_dinner_for_the_visiting_speaker(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Lok Sabha Speaker Om Birla on Tuesday received Kenyan Speaker Ruth Wanjiru at "
+        "Parliament House. Earlier in the day, Wanjiru called on Indian President Amit Rao. "
+        "Minister of State Kofi Mensah later hosted a dinner in honour of the visiting "
+        "Speaker.",
+    )
+    found = meetings(ann)
+    assert (PAIR_KG, TUESDAY) in found
+    assert (frozenset({"Om Birla", "Ruth Wanjiru"}), TUESDAY) in found
+
+
+def test_due_in_a_city_for_talks_is_a_plan(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah is due in Nairobi on Friday for talks with "
+        "Kenyan President Ruth Wanjiru.",
+    )
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, dt.date(2025, 3, 14))]
+
+
+def test_was_due_for_talks_is_neither_plan_nor_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah was due in Nairobi on Friday for talks with "
+        "Kenyan President Ruth Wanjiru.",
+    )
+    assert ann.events == []
+
+
+def test_a_meeting_in_a_time_of_life_takes_no_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday. "
+        "Wanjiru met Ugandan President Amos Kiprop when she was a student.",
+    )
+    assert (frozenset({"Ruth Wanjiru", "Amos Kiprop"}), None) in meetings(ann)
+
+
+def test_a_meeting_as_someone_arrived_keeps_the_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah on Monday. "
+        "She also met Ugandan President Amos Kiprop as he arrived at State House.",
+    )
+    assert (frozenset({"Ruth Wanjiru", "Amos Kiprop"}), MONDAY) in meetings(ann)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah conferred with Kenyan President Ruth Wanjiru "
+        "in Nairobi on Monday.",
+        "Ghanaian Foreign Minister Kofi Mensah exchanged views with Kenyan President Ruth "
+        "Wanjiru in Nairobi on Monday.",
+    ],
+)
+def test_conferring_and_exchanging_views_in_person(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenyan President Ruth Wanjiru conferred the national award on Ghanaian Foreign "
+        "Minister Kofi Mensah on Monday.",
+        "Kenyan President Ruth Wanjiru received a phone call from Ghanaian Foreign Minister "
+        "Kofi Mensah on Monday. During the call, Wanjiru exchanged views with Mensah on trade.",
+    ],
+)
+def test_an_award_or_a_call_is_no_meeting(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah leaves for Nairobi on Friday to meet Kenyan "
+        "President Ruth Wanjiru.",
+        "Ghanaian Foreign Minister Kofi Mensah heads to Nairobi on Friday for talks with "
+        "Kenyan President Ruth Wanjiru.",
+    ],
+)
+def test_a_journey_in_the_present_with_a_day_to_come(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert meetings(ann, "ScheduledMeeting") == [(PAIR_KG, dt.date(2025, 3, 14))]
+
+
+def test_a_habitual_journey_is_no_plan(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah often travels to Nairobi to meet Kenyan "
+        "President Ruth Wanjiru.",
+    )
+    assert ann.events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah together with his Kenyan counterpart Ruth "
+        "Wanjiru inaugurated the new embassy building on Monday.",
+        "Ghanaian Foreign Minister Kofi Mensah and Kenyan Foreign Minister Ruth Wanjiru cut "
+        "the ribbon together at the new embassy on Monday.",
+    ],
+)
+def test_an_act_done_together_in_person(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_an_act_done_together_by_video_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah and Kenyan Foreign Minister Ruth Wanjiru "
+        "jointly inaugurated the new embassy building via video link on Monday.",
+    )
+    assert meetings(ann) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghanaian Foreign Minister Kofi Mensah told a joint press conference with Kenyan "
+        "President Ruth Wanjiru in Nairobi on Monday that trade had doubled.",
+        "At a joint news conference with Kenyan President Ruth Wanjiru on Monday, Ghanaian "
+        "Foreign Minister Kofi Mensah said trade had doubled.",
+    ],
+)
+def test_a_joint_press_conference_with_someone(extractor: Extractor, text: str) -> None:
+    assert meetings(run(extractor, text)) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_press_conference_alone_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah told a press conference in Nairobi on Monday "
+        "that Kenyan President Ruth Wanjiru had been invited.",
+    )
+    assert meetings(ann) == []
+
+
+def test_each_guest_with_its_own_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah met Kenyan President Ruth Wanjiru on Monday "
+        "and Ugandan President Amos Kiprop on Tuesday.",
+    )
+    assert sorted(meetings(ann), key=lambda m: str(m[1])) == [
+        (PAIR_KG, MONDAY),
+        (frozenset({"Kofi Mensah", "Amos Kiprop"}), TUESDAY),
+    ]
+
+
+def test_guests_of_one_day_stay_one_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Ghanaian Foreign Minister Kofi Mensah met Kenyan President Ruth Wanjiru and Ugandan "
+        "President Amos Kiprop on Monday.",
+    )
+    assert meetings(ann) == [(PAIR_KG | {"Amos Kiprop"}, MONDAY)]
+
+
+def test_a_post_that_opens_with_met(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru met several counterparts in Addis Ababa on "
+        "Monday. “Met my good friend FM Kofi Mensah of Ghana. Discussed trade,” she posted.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_a_post_greeting_someone_seen_virtually(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru spoke at a forum in Nairobi on Monday. “Good to "
+        "see FM Kofi Mensah of Ghana virtually today,” she posted.",
+    )
+    assert meetings(ann) == []
+
+
+def test_a_post_about_a_meeting_already_told_adds_no_other_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan Foreign Minister Ruth Wanjiru met Ghanaian Foreign Minister Kofi Mensah in "
+        "Nairobi on Monday. On Tuesday she visited the port of Mombasa. “Good to meet FM Kofi "
+        "Mensah of Ghana this week,” she posted.",
+    )
+    assert meetings(ann) == [(PAIR_KG, MONDAY)]

@@ -289,3 +289,37 @@ def test_amir_after_a_noun_for_a_person_is_a_given_name(extractor: Extractor) ->
         "Party committee member Amir Hossain Reza met Laura Kessel in Dhaka on Tuesday.",
     )
     assert persons(ann) == {"Amir Hossain Reza", "Laura Kessel"}
+
+
+def test_a_name_span_begun_inside_a_two_word_demonym_starts_after_it(
+    extractor: Extractor,
+) -> None:
+    # the parser may tag "Arabian King X" as a name inside "Saudi Arabian King X"
+    from graphbuild.extract.mentions import GeoMention, _after_leading_party
+
+    text = "He met Saudi Arabian King Fahad bin Nasser at the palace."
+    saudi = extractor.gazetteer.demonym("Saudi Arabian")
+    assert saudi is not None
+    geo = [GeoMention(7, 20, "Saudi Arabian", "demonym", saudi)]
+    start, end = _after_leading_party(text, 14, 42, geo)
+    assert text[start:end] == "King Fahad bin Nasser"
+
+
+def test_the_name_after_bin_is_the_fathers_not_a_short_form(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The envoy conveyed the greetings of King Tariq and Crown Prince Faris bin Tariq "
+        "to the Kuwaiti leadership.\n\nLater, Faris bin Tariq met the Kuwaiti Amir.",
+    )
+    got = persons(ann)
+    assert "Faris bin Tariq" in got
+    assert "Tariq" in got
+
+
+def test_a_name_before_an_office_with_modifiers_is_found(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Leandro Pinheiro de Alvarenga, the lead climate negotiator in Brazil's Foreign "
+        "Ministry, told a congressional hearing that talks would go on.",
+    )
+    assert "Leandro Pinheiro de Alvarenga" in persons(ann)

@@ -108,3 +108,129 @@ def test_he_added_continues_the_last_quoted_speaker(extractor: Extractor) -> Non
         '"Trade and water will be on the agenda as well," he added.',
     )
     assert [s for s, _ in got] == ["Omar Haddad", "Omar Haddad"]
+
+
+@pytest.mark.parametrize("cue", ["noting that", "adding:", "stressing that"])
+def test_a_participle_after_a_quote_goes_on_with_the_same_speaker(
+    extractor: Extractor, cue: str
+) -> None:
+    # the parser hangs the participle on the quoted verb; its "We" is not the speaker
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera received his Polish counterpart Anna Kowalska "
+        "in Santiago on Monday.\n\n"
+        "After the talks, Rivera said: “We settled on a plan for copper and wine exports,” "
+        f"{cue} “the tariffs between our markets will fall next spring.”",
+    )
+    assert got == [
+        ("Tomas Rivera", "We settled on a plan for copper and wine exports,"),
+        ("Tomas Rivera", "the tariffs between our markets will fall next spring."),
+    ]
+
+
+def test_a_quote_left_open_ends_at_its_attribution(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\n"
+        '"Chile and Poland have drawn closer through this visit, Rivera said.\n\n'
+        '"Our ports will welcome more Polish ships, and our farmers more Polish buyers, '
+        "the Chilean minister said.\n\nKowalska said the talks had gone well.",
+    )
+    assert got == [
+        ("Tomas Rivera", "Chile and Poland have drawn closer through this visit"),
+        (
+            "Tomas Rivera",
+            "Our ports will welcome more Polish ships, and our farmers more Polish buyers",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "'We will double our copper sales by 2030,' Rivera told reporters.",
+        "‘We will double our copper sales by 2030,’ Rivera told reporters.",
+    ],
+)
+def test_speech_in_single_quotation_marks(extractor: Extractor, line: str) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        f"Warsaw on Monday.\n\n{line}\n\nThe two countries’ ties have grown, and Kowalska's "
+        "ministry said the 'grey zone' talks would go on.",
+    )
+    assert got == [("Tomas Rivera", "We will double our copper sales by 2030,")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "According to Rivera, “the copper agreement will be signed in the spring.”",
+        "“The copper agreement will be signed in the spring,” according to the Chilean foreign "
+        "minister, Tomas Rivera.",
+    ],
+)
+def test_speech_according_to_a_named_person(extractor: Extractor, line: str) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        f"Warsaw on Monday.\n\n{line}",
+    )
+    assert [s for s, _ in got] == ["Tomas Rivera"]
+
+
+def test_speech_according_to_a_statement_has_no_speaker(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\n“The copper agreement will be signed in the spring,” according "
+        "to a statement from the ministry after Rivera left.",
+    )
+    assert got == []
+
+
+def test_a_possessor_in_the_subject_is_not_the_speaker(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\nKowalska's spokesman, Jan Zielinski, said: “The talks were very "
+        "constructive.”\n\nRivera's office said: “The minister will return in May.”",
+    )
+    assert got == [("Jan Zielinski", "The talks were very constructive.")]
+
+
+def test_words_wished_inside_a_report_are_the_wishers(extractor: Extractor) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\nKowalska wrote in a post that Rivera had wished the staff in the "
+        "lobby “happy holidays,” according to a translation by a newspaper.",
+    )
+    assert got == [("Tomas Rivera", "happy holidays,")]
+
+
+@pytest.mark.parametrize(
+    "attribution", ["the ministry said in a statement", "Rivera's spokesperson said"]
+)
+def test_a_quote_with_an_unnamed_speaker_of_its_own_is_nobodys(
+    extractor: Extractor, attribution: str
+) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        "Warsaw on Monday.\n\nRivera said: “We opened a new chapter today.”\n\n"
+        f"“The two ministers also discussed the war in Ukraine,” {attribution}.",
+    )
+    assert got == [("Tomas Rivera", "We opened a new chapter today.")]
+
+
+@pytest.mark.parametrize("lead", ["The state news agency", "A wire service"])
+def test_an_agency_quoting_a_person_as_saying(extractor: Extractor, lead: str) -> None:
+    got = quotes(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera met Polish Foreign Minister Anna Kowalska in "
+        f'Warsaw on Monday.\n\n{lead} quoted Rivera as saying: "Our relations have entered a '
+        'new stage."',
+    )
+    assert got == [("Tomas Rivera", "Our relations have entered a new stage.")]

@@ -855,3 +855,294 @@ def test_a_fronted_title_apposition_still_titles_the_subject(extractor: Extracto
         run(extractor, "On Monday, Peru's Foreign Minister, Ana Salas, said trade had doubled.")
     )
     assert ("Ana Salas", "Peru") in got
+
+
+def test_a_body_named_with_its_acronym_is_the_party(extractor: Extractor) -> None:
+    # "Commander of the <Body> (ACR)"; later "Head of the ACR" names the body defined before
+    ann = run(
+        extractor,
+        "Rear Admiral Tomas Brenner, Commander of the Coastal Defence Force of Chile (CDFC), "
+        "received the visiting delegation on Monday. The guests then toured the Naval "
+        "Training Institute (NTI), where they were welcomed by Captain Ines Morado, Head of "
+        "the NTI.",
+    )
+    got = roles(ann)
+    assert ("Tomas Brenner", "Coastal Defence Force of Chile") in got
+    assert ("Ines Morado", "Naval Training Institute") in got
+
+
+def test_bracketed_letters_that_are_not_the_initials_name_no_body(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The guests toured the Naval Training Institute (XQ), where they were welcomed by "
+        "Captain Ines Morado, Head of the XQ.",
+    )
+    assert not any(party == "Naval Training Institute" for _, party in roles(ann))
+
+
+def test_an_office_in_a_state_acts_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Lt Gen Tomas Brenner, Commander of Mountain Infantry Forces in the Republic of Chile, "
+        "met his hosts in Lima on Monday.",
+    )
+    assert ("Tomas Brenner", "Chile") in roles(ann)
+
+
+def test_an_ambassador_in_a_state_does_not_act_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Tomas Brenner, Ambassador in the Republic of Chile, met his hosts in Santiago on Monday.",
+    )
+    assert ("Tomas Brenner", "Chile") not in roles(ann)
+
+
+def test_a_semicolon_list_of_officials_shares_the_party_its_members_show(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Chilean Foreign Minister Tomas Rivera received Polish Foreign Minister Anna Kowalska "
+        "in Santiago on Monday.\n\nThe talks were attended by Pedro Alcaraz, Chilean Minister "
+        "of Mining; Lucia Ferrer, Minister of Agriculture; Diego Salas, Director of Protocol; "
+        "and Marta Quiroga, Chilean Ambassador to Poland.",
+    )
+    got = roles(ann)
+    assert ("Lucia Ferrer", "Chile") in got
+    assert ("Diego Salas", "Chile") in got
+
+
+def test_a_semicolon_list_of_two_parties_gives_no_party(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The talks were attended by Pedro Alcaraz, Chilean Minister of Mining; Lucia Ferrer, "
+        "Minister of Agriculture; Diego Salas, Director of Protocol; and Marta Nowak, Polish "
+        "Ambassador to Chile.",
+    )
+    got = roles(ann)
+    assert not any(person in ("Lucia Ferrer", "Diego Salas") for person, _ in got)
+
+
+def test_an_office_for_another_office_keeps_its_whole_title(extractor: Extractor) -> None:
+    # "Assistant Minister for the First Deputy Prime Minister's Office": the office served,
+    # in title words, is part of the title, so the name after it is titled
+    ann = run(
+        extractor,
+        "The meeting was attended by Chilean Deputy Foreign Minister Pedro Alcaraz, Assistant "
+        "Foreign Minister for the First Deputy Prime Minister and Foreign Minister’s Office "
+        "Dr Lucia Ferrer and Assistant Foreign Minister for Protocols Ambassador Diego Salas "
+        "and several other Chilean diplomats.",
+    )
+    titles = {label(ann, r.holder): r.title for r in ann.roles}
+    assert titles.get("Lucia Ferrer", "").endswith("Foreign Minister’s Office")
+    assert titles.get("Diego Salas") == "Assistant Foreign Minister for Protocols"
+
+
+def test_a_body_with_its_acronym_right_after_the_office(extractor: Extractor) -> None:
+    # press-release style without "of": "Director General <Body> (ACR)"
+    ann = run(
+        extractor,
+        "The minister held talks with Ms Ines Morado, Director General Andean Water Authority "
+        "(AWA), in Lima on Monday.",
+    )
+    assert ("Ines Morado", "Andean Water Authority") in roles(ann)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "party"),
+    [
+        ("Chile's ambassador in Warsaw, Tomas Rivera, was summoned on Monday.", "Chile"),
+        (
+            "The UN Resident Coordinator in Chile, Ines Morado, opened the meeting.",
+            "United Nations",
+        ),
+    ],
+)
+def test_an_office_held_in_a_place_before_the_name(
+    extractor: Extractor, sentence: str, party: str
+) -> None:
+    ann = run(extractor, sentence)
+    assert {p for _, p in roles(ann)} == {party}
+
+
+def test_the_head_of_a_states_delegation_acts_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Tomas Rivera, the head of the Chilean delegation, met the Polish side in Warsaw on "
+        "Monday, and the head of the Peruvian delegation, Rosa Vidal, joined them.",
+    )
+    got = roles(ann)
+    assert ("Tomas Rivera", "Chile") in got
+    assert ("Rosa Vidal", "Peru") in got
+
+
+@pytest.mark.parametrize("verb", ["became", "has been", "was appointed"])
+def test_an_office_in_a_relative_clause_after_the_name(extractor: Extractor, verb: str) -> None:
+    ann = run(
+        extractor,
+        f"Anna Kowalska, who {verb} Poland's top diplomat last year, welcomed the guests.",
+    )
+    assert roles(ann) == {("Anna Kowalska", "Poland")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "party"),
+    [
+        ("Bolivian Vice-Minister Juan Soto met the press.", "Juan Soto", "Bolivia"),
+        (
+            "Chilean Minister Delegate in charge of Trade Tomas Rivera met the press.",
+            "Tomas Rivera",
+            "Chile",
+        ),
+        (
+            "Chile's Minister-Counsellor in Warsaw, Pedro Alcaraz, was present.",
+            "Pedro Alcaraz",
+            "Chile",
+        ),
+    ],
+)
+def test_hyphenated_and_in_charge_of_titles(
+    extractor: Extractor, sentence: str, person: str, party: str
+) -> None:
+    assert (person, party) in roles(run(extractor, sentence))
+
+
+def test_a_title_in_charge_of_relations_with_a_body_runs_to_the_name(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The minister also received Chile's Minister Delegate to the Minister of Trade in charge "
+        "of Relations with the Andean Community, Tomas Rivera.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "Chile")}
+    assert ann.roles[0].title == (
+        "Minister Delegate to the Minister of Trade in charge of Relations with the Andean "
+        "Community"
+    )
+
+
+def test_an_office_for_a_states_department_runs_to_the_name(extractor: Extractor) -> None:
+    # "… for U.S. Department of …'s Bureau of … Affairs, X": the state abbreviated with stops,
+    # the rest of the office its own department's
+    ann = run(
+        extractor,
+        "The minister met the Deputy Assistant Secretary for U.S. Department of Commerce's "
+        "Bureau of Andean Trade Affairs, Tomas Rivera, in Lima on Monday.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "United States")}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "party"),
+    [
+        ("her counterpart from Chile, Tomas Rivera,", "Chile"),
+        ("her counterpart of Argentina, Tomas Rivera,", "Argentina"),
+        ("Peruvian counterpart Tomas Rivera", "Peru"),
+    ],
+)
+def test_counterpart_with_the_state_after_it_or_without_his(
+    extractor: Extractor, phrase: str, party: str
+) -> None:
+    ann = run(
+        extractor,
+        f"Polish Foreign Minister Anna Kowalska held talks with {phrase} in Warsaw on Monday.",
+    )
+    assert ("Tomas Rivera", party) in roles(ann)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "party"),
+    [
+        (
+            "UN Secretary-General spokesperson Tomas Rivera said the talks were useful.",
+            "United Nations",
+        ),
+        (
+            "Andean Trade Commission President Tomas Rivera opened the session.",
+            "Andean Trade Commission",
+        ),
+    ],
+)
+def test_an_office_after_the_office_or_body_it_serves(
+    extractor: Extractor, sentence: str, party: str
+) -> None:
+    assert roles(run(extractor, sentence)) == {("Tomas Rivera", party)}
+
+
+@pytest.mark.parametrize(
+    "office",
+    ["Chargé d'Affaires a.i. of the Embassy of Peru", "Consul General of the Consulate of Peru"],
+)
+def test_an_office_of_a_states_mission_acts_for_the_state(
+    extractor: Extractor, office: str
+) -> None:
+    ann = run(extractor, f"The {office}, Diego Salas, attended the ceremony in Accra.")
+    assert roles(ann) == {("Diego Salas", "Peru")}
+
+
+def test_a_negotiator_in_a_states_ministry_acts_for_the_state(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Tomas Rivera, the lead trade negotiator in Chile's Foreign Ministry, told a hearing "
+        "that the talks would go on.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "Chile")}
+
+
+def test_the_chair_of_a_parliament_named_by_its_own_name_acts_for_it(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Lavrov will meet the Chairman of the State Great Khural Dorjiin Batbayar on Tuesday.",
+    )
+    assert roles(ann) == {("Dorjiin Batbayar", "State Great Khural")}
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "party"),
+    [
+        (
+            "Foreign Minister Tomas Rivera arrived in Lima on Monday. The Chilean minister "
+            "praised his hosts. Later, Trade Minister Diego Salas joined the talks. The Chilean "
+            "trade minister called for more investment.",
+            "Diego Salas",
+            "Chile",
+        ),
+        (
+            "Ambassador Pedro Alcaraz also attended the talks in Lima. The Argentine envoy said "
+            "little.",
+            "Pedro Alcaraz",
+            "Argentina",
+        ),
+    ],
+)
+def test_a_later_description_by_office_gives_the_party(
+    extractor: Extractor, text: str, person: str, party: str
+) -> None:
+    assert (person, party) in roles(run(extractor, text))
+
+
+def test_an_official_acts_for_the_party_named_before_it_and_only_then(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Wang Yi hoped for talks with top White House official Tomas Rivera. The official "
+        "Xinhua news agency reported it, and Rosa Vidal, an official at the ministry, declined "
+        "to comment.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "United States")}
+
+
+def test_the_countrys_office_is_the_state_the_sentence_before_is_about(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Chile has signed a new trade deal with Poland. The country's foreign minister, Tomas "
+        "Rivera, said it would create jobs.\n\nPeru wants to join the deal. The Andean "
+        "nation's trade minister, Rosa Vidal, said talks would begin soon.",
+    )
+    assert roles(ann) == {("Tomas Rivera", "Chile"), ("Rosa Vidal", "Peru")}

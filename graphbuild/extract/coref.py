@@ -25,7 +25,9 @@ _ROLE_NOUN = (
 )
 _DEFINITE = re.compile(
     rf"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?(?:the|The)\s+(?P<mods>(?:[A-Z][\w'-]*\s+){{0,4}}?)"
-    rf"(?P<noun>(?:(?:[A-Z][\w-]*|foreign|prime|defence|defense)\s+)?{_ROLE_NOUN})\b"
+    rf"(?P<noun>(?:(?:[A-Z][\w-]*|foreign|prime|defence|defense|trade|finance|economy|"
+    rf"interior|health|energy|justice|education|environment|agriculture|home)\s+)?"
+    rf"{_ROLE_NOUN})\b"
 )
 
 
@@ -34,6 +36,8 @@ _GENERIC_CATEGORIES = {
     "leader": r"president|prime minister|premier|chancellor|king|queen|emir|sultan|head of",
     "chief": r"secretary|chief|head|director|chair|president",
     "diplomat": r"foreign|diplomat|secretary of state|ambassador|envoy|minister",
+    # "Ambassador X … the Argentine envoy"
+    "envoy": r"ambassador|envoy|high commissioner|representative|charg[ée]|consul",
 }
 
 
@@ -126,6 +130,15 @@ class Resolver:
         low = tok.lower_
         if low in lexicon.PRONOUNS_PERSON:
             return self.subject_before(tok.idx)
+        if (
+            low in ("excellency", "highness")
+            and tok.i > 0
+            and tok.doc[tok.i - 1].lower_ in ("his", "her")
+            and not any(c.pos_ == "PROPN" and c.i > tok.i for c in tok.subtree)
+        ):
+            # "His Excellency also met Y", "Her Excellency will have courtesy calls with Y":
+            # the form of address stands for the person the story is about
+            return self.subject_before(tok.idx)
         if low in ("former", "latter") and any(c.lower_ == "the" for c in tok.children):
             return self.former_latter(tok.idx, low)
         phrase = self.parsed.text[span_start:span_end]
@@ -175,7 +188,9 @@ class Resolver:
             if not fits:
                 continue
             score = 0 if (party is not None and party in parties) else 1
-            scored.append((score, 0 if exact else 1, rank))
+            # "Trade Minister X … the Chilean trade minister": the office as written outweighs
+            # a party another minister is known to have
+            scored.append((0 if exact else 1, score, rank))
         if not scored:
             return None
         best = min(scored)

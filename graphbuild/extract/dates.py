@@ -95,13 +95,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "d-m-y",
         re.compile(
-            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_RE})(?:,?\s+(?P<y>\d{{4}}))?\b"
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{_MONTH_RE})"
+            rf"(?:,?\s+(?P<y>\d{{4}})|/(?P<y2>\d{{4}}))?\b"
         ),
     ),
     (
         "m-d-y",
         re.compile(
-            rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}}))?"
+            rf"\b(?P<m>{_MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"(?:,?\s+(?P<y>\d{{4}})|/(?P<y2>\d{{4}})\b)?"
         ),
     ),
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
@@ -166,7 +168,9 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             day = int(groups["d"]) if groups.get("d") else None
             if groups.get("m") and groups["m"].isdigit():
                 month = int(groups["m"])
-            year = int(groups["y"]) if groups.get("y") else None
+            # "Addis Ababa February 15/2023 (ENA)": an agency dateline's year after a slash
+            year_text = groups.get("y") or groups.get("y2")
+            year = int(year_text) if year_text else None
             weekday = WEEKDAYS.get(groups["wd"].lower()) if groups.get("wd") else None
             if groups.get("a"):
                 order = _slash_order(int(groups["a"]), int(groups["b"]), year, text[:s])

@@ -15,6 +15,8 @@ from functools import cached_property
 from itertools import pairwise
 
 from spacy.language import Language
+from spacy.symbols import ORTH
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
 from graphbuild.errors import DiplographError
@@ -74,6 +76,29 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+# Meeting verbs written with a hyphen: split at it, "co - chaired" parses as three words.
+_HYPHENATED_VERBS = tuple(
+    f"co-{stem}{end}" for stem in ("chair", "host") for end in ("", "s", "ed", "ing")
+)
+
+
+def _keep_abbreviations(nlp: Language) -> None:
+    """ "Smt.", "Hon.", "Amb.", "Lt.": keep a form of address whole, as the tokenizer already
+    does for "Mr." and "Dr."; split off, its full stop ends the sentence before the name."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return
+    for word in _HYPHENATED_VERBS:
+        for form in (word, word.capitalize()):
+            tokenizer.add_special_case(form, [{ORTH: form}])
+    for abbr in _ADDRESS_ABBREVIATIONS:
+        form = abbr[:1].upper() + abbr[1:]
+        if "." in abbr[:-1]:
+            form = abbr.upper()  # "H.E.", "H.R.H."
+        if len(tokenizer(form)) > 1:
+            tokenizer.add_special_case(form, [{ORTH: form}])
+
+
 def load_pipeline(model: str | None = None) -> Language:
     """Load the spaCy pipeline once per process, its attribute ruler compiled to a table."""
     import spacy
@@ -86,6 +111,7 @@ def load_pipeline(model: str | None = None) -> Language:
         except OSError as exc:
             last_error = exc
             continue
+        _keep_abbreviations(nlp)
         if "diplograph_paragraph_boundaries" not in nlp.pipe_names:
             nlp.add_pipe("diplograph_paragraph_boundaries", before="parser")
         compile_attribute_ruler(nlp)
@@ -123,6 +149,14 @@ def find_paragraphs(text: str) -> list[tuple[int, int]]:
         if m.group(0).strip():
             out.append((m.start(), m.end()))
     return out
+
+
+# The end of a paragraph that opened a quotation and never closed it: ", X said." (a name,
+# "the <office>" or a pronoun, then a speech verb) is the attribution, not quoted words.
+_UNCLOSED_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:[A-Z][\w'’.-]*\s+){1,4}|the\s+(?:[A-Za-z][\w'’.-]*\s+){1,5}|(?:he|she)\s+)"
+    r"(?:said|says|added|stated|noted|told\s+[A-Za-z]+(?:\s+[A-Za-z]+)?)\.?\s*$"
+)
 
 
 def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]:
@@ -177,12 +211,65 @@ def find_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[QuoteSpan]
             )
         if marks:
             o = marks[0]
+            tail = _UNCLOSED_ATTRIBUTION.search(para, o + 1)
+            if tail is not None:
+                # '"We share a close relationship, the minister said.': the closing mark was
+                # left out; the attribution after the comma ends the quotation
+                quotes.append(
+                    QuoteSpan(
+                        p_start + o + 1,
+                        p_start + tail.start(),
+                        p_start + o,
+                        True,
+                        p_index,
+                        ((p_start + o + 1, p_start + tail.start()),),
+                    )
+                )
+                continue
             pending = QuoteSpan(
                 p_start + o + 1, p_end, p_start + o, False, p_index, ((p_start + o + 1, p_end),)
             )
     if pending is not None:
         quotes.append(pending)
+    quotes += _single_quoted(text, paragraphs, quotes)
+    quotes.sort(key=lambda q: q.mark_start)
     return [q for q in quotes if q.end - q.start >= 2]
+
+
+# Speech in single quotation marks ('We agreed,' X said / ‘We agreed,’ X said), as some
+# outlets print it. The marks double as apostrophes, so: the opening mark starts a paragraph
+# or follows a space, a colon or a dash and comes before a letter; the closing mark follows
+# ".", ",", "!" or "?" (a curly one may instead come before punctuation); an apostrophe
+# inside a word ("we've", "Eke's") is no mark.
+_SINGLE_QUOTED = re.compile(
+    r"(?:(?<=^)|(?<=[\s(:—–]))(?P<open>[‘'])(?=[A-Za-z])"
+    r"(?P<inner>(?:[^‘’'\"“”\n]|[’'](?=[A-Za-z]))+?)"
+    r"(?:(?<=[.,!?])(?P<close>[’'])|(?P<curly>’)(?=[,.;:!?]))"
+    r"(?=[\s)—–]|$)"
+)
+
+
+def _single_quoted(
+    text: str, paragraphs: list[tuple[int, int]], doubles: list[QuoteSpan]
+) -> list[QuoteSpan]:
+    """Single-quoted speech outside any double-quoted span, one paragraph at a time."""
+    out: list[QuoteSpan] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        para = text[p_start:p_end]
+        if "'" not in para and "‘" not in para:
+            continue
+        for m in _SINGLE_QUOTED.finditer(para):
+            if m.group("open") == "'" and m.group("curly"):
+                continue
+            if m.group("open") == "‘" and m.group("close") == "'":
+                continue
+            o, c = p_start + m.start("open"), p_start + m.end("inner")
+            if any(q.mark_start <= o <= q.end or q.mark_start <= c <= q.end for q in doubles):
+                continue  # a quotation inside a quotation, or an apostrophe in one
+            if len(m.group("inner").split()) < 2:
+                continue
+            out.append(QuoteSpan(o + 1, c, o, True, p_index, ((o + 1, c),)))
+    return out
 
 
 @dataclass

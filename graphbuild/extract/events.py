@@ -45,6 +45,7 @@ from graphbuild.extract.meeting_status import (
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
 from graphbuild.extract.participants import ParticipantFinder, is_name
+from graphbuild.extract.quotes import QuoteFact
 
 # "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
 _LIVE_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
@@ -57,6 +58,57 @@ _HISTORY_CUES = re.compile(
 )
 
 _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
+# ", Minister of …" after a name: the office its holder is introduced with.
+_TITLE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?:Deputy|Vice|Acting|Chief)\s+)?([A-Z][a-z]+)\b")
+_OFFICES_AFTER_NAME = lexicon.ROLE_NOUNS | {
+    "speaker",
+    "governor",
+    "ambassador",
+    "senator",
+    "director",
+    "attorney",
+    "mayor",
+}
+# A plan that goes back to the visit or meeting just announced: "The meeting will be …",
+# "During the visit, he will …".
+_PLAN_REFERS_BACK = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:\w+\s+)?(?:meeting|talks|visit|session|trip|"
+    r"negotiations?|consultations)\b"
+)
+# The people of the meeting just told, as the subject of a sentence that marks an anniversary.
+_SIDES_SUBJECT = re.compile(
+    r"(?:^|,\s*)(?:[Tt]hey|[Tt]he two (?:sides|ministers|leaders|parties)|[Bb]oth sides)\s+"
+    r"(?:also\s+)?(?:highlighted|marked|celebrated|commemorated|hailed)\b"
+)
+# A visit of several days: which of them a meeting falls on is not told.
+_SEVERAL_DAYS = re.compile(
+    r"\bfrom\b[^.;]{0,25}?\d[^.;]{0,15}?\b(?:to|until|till|through)\b|\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
+    r"\b(?:two|three|four|five|six|seven|\d)[- ]day\b|\bdays?-long\b",
+    re.I,
+)
+# A post that opens by greeting whom its author met: "Good to meet", "Pleasure to meet",
+# "Honoured to call on", "Delighted to receive".
+_GREETING_POST = re.compile(
+    r"\W{0,3}(?:(?:(?:Very|So|Really|Truly)\s+)?(?:Good|Glad|Great|Nice|Pleased|Delighted|Happy|"
+    r"Honou?red|Wonderful|Lovely|(?:A\s+)?[Pp]leasure|(?:An?\s+)?[Hh]onou?r)\s+(?:as always\s+)?"
+    r"to\s+(?:have\s+)?(?:meet(?:\s+with)?|met(?:\s+with)?|see|seen|call(?:ed)?[\s-]+on|receive|"
+    r"received|welcome|welcomed|host|hosted|sit\s+down\s+with)|Met(?:\s+with)?|Called\s+on)\s"
+)
+# "on the first day (of the visit)", "on the second": a day counted within a visit.
+_NTH_DAY = re.compile(
+    r"\b[Oo]n\s+(?:the\s+)?(?P<nth>first|second|third|fourth|fifth)(?P<day>\s+day\b)?"
+)
+# "18–19 August", "from 3 to 5 May", "March 14-16": the days a visit spans.
+_DAY_RANGE = re.compile(
+    r"\b(?P<a>\d{1,2})\s*(?:–|-|to|and)\s*(?P<b>\d{1,2})\s+(?:January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)\b|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(?P<c>\d{1,2})\s*(?:–|-|to|and)\s*(?P<d>\d{1,2})\b"
+)
+# Verbs of arriving whose day dates the receptions told after them.
+_ARRIVAL_VERBS = frozenset({"arrive", "land"})
+# Verbs of a visit told as a noun: "paid / made / began a visit".
+_VISIT_VERBS = frozenset({"pay", "make", "undertake", "begin", "start", "conduct"})
 
 # How many sentences a date given to one meeting carries to an undated one that follows.
 _CONTEXT_WINDOW = 4
@@ -238,6 +290,25 @@ def _past_vague(
     return False
 
 
+def _time_of_its_own(head: Token) -> bool:
+    """ "X met Y when she was a student", "X once met Y": a meeting told with a time of its
+    own that is not the day just reported."""
+    for c in head.children:
+        if c.dep_ == "advmod" and c.lower_ in ("once", "originally"):
+            return True
+        if (
+            c.dep_ == "advcl"
+            and c.lemma_.lower() in ("be", "serve", "work", "live", "study", "hold")
+            and any(
+                k.dep_ in ("mark", "advmod") and k.lower_ in ("when", "while", "as")
+                for k in c.children
+            )
+        ):
+            # "… when she was a student / served as ambassador": a time of life
+            return True
+    return False
+
+
 @dataclass
 class _Context:
     sentence: int
@@ -256,6 +327,8 @@ class EventExtractor:
     events: list[EventFact] = field(default_factory=list)
     anniversaries: list[AnniversaryFact] = field(default_factory=list)
     dropped: list[DroppedEvent] = field(default_factory=list)
+    # the article's quotations with their speakers, for a speaker's own post about a meeting
+    quotes: list[QuoteFact] = field(default_factory=list)
     _context: _Context | None = None
     _people: ParticipantFinder = field(init=False)
 
@@ -266,6 +339,7 @@ class EventExtractor:
     def run(self) -> None:
         for si, sent in enumerate(self.parsed.sentences):
             anniv_spans = anniversary_spans(sent)
+            self._greeting_post(si, sent)
             if self._sentence_in_quote(sent):
                 # a statement quoted whole can still list who attended the meeting, and
                 # announce one ("X will meet Y on Friday," the ministry said)
@@ -276,17 +350,141 @@ class EventExtractor:
                 self._companions(sent, si, before)
                 continue
             before = len(self.events)
+            arrival = self._arrival_day(sent, si, anniv_spans)
             for tok in sent:
                 if is_trigger(tok) or is_noun_trigger(tok):
                     quoted = self.parsed.in_quote(tok.idx) is not None
                     self._event_from_trigger(tok, si, sent, anniv_spans, quoted=quoted)
-            if len(self.events) == before:
+            if len(self.events) == before and not arrival:
                 self._day_of_a_visit(sent, si, anniv_spans)
             self._companions(sent, si, before)
             self._anniversaries_in(sent, si, before)
         self._date_from_next_sentence()
         self._date_from_occasion()
         self._merge()
+
+    def _day_of_visit(
+        self, sent: Span, clause: tuple[int, int], tok: Token, si: int
+    ) -> dt.date | None:
+        """ "a two-day visit on 18–19 August … talks with X on the first day and with Y on
+        the second": the n-th day of the dated visit just told."""
+        text = self.parsed.text[sent.start_char : sent.end_char]
+        rel = tok.idx - sent.start_char
+        days = [m for m in _NTH_DAY.finditer(text) if m.group("day") or "day" in text[: m.start()]]
+        after = [m for m in days if m.start() > rel]
+        before = [m for m in days if m.start() < rel]
+        found = after[0] if after else (before[-1] if before else None)
+        if found is None:
+            return None
+        ctx = self._context
+        if ctx is None or ctx.date is None or self._distance(ctx.sentence, si) > _CONTEXT_WINDOW:
+            return None
+        span = _DAY_RANGE.search(self.parsed.sentences[ctx.sentence].text)
+        if span is None:
+            return None
+        first, last = (
+            int(span.group("a") or span.group("c")),
+            int(span.group("b") or span.group("d")),
+        )
+        if ctx.date.day not in (first, last) or not first < last:
+            return None
+        n = lexicon.ORDINAL_WORDS.get(found.group("nth").lower(), 0)
+        if not 1 <= n <= last - first + 1:
+            return None
+        return ctx.date.replace(day=first + n - 1)
+
+    def _greeting_post(self, si: int, sent: Span) -> None:
+        """ "'Good to meet FM X of Nepal on the sidelines of …,' he tweeted": a speaker's own
+        post that opens by greeting the people met reports a meeting with them."""
+        for q in self.quotes:
+            if not sent.start_char <= q.start < sent.end_char:
+                continue
+            m = _GREETING_POST.match(self.parsed.text, q.start, q.end)
+            if m is None:
+                continue
+            stop = re.search(r"[.!?;]\s|[.!?;]$", self.parsed.text[m.end() : q.end])
+            end = m.end() + stop.start() if stop else q.end
+            if lexicon.REMOTE_CUES.search(self.parsed.text[m.start() : end]):
+                continue  # "Good to speak with X by phone", "Glad to see X virtually"
+            met = [
+                pm.person
+                for pm in self.mentions.persons_in(m.end(), end)
+                if is_name(self.mentions.persons[pm.person].name) and pm.person != q.speaker
+            ]
+            met = list(dict.fromkeys(met))
+            if not met:
+                continue
+            if any(
+                ev.kind == "Meeting" and {q.speaker, *met} <= set(ev.participants)
+                for ev in self.events
+            ):
+                continue  # the post about a meeting the story has told already
+            date = None
+            inherited = True
+            if re.search(r"\btoday\b", self.parsed.text[m.start() : end], re.I):
+                date, inherited = self.reference, False
+            elif self._context is not None and self._distance(self._context.sentence, si) <= (
+                _CONTEXT_WINDOW
+            ):
+                date = self._context.date
+            self.events.append(
+                EventFact(
+                    "Meeting",
+                    [q.speaker, *met],
+                    date,
+                    None,
+                    q.start,
+                    end,
+                    "event.held.post",
+                    0.7 if inherited else 0.8,
+                    si,
+                    host=None,
+                    trigger=m.start(),
+                    sides=([q.speaker], met),
+                )
+            )
+
+    def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> bool:
+        """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
+        an arrival dates the receptions told after it. True when the sentence told one."""
+        for tok in sent:
+            if tok.lemma_.lower() in _ARRIVAL_VERBS and tok.tag_ == "VBD":
+                verb = tok
+            elif (
+                tok.lemma_.lower() == "visit"
+                and tok.pos_ == "NOUN"
+                and tok.dep_ in ("dobj", "obj")
+                and tok.head.lemma_.lower() in _VISIT_VERBS
+                and tok.head.tag_ == "VBD"
+            ):
+                # "X paid a three-day visit to Kenya from 9 to 11 March"
+                verb = tok.head
+            else:
+                continue
+            clause = subtree_range(verb)
+            skip = _sub_clauses(verb, verb)
+            dates = [
+                d
+                for d in self._dates(sent, anniv_spans)
+                if clause[0] <= d.start < clause[1]
+                and _outside(d.start, skip)
+                and not self._since(d.start)
+            ]
+            if dates:
+                before = self._context
+                self._remember(si, dates, None, "past")
+                now = self._context.date if self._context is not None else None
+                if (
+                    before is not None
+                    and before.date is not None
+                    and now is not None
+                    and (now < before.date)
+                ):
+                    # "… hosted them on Thursday. They arrived on Wednesday evening.": an
+                    # arrival told after the day's meeting is its background
+                    self._context = before
+                return True
+        return False
 
     def _sentence_in_quote(self, sent: Span) -> bool:
         q = self.parsed.in_quote(sent.start_char)
@@ -307,8 +505,30 @@ class EventExtractor:
             dl = self.parsed.dateline
             if dl is not None and dl[0] <= d.start < dl[1]:
                 continue
+            if self._name_goes_on(d):
+                continue
             out.append(d)
         return out
+
+    def _name_goes_on(self, d: DateMention) -> bool:
+        """ "Dr. Godwin Friday": a bare weekday that ends a person's name (the name's words
+        hang on it), unlike "Jaishankar Friday met Y", where the day modifies the verb."""
+        if d.weekday is None or d.day is not None or d.relative is not None:
+            return False
+        tok = self.parsed.token_at(d.start)
+        if tok is None or tok.i == 0:
+            return False
+        prev = tok.doc[tok.i - 1]
+        if not any(
+            m.end == prev.idx + len(prev.text)
+            for m in self.mentions.persons_in(max(0, d.start - 60), d.start)
+        ):
+            return False
+        if prev.dep_ == "compound" and prev.head.i == tok.i:
+            return True
+        # "Dr. Amos Friday, Minister of Health": the office follows the full name
+        title = _TITLE_AFTER.match(self.parsed.text, d.end)
+        return title is not None and title.group(1).lower() in _OFFICES_AFTER_NAME
 
     def _vague_time(
         self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
@@ -416,7 +636,9 @@ class EventExtractor:
             # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another
             # clause ("the first visit since the government took office on 23 May")
             own_dates = [d for d in dates if _outside(d.start, skip) and not self._since(d.start)]
-            if own_dates:
+            if own_dates and (self._context is None or self._context.sentence != si):
+                # (a day already read for this sentence's meeting or visit stands: "will visit
+                # Y on 29 December to … sign a document" is not a past 29 December)
                 self._remember(si, own_dates, None, "past")
             return
         # a letter of credence or introduction is handed over in person, not sent
@@ -451,6 +673,9 @@ class EventExtractor:
                 break
         place = self._place(tok, sent, clause)
         inherited = False
+        if date is None and not in_clause and status == "held":
+            date = self._day_of_visit(sent, clause, tok, si)
+            inherited = date is not None
         vague = self._vague_time(sent, clause)
         if date is None and not dates and status == "held" and not perfect:
             later = re.search(
@@ -463,11 +688,32 @@ class EventExtractor:
                 ctx is not None
                 and not vague
                 and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later)
+                and not _SEVERAL_DAYS.search(self.parsed.sentences[ctx.sentence].text)
+                and not _time_of_its_own(head)
             ):
                 date = ctx.date
                 inherited = True
                 if place is None:
                     place = ctx.place
+        if (
+            date is None
+            and not dates
+            and status == "scheduled"
+            and self._context is not None
+            and self.reference is not None
+            and self._context.date is not None
+            and self._context.date >= self.reference
+            and self._distance(self._context.sentence, si) <= 2
+            and not vague
+            and _PLAN_REFERS_BACK.search(self.parsed.text[sent.start_char : tok.idx + len(tok)])
+            and not _SEVERAL_DAYS.search(self.parsed.sentences[self._context.sentence].text)
+        ):
+            # "X will visit Y on 29 December … The meeting will be co-chaired by X and Z":
+            # the plan just announced, and its day
+            date = self._context.date
+            inherited = True
+            if place is None:
+                place = self._context.place
         if (
             date is None
             and not dates
@@ -490,6 +736,9 @@ class EventExtractor:
         if date is not None and not inherited:
             self._context = _Context(si, date, place)
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
+        if len(participants) == 1 and not noun:
+            # "X welcomed his Norwegian counterpart … Y, Norway's foreign minister, arrived"
+            participants += [p for p in self._people.named_after(tok) if p not in participants]
         if len(participants) < 2:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
@@ -520,9 +769,15 @@ class EventExtractor:
             owners, others = self._people.sides
             if len(owners) == 1 and len(others) >= 2:
                 groups = [[owners[0], o] for o in others if o != owners[0]]
+        dates_of = [date] * len(groups)
+        if not noun and len(groups) == 1 and len(in_clause) >= 2:
+            split = self._each_with_its_day(in_clause, clause, tense)
+            if split is not None:
+                # "X met A on Monday and B on Tuesday": one meeting per guest and day
+                groups, dates_of = split
         sides = ([], []) if noun else self._people.sides
         sequel = bool(_SEQUEL.search(self.parsed.text[sent.start_char : tok.idx]))
-        for group in groups:
+        for group, date in zip(groups, dates_of, strict=True):
             self.events.append(
                 EventFact(
                     kind,
@@ -540,6 +795,34 @@ class EventExtractor:
                     sequel=sequel,
                 )
             )
+
+    def _each_with_its_day(
+        self, in_clause: list[DateMention], clause: tuple[int, int], tense: Tense
+    ) -> tuple[list[list[int]], list[dt.date | None]] | None:
+        """ "X met A on Monday and B on Tuesday": each guest with the day told right after it
+        (before the next guest), when the guests' days differ."""
+        subjects, objects = self._people.sides
+        if len(subjects) != 1 or len(objects) < 2:
+            return None
+        where: dict[int, int] = {}
+        for o in objects:
+            starts = [
+                m.start for m in self.mentions.persons_in(clause[0], clause[1]) if m.person == o
+            ]
+            if not starts:
+                return None
+            where[o] = starts[0]
+        order = sorted(objects, key=lambda o: where[o])
+        days: list[dt.date | None] = []
+        for i, o in enumerate(order):
+            stop = where[order[i + 1]] if i + 1 < len(order) else clause[1]
+            own = [d for d in in_clause if where[o] < d.start < stop]
+            if len(own) != 1:
+                return None
+            days.append(resolve_relative_date(own[0], self.reference, tense, None))
+        if len(set(days)) < 2 or None in days:
+            return None
+        return [[subjects[0], o] for o in order], days
 
     # ---- who else took part ----------------------------------------------------------------
     def _companions(self, sent: Span, si: int, first_new: int) -> None:
@@ -987,6 +1270,10 @@ class EventExtractor:
             r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|"
             r"session|exchange|discussions?|audience|conversation|encounter)\b",
             subj,
+        ) or (
+            # "They highlighted the 63rd anniversary of …" right after the meeting: its people
+            _SIDES_SUBJECT.search(subj)
+            and any(ev.kind == "Meeting" and 0 < si - ev.sentence <= 1 for ev in self.events[-3:])
         )
         if refers_back:
             for i in range(len(self.events) - 1, -1, -1):

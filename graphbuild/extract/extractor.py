@@ -97,9 +97,11 @@ def extract_from_doc(
     _whose_office(parsed, resolver, roles)
     _definite_parties(parsed, mentions, resolver, roles, gaz, reference)
     _learn_roles(resolver, roles)
-    events = EventExtractor(parsed, mentions, gaz, resolver, reference, article.published)
-    events.run()
     quotes = QuoteExtractor(parsed, mentions, resolver).run()
+    events = EventExtractor(
+        parsed, mentions, gaz, resolver, reference, article.published, quotes=quotes
+    )
+    events.run()
     found, unresolved = evidence_roles(parsed, mentions, roles, events, quotes, gaz)
     roles += found
     ann = assemble(

@@ -185,6 +185,9 @@ OFFICE_HEADS = (
     "Supreme Leader",
     "chief negotiator",
     "Chief Negotiator",
+    "official",  # "top White House official X", "senior Kremlin official X"
+    "negotiator",  # "Iran's nuclear negotiator X", "X, the lead climate negotiator in …"
+    "Negotiator",
     "top diplomat",
     "Grand Duke",
     "Cabinet Secretary",
@@ -233,7 +236,14 @@ OFFICE_HEADS = (
     "Emissary",
     "Coordinator",
     "Head of Mission",
+    "Minister-Counsellor",
+    "Minister Counsellor",
+    "Minister Delegate",
 )
+
+# Office heads matched only capitalised: "Head of the Maritime Security Centre", "Commander of
+# the Royal Army of Oman". In lower case they are mostly a verb ("head to Paris") or a rank.
+CAPITALISED_HEADS = ("Commander", "Head")
 
 # First or last words of sports clubs that the parser may tag as people ("Real Madrid",
 # "Manchester United", "Borussia Dortmund").
@@ -438,6 +448,7 @@ PORTFOLIO_WORDS = frozenset(
 )
 
 TITLE_PREFIXES = (
+    "Resident",  # "UN Resident Coordinator", "IMF Resident Representative"
     "acting",
     "Acting",
     "Deputy",
@@ -547,9 +558,10 @@ MEETING_NOUNS = frozenset(
 LIGHT_VERBS = frozenset({"hold", "have", "conduct", "chair", "co-chair", "attend", "sign"})
 # Remote contact: never an in-person meeting.
 REMOTE_CUES = re.compile(
-    r"\b(?:phone|telephone|telephoned|phoned|video|videoconference|video-conference|"
-    r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )call(?:ed)? (?!on\b)|"
-    r"(?<!courtesy )calls\b|video link|"
+    r"\b(?:phone|telephone|telephoned|telephonic(?:ally)?|phoned|video|videoconference|video-conference|"
+    r"virtual(?:ly)?|online|by letter|letter|(?<!courtesy )(?<!farewell )(?<!introductory )"
+    r"call(?:ed)?(?=[,.;:]| (?!on\b))|(?<!courtesy )(?<!farewell )(?<!introductory )calls\b|"
+    r"video link|"
     r"teleconference|zoom)\b",
     re.I,
 )
@@ -742,6 +754,7 @@ SPEECH_VERBS = frozenset(
         "echo",
         "welcome",
         "thank",
+        "wish",  # "X wished them 'good luck'": X's words, even inside another's report
         "praise",
         "pledge",
         "vow",

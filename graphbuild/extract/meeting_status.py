@@ -8,9 +8,15 @@ on"); its status comes from the verb's tense and modality: past and asserted -> 
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from graphbuild.extract import lexicon
+
+# Who can be "greeted by" someone on arrival, besides a name or a pronoun ("the decision was
+# greeted by X" is a reaction).
+_GREETED_PEOPLE = lexicon.ROLE_NOUNS | {"guest", "visitor", "delegation", "delegate", "envoy"}
 
 _QUANTITY_NOUNS = frozenset(
     {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
@@ -53,6 +59,24 @@ def presents_credentials(tok: Token) -> bool:
         ):
             return True
     return False
+
+
+# Acts two people do together in one place: "jointly inaugurated", "together launched".
+_JOINT_ACTS = frozenset(
+    {"inaugurate", "launch", "unveil", "open", "plant", "lay", "witness", "tour", "cut"}
+)
+
+
+def _done_together(verb: Token) -> bool:
+    """ "X and Y jointly/together <act>", "X together with Y <act>"."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if any(c.dep_ == "advmod" and c.lower_ in ("jointly", "together") for c in verb.children):
+        return len(subjects) > 1 or any(x.dep_ == "conj" for s in subjects for x in s.children)
+    return any(
+        w.lower_ == "with" and any(a.lower_ == "together" for a in w.children)
+        for s in subjects
+        for w in s.children
+    )
 
 
 def is_trigger(tok: Token) -> bool:
@@ -111,6 +135,31 @@ def is_trigger(tok: Token) -> bool:
             return True
     if lemma in CREDENTIAL_VERBS and presents_credentials(tok):
         return True
+    if lemma == "confer" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
+        # "X conferred with Y" (not "conferred an award on Y")
+        return True
+    views = [
+        c
+        for c in tok.children
+        if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in ("view", "opinion")
+    ]
+    if (
+        lemma == "exchange"
+        and views
+        and any(
+            c.dep_ == "prep" and c.lower_ == "with"
+            for c in list(tok.children) + list(views[0].children)
+        )
+    ):
+        # "X exchanged views with Y" (a call says so: "by phone", which rules it out)
+        return True
+    if lemma in _JOINT_ACTS and tok.tag_ == "VBD" and _done_together(tok):
+        # "X and Y jointly inaugurated the building", "X together with Y launched …"
+        return True
+    if tok.lower_.startswith(("co-chair", "co-host")):
+        # "X and Y co-chaired the joint commission", "the session was co-chaired by X and
+        # Y": the chairs sat together (tagged as one word, its lemma is unreliable)
+        return True
     if lemma == "take":
         if any(c.lower_ == "part" for c in tok.children):
             return True
@@ -127,6 +176,18 @@ def is_trigger(tok: Token) -> bool:
     ):
         return True
     if lemma == "visit":
+        return True
+    if (
+        lemma == "greet"
+        and any(c.dep_ == "auxpass" for c in tok.children)
+        and any(c.dep_ == "agent" for c in tok.children)
+        and any(
+            c.dep_ == "nsubjpass"
+            and (c.pos_ in ("PROPN", "PRON") or c.lemma_.lower() in _GREETED_PEOPLE)
+            for c in tok.children
+        )
+    ):
+        # "on arrival, X was greeted by Y": received in person (not "X greeted the nation")
         return True
     if (
         lemma == "join"
@@ -200,10 +261,33 @@ _TRAVEL_FOR = frozenset(
 _NOUN_TIME_PREPS = frozenset({"before", "after", "during", "at", "following", "in", "to"})
 
 
+# Kinds of call an envoy or a guest pays in person: "a courtesy / farewell / introductory call".
+_CALL_KINDS = frozenset({"courtesy", "farewell", "introductory", "protocol", "valedictory"})
+
+
 def _is_courtesy(tok: Token) -> bool:
-    """ "courtesy call", "courtesy visit": a visit to a person, i.e. a meeting."""
+    """ "courtesy call", "farewell visit": a visit to a person, i.e. a meeting."""
     return tok.lemma_.lower() in ("call", "visit") and any(
-        c.lower_ == "courtesy" for c in tok.children
+        c.lower_ in _CALL_KINDS for c in tok.children
+    )
+
+
+def _granted_audience(tok: Token) -> bool:
+    """ "X granted an audience to Y": the audience's other side follows "to"."""
+    return (
+        tok.lemma_.lower() == "audience"
+        and tok.dep_ in ("dobj", "obj")
+        and tok.head.lemma_.lower() in ("grant", "give")
+        and any(c.dep_ == "prep" and c.lower_ == "to" for c in tok.children)
+    )
+
+
+def joint_presser(tok: Token) -> bool:
+    """ "a joint press / news conference with X": the two stood side by side."""
+    return (
+        tok.lemma_.lower() in ("conference", "briefing")
+        and any(c.dep_ == "amod" and c.lower_ == "joint" for c in tok.children)
+        and any(c.dep_ == "compound" and c.lower_ in ("press", "news") for c in tok.children)
     )
 
 
@@ -217,11 +301,14 @@ def is_noun_trigger(tok: Token) -> bool:
     low = tok.lower_
     if (
         not courtesy
+        and not joint_presser(tok)
         and low not in lexicon.MEETING_NOUNS
         and tok.lemma_.lower() not in (lexicon.MEETING_NOUNS)
     ):
         return False
-    preps = ("with", "between", "on", "to") if courtesy else ("with", "between")
+    preps: tuple[str, ...] = ("with", "between", "on", "to") if courtesy else ("with", "between")
+    if _granted_audience(tok):
+        preps = ("to",)
     if not any(c.dep_ == "prep" and c.lower_ in preps for c in tok.children):
         return False
     return tok.head.i == tok.i or not is_trigger(tok.head)
@@ -258,6 +345,19 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
         return None, False, None
     if any(c.dep_ == "neg" for c in tok.children):
         return None, False, None
+    if (
+        tok.lower_ == "meeting"
+        and tok.dep_ in ("pcomp", "pobj")
+        and tok.head.lower_ == "with"
+        and any(
+            c.dep_ == "nsubj" or (c.dep_ == "compound" and c.pos_ == "PROPN") for c in tok.children
+        )
+        and tok.head.head.pos_ in ("VERB", "AUX")
+    ):
+        # "the stop focused on trade, with X meeting Y": the absolute clause's gerund read
+        # as a noun with a subject; it takes the time of the clause it hangs on
+        status, perfect = meeting_status(tok.head.head)
+        return status, perfect, tok.head.head
     verb = governing_verb(tok)
     if verb is not None and verb.dep_ == "prep" and verb.lower_ == "following":
         # "…, following his meeting with X": a participle read as a preposition
@@ -292,7 +392,13 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
             # "X's agenda includes talks with Y": announced for the visit
             return "scheduled", False, verb
         # "paid a courtesy call on X", "led a delegation to a meeting with X"
-        ok = verb.lemma_.lower() in _NOUN_VERBS or _is_courtesy(tok)
+        ok = (
+            verb.lemma_.lower() in _NOUN_VERBS
+            or _is_courtesy(tok)
+            or _granted_audience(tok)
+            # "X told / addressed a joint press conference with Y"
+            or (joint_presser(tok) and verb.lemma_.lower() in ("tell", "address", "hold", "give"))
+        )
     elif top.dep_ in ("nsubj", "nsubjpass") and top.i == tok.i:
         # "X's talks with Y focused on", "a meeting between X and Y lasted"
         ok = any(c.dep_ == "poss" for c in tok.children) or any(
@@ -316,6 +422,8 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
     if lexicon.forms(verb.lemma_, verb.lower_) & lexicon.HEDGE_LEMMAS:
         return None, False, None
     status, perfect = meeting_status(verb)
+    if status is None and top.dep_ == "prep" and top.lower_ == "for" and _journey_ahead(verb):
+        return "scheduled", False, verb  # "X heads to Y on Friday for talks with Z"
     return status, perfect, verb
 
 
@@ -393,7 +501,37 @@ def _planned(verb: Token) -> bool:
         return verb.tag_ in ("VBZ", "VBP") or any(
             k.lower_ in ("will", "shall", "'ll") for k in verb.children
         )
-    return meeting_status(verb)[0] == "scheduled"
+    return meeting_status(verb)[0] == "scheduled" or _journey_ahead(verb)
+
+
+_AHEAD = re.compile(
+    r"^(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|"
+    r"next\s+(?:week|month))\b",
+    re.I,
+)
+
+
+def _journey_ahead(verb: Token) -> bool:
+    """ "X leaves for Nairobi on Friday", "heads to Y tomorrow": a journey in the present
+    simple with a day to come is a programme, not a report."""
+    if verb.lemma_.lower() not in _JOURNEY | {
+        "depart",
+        "travel",
+        "fly",
+        "head",
+    } or verb.tag_ not in (
+        "VBZ",
+        "VBP",
+    ):
+        return False
+    if verb.lemma_ == "be":
+        return False
+    for k in verb.children:
+        if k.dep_ in ("prep", "npadvmod", "advmod") and _AHEAD.match(
+            verb.doc[k.left_edge.i : k.right_edge.i + 1].text
+        ):
+            return True
+    return False
 
 
 def verb_chain(tok: Token) -> list[Token]:
@@ -438,6 +576,13 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
             be += [t.head] if t.dep_ == "acomp" and t.head.lemma_ == "be" else []
             if any(b.tag_ == "VBD" for b in be):
                 return None, False
+            future = True
+        if t.lemma_ == "be" and any(
+            k.dep_ == "acomp" and k.lower_ in ("due", "set", "expected", "scheduled") for k in kids
+        ):
+            if t.tag_ == "VBD":
+                return None, False  # "X was due in Y for talks": planned, not told as held
+            # "X is due in Nairobi on Friday for talks with Y"
             future = True
         if t.lemma_ == "be" and t is not tok and any(k.dep_ == "xcomp" for k in kids):
             # "is to meet"

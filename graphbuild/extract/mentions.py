@@ -84,17 +84,71 @@ _BODY_PHRASE = re.compile(
     rf"^[A-Z][\w'’.-]*\s+(?:(?:[A-Z][\w'’.-]*|and|&)\s+){{0,5}}{_BODY_HEADS}"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})?$"
 )
-_BODY_WITH_ACRONYM = re.compile(
-    r"^(?P<name>(?:[A-Z][\w'’.-]*\s+){1,6}(?:Council|Authority|Agency|Secretariat|Office|"
-    r"Commission|Committee|Ministry|Department|Union|Assembly|Organi[sz]ation|Forum|Bank|Fund|"
-    r"Conference|Community|Parliament))\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)$"
+_BODY_HEAD_WORDS = (
+    r"(?:Council|Authority|Agency|Secretariat|Office|Commission|Committee|Ministry|Department|"
+    r"Union|Assembly|Organi[sz]ation|Forum|Bank|Fund|Conference|Community|Parliament|Army|Navy|"
+    r"Forces|Force|Guard|Centre|Center|Command|Directorate|Bureau|Service|Institute|College|"
+    r"Corporation)"
+)
+# Capitalised words ending in a body's head noun ("Royal Land Forces"): a body's name in an
+# office's title, never the name of the person after it
+_BODY_RUN = re.compile(
+    rf"(?<![\w'’.-])(?:[A-Z][\w'’.-]*\s+){{1,4}}(?:{_BODY_HEAD_WORDS}|Affairs)(?![\w-])"
+)
+_BODY_NAME = (
+    rf"(?P<name>(?:[A-Z][\w'’.-]*\s+){{1,6}}{_BODY_HEAD_WORDS}"
+    # "Royal Army of Oman (RAO)", "United Nations Office in Nairobi (UNON)"
+    r"(?:\s+(?:of|for|in|on)\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})?)"
+    r"\s+\((?P<acro>[A-Z][A-Za-z]{1,9})\)"
+)
+_BODY_WITH_ACRONYM = re.compile(rf"^{_BODY_NAME}$")
+_BODY_DEFINED = re.compile(rf"(?<![\w'’.-]){_BODY_NAME}")
+
+
+def acronym_bodies(text: str) -> list[tuple[str, str, int, int]]:
+    """Bodies an article names with their acronym ("the Maritime Security Centre (MSC)"):
+    (acronym, name, start, end of the whole phrase) for each time, so a later "Head of the
+    MSC" has its party. Only where the acronym's letters are the initials of the name's
+    capitalised words (with those of "of", "for" … allowed), so a bracketed code or a party
+    label is no body."""
+    out: list[tuple[str, str, int, int]] = []
+    for m in _BODY_DEFINED.finditer(text):
+        acro = m.group("acro")
+        words = list(re.finditer(r"[\w'’.-]+", m.group("name")))
+        # the name may start after words that are not its own ("Director General United
+        # Nations Office in Nairobi (UNON)")
+        for k in range(len(words) - 1):
+            if words[k].group(0)[0].islower():
+                continue
+            initials = "".join(
+                f"{re.escape(w.group(0)[0])}?"
+                if w.group(0)[0].islower()
+                else re.escape(w.group(0)[0].upper())
+                for w in words[k:]
+            )
+            if re.fullmatch(initials, acro.upper(), re.IGNORECASE):
+                start = m.start("name") + words[k].start()
+                out.append((acro, text[start : m.end("name")], start, m.end()))
+                break
+    return out
+
+
+# A parliament known by its own name ("the State Great Khural", "the Knesset", "the State
+# Duma"): with no state named, the office is the parliament's
+_NAMED_PARLIAMENT = re.compile(
+    r"^(?:[A-Z][\w'’.-]*\s+){0,3}(?:Khural|Hural|Duma|Knesset|Majlis|Sejm|Storting|Riksdag|"
+    r"Bundestag|Bundesrat|Verkhovna Rada|Oireachtas|Dáil(?: Éireann)?|Jirga|Lok Sabha|"
+    r"Rajya Sabha|Folketing|Eduskunta|Althing|Saeima|Seimas|Riigikogu|Sabor|Skupština|"
+    r"Mazhilis|Oliy Majlis|Jogorku Kenesh|Milli Majlis|Jatiya Sangsad)$"
 )
 
 
 def body_party(phrase: str) -> BodyEntry | None:
     """A named body as a party ("the ECOWAS Commission", "Communist Party of Vietnam",
-    "National Security Council (NSC)"); None for anything else."""
+    "National Security Council (NSC)", "the State Great Khural"); None for anything else."""
     phrase = re.sub(r"^the\s+", "", phrase.strip().rstrip(",.;:"))
+    if _NAMED_PARLIAMENT.match(phrase):
+        return BodyEntry(phrase)
     m = _BODY_WITH_ACRONYM.match(phrase)
     if m:
         return BodyEntry(m.group("name"), (m.group("acro"),))
@@ -103,9 +157,38 @@ def body_party(phrase: str) -> BodyEntry | None:
     return None
 
 
+_MISSION_OF = re.compile(
+    r"^(?:the\s+)?(?:Embassy|High\s+Commission|Consulate(?:[- ]General)?|Permanent\s+Mission)"
+    r"\s+of\s+(?P<state>.+)$"
+)
+_SIDE = re.compile(
+    r"^(?:the\s+)?(?P<party>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})\s+"
+    r"delegation$"
+)
+
+
+def _side_party(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
+    """ "head of the Chilean delegation": the state (or body) the delegation is of."""
+    m = _SIDE.match(phrase.strip())
+    if m is None:
+        return None
+    word = m.group("party")
+    entry = gaz.demonym(word) or resolve_party_phrase(word, gaz)
+    return entry if entry is not None and entry.type in ("Country", "Organization") else None
+
+
+def _defined_body(phrase: str, acronyms: dict[str, str]) -> BodyEntry | None:
+    """ "the MSC" after "the Maritime Security Centre (MSC)": the body the article defined."""
+    acro = re.sub(r"^the\s+", "", phrase.strip())
+    return BodyEntry(acronyms[acro], (acro,)) if acro in acronyms else None
+
+
 def resolve_party_phrase(phrase: str, gaz: GazetteerLike) -> GazetteerEntryLike | None:
     """The country or organisation a phrase names, however officially it is worded."""
-    phrase = phrase.strip().rstrip(",.;:")
+    phrase = phrase.strip()
+    # "U.S." keeps its last stop; a sentence's or a list's punctuation goes
+    if not re.search(r"(?<![\w.])(?:[A-Z]\.){2,}$", phrase):
+        phrase = phrase.rstrip(",.;:")
     if phrase.endswith("'s") or phrase.endswith("’s"):
         phrase = phrase[:-2]
     if not phrase or (not phrase[:1].isupper() and not phrase.startswith("the ")):
@@ -343,6 +426,9 @@ _FACILITY_WORDS = {
     "complex", "terminal", "station", "pier", "village", "resort", "mall", "bhavan", "bhawan",
 }  # fmt: skip
 _OFFICE_HEAD_WORDS = frozenset(fold(h.split()[-1]) for h in lexicon.OFFICE_HEADS)
+_SERVED_OFFICE_WORDS = frozenset(
+    fold(w) for h in (*lexicon.OFFICE_HEADS, *lexicon.TITLE_PREFIXES) for w in h.split()
+)
 # Words that open the name of a building or place ("Schloss Bellevue", "Palacio San Martín").
 _FACILITY_FIRST_WORDS = frozenset(
     {
@@ -399,17 +485,28 @@ def _title_regex() -> re.Pattern[str]:
     """Office titles in title or lower case: prefixes, portfolios, a head, "of/for/to ..."."""
     # "UN chief", "EU foreign policy chief": lower-case only ("Chief" before a name is a
     # Nigerian honorific, and a prefix of longer offices)
-    head = _alternatives(lexicon.OFFICE_HEADS) + "|chief"
+    head = (
+        _alternatives(lexicon.OFFICE_HEADS)
+        # "the head of the Chilean delegation": in lower case only before "of"
+        + "|chief|head(?= +of +)|"
+        + "|".join(re.escape(h) for h in lexicon.CAPITALISED_HEADS)
+    )
     abbreviations = "|".join(re.escape(a) for a in lexicon.TITLE_ABBREVIATIONS)
     port = _alternatives([*lexicon.PORTFOLIOS, *lexicon.PORTFOLIO_WORDS])
     prefixes = _alternatives(lexicon.TITLE_PREFIXES)
     cap = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|\([A-Z][A-Za-z]+\))"
     low = rf"(?:{_alternatives(lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS)})"
     part = rf"(?:{cap}|{low})"
-    joiner = r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to) +(?:the +)?)"
+    joiner = (
+        r"(?: +|, +| +and +(?:the +)?| +& +| +(?:of|for|on|to|in +charge +of) +(?:the +)?"
+        r"| +with +the +(?=[A-Z]))"
+    )
+    # "Vice-Minister"; "Minister Delegate in charge of Trade"
     core = (
-        rf"(?:(?:{prefixes}) +)*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
-        rf"(?: +(?:of|for|to) +(?:the +)?{part}(?:{joiner}{part})*)?"
+        rf"(?:(?:{prefixes})(?: +|-))*(?:(?:{port})(?: +(?:and|&) +| +))*(?:{head})"
+        # "Chargé d'Affaires a.i." (ad interim)
+        r"(?: +a\.i\.| +ad +interim)?"
+        rf"(?: +(?:of|for|to|in +charge +of) +(?:the +)?{part}(?:{joiner}{part})*)?"
     )
     return re.compile(
         rf"(?<![\w-])(?:(?:{core})(?: +and +(?:{core}))?|(?:{abbreviations})(?= +[A-Z@]))"
@@ -678,7 +775,10 @@ _HONORIFIC_CUT = re.compile(
 )
 _ROYAL = re.compile(r"(?i)\b(?:crown prince|prince|emir|amir|ruler|king|sultan)$")
 _THEIR_DEPUTY = re.compile(r"\b(?:his|her|their)\s+(?P<title>deputy)\s+(?=[A-Z])")
-_TITLE_CONNECTORS = frozenset({"and", "&", "of", "for", "on", "to", "the", ","})
+# ("in charge of" and "with the" come into a title only through the title pattern's joiners)
+_TITLE_CONNECTORS = frozenset(
+    {"and", "&", "of", "for", "on", "to", "the", ",", "in", "charge", "with"}
+)
 
 
 def _trim_title_tail(
@@ -698,6 +798,7 @@ def _trim_title_tail(
         return raw
     keep = first.start()
     unknown_run = 0
+    serving = False
     for w in re.finditer(r"\([^)\s]+\)|[^\s,]+|,", raw[first.start() :]):
         word = w.group(0)
         if len(word) > 1 and word[-1] in ".;:" and not re.fullmatch(r"(?:[A-Z]\.)+", word):
@@ -708,16 +809,29 @@ def _trim_title_tail(
             folded in _TITLE_CONNECTORS
             or folded in lexicon.PORTFOLIO_WORDS
             or folded in lexicon.BODY_WORDS
-            # "Adviser to the President": the office served
+            # "Adviser to the President", "Assistant Foreign Minister for the First Deputy
+            # Prime Minister's Office": the office served, in its own title words
             or (
-                folded in _OFFICE_HEAD_WORDS
+                (folded in _OFFICE_HEAD_WORDS or folded in _SERVED_OFFICE_WORDS)
                 and word[:1].isupper()
-                and re.search(r"\sto\s+(?:the\s+)?$", raw[: first.start() + w.start()]) is not None
+                and (
+                    re.search(r"\s(?:to|for)\s+(?:the\s+)?$", raw[: first.start() + w.start()])
+                    is not None
+                    or serving
+                )
             )
             or bool(re.fullmatch(r"\([A-Z][A-Za-z]{1,9}\)|[A-Z]{2,8}|(?:[A-Z]\.){2,4}", word))
             or any(gs <= start + ws and start + we <= ge for gs, ge in geo_spans)
             or any(ns <= start + ws and start + we <= ne for ns, ne in named)
         )
+        # a run of the served office's words goes on only word by word, and never past the
+        # end of a sentence ("… Adviser to UAE President. Austrian Chancellor X")
+        serving = (
+            known
+            and word[:1].isupper()
+            and (folded in _SERVED_OFFICE_WORDS or folded in _OFFICE_HEAD_WORDS or serving)
+            and not w.group(0).endswith(".")
+        ) or (folded in ("and", "&") and serving)
         if known:
             unknown_run = 0
             if folded not in _TITLE_CONNECTORS:
@@ -746,6 +860,13 @@ def find_titles(
     named = [
         (e.start_char, e.end_char) for e in parsed.doc.ents if e.label_ in ("LOC", "NORP", "FAC")
     ]
+    # "Commander of the Royal Army of Oman (RAO)", later "Head of the RAO"
+    defined = acronym_bodies(text)
+    named += [(s, e) for _, _, s, e in defined]
+    named += [m.span() for m in _BODY_RUN.finditer(text)]
+    acronyms: dict[str, str] = {}
+    for letters, name, _, _ in defined:
+        acronyms.setdefault(letters, name)
     out: list[TitleMention] = []
     pos = 0
     while True:
@@ -779,7 +900,15 @@ def find_titles(
             words = re.split(r"(?<=[^\s,]) (?=\S)", re.split(r",|\s+to\s+", rest)[0])
             for k in range(len(words), 0, -1):
                 phrase = " ".join(words[:k])
-                entry = resolve_party_phrase(phrase, gaz) or body_party(phrase)
+                mission = _MISSION_OF.match(phrase)
+                entry = (
+                    resolve_party_phrase(phrase, gaz)
+                    # "Chargé d'Affaires of the Embassy of Peru": the state the mission is of
+                    or (resolve_party_phrase(mission.group("state"), gaz) if mission else None)
+                    or body_party(phrase)
+                    or _defined_body(phrase, acronyms)
+                    or _side_party(phrase, gaz)
+                )
                 if entry is None and _ROYAL.search(raw[: om.start()]):
                     capital = gaz.metonym(
                         phrase.removeprefix("the ")
@@ -801,8 +930,11 @@ def find_titles(
                         # "Ambassador of A to B"; "High Representative of the EU for Foreign
                         # Relations": what follows the party is the rest of the office
                         title += after
-                    else:
+                    elif "," in after or re.search(r"\band\b", after):
                         raw = raw[: len(raw) - len(after)]
+                    # else "Assistant Secretary for U.S. Department of State's Bureau of …
+                    # Affairs, X": the rest names the party's own department; the span keeps
+                    # it, so the name after it is titled
                     break
             if party is not None:
                 break
@@ -819,6 +951,27 @@ def find_titles(
         if party is None and "," in title and not re.search(r"\s(?:of|for)\s", title):
             title = title.split(",")[0]
             raw = title
+        if party is None:
+            # "Director General United Nations Office in Nairobi (UNON)": a body the article
+            # names with its acronym, right after the office without "of"
+            title_end = start + len(raw)
+            body = next(
+                (
+                    (name, letters, s_, e_)
+                    for letters, name, s_, e_ in defined
+                    if s_ == title_end + 1 and text[title_end] == " "
+                ),
+                None,
+            )
+            if body is not None:
+                party = BodyEntry(body[0], (body[1],))
+                party_span = (body[2], body[3])
+        if party is None and not _POSTED_IN.search(title):
+            # "Commander of Royal Land Forces in the Kingdom of Saudi Arabia": the state the
+            # office is in, for any office but one posted abroad ("Ambassador in Rome")
+            located = _located_in(text, start + len(raw), gaz)
+            if located is not None:
+                party, party_span = located
         title = title.strip()
         if _given_name_not_title(text, start, 2) and fold(title) in lexicon.GIVEN_NAME_TITLES:
             pos = end
@@ -837,6 +990,35 @@ def find_titles(
 
 
 _MISSION = re.compile(r"(?i)\b(?:envoy|representative|coordinator|rapporteur)$")
+# Offices held abroad or for a body: "in <state>" names where they serve, not whom for
+_POSTED_IN = re.compile(
+    r"(?i)\b(?:ambassador|envoy|representative|coordinator|rapporteur|consul|charg[ée]|"
+    r"commissioner|attach[ée]|delegate|nuncio|emissary|director|head of mission)"
+)
+
+
+def _located_in(
+    text: str, pos: int, gaz: GazetteerLike
+) -> tuple[GazetteerEntryLike, tuple[int, int]] | None:
+    """A state named by " in (the) <state>" right after ``pos``, and where it stands."""
+    lead = re.match(r" +in +", text[pos : pos + 8])
+    if lead is None:
+        return None
+    at = pos + lead.end()
+    words = re.match(
+        r"(?:the +)?[A-Z][\w'’.-]*(?: +(?:of +(?:the +)?)?[A-Z][\w'’.-]*){0,5}", text[at : at + 120]
+    )
+    if words is None:
+        return None
+    parts = words.group(0).split(" ")
+    for k in range(len(parts), 0, -1):
+        phrase = " ".join(parts[:k])
+        entry = resolve_party_phrase(phrase, gaz)
+        if entry is not None and entry.type == "Country":
+            return entry, (at, at + len(phrase))
+    return None
+
+
 _SECOND_OFFICE = re.compile(
     r"\s+and\s+(?:the\s+)?(?P<title>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\s+of\s+"
     r"(?P<party>(?:the\s+)?[A-Z].*?)(?:\s+\([A-Z][A-Za-z]{1,9}\))?$"
@@ -1019,6 +1201,14 @@ def _after_leading_party(text: str, start: int, end: int, geo: list[GeoMention])
     "of" or "'s"-less office wording, since "Jordan" or "Georgia" also start names.
     """
     for g in geo:
+        if (
+            g.kind == "demonym"
+            and g.start < start < g.end < end
+            and g.entry.type == "Country"
+            and re.fullmatch(r"\s+", text[g.end : g.end + 1])
+        ):
+            # "Saudi Arabian King Salman": the parser's span began inside the demonym
+            return g.end + 1, end
         if g.start != start or g.end >= end or g.entry.type not in ("Country", "Organization"):
             continue
         if g.kind == "demonym" or re.search(
@@ -1138,13 +1328,21 @@ def find_persons(
     candidates += _known_holders_mistyped(parsed)
     titles = find_titles(parsed, gaz, candidates, geo)
     anchors = [t.end for t in titles]
+    for t in titles:
+        # "Chile's ambassador in Warsaw, X": the name after the place the office is held in
+        posted = re.match(r"\s+in\s+(?:the\s+)?", text[t.end : t.end + 12])
+        if posted is not None:
+            at = t.end + posted.end()
+            anchors += [g.end + 1 for g in geo if g.start == at and text[g.end : g.end + 1] == ","]
     for cm in re.finditer(r"\bcounterparts?\b,?", text):
         anchors.append(cm.end())
         # "her Ethiopian counterpart to Kenya Meles Alem": the name after the posting
-        post = re.match(r"\s+(?:to|in|at)\s+(?:the\s+)?", text[cm.end() : cm.end() + 12])
+        post = re.match(r"\s+(?:to|in|at|from|of)\s+(?:the\s+)?", text[cm.end() : cm.end() + 12])
         if post is not None:
             at = cm.end() + post.end()
             anchors += [g.end for g in geo if g.start == at]
+            # "her counterpart from Chile, X"
+            anchors += [g.end + 1 for g in geo if g.start == at and text[g.end : g.end + 1] == ","]
     anchors += [m.end("title") for m in PLURAL_TITLE_RE.finditer(text)]
     for t in titles:
         # "X, the Foreign Minister", "X, Norway's foreign minister", "X, the Kenyan envoy"
@@ -1154,7 +1352,8 @@ def find_persons(
                 t_start = g.start
         before = re.search(
             rf"((?:{_NAME_WORD}|al-[A-Z][\w'’-]*)(?: +(?:{NAME_PARTICLE} +)*(?:al-|el-)?"
-            rf"{_NAME_WORD})+), +(?:the +)?$",
+            # "X, the lead climate negotiator": a word or two may modify the office
+            rf"{_NAME_WORD})+), +(?:the +|an? +)?(?:(?!(?:of|to|for|and|in|at)\b)[a-z]+ +){{0,2}}$",
             text[max(0, t_start - 80) : t_start],
         )
         if before:
@@ -1183,6 +1382,7 @@ def find_persons(
     candidates += _names_after_honorifics(text)
     # a name followed by ", the <title>" or "'s": NER sometimes tags these as places
     geo_spans = [(g.start, g.end) for g in geo]
+    bodies = [(bs, be) for _, _, bs, be in acronym_bodies(text)]
     mentions: list[PersonMention] = []
     for s0, e0 in sorted(set(candidates)):
         s, e = s0, e0
@@ -1223,6 +1423,8 @@ def find_persons(
             continue  # a club or a town's team; a player named in full is found by surname later
         if any(gs <= s and e <= ge for gs, ge in geo_spans):
             continue
+        if any(bs <= s and e <= be for bs, be in bodies):
+            continue  # a body the article names with its acronym ("… Authority (AWA)")
         if not _plausible_person(parsed, s, e, name):
             continue
         if gaz.lookup(name) is not None and gaz.lookup(name).type != "Person":  # type: ignore[union-attr]
@@ -1270,9 +1472,17 @@ def _names_after_honorifics(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# "son/daughter of": the name after it is the father's ("Salman" of "Mohammed bin Salman"),
+# never a short form of this person's own name
+_FILIATION = frozenset({"bin", "ibn", "bint", "binti"})
+
+
 def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
-    return any(full[i : i + n] == part for i in range(len(full) - n + 1))
+    return any(
+        full[i : i + n] == part and not (i > 0 and full[i - 1] in _FILIATION)
+        for i in range(len(full) - n + 1)
+    )
 
 
 _PATRONYMIC_GENITIVE = ("giin", "iin", "ijn", "yn", "in", "n")
@@ -1365,6 +1575,8 @@ def add_surname_mentions(
         for size in range(1, n):
             for i in range(n - size + 1):
                 part = p.key[i : i + size]
+                if i > 0 and p.key[i - 1] in _FILIATION:
+                    continue
                 if all(
                     w in _NAME_PARTICLES
                     or len(w) < 3

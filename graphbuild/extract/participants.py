@@ -145,11 +145,35 @@ _NOT_LAST_NAME_WORDS = frozenset(
 )
 
 
+# Legislatures and bodies: a "name" right before one of them is the body's ("Lok Sabha").
+_BODY_ENDINGS = frozenset(
+    {
+        "sabha",
+        "duma",
+        "knesset",
+        "majlis",
+        "parliament",
+        "assembly",
+        "senate",
+        "congress",
+        "khural",
+        "storting",
+        "riksdag",
+        "bundestag",
+        "sejm",
+        "oireachtas",
+        "council",
+        "commission",
+        "ministry",
+    }
+)
+
+
 def is_name(label: str) -> bool:
     """Whether a person's label can be a name: not a bare title or honorific ("Excellency",
     "Arabian King"), defensively, whatever found it."""
     words = [w.strip(".,").lower() for w in label.split()]
-    if not words or words[-1] in _NOT_LAST_NAME_WORDS:
+    if not words or words[-1] in _NOT_LAST_NAME_WORDS or words[-1] in _BODY_ENDINGS:
         return False
     return not all(w in lexicon.HONORIFICS or w in _NOT_LAST_NAME_WORDS for w in words)
 
@@ -166,6 +190,11 @@ _TITLE_HEADS = lexicon.ROLE_NOUNS | {
     "visitor",
 }
 
+
+# Titles of envoys, written before their post and their name: "Ambassador to Kenya X".
+_ENVOY_TITLES = frozenset(
+    {"ambassador", "commissioner", "envoy", "representative", "consul", "emissary", "nuncio"}
+)
 
 # Words that say which office a title is, for matching counterparts.
 _OFFICE_WORDS = frozenset(
@@ -189,6 +218,12 @@ _OFFICE_WORDS = frozenset(
     }
 )
 
+
+# How many sentences back "the visiting minister" finds the visit's guest: a visit story keeps
+# its guest across the paragraphs of the day's other engagements.
+_VISITOR_WINDOW = 8
+# Verbs whose subject is the guest: "X called on Y", "X visited Y", "X paid a call on Y".
+_CALLER_VERBS = frozenset({"call", "visit", "pay"})
 
 # "X's agenda/programme includes talks with Y": a visit's plan.
 AGENDA_NOUNS = frozenset({"agenda", "programme", "program", "schedule", "itinerary"})
@@ -260,10 +295,14 @@ class ParticipantFinder:
                 in (
                     "call",
                     "visit",
+                    "audience",
                 )
             ):
                 sides.extend(x for x in c.children if x.dep_ == "pobj")
-        owners = [c for c in noun.children if c.dep_ == "poss"]
+        owners = [c for c in noun.children if c.dep_ in ("poss", "nsubj")]
+        if not owners and noun.dep_ in ("pcomp", "pobj") and noun.head.lower_ == "with":
+            # "…, with Mensah meeting Y": the gerund's subject read as a compound
+            owners = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if not owners and not any(
             c.dep_ == "prep" and c.lower_ == "between" for c in noun.children
         ):
@@ -281,6 +320,9 @@ class ParticipantFinder:
             # "Wang spoke, following his meeting with X": the pronoun is the clause's subject
             owner_people = [p for s in self._subjects(verb) for p in self._persons_in(s)]
         side_people = [p for t in sides for p in self._persons_in(t)]
+        for p in self._semicolon_list(sides):
+            if p not in side_people and p not in owner_people:
+                side_people.append(p)
         if not owner_people and side_people and owners and owners[0].lower_ == "they":
             # "In a meeting with Y, they agreed …": Y and the person the story is about
             r = self.resolver.subject_before(noun.idx)
@@ -291,6 +333,65 @@ class ParticipantFinder:
                 people.append(p)
         self.sides = (list(dict.fromkeys(owner_people)), list(dict.fromkeys(side_people)))
         return people
+
+    def named_after(self, tok: Token) -> list[int]:
+        """ "X welcomed his Norwegian counterpart to London. Espen Barth Eide, Norway's
+        foreign minister, arrived …": a guest described by office and state, named only in
+        the next sentences (by a person first named there who holds that state's office)."""
+        objs = [o for o in self._objects(tok) if o.lemma_.lower() in _TITLE_HEADS]
+        if len(objs) != 1 or self._persons_in(objs[0]):
+            return []
+        obj = objs[0]
+        doc = obj.doc
+        s, e = subtree_range(obj)
+        last = max(t.i for t in obj.subtree)
+        if last + 1 < len(doc) and doc[last + 1].lower_ in ("from", "of"):
+            e = max(e, subtree_range(doc[last + 1])[1])
+        parties = {
+            g.entry.label
+            for g in self.mentions.geo_in(s, e)
+            if g.entry.type in ("Country", "Organization")
+        }
+        if not parties:
+            return []
+        si = self.parsed.sentence_index(tok.idx)
+        seen = {m.person for m in self.mentions.person_mentions if m.start < tok.idx}
+        found: list[int] = []
+        for sent in self.parsed.sentences[si + 1 : si + 3]:
+            for m in self.mentions.persons_in(sent.start_char, sent.end_char):
+                if m.person in seen or m.person in found or self.parsed.in_quote(m.start):
+                    continue
+                if not is_name(self.mentions.persons[m.person].name):
+                    continue
+                if parties & set(self.resolver.parties.get(m.person, [])):
+                    found.append(m.person)
+            if found:
+                break  # the nearest sentence that names them
+        plural = obj.tag_ in ("NNS", "NNPS")
+        covered = {p for f in found for p in self.resolver.parties.get(f, [])} & parties
+        if (plural and covered == parties) or (not plural and len(found) == 1):
+            return found
+        return []
+
+    def _semicolon_list(self, sides: list[Token]) -> list[int]:
+        """ "courtesy calls with the Governor General; Her Excellency X; Y, Minister of …;
+        Z": a list set off by semicolons, which the parser breaks up; its names to the end of
+        the sentence."""
+        if not sides:
+            return []
+        last = max(t.i for x in sides for t in x.subtree)
+        doc = sides[0].doc
+        sent = sides[0].sent
+        if last + 1 >= sent.end or doc[last + 1].text != ";":
+            return []
+        rest = doc[last + 1 : sent.end]
+        if any(t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "relcl", "advcl") for t in rest):
+            return []
+        out: list[int] = []
+        for m in self.mentions.persons_in(rest.start_char, rest.end_char):
+            if is_name(self.mentions.persons[m.person].name) and m.person not in out:
+                out.append(m.person)
+        return out
 
     def _possessors(self, tok: Token) -> list[int]:
         out: list[int] = []
@@ -345,12 +446,18 @@ class ParticipantFinder:
                 continue
             if self.parsed.text[m.end : m.end + 2] in ("'s", "’s"):
                 continue
+            nxt = re.match(r"\s+(\w+)", self.parsed.text[m.end : m.end + 30])
+            if nxt and nxt.group(1).lower() in _BODY_ENDINGS:
+                continue  # "Lok Sabha Speaker X": a name cut short before the body it names
             if self.parsed.in_quote(m.start) and not self.quoted:
                 continue
             if m.person not in out:
                 out.append(m.person)
         if self.quoted:
             return out
+        for p in self._holder_after_post(tok):
+            if p not in out:
+                out.append(p)
         if not out:
             named = self._title_then_name(tok)
             if named is not None:
@@ -363,6 +470,20 @@ class ParticipantFinder:
                     if not self.mentions.persons_in(*subtree_range(c)):
                         out.extend(p for p in self._reference(c) if p not in out)
         else:
+            # "the minister and the Ethiopian Ambassador, X, discussed": a title written in
+            # lower case, coordinated with a named person, refers back to its holder
+            if (
+                tok.text.islower()
+                and tok.lemma_.lower() in _TITLE_HEADS
+                and tok.conjuncts
+                and any(c.lower_ == "the" and c.i < tok.i for c in tok.children)
+                and not self.mentions.persons_in(tok.left_edge.idx, tok.idx + len(tok.text))
+            ):
+                r = self._title_reference(tok)
+                if r is None:
+                    r = self.resolver.resolve_token(tok)
+                if r is not None and r not in out:
+                    out.insert(0, r)
             # "he and X": a pronoun coordinated with a name
             for c in tok.conjuncts:
                 if c.lower_ in ("he", "she"):
@@ -381,6 +502,29 @@ class ParticipantFinder:
                 if r is not None and r not in out:
                     out.insert(0, r)
         return out
+
+    def _holder_after_post(self, tok: Token) -> list[int]:
+        """ "received … the Indian High Commissioner to Sri Lanka Santosh Jha": an envoy's
+        title, its post and the holder's name, with "to <post> <name>" hung by the parser on
+        the verb instead of on the title."""
+        last = tok.doc[max(t.i for t in tok.subtree)]
+        if last.lemma_.lower() not in _ENVOY_TITLES or last.i + 1 >= len(tok.doc):
+            return []
+        prep = tok.doc[last.i + 1]
+        if prep.lower_ not in ("to", "in") or prep.dep_ != "prep" or prep.head.i == last.i:
+            return []
+        if prep.head.i in {t.i for t in tok.subtree}:
+            return []
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if len(objs) != 1 or objs[0].pos_ != "PROPN":
+            return []
+        s, e = subtree_range(objs[0])
+        found = [
+            m
+            for m in self.mentions.persons_in(s, e)
+            if m.end == e and m.start > s and is_name(self.mentions.persons[m.person].name)
+        ]
+        return [found[0].person] if found else []
 
     def _title_then_name(self, tok: Token) -> int | None:
         """ "received the Minister Delegate to … in charge of Relations with the
@@ -416,6 +560,14 @@ class ParticipantFinder:
         low = tok.lower_
         if low in ("they", "them"):
             return self._previous_participants(None)
+        if tok.lemma_.lower() in ("guest", "visitor") and any(
+            c.lower_ == "the" for c in tok.children
+        ):
+            # "the guests were greeted by X": the visit's guest (with a delegation), however
+            # far the story has gone on through the visit's programme
+            guest = self._visitor(tok, window=3 * _VISITOR_WINDOW)
+            if guest is not None:
+                return [guest]
         group = self._group(tok)
         if group is not None:
             return group
@@ -437,13 +589,14 @@ class ParticipantFinder:
         if tok.tag_ not in ("NN", "NNP"):
             return None
         title = lexicon.ABBREVIATED_TITLES.get(tok.text, tok.text).lower()
-        if title.split()[-1] not in _TITLE_HEADS:
-            return None
-        if any(c.lower_ == "visiting" for c in tok.children):
-            # "talks with the visiting minister": the guest of the meeting just reported
+        if any(c.lower_ == "visiting" for c in tok.children) and definite:
+            # "talks with the visiting minister", "a dinner in honour of the visiting
+            # Speaker": the guest of the meeting just reported, whatever the office
             guest = self._visitor(tok)
             if guest is not None:
                 return guest
+        if title.split()[-1] not in _TITLE_HEADS:
+            return None
         parties: set[str] = set()
         for c in tok.children:
             if c.i < tok.i and c.dep_ in ("compound", "amod", "poss", "nmod"):
@@ -479,12 +632,12 @@ class ParticipantFinder:
         words = {w.lower() for t in self.resolver.titles.get(person, []) for w in t.split()}
         return words & _OFFICE_WORDS
 
-    def _visitor(self, tok: Token) -> int | None:
+    def _visitor(self, tok: Token, window: int = _VISITOR_WINDOW) -> int | None:
         """The guest of the meeting just reported (its people other than the host, or than
         the subject of the clause at hand)."""
         si = self.parsed.sentence_index(tok.idx)
         for ev in reversed(self.events):
-            if si - ev.sentence > 3:
+            if si - ev.sentence > window:
                 return None
             if ev.kind not in ("Meeting", "ScheduledMeeting"):
                 continue
@@ -493,12 +646,20 @@ class ParticipantFinder:
                 # the trigger's own sides, not the attendees a later sentence added
                 told = [*ev.sides[0], *ev.sides[1]] or ev.participants
                 guests = [p for p in dict.fromkeys(told) if p != ev.host]
+            elif ev.sides[0] and ev.sides[1] and ev.rule.rsplit(".", 1)[-1] in _CALLER_VERBS:
+                # "X called on Y", "X paid a visit to Y": the caller is the guest
+                guests = list(ev.sides[0])
             elif ev.sides[0] and ev.sides[1]:
                 guests = list(ev.sides[1])
             else:
                 guests = list(ev.participants)
             guests = [p for p in guests if p not in here]
-            return guests[0] if len(guests) == 1 else None
+            if len(guests) == 1:
+                return guests[0]
+            if ev.host is None and not (ev.sides[0] and ev.sides[1]):
+                # a meeting whose sides nothing tells ("they were greeted by Y"): look further
+                continue
+            return None
         return None
 
     def _named_at(self, t: Token) -> list[int]:
@@ -703,19 +864,20 @@ class ParticipantFinder:
                 if p.dep_ == "prep" and p.lower_ == "in":
                     for h in p.children:
                         if h.lower_ in ("honour", "honor"):
-                            out.extend(
-                                x
-                                for of in h.children
-                                if of.lower_ == "of"
-                                for x in of.children
-                                if x.dep_ == "pobj"
-                            )
+                            ofs = [of for of in h.children if of.lower_ == "of"]
+                            if not ofs and h.i + 1 < len(h.doc) and h.doc[h.i + 1].lower_ == "of":
+                                # "a dinner in honour of X" with "of X" hung on the dinner
+                                ofs = [h.doc[h.i + 1]]
+                            out.extend(x for of in ofs for x in of.children if x.dep_ == "pobj")
         if tok.lemma_.lower() in CREDENTIAL_VERBS and presents_credentials(tok):
             # "presented her credentials to X": X, not the papers
             return out + credential_recipients(tok)
         for c in tok.children:
-            if c.dep_ in ("dobj", "obj", "dative", "attr") or (
-                c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host")
+            if (
+                c.dep_ in ("dobj", "obj", "dative", "attr")
+                or (c.dep_ == "npadvmod" and tok.lemma_.lower() in ("meet", "receive", "host"))
+                # "called on Hon. X" read as "called X" with a stray particle
+                or (c.dep_ == "oprd" and tok.lemma_.lower() == "call")
             ):
                 out.append(c)
                 for cc in c.children:

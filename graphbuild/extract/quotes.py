@@ -9,6 +9,7 @@ quote this one continues. Unnamed sources ("a diplomat said", "media reported") 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -17,6 +18,23 @@ from graphbuild.extract import lexicon
 from graphbuild.extract.coref import Resolver
 from graphbuild.extract.document import ParsedArticle, QuoteSpan
 from graphbuild.extract.mentions import MentionIndex
+
+# Subjects of a speech verb that name no person: a quote they say is nobody's
+_UNNAMED_SOURCES = frozenset(
+    {"ministry", "statement", "office", "spokesperson", "spokesman", "spokeswoman", "official",
+     "source", "agency", "government", "embassy", "department", "readout", "communique",
+     "communiqué", "presidency", "diplomat", "analyst", "observer", "release", "report",
+     "commission", "council", "secretariat", "mission", "delegation", "side"}
+)  # fmt: skip
+_UNNAMED = "quote.unnamed-speaker"
+_ACCORDING_TO = re.compile(r"\b[Aa]ccording\s+to\s+")
+# between "according to" and the name: a determiner, a party and office words, capitalised
+# or not ("the Ghanaian foreign minister, Ama Boateng"), but no clause
+_TITLE_GAP = re.compile(
+    r"(?:(?:the|his|her|its|[A-Z][\w'’.-]*|minister|foreign|affairs|secretary|president|"
+    r"spokes(?:person|man|woman)|ambassador|envoy|deputy|prime|chief|senior|of|for),?\s+)"
+    r"{0,8}"
+)
 
 
 @dataclass
@@ -46,15 +64,40 @@ def _speech_verb(tok: Token) -> Token | None:
 _CONTINUATION_VERBS = frozenset({"add", "continue", "elaborate", "conclude"})
 
 
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, quoted: Callable[[int], object] | None = None) -> Token | None:
+    """The subject of a speech verb; a participle ("…," adding: "…") takes its head's.
+
+    With ``quoted`` (whether a character offset lies inside quotation marks), a head or a
+    subject inside a quotation is passed over: in 'X said: "We agreed …," noting that "…"'
+    the parser hangs "noting" on the quoted "agreed", whose "We" is not the speaker."""
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
+            if quoted is not None and quoted(c.idx):
+                continue
             if c.lower_ in ("who", "that") and verb.dep_ == "relcl":
                 return verb.head  # "X, who called it '…'"
             return c
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return _subject(verb.head)
+        head = verb.head
+        if quoted is not None:
+            for _ in range(8):
+                if not quoted(head.idx) or head.head is head:
+                    break
+                head = head.head
+            if quoted(head.idx):
+                return None
+        return _subject(head, quoted)
     return None
+
+
+def _quoted_as(verb: Token) -> Token | None:
+    """The object of "quote(d) X as saying/telling": X, for the verb "saying"."""
+    if verb.lemma_.lower() not in ("say", "tell") or verb.dep_ != "pcomp":
+        return None
+    prep = verb.head
+    if prep.lower_ != "as" or prep.head.lemma_.lower() != "quote":
+        return None
+    return next((c for c in prep.head.children if c.dep_ == "dobj"), None)
 
 
 def _is_fragment(inner: str) -> bool:
@@ -83,6 +126,10 @@ class QuoteExtractor:
             recent = [p for p in last_by_paragraph if q.paragraph - 2 <= p <= q.paragraph]
             previous = last_by_paragraph[max(recent)] if recent else None
             speaker, rule = self._attribute(q, previous)
+            if rule == _UNNAMED:
+                continue
+            if speaker is None:
+                speaker, rule = self._according_to(q)
             if speaker is None and self._standalone(q):
                 speaker, rule = self._announced(q)
                 if speaker is None and q.paragraph - 1 in last_by_paragraph:
@@ -142,7 +189,13 @@ class QuoteExtractor:
                 # a few quoted words inside a noun phrase are a label ("the so-called
                 # 'grey zone'"), not words the verb's subject said
                 continue
-            subj = _subject(verb)
+            quoted_as = _quoted_as(verb)
+            if quoted_as is not None:
+                # "Xinhua quoted X as saying: '…'": the one quoted, not the quoting agency
+                person = self._person_of(quoted_as)
+                if person is not None:
+                    return person, "quote.quoted-as-saying"
+            subj = _subject(verb, self.parsed.in_quote)
             if subj is None:
                 inverted = self._name_after_verb(q, verb)
                 if inverted is not None:
@@ -159,7 +212,31 @@ class QuoteExtractor:
             person = self._person_of(subj)
             if person is not None:
                 return person, f"quote.speech-verb.{verb.lemma_.lower()}"
+            if subj.lemma_.lower() in _UNNAMED_SOURCES:
+                # '"…," the ministry said in a statement': the quote has its own speaker,
+                # no person, so no earlier speaker may be guessed for it
+                return None, _UNNAMED
             return None, ""  # an unnamed or non-person speaker: no attribution
+        return None, ""
+
+    def _according_to(self, q: QuoteSpan) -> tuple[int | None, str]:
+        """'According to X, "…"' / '"…," according to X': a named person, titled or not;
+        a statement, a ministry or an agency is no speaker."""
+        text = self.parsed.text
+        for sent in self._sentences_of(q):
+            for cue in _ACCORDING_TO.finditer(text, sent.start_char, sent.end_char):
+                if self.parsed.in_quote(cue.start()):
+                    continue
+                # the cue must lead into the quote or follow it directly
+                if cue.end() <= q.mark_start:
+                    if not re.fullmatch(r"[^.;\n]*?,\s*", text[cue.end() : q.mark_start]):
+                        continue
+                elif not re.fullmatch(r"[\s,”\"'’]*", text[q.end : cue.start()]):
+                    continue
+                m = next(iter(self.mentions.persons_in(cue.end(), cue.end() + 80)), None)
+                if m is None or not _TITLE_GAP.fullmatch(text[cue.end() : m.start]):
+                    continue
+                return m.person, "quote.according-to"
         return None, ""
 
     def _name_after_verb(self, q: QuoteSpan, verb: Token) -> int | None:
@@ -194,8 +271,12 @@ class QuoteExtractor:
     def _person_of(self, subj: Token) -> int | None:
         s, e = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
         named = [m for m in self.mentions.persons_in(s, e) if not self.parsed.in_quote(m.start)]
-        if named:
-            return named[0].person
+        # "Kowalska's spokesman, Jan Zielinski, said": the possessor is not the speaker
+        own = [m for m in named if not re.match(r"['’]s\b", self.parsed.text[m.end : m.end + 3])]
+        if own:
+            return own[0].person
+        # "Kowalska's spokesman said": not Kowalska; the office may still refer back to a
+        # spokesman named before
         if subj.lower_ in ("former", "latter"):
             return self.resolver.former_latter(subj.idx, subj.lower_)
         return self.resolver.resolve_token(subj)

@@ -227,6 +227,8 @@ def titled_without_party(
         t = next((t for t in mentions.titles if 0 <= m.start - t.end <= 2), None)
         if t is not None and _PAST_BEFORE.search(text[max(0, t.start - 60) : t.start]):
             continue  # "Former German foreign minister X": no office now
+        if t is not None and re.fullmatch(r"(?i)officials?", t.title):
+            continue  # "the official Xinhua news agency": "official" alone names no office
         if t is not None and not any(f.start == t.start for f in titled.get(m.person, ())):
             titled.setdefault(m.person, []).append(TitledPerson(m.person, t.title, t.start, m.end))
     for facts in titled.values():
@@ -444,6 +446,47 @@ def _host_side_attendee(
     return None
 
 
+def _semicolon_list_party(
+    parsed: ParsedArticle,
+    mentions: MentionIndex,
+    own: list,  # type: ignore[type-arg]
+    party_of: dict[int, GazetteerEntryLike],
+) -> tuple[GazetteerEntryLike, int, str] | None:
+    """The party of a list of "Name, office" items joined by semicolons, when every other
+    listed person whose party is known acts for that one party (at least two of them, or
+    one and no other state or body named in the list)."""
+    text = parsed.text
+    for m in own:
+        sent = parsed.sentences[parsed.sentence_index(m.start)]
+        items = [
+            (sent.start_char + i.start(), sent.start_char + i.end())
+            for i in re.finditer(r"[^;]+", text[sent.start_char : sent.end_char])
+        ]
+        if len(items) < 3:
+            continue
+        mine = next((i for i in items if i[0] <= m.start < i[1]), None)
+        if mine is None or not re.match(r"\s*,", text[m.end : mine[1]]):
+            continue  # the item must read "Name, office"
+        parties: dict[str, GazetteerEntryLike] = {}
+        known = 0
+        for s_, e_ in items:
+            for p in mentions.persons_in(s_, e_):
+                if p.person != m.person and p.person in party_of:
+                    parties[party_of[p.person].label] = party_of[p.person]
+                    known += 1
+        if len(parties) != 1:
+            continue
+        party = next(iter(parties.values()))
+        named = {
+            g.entry.label
+            for g in mentions.geo_in(items[0][0], items[-1][1])
+            if g.entry.type in ("Country", "Organization")
+        }
+        if known >= 2 or named <= {party.label}:
+            return party, m.end, "role.semicolon-list"
+    return None
+
+
 _WELCOME_LEMMAS = frozenset({"welcome", "receive", "host"})
 
 
@@ -580,6 +623,11 @@ def _article_party(
             lead = [g for g in mentions.geo if cue.start("dem") <= g.start < cue.end("dem")]
             if list_start <= m.start and len(lead) == 1 and lead[0].entry.type == "Country":
                 return lead[0].entry, m.end, "role.listed-with-others"
+    # "attended by A, Minister of Foreign Affairs; B, Minister of Commerce; C, Saudi
+    # Ambassador to Greece": one side's officials listed name by name, each with an office
+    listed = _semicolon_list_party(parsed, mentions, own, party_of)
+    if listed is not None:
+        return listed
     # "The meeting was attended by A, Minister of State; B, …" after a host received a guest:
     # a readout lists the host's side by name
     attendee = _host_side_attendee(parsed, mentions, own, party_of, events)

@@ -24,6 +24,7 @@ from graphbuild.extract.mentions import (
     MentionIndex,
     PersonMention,
     TitleMention,
+    body_party,
 )
 
 _BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
@@ -75,6 +76,24 @@ def _party_before(
     return None
 
 
+_POSTED_IN_GAP = re.compile(r"\s+in\s+(?:the\s+)?")
+
+
+def _posted_in_gap(text: str, t: TitleMention, m: PersonMention, geo: list[GeoMention]) -> bool:
+    """ "Russia's ambassador in London, X", "the UN Resident Coordinator in Ghana, X": the
+    place the office is held in stands between the title and the name, then a comma."""
+    lead = _POSTED_IN_GAP.match(text, t.end, m.start)
+    if lead is None:
+        return False
+    for g in geo:
+        if g.start == lead.end() and g.end < m.start:
+            rest = re.match(r",\s+", text[g.end : m.start])
+            return rest is not None and bool(
+                _GAP_HONORIFICS_IN_PLACE.fullmatch(text, g.end + rest.end(), m.start)
+            )
+    return False
+
+
 def _title_before(
     text: str, m: PersonMention, titles: list[TitleMention], mentions: MentionIndex
 ) -> TitleMention | None:
@@ -82,7 +101,11 @@ def _title_before(
         (
             t
             for t in titles
-            if t.end <= m.start and _GAP_HONORIFICS_IN_PLACE.fullmatch(text, t.end, m.start)
+            if t.end <= m.start
+            and (
+                _GAP_HONORIFICS_IN_PLACE.fullmatch(text, t.end, m.start)
+                or (m.start - t.end < 60 and _posted_in_gap(text, t, m, mentions.geo))
+            )
         ),
         key=lambda t: -t.end,
     )
@@ -162,7 +185,8 @@ def _title_after(  # type: ignore[no-untyped-def]
     """ ", the Foreign Minister of X" / ", Russia's top diplomat" / ", President of X's …"."""
     tail = text[m.end : m.end + 200]
     lead = re.match(
-        r",\s+(?:who\s+(?:is|serves\s+as)\s+(?:(?:now|also|currently)\s+)?(?:as\s+)?)?"
+        r",\s+(?:who\s+(?:is|serves\s+as|became|has\s+been|was\s+(?:appointed|named)(?:\s+as)?)"
+        r"\s+(?:(?:now|also|currently)\s+)?(?:as\s+)?)?"
         r"(?:the\s+|an?\s+|its\s+|his\s+|her\s+)?",
         tail,
     )
@@ -208,6 +232,7 @@ def _title_after(  # type: ignore[no-untyped-def]
     return None, None
 
 
+_BARE_OFFICIAL = re.compile(r"(?i)\bofficials?$")
 _ENVOY = re.compile(r"(?i)\b(?:ambassador|envoy|permanent representative|delegate)\b")
 _SPOKES = re.compile(r"(?i)^(?:deputy |chief |official |acting )?spokes(?:person|man|woman)$")
 _MINISTRY_BEFORE = re.compile(
@@ -217,7 +242,10 @@ _MINISTRY_BEFORE = re.compile(
 )
 
 
-_ITS = re.compile(r"\b(?:its|Its)\s+(?:own\s+|new\s+|top\s+)?$")
+_ITS = re.compile(
+    r"\b(?:(?:its|Its)\s+|(?:the|The)\s+(?:[A-Z][\w-]+\s+)?(?:country|nation|kingdom|republic)"
+    r"(?:'s|’s)\s+)(?:own\s+|new\s+|top\s+)?$"
+)
 _STATE_OFFICE = re.compile(
     r"(?i)\b(?:ambassador|envoy|minister|representative|spokes(?:person|man|woman)|"
     r"foreign secretary|secretary of state|secretary[- ]general)\b"
@@ -232,7 +260,7 @@ def _its_party(
     Only for a state's offices, and only when the sentence so far and the one before name
     one state (or body) and nothing else it could refer to."""
     text = parsed.text
-    if not _ITS.search(text[max(0, t.start - 12) : t.start]) or not _STATE_OFFICE.search(t.title):
+    if not _ITS.search(text[max(0, t.start - 40) : t.start]) or not _STATE_OFFICE.search(t.title):
         return None
     si = parsed.sentence_index(t.start)
     first = parsed.sentences[max(0, si - 1)].start_char
@@ -244,7 +272,29 @@ def _its_party(
         and g.entry.type in ("Country", "Organization")
         and not parsed.in_quote(g.start)
     }
-    return next(iter(named.values())) if len(named) == 1 else None
+    if len(named) == 1:
+        return next(iter(named.values()))
+    # "Chile has signed a deal with Poland. The country's foreign minister …": the state
+    # that opens the sentence before, as its subject
+    prev = parsed.sentences[max(0, si - 1)]
+    if si == 0:
+        return None
+    opening = next(
+        (
+            g
+            for g in geo
+            if prev.start_char <= g.start < prev.end_char
+            and g.kind == "name"
+            and g.entry.type == "Country"
+        ),
+        None,
+    )
+    if opening is None or text[prev.start_char : opening.start].strip():
+        return None
+    tok = parsed.token_at(opening.start)
+    if tok is None or tok.dep_ != "nsubj" or any(c.dep_ == "conj" for c in tok.children):
+        return None  # "Peru and Chile disagreed": no one state to refer to
+    return opening.entry
 
 
 def _ministry_before(text: str, t: TitleMention) -> tuple[BodyEntry, int] | None:
@@ -345,6 +395,35 @@ def _past_office(text: str, fact: RoleFact) -> bool:
     return bool(re.search(r"(?i),\s+(?:the\s+|a\s+)?(?:former|erstwhile|then)\b", span))
 
 
+_BODY_BEFORE = re.compile(
+    r"(?<![\w'’.-])(?P<body>(?:[A-Z][\w'’.-]*\s+){1,3}(?:Commission|Secretariat|Council))\s+$"
+)
+
+
+def _office_before(
+    text: str,
+    t: TitleMention,
+    titles: list[TitleMention],
+    geo: list[GeoMention],
+    gaz: GazetteerLike,
+) -> tuple[GazetteerEntryLike, int] | None:
+    """The party of what stands right before an office: "UN Secretary-General spokesperson
+    X" (the office served, with its party), "ECOWAS Commission President X" (a body)."""
+    for t0 in titles:
+        if t0.end < t.start and text[t0.end : t.start] == " " and _SERVES.search(t.title):
+            if t0.party is not None:
+                return t0.party, t0.start
+            g = _party_before(text, t0.start, geo, gaz)
+            if g is not None:
+                return g.entry, g.start
+    body = _BODY_BEFORE.search(text[max(0, t.start - 60) : t.start])
+    if body is not None:
+        entry = body_party(body.group("body"))
+        if entry is not None:
+            return entry, t.start - len(body.group(0)) + body.start("body")
+    return None
+
+
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
     """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
     lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
@@ -370,6 +449,14 @@ def extract_roles(
         t = _title_before(text, m, mentions.titles, mentions)
         if t is not None and _fronted_object(parsed, t.start, m):
             t = None
+        if (
+            t is not None
+            and t.party is None
+            and _BARE_OFFICIAL.search(t.title)
+            and _party_before(text, t.start, geo, gaz) is None
+            and _office_before(text, t, mentions.titles, geo, gaz) is None
+        ):
+            t = None  # "the official Xinhua news agency": "official" needs its party
         if t is not None:
             party_entry = t.party
             start, end = t.start, m.end
@@ -387,6 +474,10 @@ def extract_roles(
                 if g is not None:
                     party_entry = g.entry
                     start = g.start
+            if party_entry is None:
+                before = _office_before(text, t, mentions.titles, geo, gaz)
+                if before is not None:
+                    party_entry, start = before
             if party_entry is None:
                 g = _party_after(text, m, geo)
                 if g is not None:
@@ -411,6 +502,8 @@ def extract_roles(
                 facts.append(RoleFact(m.person, t0.title, t0.party, t0.start, end, rule, 0.85))
             continue
         t2, g2 = _title_after(text, m, mentions.titles, geo, mentions)
+        if t2 is not None and not (t2.party or g2) and _BARE_OFFICIAL.search(t2.title):
+            t2 = None  # "X, an official at the ministry": no office the text names
         if t2 is not None:
             party_entry = t2.party or (g2.entry if g2 is not None else None)
             if party_entry is None:
@@ -478,8 +571,12 @@ def extract_roles(
 
 _DEM = r"[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}"
 _COUNTERPART = re.compile(
-    rf"\b(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
-    r"counterparts?\b,?\s*"
+    rf"\b(?:(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
+    # "Peruvian counterpart X": without "his", only after a demonym that starts the phrase
+    rf"|(?P<bare>{_DEM})\s+(?=counterparts?\s+[A-Z]))"
+    # "her counterpart from Chile, X" / "his counterpart of Argentina, X"
+    r"counterparts?(?:\s+(?:from|of)\s+(?:the\s+)?(?P<after>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}))?"
+    r"\b,?\s*"
 )
 
 
@@ -490,11 +587,19 @@ def _counterparts(
     text = parsed.text
     out: list[RoleFact] = []
     for cm in _COUNTERPART.finditer(text):
+        group = next((k for k in ("dems", "bare", "after") if cm.group(k)), None)
         dem_geo = (
-            [g for g in mentions.geo if cm.start("dems") <= g.start < cm.end("dems")]
-            if cm.group("dems")
+            [
+                g
+                for g in mentions.geo
+                if cm.start(group) <= g.start < cm.end(group)
+                and g.entry.type in ("Country", "Organization")
+            ]
+            if group is not None
             else []
         )
+        if group == "bare" and len(dem_geo) != 1:
+            continue
         names = [m for m in mentions.person_mentions if cm.end() <= m.start < cm.end() + 160]
         # the names that follow directly, in a list
         listed: list[PersonMention] = []
