@@ -102,6 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
         "it (then 400), in levels; 0 = no limit.",
     ),
     Setting(
+        "in_thread_rows",
+        1000,
+        "Most rows a one-scan query (DESCRIBE of one IRI, ASK or SELECT of one triple "
+        "pattern about a given node) may have to be answered in the request thread, without "
+        "a query worker's round trip; one with more is answered by a worker; 0 = every query "
+        "in a worker.",
+    ),
+    Setting(
         "precomputed_answers",
         True,
         "Answer the views' questions (data/views) from answers computed per store version.",

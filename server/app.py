@@ -14,9 +14,14 @@ from flask import Flask, Response, request
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from server.errors import register_error_handlers
+from server.executor import InThread
 from server.limits import AuthThrottle, ClientLimiter, parse_networks
 from server.state import CORS_HEADERS, EXTENSION, AppState, precomputed_answers
 from server.stores import open_served
+
+IN_THREAD_BYTES = 1_000_000
+"""Most bytes of a one-scan query's answer worked out in the request thread (see
+:class:`~server.executor.InThread`); a longer one is answered by a worker."""
 
 
 def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
@@ -54,6 +59,14 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Flask:
         trusted_proxies=parse_networks(settings.trusted_proxies),
         supervisor=served.supervisor,
         auth=AuthThrottle(int(settings.update_token_tries), float(settings.update_lockout_s)),
+        in_thread=InThread(
+            embedded.raw,
+            embedded.merged_default,
+            int(settings.in_thread_rows),
+            IN_THREAD_BYTES,
+        )
+        if embedded is not None and int(settings.in_thread_rows) > 0
+        else None,
     )
     register_error_handlers(app)
 

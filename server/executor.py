@@ -18,6 +18,7 @@ runs at the lowest CPU priority and is replaced afterwards, otherwise it is stop
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import math
 import multiprocessing
@@ -32,6 +33,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
+import pyoxigraph as ox
+
 from server.sandbox import Supervisor
 from server.worker import (
     _MARKS,
@@ -45,6 +48,7 @@ from server.worker import (
     WorkerLimits,
     _CappedSink,
     _Enough,
+    evaluate,
     render,
     worker_main,
 )
@@ -53,6 +57,7 @@ __all__ = [
     "CHUNK_BYTES",
     "WHOLE_BYTES",
     "_MARKS",
+    "InThread",
     "PoolBusy",
     "QueryFailed",
     "QueryHead",
@@ -98,6 +103,43 @@ class SlowLane(Protocol):
         one runs at the slow lane's priority from the start (it would be stopped if it ran
         long, and until then it must not take CPU from other clients' short queries)."""
         ...
+
+
+# ---- one-scan queries, in the request thread --------------------------------------------------
+
+
+class InThread:
+    """One-scan queries (``server.guard.one_scan``: ``DESCRIBE`` of one IRI, ``ASK`` or
+    ``SELECT`` of one triple pattern about a given node) answered in the request thread from
+    the server's own store, up to ``rows`` rows and ``max_bytes`` bytes.
+
+    A worker's round trip is most of what a small answer costs (two processes to wake, the
+    job and the answer through a pipe), and these queries cannot run long: the engine streams
+    one index scan, and the answer is cut after ``rows`` rows, so the work done here is about
+    that many rows. A query with more is answered again, whole, by a worker, under
+    ``query_timeout_s`` like every other.
+    """
+
+    def __init__(self, store: ox.Store, merged_default: bool, rows: int, max_bytes: int) -> None:
+        self._store = store
+        self._merged_default = merged_default
+        self.rows = rows
+        self.max_bytes = max_bytes
+        self.answered = 0
+        """Queries answered here (for tests and operators)."""
+
+    def answer(self, job: QueryJob) -> tuple[QueryHead, bytes] | None:
+        """The answer, or ``None`` when it has more rows or bytes than are answered here."""
+        rows = min(job.max_rows, self.rows)
+        cap = min(job.max_bytes, self.max_bytes) if job.max_bytes else self.max_bytes
+        capped = dataclasses.replace(job, max_rows=rows, max_bytes=cap)
+        head, body = evaluate(self._store, capped, self._merged_default)
+        if head.truncated_by == "rows" and rows < job.max_rows:
+            return None
+        if head.truncated_by == "bytes" and (not job.max_bytes or cap < job.max_bytes):
+            return None
+        self.answered += 1
+        return head, body
 
 
 # ---- the pool, in the server process --------------------------------------------------------

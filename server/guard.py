@@ -20,6 +20,7 @@ refused. It is not the only line: the worker processes cannot connect anywhere e
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ class Inspection:
     """Update keywords in the text (INSERT, DELETE, LOAD, …), in order."""
     depth: int = 0
     """Deepest nesting of brackets (``{ ( [ <<``) and runs of ``!``."""
+    one_scan: bool = False
+    """The query is one index scan that streams (:func:`one_scan`)."""
 
     @property
     def is_update(self) -> bool:
@@ -142,6 +145,7 @@ def inspect(query: str) -> Inspection:
     services: list[str] = []
     datasets: list[str] = []
     j = 0
+    body = 0  # where the prologue (BASE, PREFIX) ends
     while j < len(toks):
         tok = toks[j]
         keyword = tok.text.upper() if tok.kind == "word" else ""
@@ -160,6 +164,7 @@ def inspect(query: str) -> Inspection:
             continue
         if keyword and not form:
             form = keyword
+            body = j
         if keyword in UPDATE_KEYWORDS:
             operations.append(keyword)
         elif _keyword_in(tok, "LOAD") is not None:  # LOADx:y: the engine reads LOAD x:y
@@ -171,7 +176,75 @@ def inspect(query: str) -> Inspection:
             k = _skip(toks, j + 1, "NAMED")
             datasets.append(_resolve(toks, k, base, prefixes, keyword))
         j += 1
-    return Inspection(form, tuple(services), tuple(datasets), tuple(operations), nesting(toks))
+    return Inspection(
+        form,
+        tuple(services),
+        tuple(datasets),
+        tuple(operations),
+        nesting(toks),
+        one_scan(toks[body:]) if form else False,
+    )
+
+
+_SUBJECTS = frozenset({"var", "iri", "pname"})
+_OBJECTS = frozenset({"var", "iri", "pname", "string", "number"})
+
+
+def one_scan(toks: Sequence[Token]) -> bool:
+    """Whether the query (after its prologue) is ``DESCRIBE`` of one IRI, or ``ASK`` or
+    ``SELECT`` (``*`` or variables, optional ``LIMIT``) of one triple pattern whose subject
+    or object is given: nothing but one index scan of one node's triples, which the engine
+    streams (no sort, grouping, path, filter or dataset), so reading its first rows costs
+    about as much as the rows. The server answers these in the request thread, up to a few
+    rows (``server.sparql``)."""
+
+    def at(k: int, text: str) -> bool:
+        return (
+            k < len(toks)
+            and toks[k].text.upper() == text
+            and toks[k].kind
+            in (
+                "word",
+                "other",
+            )
+        )
+
+    if not toks:
+        return False
+    head = toks[0].text.upper() if toks[0].kind == "word" else ""
+    if head == "DESCRIBE":
+        return len(toks) == 2 and toks[1].kind in ("iri", "pname")
+    k = 1
+    if head == "SELECT":
+        if at(k, "*"):
+            k += 1
+        elif k < len(toks) and toks[k].kind == "var":
+            while k < len(toks) and toks[k].kind == "var":
+                k += 1
+        else:
+            return False
+    elif head != "ASK":
+        return False
+    if at(k, "WHERE"):
+        k += 1
+    if not at(k, "{") or k + 4 >= len(toks):
+        return False
+    s, p, o = toks[k + 1 : k + 4]
+    if s.kind not in _SUBJECTS or o.kind not in _OBJECTS:
+        return False
+    if p.kind not in _SUBJECTS and not (p.kind == "word" and p.text == "a"):
+        return False
+    if s.kind == "var" and o.kind == "var":
+        return False  # a whole predicate's triples: not one node's
+    k += 4
+    if at(k, "."):
+        k += 1
+    if not at(k, "}"):
+        return False
+    k += 1
+    if head == "SELECT" and at(k, "LIMIT") and k + 1 < len(toks) and toks[k + 1].kind == "number":
+        k += 2
+    return k == len(toks)
 
 
 def _keyword_in(tok: Token, keyword: str) -> int | None:
@@ -239,9 +312,28 @@ def _resolve(toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str],
     return iri
 
 
+CACHED_TEXT_CHARS = 8192
+"""Queries up to this long keep their inspection (:func:`inspected`)."""
+
+
+@functools.lru_cache(maxsize=512)
+def _inspected(query: str) -> Inspection:
+    return inspect(query)
+
+
+def inspected(query: str) -> Inspection:
+    """:func:`inspect`, kept for the last few hundred query texts: reading a text costs
+    0.05-0.2 ms of Python per request, and clients send the same queries again and again (a
+    page's, an example's, a researcher's while refining the next). The inspection depends
+    on the text alone, so a kept one is exact."""
+    if len(query) > CACHED_TEXT_CHARS:
+        return inspect(query)
+    return _inspected(query)
+
+
 def check(query: str, service_allowlist: Sequence[str], max_nesting: int = 0) -> Inspection:
     """For the query operation: refuse updates, then anything that nests or reaches too far."""
-    found = inspect(query)
+    found = inspected(query)
     _check_depth(found, max_nesting)
     if found.is_update:
         raise Refused(f"SPARQL Update ({found.form}) is not allowed on this read-only endpoint")

@@ -271,17 +271,36 @@ def run_query(
         ticket.leave()
         state.limiter.release(client)
 
+    job = QueryJob(
+        query=protocol.query,
+        results_format=results_fmt.key if results_fmt else None,
+        graph_format=graph_fmt.key if graph_fmt else None,
+        max_rows=int(settings.max_result_rows),
+        default_graph=protocol.default_graphs,
+        named_graphs=protocol.named_graphs,
+        max_bytes=int(settings.max_result_bytes),
+    )
+    in_thread = state.in_thread
+    if (
+        in_thread is not None
+        and inspection.one_scan
+        and not (protocol.default_graphs or protocol.named_graphs)
+    ):
+        try:
+            here = in_thread.answer(job)
+        except QueryFailed as exc:
+            release()
+            raise _failure(exc, False, settings) from None
+        except BaseException:
+            release()
+            raise
+        if here is not None:
+            release()
+            head, body = here
+            return Answered(head, [body])
     try:
         stream = state.pool.run(
-            QueryJob(
-                query=protocol.query,
-                results_format=results_fmt.key if results_fmt else None,
-                graph_format=graph_fmt.key if graph_fmt else None,
-                max_rows=int(settings.max_result_rows),
-                default_graph=protocol.default_graphs,
-                named_graphs=protocol.named_graphs,
-                max_bytes=int(settings.max_result_bytes),
-            ),
+            job,
             float(settings.query_timeout_s),
             ticket if state.limiter.slow_after_s > 0 else None,
         )

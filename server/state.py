@@ -16,6 +16,7 @@ from flask import current_app, request
 from graphbuild.settings import Settings
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.views import Answers, compute_answers, load_answers
+from server.executor import InThread
 from server.limits import AuthThrottle, ClientLimiter, Network, client_address
 from server.sandbox import Supervisor
 from server.stores import QueryRunner, ServedStore
@@ -61,6 +62,8 @@ class AppState:
     """The network sandbox's supervisor; updates run confined through it."""
     auth: AuthThrottle | None = None
     """Wrong update tokens per client."""
+    in_thread: InThread | None = None
+    """One-scan queries answered in the request thread (embedded stores)."""
     _articles: int | None = None
 
     def article_count(self) -> int:

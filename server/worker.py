@@ -149,7 +149,9 @@ def worker_main(conn: Connection, source: StoreSource, limits: WorkerLimits) -> 
             conn.send(("error", "failed", f"{type(exc).__name__}: {exc}"))
 
 
-def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bool) -> None:
+def evaluate(store: ox.Store, job: QueryJob, merged_default: bool) -> tuple[QueryHead, bytes]:
+    """The job's answer from ``store``, or ``QueryFailed``: what a worker sends back, and
+    what the server works out itself for a one-scan query (``server.executor.InThread``)."""
     try:
         results = store.query(
             job.query,
@@ -158,18 +160,20 @@ def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bo
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
         )
     except SyntaxError as exc:
-        conn.send(("error", "syntax", exc.msg))
-        return
+        raise QueryFailed("syntax", exc.msg) from None
     except (OSError, ValueError) as exc:
-        conn.send(("error", "failed", str(exc)))
-        return
+        raise QueryFailed("failed", str(exc)) from None
     try:
-        head, body = render(results, job)
+        return render(results, job)
+    except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
+        raise QueryFailed("failed", str(exc)) from None
+
+
+def _answer(conn: Connection, store: ox.Store, job: QueryJob, merged_default: bool) -> None:
+    try:
+        head, body = evaluate(store, job, merged_default)
     except QueryFailed as exc:
         conn.send(("error", exc.code, exc.message, exc.kind))
-        return
-    except (OSError, ValueError) as exc:  # raised while evaluating (e.g. a failing SERVICE)
-        conn.send(("error", "failed", str(exc)))
         return
     _send_body(conn, head, body)
 
@@ -233,12 +237,21 @@ class _RowMarks:
     def rows(self, count: int) -> int:
         return max(0, count - self.first_row_at)
 
+    @property
+    def first_row_end(self) -> int:
+        """The count of marks once the first row is complete: a mark after it (or, for a
+        mark that ends rows, its own) closes a row that may be cut for its bytes."""
+        return self.first_row_at + (1 if self.ends_rows else 2)
+
 
 _MARKS = {
     ResultsFormat.JSON: _RowMarks(b'{"', 0, False, b"]}}"),  # counted as [{" and ,{" below
     ResultsFormat.XML: _RowMarks(b"<result>", 0, False, b"</results></sparql>"),
     ResultsFormat.TSV: _RowMarks(b"\n", 1, True, b""),
 }
+_NT_MARKS = _RowMarks(b"\n", 0, True, b"")
+"""N-Triples: a line per triple (line breaks in literals are escaped), as graph answers are
+counted and cut."""
 
 
 class _CappedSink:
@@ -246,7 +259,11 @@ class _CappedSink:
     when the output passes ``max_bytes`` (then the answer ends with the last whole row)."""
 
     def __init__(
-        self, marks: _RowMarks, fmt: ResultsFormat, max_rows: int, max_bytes: int = 0
+        self,
+        marks: _RowMarks,
+        fmt: ResultsFormat | GraphFormat,
+        max_rows: int,
+        max_bytes: int = 0,
     ) -> None:
         self.marks = marks
         self.json = fmt is ResultsFormat.JSON
@@ -258,7 +275,8 @@ class _CappedSink:
         self.cut_by = ""
         self.kept_rows = 0
         self._scanned = 0
-        self._previous = 0
+        self._previous = -1 if marks.ends_rows else 0
+        """Where the last counted row mark is (-1: before the output, so a cut keeps nothing)."""
 
     def _marks_from(self, start: int) -> Iterator[int]:
         """Offsets of row-starting marks at or after ``start`` in the buffer."""
@@ -309,7 +327,9 @@ class _CappedSink:
                 self._cut(self._previous + 1 if self.marks.ends_rows else at, "rows")
                 self.kept_rows = self.limit - self.marks.first_row_at
                 raise _Enough()
-            if self.count >= 2 and self._past_bytes(at + 1 if self.marks.ends_rows else at):
+            if self.count >= self.marks.first_row_end and self._past_bytes(
+                at + 1 if self.marks.ends_rows else at
+            ):
                 # the row that ends here runs past max_bytes: keep the rows before it
                 self._cut_at_last_row(self.count - 1)
                 raise _Enough()
@@ -391,23 +411,32 @@ def _solutions_in_python(
     return head, body
 
 
-def _graph(results: Iterable[ox.Triple], job: QueryJob) -> tuple[QueryHead, bytes]:
-    """Triples up to the caps; their size is counted as N-Triples (other formats are close)."""
+def _graph(
+    results: ox.QueryTriples | Iterable[ox.Triple], job: QueryJob
+) -> tuple[QueryHead, bytes]:
+    """Triples up to the caps, written by pyoxigraph with no Python step per triple: as
+    N-Triples (one line each, so rows and bytes are counted and cut in its output, as for
+    SELECT), then, for another format, read back and written in it by pyoxigraph."""
     if job.graph_format is None:
         raise QueryFailed("not_acceptable", "", "graph")
     fmt = GraphFormat.lookup(job.graph_format)
-    triples: list[ox.Triple] = []
-    size = 0
-    cut_by = ""
-    for triple in results:
-        if len(triples) >= job.max_rows:
-            cut_by = "rows"
-            break
-        size += len(str(triple).encode()) + 3
-        if job.max_bytes and size > job.max_bytes:
-            cut_by = "bytes"
-            break
-        triples.append(triple)
-    body = ox.serialize(triples, format=fmt.ox) or b""
-    head = QueryHead("graph", fmt.content_type, len(triples), bool(cut_by), truncated_by=cut_by)
+    sink = _CappedSink(_NT_MARKS, fmt, job.max_rows, job.max_bytes)
+    output = cast(IO[bytes], sink)  # it only needs write/flush
+    try:
+        if isinstance(results, ox.QueryTriples):
+            results.serialize(output, format=ox.RdfFormat.N_TRIPLES)
+        else:  # parsed from an external store's answer
+            ox.serialize(results, output, format=ox.RdfFormat.N_TRIPLES)
+    except _Enough:
+        pass
+    except OSError as exc:
+        if not isinstance(exc.__context__, _Enough) and sink.cut is None:
+            raise
+    truncated = sink.cut is not None
+    rows = sink.kept_rows if truncated else sink.count
+    body = sink.body()
+    if fmt is not GraphFormat.N_TRIPLES:
+        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        body = ox.serialize(triples, format=fmt.ox) or b""
+    head = QueryHead("graph", fmt.content_type, rows, truncated, truncated_by=sink.cut_by)
     return head, body

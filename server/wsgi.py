@@ -33,7 +33,7 @@ from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from graphbuild.errors import ConfigError, StoreError
 from graphbuild.settings import Settings
-from graphbuild.store.embedded import GraphStore, has_derived_facts
+from graphbuild.store.embedded import GraphStore, compaction_pending, has_derived_facts
 from graphbuild.store.sparql_client import is_remote_store
 from server.app import close_app, create_app
 from server.errors import error_body
@@ -223,6 +223,11 @@ def serve(settings: Settings) -> None:
         # a store written by an earlier version: derive what queries expect (one update)
         log.info("deriving the derived facts (graph/derived) this store does not keep yet")
         GraphStore.open(path, base=settings.base_iri, create=False).close()
+    if exclusive and path.is_dir() and compaction_pending(path):
+        # overlapping files from a bulk import: every scan would merge them (25-30 % slower)
+        log.info("compacting the store after its bulk import (once, before serving it)")
+        with GraphStore.open(path, base=settings.base_iri, create=False) as loaded:
+            loaded.compact()
     with GraphStore.open(
         path, read_only=not writable, base=settings.base_iri, exclusive=exclusive, create=False
     ) as store:

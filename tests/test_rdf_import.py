@@ -14,7 +14,7 @@ import pytest
 from graphbuild.errors import ConfigError, RdfSyntaxError
 from graphbuild.rdf.formats import GraphFormat
 from graphbuild.store.bulk_load import IMPORTER, import_graph_iri, import_rdf
-from graphbuild.store.embedded import GraphStore
+from graphbuild.store.embedded import GraphStore, compaction_pending
 
 EX = "http://example.org/"
 
@@ -199,3 +199,30 @@ def test_blank_nodes_in_the_default_graph_are_the_named_graphs_own(
 def _data(lines: set[str]) -> set[str]:
     """The test's own statements, without the import records."""
     return {line for line in lines if line.startswith((f"<{EX}", "_:"))}
+
+
+def test_compacting_keeps_every_quad(tmp_path: Path) -> None:
+    store = GraphStore.open(tmp_path / "store")
+    g = "http://example.org/graph/a"
+    for i in range(3):  # three writes: three sets of files to merge
+        store.raw.update(
+            f"INSERT DATA {{ GRAPH <{g}> {{ <http://example.org/s{i}> "
+            f'<http://example.org/p> "{i}" }} }}'
+        )
+        store.raw.flush()
+    before = sorted(map(str, store.raw.quads_for_pattern(None, None, None, None)))
+    store.compact_later()
+    assert compaction_pending(tmp_path / "store")
+    store.compact()
+    assert not compaction_pending(tmp_path / "store")
+    after = sorted(map(str, store.raw.quads_for_pattern(None, None, None, None)))
+    store.close()
+    assert after == before and len(before) == 3
+
+
+def test_an_import_leaves_compaction_to_the_first_serve(tmp_path: Path) -> None:
+    rdf = tmp_path / "people.nt"
+    rdf.write_text('<http://example.org/a> <http://example.org/name> "A" .\n', encoding="utf-8")
+    with GraphStore.open(tmp_path / "store") as store:
+        import_rdf(store, rdf)
+    assert compaction_pending(tmp_path / "store")

@@ -9,7 +9,16 @@ import pyoxigraph as ox
 import pytest
 from loopback import Listener, listening
 
-from server.guard import Refused, TooDeep, check, check_update, inspect, tokens
+from server.guard import (
+    CACHED_TEXT_CHARS,
+    Refused,
+    TooDeep,
+    check,
+    check_update,
+    inspect,
+    inspected,
+    tokens,
+)
 
 WDQS = ("https://query.wikidata.org/sparql",)
 
@@ -218,3 +227,47 @@ def test_too_deep_a_query_is_refused_before_the_engine_sees_it() -> None:
         check(deep, (), max_nesting=64)
     assert "2200" in str(info.value) and "64" in str(info.value)
     assert check("SELECT * WHERE " + "{" * 64 + "}" * 64, (), max_nesting=64).depth == 64
+
+
+def test_an_inspection_is_kept_per_text_and_refuses_the_same_each_time() -> None:
+    service = "SELECT * WHERE { SERVICE <http://elsewhere.example/sparql> { ?s ?p ?o } }"
+    first = inspected(service)
+    assert inspected(service) is first  # kept, not read again
+    assert first == inspect(service)
+    for _ in range(2):
+        with pytest.raises(Refused):
+            check(service, WDQS)
+    long = "SELECT * WHERE { ?s ?p ?o }" + " " * CACHED_TEXT_CHARS
+    assert inspected(long) is not inspected(long)  # too long to keep
+    assert inspected(long) == inspect(long)
+
+
+@pytest.mark.parametrize(
+    ("query", "one"),
+    [
+        ("ASK { <http://x/a> ?p ?o }", True),
+        ("ask where { <http://x/a> ?p ?o . }", True),
+        ("PREFIX ex: <http://x/> SELECT ?p ?o WHERE { ex:a ?p ?o } LIMIT 10", True),
+        ("SELECT * { ?s a <http://x/C> }", True),
+        ("SELECT ?p WHERE { <http://x/a> ?p 'x' }", True),
+        ("DESCRIBE <http://x/a>", True),
+        ("SELECT * { ?s ?p ?o }", False),  # a whole predicate's triples, or all
+        ('SELECT ?p WHERE { <http://x/a> ?p "x"@en }', False),
+        ("SELECT DISTINCT ?p WHERE { <http://x/a> ?p ?o }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o } ORDER BY ?p", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o . ?o ?q ?r }", False),
+        ("SELECT ?p WHERE { <http://x/a> <http://x/p>/<http://x/q> ?o }", False),
+        ("SELECT ?p FROM <http://g> WHERE { <http://x/a> ?p ?o }", False),
+        ("describe <http://x/a> <http://x/b>", False),
+        ("DESCRIBE ?x WHERE { ?x ?p ?o }", False),
+        ("SELECT ?p WHERE { SERVICE <http://e/> { <http://x/a> ?p ?o } }", False),
+        ("SELECT ?p WHERE { GRAPH ?g { <http://x/a> ?p ?o } }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o FILTER(?o > 1) }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o } LIMIT 5 OFFSET 2", False),
+        ("CONSTRUCT WHERE { <http://x/a> ?p ?o }", False),
+        ("INSERT DATA { <http://x/a> <http://x/p> 1 }", False),
+        ("SELECT ?p WHERE { <http://x/a> ?p ?o } VALUES ?p { <http://x/b> }", False),
+    ],
+)
+def test_one_scan_is_one_node_s_triples_and_nothing_else(query: str, one: bool) -> None:
+    assert inspect(query).one_scan is one

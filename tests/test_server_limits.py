@@ -7,11 +7,13 @@ import os
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from rdflib import Dataset
 from server_samples import DG, LiveServer
 
 # Six unconstrained patterns over the sample store: about 10^9 solutions, minutes of work.
@@ -92,6 +94,41 @@ def test_truncation_is_signalled(serve_store: Callable[..., LiveServer]) -> None
     )
     assert graph.headers["Diplograph-Results-Truncated"] == "true"
     assert len([line for line in graph.text.splitlines() if line.strip()]) == 2
+
+
+GRAPH_FORMATS = {  # format parameter: rdflib's parser
+    "ntriples": "nt",
+    "turtle": "turtle",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+    "trig": "trig",
+    "nquads": "nquads",
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(GRAPH_FORMATS))
+def test_graph_answers_are_cut_at_the_row_cap_in_every_format(
+    serve_store: Callable[..., LiveServer], fmt: str
+) -> None:
+    """Graph answers are counted as N-Triples lines: a literal's line break is escaped
+    there, so a triple whose object spans lines is still one row."""
+    live = serve_store(max_result_rows=3)
+    query = (
+        "CONSTRUCT { ?s <http://example.org/note> ?note } WHERE { ?s ?p ?o "
+        'BIND(CONCAT("first line\\nsecond line ", STR(?o)) AS ?note) }'
+    )
+    r = requests.get(live.sparql, params={"query": query, "format": fmt}, timeout=60)
+    assert r.status_code == 200
+    assert r.headers["Diplograph-Results-Truncated"] == "true"
+    assert r.headers["Diplograph-Results-Truncated-By"] == "rows"
+    assert r.headers["Diplograph-Result-Rows"] == "3"
+    ds = Dataset()
+    with warnings.catch_warnings():  # rdflib's JSON-LD parser uses its own deprecated API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ds.parse(data=r.content, format=GRAPH_FORMATS[fmt])
+    notes = [str(o) for _, _, o, _ in ds.quads()]
+    assert len(notes) == 3
+    assert all(n.startswith("first line\nsecond line ") for n in notes)
 
 
 def test_burst_from_one_client_gets_429_with_retry_after(

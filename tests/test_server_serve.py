@@ -15,7 +15,7 @@ import requests
 from server_samples import DG, fill_store
 
 from graphbuild.errors import StoreError
-from graphbuild.store.embedded import GraphStore
+from graphbuild.store.embedded import GraphStore, compaction_pending
 
 SERVE = textwrap.dedent(
     """
@@ -38,6 +38,8 @@ def test_serve_answers_locks_the_store_and_stops_on_sigterm(tmp_path: Path) -> N
     path = tmp_path / "store"
     with GraphStore.open(path) as store:
         fill_store(store)
+        store.compact_later()  # as a bulk import leaves it
+    assert compaction_pending(path)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with subprocess.Popen(
@@ -71,6 +73,8 @@ def test_serve_answers_locks_the_store_and_stops_on_sigterm(tmp_path: Path) -> N
                 proc.kill()
     assert proc.returncode == 0
     assert "query status=200" in stderr
+    assert "compacting the store" in stderr
+    assert not compaction_pending(path)  # once: the next start serves at once
     with GraphStore.open(path) as store:  # the lock is released
         assert store.article_ids() == ["first", "second"]
 

@@ -15,7 +15,16 @@ from server_samples import running_server
 
 from graphbuild.store.embedded import GraphStore
 from graphbuild.store.records import ArticleRecord
-from graphbuild.store.views import Answers, compute_answers, load_answers, shipped_views, tokens
+from graphbuild.store.views import (
+    CACHED_TEXT_CHARS,
+    Answers,
+    compute_answers,
+    load_answers,
+    normal_form,
+    read_normal_form,
+    shipped_views,
+    tokens,
+)
 
 DG = "https://w3id.org/diplograph/ontology#"
 RES = "https://w3id.org/diplograph/resource/"
@@ -307,3 +316,14 @@ def test_after_a_sparql_update_the_served_answer_is_the_new_one(tmp_path: Path) 
         )
         assert r.status_code == 204
         assert others() == {"Di Person"}
+
+
+def test_a_normal_form_is_kept_per_text() -> None:
+    text = 'PREFIX ex: <http://example.org/>\nSELECT ?x WHERE { ?x ex:name "a" }'
+    first = normal_form(text)
+    assert first == read_normal_form(text)
+    assert normal_form(text) is first  # kept, not read again
+    assert normal_form("SELECT ?x WHERE { ?x ?p ?o } # other") is not first
+    long = "SELECT ?x WHERE { ?x ?p ?o }" + " " * CACHED_TEXT_CHARS
+    assert normal_form(long) == read_normal_form(long)
+    assert normal_form(long) is not normal_form(long)  # too long to keep

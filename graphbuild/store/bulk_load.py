@@ -244,4 +244,5 @@ def import_rdf(
         body = "\n".join(lines)
         raw.update(f"INSERT DATA {{ GRAPH <{store.builds_graph}> {{\n{body}\n}}\n{body}\n}}")
     raw.flush()
+    store.compact_later()  # before it is first served: one sorted run per index
     return ImportReport(path, fmt, found.quads, sorted(graphs))

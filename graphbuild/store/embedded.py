@@ -67,6 +67,9 @@ from graphbuild.vocabulary import (
 LAYOUT_FILE = "DIPLOGRAPH-LAYOUT"
 """Beside RocksDB's files: says the default graph holds the merge of the named graphs."""
 MERGED_LAYOUT = "merged-default-graph 1\n"
+COMPACT_FILE = "DIPLOGRAPH-COMPACT"
+"""Beside RocksDB's files while a bulk import has not been compacted yet (see
+:meth:`GraphStore.compact`)."""
 DEFAULT_GRAPH = ox.DefaultGraph()
 FLUSH_AFTER_QUADS = 50_000
 """pyoxigraph's RocksDB keeps what transactions wrote in memory until a flush (measured:
@@ -218,6 +221,27 @@ class GraphStore:
     def memory(cls, *, base: str = DEFAULT_BASE) -> GraphStore:
         """A throw-away in-memory store (tests, one-off conversions)."""
         return cls(ox.Store(), base=base)
+
+    def compact(self) -> None:
+        """Rewrite the store's files as one sorted run per index (RocksDB's full compaction).
+
+        A bulk import leaves overlapping files (the named graphs, then their merge into the
+        default graph, then the derived facts, each written by a loader of its own), and every
+        scan then merges them: measured on 1,000 synthetic articles, aggregations and sorts
+        over the default graph ran 25-30 % faster after compacting, which took 1-1.6 s (a
+        sixth of the import). ``diplograph load`` leaves it to be done once, before the store
+        is first served (:func:`compaction_pending`); transactions (builds) are compacted by
+        RocksDB as they go.
+        """
+        if self._store is None or self.read_only or self.path is None:
+            return
+        self._store.optimize()
+        (self.path / COMPACT_FILE).unlink(missing_ok=True)
+
+    def compact_later(self) -> None:
+        """Say that a bulk import wrote overlapping files: the next ``serve`` compacts them."""
+        if self.path is not None and not self.read_only:
+            (self.path / COMPACT_FILE).write_text("after a bulk import\n", encoding="utf-8")
 
     def close(self) -> None:
         if self._store is not None and not self.read_only and self.path is not None:
@@ -623,6 +647,11 @@ class GraphStore:
         out["dcterms"] = DCTERMS
         out["res"] = f"{self.base}resource/"
         return out
+
+
+def compaction_pending(path: Path) -> bool:
+    """Whether a bulk import into the store at ``path`` has not been compacted yet."""
+    return (path / COMPACT_FILE).exists()
 
 
 def has_derived_facts(path: Path) -> bool:

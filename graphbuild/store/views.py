@@ -16,6 +16,7 @@ atomically) with the store version they were computed for; a stale file is never
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -69,7 +70,25 @@ def _unescape(literal: str) -> str:
     return _ESCAPE.sub(one, literal[1:-1])
 
 
+CACHED_TEXT_CHARS = 8192
+"""Queries up to this long keep their normal form (:func:`normal_form`)."""
+
+
 def normal_form(query: str) -> tuple[str, ...] | None:
+    """:func:`read_normal_form`, kept for the last few hundred query texts: the server
+    looks up every query it is sent, and clients send the same ones again and again. The
+    normal form depends on the text alone, so a kept one is exact."""
+    if len(query) > CACHED_TEXT_CHARS:
+        return read_normal_form(query)
+    return _kept_normal_form(query)
+
+
+@functools.lru_cache(maxsize=512)
+def _kept_normal_form(query: str) -> tuple[str, ...] | None:
+    return read_normal_form(query)
+
+
+def read_normal_form(query: str) -> tuple[str, ...] | None:
     """The query's tokens as the engine reads them, or None for syntax left to the engine.
 
     Whitespace and comments are dropped, PREFIX declarations applied (prefixed names become
