@@ -1166,3 +1166,8 @@ def test_a_title_of_another_party_in_a_list_of_titled_names_is_the_next_name(
         "Amina Diallo, and others.",
     )
     assert ("Amina Diallo", "Chile") not in roles(same)
+
+
+def test_a_title_right_before_a_title_gives_its_party(extractor: Extractor) -> None:
+    ann = run(extractor, "The minister was received by Jordanian King Emir Faisal on Monday.")
+    assert ("Faisal", "Jordan") in roles(ann)

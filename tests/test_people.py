@@ -316,3 +316,20 @@ def test_a_second_surname_the_table_leaves_out_needs_the_state(
     text = f"{full} spoke about Azerbaijan."
     alone = article(text, [person(text, full), country("Azerbaijan")])
     assert only_person(link(alone, gaz, people)).qid is None
+
+
+def test_a_monarch_known_by_one_name_is_not_the_head_of_government_of_that_surname(
+    gaz: Gazetteer, people: People
+) -> None:
+    # the table holds a Malaysian head of government surnamed Ibrahim; a king called Ibrahim
+    # shares the word, not the office
+    pm = qid_of("Anwar Ibrahim", office="head of government")
+    on = dt.date(2025, 2, 12)
+    text = "Malaysian King Ibrahim received the delegation."
+    king = article(text, [person(text, "Ibrahim"), country("Malaysia")], [role("King")], on=on)
+    assert only_person(link(king, gaz, people)).qid is None
+    text = "Malaysian Prime Minister Ibrahim received the delegation."
+    head = article(
+        text, [person(text, "Ibrahim"), country("Malaysia")], [role("Prime Minister")], on=on
+    )
+    assert only_person(link(head, gaz, people)).qid == pm

@@ -509,6 +509,15 @@ def extract_roles(
                     party_entry = g.entry
                     start = g.start
             if party_entry is None:
+                # "Malaysian King Sultan X": a title right before the title takes its party
+                for t0 in mentions.titles:
+                    if t0.end + 1 == t.start and text[t0.end] == " ":
+                        g = _party_before(text, t0.start, geo, gaz)
+                        party_entry = t0.party or (g.entry if g is not None else None)
+                        if party_entry is not None:
+                            start = g.start if t0.party is None and g is not None else t0.start
+                        break
+            if party_entry is None:
                 before = _office_before(text, t, mentions.titles, geo, gaz)
                 if before is not None:
                     party_entry, start = before

@@ -53,8 +53,11 @@ _TITLES: tuple[tuple[str, tuple[OfficeCategory, ...]], ...] = (
         r"^(?:the )?(?:prime minister|premier|chancellor|head of government)$",
         ("head of government",),
     ),
+    # a monarch heads the state, never the government a prime minister of the same name
+    # may lead ("King Sultan Ibrahim" is not the prime minister surnamed Ibrahim)
+    (r"^(?:the )?(?:king|queen|emir|amir|sultan|monarch)$", ("head of state",)),
     (
-        r"^(?:the )?(?:president|king|queen|emir|amir|sultan|monarch|head of state)$",
+        r"^(?:the )?(?:president|head of state)$",
         ("head of state", "head of government"),
     ),
     (r"\bminister\b", ("other minister",)),
@@ -189,9 +192,12 @@ def decide_person(
         sharp = [(p, o) for p in parties for o in offices]
         plain: list[tuple[str | None, OfficeCategory | None]] = [(p, None) for p in parties]
         shorter = [n.rsplit(None, 1)[0] for n in full if len(index.key(n).split()) >= 3]
+        # a surname alone with an office the table knows must hold that office: "King X"
+        # is not the prime minister surnamed X
+        plain_surnames = [] if offices else surnames
         for names_tried in (full, shorter):
             decided = _one(_tried(index, names_tried, surnames, on, sharp)) or _one(
-                _tried(index, names_tried, surnames, on, plain)
+                _tried(index, names_tried, plain_surnames, on, plain)
             )
             if decided is not None:
                 return decided
