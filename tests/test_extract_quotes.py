@@ -234,3 +234,24 @@ def test_an_agency_quoting_a_person_as_saying(extractor: Extractor, lead: str) -
         'new stage."',
     )
     assert got == [("Tomas Rivera", "Our relations have entered a new stage.")]
+
+
+def test_a_form_of_address_or_the_head_of_state_speaks_for_the_holder_told_of(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "King Harald Berg received Foreign Minister Tomas Rivera at the palace on Monday.\n\n"
+        'His Majesty said that "the two kingdoms share one sea".'
+    )
+    assert quotes(extractor, text) == [("Harald Berg", "the two kingdoms share one sea")]
+    text = (
+        "President Mart Kask received Trade Minister Lucia Quispe in Tallinn on Monday.\n\n"
+        '"Our ports are open to your ships," the head of state noted.'
+    )
+    assert quotes(extractor, text) == [("Mart Kask", "Our ports are open to your ships,")]
+    # no monarch in the story: no speaker
+    text = (
+        "President Mart Kask received Trade Minister Lucia Quispe in Tallinn on Monday.\n\n"
+        'His Majesty said that "the two kingdoms share one sea".'
+    )
+    assert quotes(extractor, text) == []

@@ -31,6 +31,9 @@ _DEFINITE = re.compile(
 )
 
 
+# Titles a monarch's form of address ("His Majesty") refers to.
+_MONARCHS = r"\b(?:king|queen|emir|amir|sultan|monarch|emperor)\b"
+
 # What a generic description can refer to, as a pattern over (folded) titles.
 _GENERIC_CATEGORIES = {
     "leader": r"president|prime minister|premier|chancellor|king|queen|emir|sultan|head of",
@@ -141,8 +144,28 @@ class Resolver:
             return self.subject_before(tok.idx)
         if low in ("former", "latter") and any(c.lower_ == "the" for c in tok.children):
             return self.former_latter(tok.idx, low)
+        if (
+            low in ("majesty", "highness")
+            and tok.i > 0
+            and tok.doc[tok.i - 1].lower_ in ("his", "her")
+            and not any(c.pos_ == "PROPN" and c.i > tok.i for c in tok.subtree)
+        ):
+            # "His Majesty said": the monarch the story told of last
+            return self._last_holder(tok.idx, _MONARCHS)
+        if low == "head" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            of = " ".join(t.lower_ for t in tok.subtree if t.i > tok.i)
+            if re.match(r"of (?:the )?(?:state|government)\b", of):
+                # "the head of state noted": the head of state or government told of last
+                return self._last_holder(tok.idx, _GENERIC_CATEGORIES["leader"])
         phrase = self.parsed.text[span_start:span_end]
         return self.resolve_definite(phrase, tok.idx)
+
+    def _last_holder(self, pos: int, pattern: str) -> int | None:
+        """The person told of last before ``pos`` whose title matches ``pattern``."""
+        for person in self.persons_before(pos):
+            if any(re.search(pattern, fold(t)) for t in self.titles.get(person, [])):
+                return person
+        return None
 
     def resolve_definite(self, phrase: str, pos: int) -> int | None:
         """ "the Turkish leader", "the Minister", "HE the GCC Secretary-General"."""
