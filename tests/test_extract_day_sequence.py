@@ -160,3 +160,16 @@ def test_a_conversation_on_the_margins_is_its_own_meeting_on_the_same_day(
     everyone = frozenset({"Liisa Virta", "Ilmars Kalnavs", "Mart Kask", "Anna Berzina"})
     assert (everyone, day) in got
     assert (frozenset({"Liisa Virta", "Mart Kask"}), day) in got
+
+
+def test_a_time_inside_a_relative_clause_does_not_undate_the_meeting(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Foreign Minister Tomas Rivera met Foreign Minister Lucia Quispe in Lima on Friday. "
+        "Quispe, who took office at the end of October, was later received by President "
+        "Mart Kask."
+    )
+    friday = dt.date(2025, 3, 7)
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    assert (frozenset({"Lucia Quispe", "Mart Kask"}), friday) in got

@@ -146,3 +146,16 @@ def test_a_meeting_hosted_by_someone_has_its_host_as_the_other_side(
         "Minister Ilmars Kalnavs."
     )
     assert held(extractor, text) == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 10))]
+
+
+def test_with_hung_on_the_place_of_the_talks_still_names_the_other_side(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "On Monday, Foreign Minister Liisa Virta and Trade Minister Mart Kask subsequently "
+        "held a trilateral meeting at the Foreign Ministry with Peru's Minister of Foreign "
+        "Affairs and Trade, Lucia Quispe, on the situation in the region."
+    )
+    assert held(extractor, text) == [
+        ({"Liisa Virta", "Mart Kask", "Lucia Quispe"}, dt.date(2025, 3, 10))
+    ]

@@ -713,7 +713,7 @@ class EventExtractor:
         if date is None and not in_clause and status == "held":
             date = self._day_of_visit(sent, clause, tok, si)
             inherited = date is not None
-        vague = self._vague_time(sent, clause)
+        vague = self._vague_time(sent, clause, skip)
         if date is None and not dates and status == "held" and not perfect:
             later = re.search(
                 r"\blater\b|\bafterwards\b|\bthen\b|\balso\b",

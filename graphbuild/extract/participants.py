@@ -913,6 +913,18 @@ class ParticipantFinder:
                         if c.lower_ in ("in", "at"):
                             if p.lemma_.lower() in lexicon.MEETING_NOUNS or p.lower_ == "part":
                                 out.extend(self._objects_of_noun(p))
+                            else:
+                                # "held talks at the ministry with X": 'with' hung on the place
+                                out.extend(
+                                    x
+                                    for w in p.children
+                                    if w.dep_ == "prep" and w.lower_ == "with"
+                                    for x in w.children
+                                    if x.dep_ == "pobj"
+                                    and (
+                                        x.pos_ == "PROPN" or x.lemma_.lower() in lexicon.ROLE_NOUNS
+                                    )
+                                )
                             continue
                         out.append(p)
                     elif p.dep_ == "prep" and p.lower_ == "with":  # "together with"
