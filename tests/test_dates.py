@@ -88,6 +88,11 @@ def test_day_shift_counts_days_from_the_dated_clause(number: str, direction: str
     assert day_shift(", as the ministers ") is None
 
 
+@pytest.mark.parametrize("direction", ["after", "since"])
+def test_years_to_the_day_is_the_same_day_not_a_shift(direction: str) -> None:
+    assert day_shift(f", sixty years to the day {direction} the treaty was signed, ") is None
+
+
 @given(references, st.integers(min_value=-20, max_value=20))
 def test_weekday_with_day_and_month_takes_the_year_that_makes_it_right(
     reference: dt.date, offset: int

@@ -173,3 +173,32 @@ def test_a_time_inside_a_relative_clause_does_not_undate_the_meeting(
     friday = dt.date(2025, 3, 7)
     got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
     assert (frozenset({"Lucia Quispe", "Mart Kask"}), friday) in got
+
+
+def test_the_day_of_a_relative_clause_on_a_participant_is_not_the_meetings(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Prime Minister Liisa Virta hosted her Latvian counterpart, Ilmars Kalnavs, in Tallinn "
+        "yesterday. Kalnavs and Foreign Minister Anna Berzina, who arrived on Sunday, joined "
+        "Virta for talks on the energy agreement signed in April between the two states.\n\n"
+        "Earlier in the day, Berzina paid a courtesy call on Estonia's Head of State, His "
+        "Excellency Mart Kask, at his residence."
+    )
+    yesterday = dt.date(2025, 3, 11)
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    assert (frozenset({"Anna Berzina", "Mart Kask"}), yesterday) in got
+    assert all(day == yesterday for _, day in got)
+
+
+def test_a_meeting_sixty_years_to_the_day_after_a_treaty_is_on_the_day_told(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "The Baltic foreign ministers were hosted by Estonia's Liisa Virta in Tallinn on "
+        "Wednesday, sixty years to the day after their treaty was signed on 12 March 1965.\n\n"
+        "Virta welcomed Latvia's Ilmars Kalnavs and Lithuania's Anna Berzina to the castle."
+    )
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    everyone = frozenset({"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"})
+    assert got == {(everyone, dt.date(2025, 3, 12))}

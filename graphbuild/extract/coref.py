@@ -138,6 +138,8 @@ class Resolver:
             and tok.i > 0
             and tok.doc[tok.i - 1].lower_ in ("his", "her")
             and not any(c.pos_ == "PROPN" and c.i > tok.i for c in tok.subtree)
+            # "His Highness Tuimaleali'ifano …": a name the parser left out still follows
+            and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text[:1].isupper())
         ):
             # "His Excellency also met Y", "Her Excellency will have courtesy calls with Y":
             # the form of address stands for the person the story is about

@@ -135,7 +135,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 _SHIFT = re.compile(
-    r"\b(?P<n>a|one|two|three|four|five|six|the)\s+days?\s+(?P<dir>after|before|later|earlier)\b",
+    # not "sixty years to the day after the treaty was signed": the same day, years on
+    r"\b(?<!to )(?P<n>a|one|two|three|four|five|six|the)\s+days?\s+"
+    r"(?P<dir>after|before|later|earlier)\b",
     re.I,
 )
 _SHIFT_N = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

@@ -672,7 +672,13 @@ class EventExtractor:
             # a day told of a visit or a talk that is not itself a meeting dates what follows
             # ("X arrived in Y on Monday to visit …. He met Z"), but not a day of another
             # clause ("the first visit since the government took office on 23 May")
-            own_dates = [d for d in dates if _outside(d.start, skip) and not self._since(d.start)]
+            own_dates = [
+                d
+                for d in dates
+                if clause[0] <= d.start < clause[1]
+                and _outside(d.start, skip)
+                and not self._since(d.start)
+            ]
             if own_dates and (self._context is None or self._context.sentence != si):
                 # (a day already read for this sentence's meeting or visit stands: "will visit
                 # Y on 29 December to … sign a document" is not a past 29 December)
@@ -695,8 +701,15 @@ class EventExtractor:
         own_vague = self._vague_time(sent, clause, skip)
         # a clause with a time of its own that is not a day ("in April", "next month") is
         # not dated by the other clauses' days
+        # (nor by a day of a clause inside its own: "X, who arrived on Sunday, joined Y")
+        relative = [
+            subtree_range(d)
+            for d in head.subtree
+            if d.dep_ == "relcl" and not any(t.i == tok.i for t in d.subtree)
+        ]
+        outside = [d for d in dates if _outside(d.start, relative)]
         chosen = sorted(
-            in_clause or ([] if own_vague else dates), key=lambda d: abs(d.start - tok.idx)
+            in_clause or ([] if own_vague else outside), key=lambda d: abs(d.start - tok.idx)
         )
         date = None
         previous = self._context.date if self._context else None
@@ -714,7 +727,7 @@ class EventExtractor:
             date = self._day_of_visit(sent, clause, tok, si)
             inherited = date is not None
         vague = self._vague_time(sent, clause, skip)
-        if date is None and not dates and status == "held" and not perfect:
+        if date is None and not outside and status == "held" and not perfect:
             later = re.search(
                 r"\blater\b|\bafterwards\b|\bthen\b|\balso\b",
                 self.parsed.text[sent.start_char : sent.end_char],

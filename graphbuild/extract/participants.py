@@ -78,6 +78,11 @@ _GROUP_NOUNS = frozenset(
 )
 
 
+# ", His Highness " between an office and the name of its holder.
+_APPOSED_NAME = re.compile(
+    r",\s+(?:(?:His|Her)\s+(?:Royal\s+)?(?:Highness|Majesty|Excellency)\s+|H\.\s?E\.\s+)?"
+)
+
 # Words a person's name does not end with: an office or a rank ("Arabian King" cut off
 # before "Salman bin Abdulaziz").
 _NOT_LAST_NAME_WORDS = frozenset(
@@ -572,10 +577,25 @@ class ParticipantFinder:
         group = self._group(tok)
         if group is not None:
             return group
+        named = self._named_in_apposition(tok)
+        if named is not None:
+            return [named]
         r = self.resolver.resolve_token(tok)
         if r is None:
             r = self._title_reference(tok)
         return [r] if r is not None else []
+
+    def _named_in_apposition(self, tok: Token) -> int | None:
+        """ "a courtesy call on Samoa's Head of State, His Highness X": the office is
+        described, then named right after the comma (the parser hangs the name elsewhere)."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() in ("they", "them"):
+            return None
+        end = subtree_range(tok)[1]
+        m = _APPOSED_NAME.match(self.parsed.text, end)
+        if m is None:
+            return None
+        found = self.mentions.person_at(m.end(), m.end() + 1)
+        return found.person if found is not None and found.start == m.end() else None
 
     def _title_reference(self, tok: Token) -> int | None:
         """ "the CS", "the US Ambassador", "Qatar's Ambassador": a definite title that only
