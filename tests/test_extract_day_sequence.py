@@ -202,3 +202,24 @@ def test_a_meeting_sixty_years_to_the_day_after_a_treaty_is_on_the_day_told(
     got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
     everyone = frozenset({"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"})
     assert got == {(everyone, dt.date(2025, 3, 12))}
+
+
+def test_the_visiting_ministers_received_in_the_afternoon_are_those_welcomed_that_day(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Foreign Minister Liisa Virta welcomed Latvian Foreign Minister Ilmars Kalnavs, "
+        "Lithuanian Foreign Minister Anna Berzina and Polish Foreign Minister Jan Nowak to "
+        "Tallinn on Monday, where they were joined by "
+        "Baltic Council Secretary General Mart Kask.\n\n"
+        '"We stand together," Virta told a news conference.\n\n'
+        'Kalnavs struck a similar note. "Our unity is our security," he said.\n\n'
+        '"We will not decide in isolation," Berzina said.\n\n'
+        "Nowak said the treaty had aged well.\n\n"
+        "In the afternoon, President Toomas Tamm received the three visiting ministers, "
+        "accompanied by Virta."
+    )
+    monday = dt.date(2025, 3, 10)
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    visitors = {"Ilmars Kalnavs", "Anna Berzina", "Jan Nowak"}
+    assert (frozenset(visitors | {"Toomas Tamm", "Liisa Virta"}), monday) in got

@@ -729,7 +729,8 @@ class EventExtractor:
         vague = self._vague_time(sent, clause, skip)
         if date is None and not outside and status == "held" and not perfect:
             later = re.search(
-                r"\blater\b|\bafterwards\b|\bthen\b|\balso\b",
+                r"\blater\b|\bafterwards\b|\bthen\b|\balso\b|"
+                r"^\W*in the (?:morning|afternoon|evening)\b",
                 self.parsed.text[sent.start_char : sent.end_char],
                 re.I,
             )

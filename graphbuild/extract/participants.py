@@ -840,6 +840,10 @@ class ParticipantFinder:
                     return list(ev.participants)
                 if ev.host is not None and len(ev.participants) - 1 == count:
                     return [p for p in ev.participants if p != ev.host]
+                if len(ev.sides[1]) == count and len(ev.sides[0]) == 1:
+                    # "X welcomed A, B, C and D, where they were joined by E … the four
+                    # visiting ministers": the ones X welcomed, not those who joined them
+                    return list(ev.sides[1])
         return []
 
     def _subjects(self, tok: Token) -> list[Token]:
