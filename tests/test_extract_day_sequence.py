@@ -223,3 +223,23 @@ def test_the_visiting_ministers_received_in_the_afternoon_are_those_welcomed_tha
     got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
     visitors = {"Ilmars Kalnavs", "Anna Berzina", "Jan Nowak"}
     assert (frozenset(visitors | {"Toomas Tamm", "Liisa Virta"}), monday) in got
+
+
+def test_a_meeting_following_the_talks_and_the_head_of_diplomacy_are_told_apart(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonian Foreign Minister Liisa Virta held talks with Latvian Foreign Minister "
+        "Ilmars Kalnavs in Riga on Monday.\n\n"
+        "Following the bilateral talks, the two ministers were joined by the Foreign Minister "
+        "of Lithuania, Anna Berzina, for a trilateral meeting on energy.\n\n"
+        "The head of Estonian diplomacy was also received by the President of Latvia, Jan "
+        "Ozols."
+    )
+    monday = dt.date(2025, 3, 10)
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    assert got == {
+        (frozenset({"Liisa Virta", "Ilmars Kalnavs"}), monday),
+        (frozenset({"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}), monday),
+        (frozenset({"Liisa Virta", "Jan Ozols"}), monday),
+    }

@@ -31,6 +31,9 @@ _DEFINITE = re.compile(
 )
 
 
+# A foreign minister's titles, folded.
+_FOREIGN_MINISTER = r"foreign|external affairs|secretary of state|top diplomat"
+
 # Titles a monarch's form of address ("His Majesty") refers to.
 _MONARCHS = r"\b(?:king|queen|emir|amir|sultan|monarch|emperor)\b"
 
@@ -156,11 +159,28 @@ class Resolver:
             return self._last_holder(tok.idx, _MONARCHS)
         if low == "head" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
             of = " ".join(t.lower_ for t in tok.subtree if t.i > tok.i)
+            if of.endswith("diplomacy"):
+                # "the head of Ukrainian diplomacy": that state's foreign minister
+                phrase = self.parsed.text[tok.idx : tok.right_edge.idx + len(tok.right_edge)]
+                return self._foreign_minister_of(phrase, tok.idx)
             if re.match(r"of (?:the )?(?:state|government)\b", of):
                 # "the head of state noted": the head of state or government told of last
                 return self._last_holder(tok.idx, _GENERIC_CATEGORIES["leader"])
         phrase = self.parsed.text[span_start:span_end]
         return self.resolve_definite(phrase, tok.idx)
+
+    def _foreign_minister_of(self, phrase: str, pos: int) -> int | None:
+        party = None
+        for word in phrase.split():
+            entry = self.gaz.demonym(word) or self.gaz.lookup(word)
+            if entry is not None and entry.type == "Country":
+                party = entry.label
+        for person in self.persons_before(pos):
+            if party is not None and party not in self.parties.get(person, []):
+                continue
+            if any(re.search(_FOREIGN_MINISTER, fold(t)) for t in self.titles.get(person, [])):
+                return person
+        return None
 
     def _last_holder(self, pos: int, pattern: str) -> int | None:
         """The person told of last before ``pos`` whose title matches ``pattern``."""

@@ -124,6 +124,7 @@ _SEQUEL = re.compile(
     r"\b(?:later|then|afterwards|also|separately|earlier|subsequently|thereafter|"
     r"after that|in the (?:morning|afternoon|evening)|(?:end|close) of the day|"
     r"on the (?:margins?|sidelines?) of|"
+    r"(?:following|after) (?:the|their|these|this) (?:\w+ )?(?:talks|meeting|discussions|session)|"
     r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
     re.I,
 )
