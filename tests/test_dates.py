@@ -220,3 +220,14 @@ def test_phrases_of_the_same_day_continue_the_day_before_them(phrase: str) -> No
     assert found.relative == "same-day"
     earlier = dt.date(2024, 7, 9)
     assert resolve_relative_date(found, dt.date(2024, 7, 12), previous=earlier) == earlier
+
+
+@pytest.mark.parametrize("agency", ["(ONA) --", "(Agency) —", "-", ":"])
+def test_a_dateline_opening_a_long_first_paragraph_is_the_day_of_writing(agency: str) -> None:
+    text = (
+        f"Tallinn, 21 May 2025 {agency} President Mart Kask received in audience at the "
+        "palace today the visiting foreign minister of Latvia, who conveyed a written message "
+        "from his president on the relations between the two countries.\n\nOn Sunday the "
+        "ministers will meet again in Riga on 25 May."
+    )
+    assert infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1)) == dt.date(2025, 5, 21)

@@ -12,6 +12,7 @@ import pytest
 
 from graphbuild.annotations import Annotations, ArticleInfo
 from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.extract.document import ParsedArticle
 from graphbuild.link.gazetteer_files import load_gazetteer
 
 
@@ -243,3 +244,19 @@ def test_a_meeting_following_the_talks_and_the_head_of_diplomacy_are_told_apart(
         (frozenset({"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}), monday),
         (frozenset({"Liisa Virta", "Jan Ozols"}), monday),
     }
+
+
+@pytest.mark.parametrize("dash", ["--", "—", "-"])
+def test_an_agency_dateline_stands_apart_from_the_lead_sentence(dash: str) -> None:
+    nlp = load_pipeline()
+    text = (
+        f"Oslo, 21 May 2025 (NTB) {dash} His Majesty King Harald received in audience at the "
+        "palace today the visiting minister, who conveyed a written message."
+    )
+    parsed = ParsedArticle.from_doc(text, nlp(text))
+    lead = next(s for s in parsed.sentences if "received" in s.text)
+    assert lead.text.startswith("His Majesty")
+    # a dash inside prose that follows no dateline leaves the sentence whole
+    prose = "Talks went well - the minister said so - and ended on time."
+    whole = ParsedArticle.from_doc(prose, nlp(prose))
+    assert len(whole.sentences) == 1

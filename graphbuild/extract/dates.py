@@ -382,6 +382,10 @@ def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
     return years
 
 
+# What ends a dateline: an agency in brackets, then a dash or a colon.
+_DATELINE_END = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:--|[–—-]|:)\s")
+
+
 def infer_reference_date(
     text: str,
     published: dt.date | None,
@@ -404,6 +408,13 @@ def infer_reference_date(
             full = [d for d in find_dates(line) if d.is_complete]
             if full:
                 d = full[0]
+                return dt.date(d.year, d.month, d.day)  # type: ignore[arg-type]
+    if lines:
+        # "Muscat, 21 May 2025 (ODA) -- His Majesty received …": a dateline that opens a
+        # long first paragraph
+        head = lines[0][:80]
+        for d in find_dates(head):
+            if d.is_complete and d.start <= 40 and _DATELINE_END.match(head, d.end):
                 return dt.date(d.year, d.month, d.day)  # type: ignore[arg-type]
     mentions = find_dates(text)
     anchors = anniversary_anchor_years(text, number_of)

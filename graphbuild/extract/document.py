@@ -65,15 +65,38 @@ def paragraph_boundaries(doc: Doc) -> Doc:
             if all(t.is_alpha and t.text[:1].isupper() for t in doc[: token.i]):
                 doc[token.i + 1].is_sent_start = True
             break
+    starts = [0]
     for token in doc[1:]:
         prev = doc[token.i - 1]
         if "\n" in prev.text or prev.whitespace_.count("\n") or "\n" in prev.text_with_ws[-1:]:
             token.is_sent_start = True
+            starts.append(token.i)
         elif (prev.text in ":" and token.text in OPEN_QUOTES) or (
             prev.lower_ in _ADDRESS_ABBREVIATIONS
         ):
             token.is_sent_start = False
+    for start in starts:
+        _dateline_apart(doc, start)
     return doc
+
+
+_DASHES = frozenset({"--", "-", "–", "—"})
+
+
+def _dateline_apart(doc: Doc, start: int) -> None:
+    """ "Muscat, 21 May 2025 (ODA) -- His Majesty received …": the lead starts after the
+    dateline's dash, so the place is not parsed as the sentence's head."""
+    window = doc[start : start + 16]
+    if len(window) < 3 or not window[0].text[:1].isupper() or window[1].text != ",":
+        return
+    for token in window[2:]:
+        if "\n" in token.text_with_ws:
+            return
+        if token.text in _DASHES and token.i + 1 < len(doc):
+            before = doc[start : token.i]
+            if any(t.like_num for t in before) or doc[token.i - 1].text == ")":
+                doc[token.i + 1].is_sent_start = True
+            return
 
 
 # Meeting verbs written with a hyphen: split at it, "co - chaired" parses as three words.

@@ -284,6 +284,8 @@ _NOT_NAME = re.compile(
 )
 _FACILITY_WORDS = {
     "palace",
+    "diwan",  # a royal court or government office ("the General Diwan of the Ministry")
+    "chancellery",
     "house",
     "pavilion",
     "hall",

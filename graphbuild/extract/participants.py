@@ -590,6 +590,12 @@ class ParticipantFinder:
         described, then named right after the comma (the parser hangs the name elsewhere)."""
         if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() in ("they", "them"):
             return None
+        for c in tok.children:
+            # "received His Highness Prince X, Minister of …": the name hangs on the address
+            if c.dep_ == "appos":
+                named = self.mentions.person_at(c.idx, c.idx + len(c))
+                if named is not None:
+                    return named.person
         end = subtree_range(tok)[1]
         m = _APPOSED_NAME.match(self.parsed.text, end)
         if m is None:
@@ -958,6 +964,9 @@ class ParticipantFinder:
                 for cc in c.children:
                     if cc.dep_ in ("prep", "agent") and cc.lower_ == "by":
                         out.extend(x for x in cc.children if x.dep_ == "pobj")
+            elif c.dep_ in ("advcl", "xcomp") and c.lower_ == "visiting" and c.i == tok.i + 1:
+                # "X met visiting President Y": the parser reads 'visiting' as a verb
+                out.extend(x for x in c.children if x.dep_ in ("dobj", "obj"))
             elif c.dep_ == "advmod" and c.lower_ == "together":
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ == "with":
