@@ -159,3 +159,12 @@ def test_with_hung_on_the_place_of_the_talks_still_names_the_other_side(
     assert held(extractor, text) == [
         ({"Liisa Virta", "Mart Kask", "Lucia Quispe"}, dt.date(2025, 3, 10))
     ]
+
+
+def test_ending_days_of_talks_together_is_a_meeting(extractor: Extractor) -> None:
+    text = (
+        "Foreign Minister Liisa Virta and her Latvian counterpart Ilmars Kalnavs ended two "
+        "days of talks in Riga on Monday with a tête-à-tête meeting."
+    )
+    assert held(extractor, text) == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 10))]
+    assert held(extractor, "Foreign Minister Liisa Virta began a visit to Riga on Monday.") == []

@@ -18,6 +18,9 @@ from graphbuild.extract import lexicon
 # greeted by X" is a reaction).
 _GREETED_PEOPLE = lexicon.ROLE_NOUNS | {"guest", "visitor", "delegation", "delegate", "envoy"}
 
+# Verbs that open or close a round of talks the subjects held together.
+_ROUNDS_OFF = frozenset({"end", "conclude", "wrap", "close", "open", "begin", "start", "resume"})
+
 # What one joins someone for that is a meeting: "X joined Y for talks".
 _JOINED_FOR = lexicon.MEETING_NOUNS | {"lunch", "dinner", "breakfast", "luncheon"}
 
@@ -25,7 +28,19 @@ _JOINED_FOR = lexicon.MEETING_NOUNS | {"lunch", "dinner", "breakfast", "luncheon
 _GATHERINGS = frozenset({"forum", "conference", "gathering", "retreat", "ceremony", "reception"})
 
 _QUANTITY_NOUNS = frozenset(
-    {"series", "number", "couple", "set", "string", "host", "flurry", "session", "round"}
+    {
+        "series",
+        "number",
+        "couple",
+        "set",
+        "string",
+        "host",
+        "flurry",
+        "session",
+        "round",
+        "day",
+        "hour",
+    }
 )
 
 
@@ -138,6 +153,22 @@ def is_trigger(tok: Token) -> bool:
             # "a meeting will be held between X and Y", "talks were held with X"
             return True
         if lemma == "sign":
+            return True
+    if lemma in _ROUNDS_OFF and tok.tag_ == "VBD":
+        # "X and Y ended two days of talks in Almaty with a tête-à-tête": they sat together
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+        objs += [
+            x
+            for o in objs
+            if o.lemma_.lower() in _QUANTITY_NOUNS
+            for p in o.children
+            if p.dep_ == "prep" and p.lower_ == "of"
+            for x in p.children
+            if x.dep_ == "pobj"
+        ]
+        if any(
+            o.lemma_.lower() in lexicon.MEETING_NOUNS and not _refers_back(o) for o in objs
+        ) and any(c.dep_ == "nsubj" for c in tok.children):
             return True
     if lemma in CREDENTIAL_VERBS and presents_credentials(tok):
         return True
