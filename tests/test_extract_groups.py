@@ -168,3 +168,24 @@ def test_ending_days_of_talks_together_is_a_meeting(extractor: Extractor) -> Non
     )
     assert held(extractor, text) == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 10))]
     assert held(extractor, "Foreign Minister Liisa Virta began a visit to Riga on Monday.") == []
+
+
+def test_an_object_told_after_the_place_of_an_audience_is_the_guest(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "The President of the Republic of Estonia, Mart Kask, received in audience this "
+        "Monday, at the Kadriorg Palace in Tallinn, the Chairperson of the African Union "
+        "Commission, Amina Diallo, who is on her first visit to Estonia."
+    )
+    assert held(extractor, text) == [({"Mart Kask", "Amina Diallo"}, dt.date(2025, 3, 10))]
+
+
+def test_a_body_of_two_words_names_the_party_of_a_description(extractor: Extractor) -> None:
+    text = (
+        "President Mart Kask, Chairperson of the African Union, received the Chairperson of "
+        "the African Union Commission, Amina Diallo, on Monday.\n\n"
+        "The AU Commission Chairperson is due to travel to Riga on Friday, where she will be "
+        "received by President Ilmars Kalnavs."
+    )
+    assert {"Amina Diallo", "Ilmars Kalnavs"} in scheduled(extractor, text)

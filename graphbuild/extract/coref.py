@@ -196,12 +196,22 @@ class Resolver:
             return None
         party = None
         noun_words: list[str] = []
-        for word in (m.group("mods") + " " + m.group("noun")).split():
+        words = (m.group("mods") + " " + m.group("noun")).split()
+        i = 0
+        while i < len(words):
+            # "the AU Commission Chairperson": a body of two words before one of one
+            pair = self.gaz.lookup(" ".join(words[i : i + 2])) if i + 1 < len(words) else None
+            if pair is not None and pair.type in ("Country", "Organization"):
+                party = pair.label
+                i += 2
+                continue
+            word = words[i]
             entry = self.gaz.demonym(word) or self.gaz.lookup(word)
             if entry is not None and entry.type in ("Country", "Organization"):
                 party = entry.label
             else:
                 noun_words.append(word)
+            i += 1
         noun = fold(" ".join(lexicon.ABBREVIATED_TITLES.get(w, w) for w in noun_words))
         head = noun.split()[-1] if noun else ""
         candidates = self.persons_before(pos)

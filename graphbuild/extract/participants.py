@@ -944,6 +944,7 @@ class ParticipantFinder:
                             if p.lemma_.lower() in lexicon.MEETING_NOUNS or p.lower_ == "part":
                                 out.extend(self._objects_of_noun(p))
                             else:
+                                out.extend(self._displaced_object(tok, p))
                                 # "held talks at the ministry with X": 'with' hung on the place
                                 out.extend(
                                     x
@@ -972,6 +973,26 @@ class ParticipantFinder:
                     if p.dep_ == "prep" and p.lower_ == "with":
                         out.extend(x for x in p.children if x.dep_ == "pobj")
         return out
+
+    def _displaced_object(self, verb: Token, place: Token) -> list[Token]:
+        """ "X received in audience, at the Palace in Luanda, the Chairperson of …, Y": the
+        object told after the place is hung on it by the parser, as an apposition."""
+        if verb.lemma_.lower() not in ("receive", "host", "welcome", "greet") or any(
+            c.dep_ in ("dobj", "obj") for c in verb.children
+        ):
+            return []
+        found = []
+        for t in place.subtree:
+            if t.dep_ not in ("appos", "conj") or t.head.pos_ != "PROPN":
+                continue
+            if self.mentions.person_at(t.idx, t.idx + len(t)) is not None:
+                found.append(t)
+            found.extend(
+                c
+                for c in t.conjuncts
+                if self.mentions.person_at(c.idx, c.idx + len(c)) is not None and c not in found
+            )
+        return found
 
     def _objects_of_noun(self, noun: Token) -> list[Token]:
         out: list[Token] = []
