@@ -260,3 +260,19 @@ def test_an_agency_dateline_stands_apart_from_the_lead_sentence(dash: str) -> No
     prose = "Talks went well - the minister said so - and ended on time."
     whole = ParsedArticle.from_doc(prose, nlp(prose))
     assert len(whole.sentences) == 1
+
+
+def test_a_look_back_at_an_earlier_meeting_leaves_the_day_of_the_story(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonian Foreign Minister Liisa Virta held talks with Latvian Foreign Minister "
+        "Ilmars Kalnavs in Riga today.\n\n"
+        "The two ministers last met on 15 January in Vilnius, where they agreed on a grid "
+        "link.\n\n"
+        "Later in the day, Virta was received by President Jan Ozols."
+    )
+    today = dt.date(2025, 3, 12)
+    got = meetings(run(extractor, text, today))
+    assert (frozenset({"Liisa Virta", "Jan Ozols"}), today) in got
+    assert (frozenset({"Liisa Virta", "Ilmars Kalnavs"}), dt.date(2025, 1, 15)) in got

@@ -189,3 +189,17 @@ def test_a_body_of_two_words_names_the_party_of_a_description(extractor: Extract
         "received by President Ilmars Kalnavs."
     )
     assert {"Amina Diallo", "Ilmars Kalnavs"} in scheduled(extractor, text)
+
+
+@pytest.mark.parametrize(
+    "head", ["the head of the Estonian diplomatic service", "the head of Estonian diplomacy"]
+)
+def test_the_head_of_a_states_diplomacy_is_its_foreign_minister(
+    extractor: Extractor, head: str
+) -> None:
+    text = (
+        "Estonian Foreign Minister Liisa Virta held talks with Latvian Foreign Minister "
+        f"Ilmars Kalnavs in Riga on Monday. Later in the day, {head} was received by "
+        "President Jan Ozols."
+    )
+    assert ({"Liisa Virta", "Jan Ozols"}, dt.date(2025, 3, 10)) in held(extractor, text)

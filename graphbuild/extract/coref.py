@@ -159,7 +159,7 @@ class Resolver:
             return self._last_holder(tok.idx, _MONARCHS)
         if low == "head" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
             of = " ".join(t.lower_ for t in tok.subtree if t.i > tok.i)
-            if of.endswith("diplomacy"):
+            if re.search(r"(?:diplomacy|diplomatic service|foreign (?:ministry|service))$", of):
                 # "the head of Ukrainian diplomacy": that state's foreign minister
                 phrase = self.parsed.text[tok.idx : tok.right_edge.idx + len(tok.right_edge)]
                 return self._foreign_minister_of(phrase, tok.idx)

@@ -57,6 +57,13 @@ _HISTORY_CUES = re.compile(
     re.I,
 )
 
+# A meeting told as a look back from the day of the story.
+_FLASHBACK = re.compile(
+    r"\b(?:last|first|previously|earlier|had)\s+(?:\w+\s+)?(?:met|held|talked|spoke)\b|"
+    r"\b(?:previous|last|earlier) (?:meeting|talks|encounter)\b",
+    re.I,
+)
+
 _TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
 # ", Minister of …" after a name: the office its holder is introduced with.
 _TITLE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?:Deputy|Vice|Acting|Chief)\s+)?([A-Z][a-z]+)\b")
@@ -786,7 +793,16 @@ class EventExtractor:
                 # a live-blog entry stamped with a time of day: it happened on that day
                 date = self.published
                 inherited = True
-        if date is not None and not inherited:
+        flashback = (
+            status == "held"
+            and date is not None
+            and self._context is not None
+            and self._context.date is not None
+            and date < self._context.date - dt.timedelta(days=7)
+            and _FLASHBACK.search(clause_text) is not None
+        )
+        if date is not None and not inherited and not flashback:
+            # (not "the two last met on 15 September …": a look back leaves the day told)
             self._context = _Context(si, date, place)
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
         if len(participants) == 1 and not noun:
