@@ -1171,3 +1171,31 @@ def test_a_title_of_another_party_in_a_list_of_titled_names_is_the_next_name(
 def test_a_title_right_before_a_title_gives_its_party(extractor: Extractor) -> None:
     ann = run(extractor, "The minister was received by Jordanian King Emir Faisal on Monday.")
     assert ("Faisal", "Jordan") in roles(ann)
+
+
+def test_the_one_participant_of_unknown_party_at_talks_in_a_capital_is_at_home(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "LIMA, March 11 (Agency) - Chile's Foreign Minister Tomas Rivera and Trade Adviser "
+        "Lucia Quispe held talks at the palace in Lima today.",
+    )
+    assert ("Lucia Quispe", "Peru") in roles(ann)
+    assert ("Tomas Rivera", "Chile") in roles(ann)
+    # two people of unknown party: which one is at home is not told
+    two = run(
+        extractor,
+        "LIMA, March 11 (Agency) - Trade Adviser Ana Ruiz and Trade Adviser Lucia Quispe "
+        "held talks at the palace in Lima today.",
+    )
+    assert ("Lucia Quispe", "Peru") not in roles(two)
+
+
+def test_a_capitalised_plural_in_the_name_of_a_thing_is_no_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The two ministers signed an Agreement on Visa Exemption for Holders of Diplomatic "
+        "and Official Passports on Monday.",
+    )
+    assert "Passports" not in persons(ann)

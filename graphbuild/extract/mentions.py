@@ -1184,6 +1184,18 @@ _NAME_WORD = r"(?:['‘ʻ](?=[A-Z][a-z]))?[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*"
 NAME_RE = rf"(?:{_NAME_WORD})(?:\s+(?:{NAME_PARTICLE}\s+)*(?:al-|el-)?{_NAME_WORD})*"
 
 
+def _common_plural(doc: Doc, start: int, end: int) -> bool:
+    """A one-word span the tagger reads as a plural noun with an ending no name has
+    ("Passports", "Agreements"): a capitalised word of the name of a thing."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) != 1:
+        return False
+    tok = span[0]
+    return tok.tag_ in ("NNS", "NNPS") and tok.lower_.endswith(
+        ("ports", "ments", "tions", "ities", "ships")
+    )
+
+
 def _name_after(text: str, pos: int) -> tuple[int, int] | None:
     """A capitalised name starting at ``pos`` (after optional honorifics)."""
     m = re.match(
@@ -1423,6 +1435,8 @@ def find_persons(
             continue
         if len(name.split()) == 1 and _names_a_team(parsed.doc, s, e):
             continue  # a club or a town's team; a player named in full is found by surname later
+        if len(name.split()) == 1 and _common_plural(parsed.doc, s, e):
+            continue  # "Holders of Diplomatic and Official Passports": a thing, not a name
         if any(gs <= s and e <= ge for gs, ge in geo_spans):
             continue
         if any(bs <= s and e <= be for bs, be in bodies):

@@ -383,6 +383,13 @@ _FILED_FROM = re.compile(
 )
 
 
+# Offices of international bodies, not of the state a meeting is held in.
+_BODY_OFFICE = re.compile(
+    r"(?i)\b(?:secretary[- ]general|director[- ]general|commissioner|high representative|"
+    r"special (?:envoy|representative|coordinator)|resident coordinator)\b"
+)
+
+
 def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEntryLike | None:
     """The state whose capital the article is filed from ("NEW DELHI, Jan 9 -" -> India)."""
     start = parsed.dateline[0] if parsed.dateline is not None else 0
@@ -639,8 +646,15 @@ def _article_party(
         if welcomed is not None:
             return welcomed, m.end, "role.host-capital"
     capital = _dateline_capital(parsed, gaz)
+    if _BODY_OFFICE.search(fact.title):
+        # "the Community's Secretary-General": a body's official is at home nowhere
+        return None
     for ev in getattr(events, "events", ()):
-        if ev.kind != "Meeting" or ev.host != person:
+        if ev.kind != "Meeting" or person not in ev.participants:
+            continue
+        if ev.host != person and (ev.host is not None or len(ev.participants) < 2):
+            # "X of Pakistan and Adviser Y held talks in Dhaka": with no host told, the one
+            # whose party is unknown, when all the others act for other states, is at home
             continue
         country = gaz.metonym(ev.place.text) if ev.place is not None else None
         if country is None and (ev.place is None or gaz.lookup(ev.place.text) is None):
