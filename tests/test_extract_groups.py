@@ -203,3 +203,15 @@ def test_the_head_of_a_states_diplomacy_is_its_foreign_minister(
         "President Jan Ozols."
     )
     assert ({"Liisa Virta", "Jan Ozols"}, dt.date(2025, 3, 10)) in held(extractor, text)
+
+
+def test_the_host_of_a_signing_ceremony_took_part_in_it(extractor: Extractor) -> None:
+    text = (
+        "The foreign ministers of Estonia and Latvia signed a border treaty in Vilnius on "
+        "Monday at a ceremony hosted by Lithuanian Foreign Minister Anna Berzina. Estonian "
+        "Foreign Minister Liisa Virta and Latvian Foreign Minister Ilmars Kalnavs then spoke "
+        "to reporters."
+    )
+    assert held(extractor, text) == [
+        ({"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}, dt.date(2025, 3, 10))
+    ]

@@ -1199,3 +1199,16 @@ def test_a_capitalised_plural_in_the_name_of_a_thing_is_no_person(extractor: Ext
         "and Official Passports on Monday.",
     )
     assert "Passports" not in persons(ann)
+
+
+def test_a_demonym_of_two_states_is_the_one_the_article_names(extractor: Extractor) -> None:
+    text = (
+        "The Democratic Republic of the Congo and Rwanda signed a deal on Monday. Marie "
+        "Kabila, the Congolese foreign minister, signed for her country."
+    )
+    assert ("Marie Kabila", "Democratic Republic of the Congo") in roles(run(extractor, text))
+    both = (
+        "The Democratic Republic of the Congo and the Republic of the Congo signed a deal on "
+        "Monday. Marie Kabila, the Congolese foreign minister, signed it."
+    )
+    assert all(person != "Marie Kabila" for person, _ in roles(run(extractor, both)))

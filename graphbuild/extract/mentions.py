@@ -768,7 +768,31 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
             continue
         if found is not None:
             out.append(found)
-    return out
+    return _ambiguous_demonyms(out, words, offsets, gaz)
+
+
+def _ambiguous_demonyms(
+    out: list[GeoMention], words: list[str], offsets: list[int], gaz: GazetteerLike
+) -> list[GeoMention]:
+    """ "the Congolese foreign minister" in a story that names the Democratic Republic of
+    the Congo and not the other Congo: a demonym of two states is the one the article names."""
+    candidates_of = getattr(gaz, "demonym_candidates", None)
+    if candidates_of is None:
+        return out
+    named = {g.entry.label for g in out if g.kind == "name" and g.entry.type == "Country"}
+    added = []
+    for word, start in zip(words, offsets, strict=True):
+        if not word[:1].isupper():
+            continue
+        candidates = candidates_of(word)
+        fitting = [c for c in candidates if c.label in named]
+        if len(candidates) < 2 or len(fitting) != 1:
+            continue
+        end = start + len(word)
+        if any(g.start < end and start < g.end for g in out):
+            continue
+        added.append(GeoMention(start, end, word, "demonym", fitting[0]))
+    return sorted(out + added, key=lambda g: g.start) if added else out
 
 
 _HONORIFIC_CUT = re.compile(

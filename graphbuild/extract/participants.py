@@ -945,6 +945,17 @@ class ParticipantFinder:
                                 out.extend(self._objects_of_noun(p))
                             else:
                                 out.extend(self._displaced_object(tok, p))
+                                # "signed the deal at a ceremony hosted by X": X was there
+                                out.extend(
+                                    x
+                                    for a in p.children
+                                    if a.dep_ == "acl"
+                                    and a.lemma_.lower() in ("host", "chair", "convene")
+                                    for ag in a.children
+                                    if ag.dep_ == "agent"
+                                    for x in ag.children
+                                    if x.dep_ == "pobj"
+                                )
                                 # "held talks at the ministry with X": 'with' hung on the place
                                 out.extend(
                                     x

@@ -103,6 +103,10 @@ class Gazetteer:
         found = self._demonyms.get(fold(word), ())
         return found[0] if len(found) == 1 else None
 
+    def demonym_candidates(self, word: str) -> tuple[GazetteerEntry, ...]:
+        """Every country a demonym may stand for ("Congolese": both Congos)."""
+        return tuple(self._demonyms.get(fold(word), ()))
+
     def country_for_capital(self, name: str) -> GazetteerEntry | None:
         """The country whose capital this is, also for capitals that are common words."""
         return self._capitals.get(fold(name))
