@@ -255,3 +255,14 @@ def test_a_form_of_address_or_the_head_of_state_speaks_for_the_holder_told_of(
         'His Majesty said that "the two kingdoms share one sea".'
     )
     assert quotes(extractor, text) == []
+
+
+def test_the_one_a_quotation_thanks_is_not_its_speaker(extractor: Extractor) -> None:
+    text = (
+        "Foreign Minister Liisa Virta held talks with Foreign Minister Ilmars Kalnavs in Riga "
+        "on Monday.\n\n"
+        '"A good day in Riga. Thank you, dear Ilmars, for your friendship," the Minister '
+        "wrote on X after the talks."
+    )
+    got = quotes(extractor, text)
+    assert [speaker for speaker, _ in got] == ["Liisa Virta"]

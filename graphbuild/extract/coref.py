@@ -127,7 +127,7 @@ class Resolver:
         latter, former = before[0], before[1]
         return former if which == "former" else latter
 
-    def resolve_token(self, tok: Token) -> int | None:
+    def resolve_token(self, tok: Token, exclude: frozenset[int] = frozenset()) -> int | None:
         """The person a subject/object token refers to, if it is a reference."""
         span_start, span_end = tok.left_edge.idx, tok.idx + len(tok)
         named = self.mentions.person_at(tok.idx, tok.idx + len(tok))
@@ -167,7 +167,7 @@ class Resolver:
                 # "the head of state noted": the head of state or government told of last
                 return self._last_holder(tok.idx, _GENERIC_CATEGORIES["leader"])
         phrase = self.parsed.text[span_start:span_end]
-        return self.resolve_definite(phrase, tok.idx)
+        return self.resolve_definite(phrase, tok.idx, exclude)
 
     def _foreign_minister_of(self, phrase: str, pos: int) -> int | None:
         party = None
@@ -189,7 +189,9 @@ class Resolver:
                 return person
         return None
 
-    def resolve_definite(self, phrase: str, pos: int) -> int | None:
+    def resolve_definite(
+        self, phrase: str, pos: int, exclude: frozenset[int] = frozenset()
+    ) -> int | None:
         """ "the Turkish leader", "the Minister", "HE the GCC Secretary-General"."""
         m = _DEFINITE.search(phrase)
         if m is None:
@@ -214,7 +216,7 @@ class Resolver:
             i += 1
         noun = fold(" ".join(lexicon.ABBREVIATED_TITLES.get(w, w) for w in noun_words))
         head = noun.split()[-1] if noun else ""
-        candidates = self.persons_before(pos)
+        candidates = [p for p in self.persons_before(pos) if p not in exclude]
         category = _GENERIC_CATEGORIES.get(head)
         # "the Tánaiste", "the CS": an office only one state has is held for that state
         from graphbuild.extract.role_parties import state_title_party

@@ -279,7 +279,24 @@ class QuoteExtractor:
         # spokesman named before
         if subj.lower_ in ("former", "latter"):
             return self.resolver.former_latter(subj.idx, subj.lower_)
-        return self.resolver.resolve_token(subj)
+        person = self.resolver.resolve_token(subj)
+        addressed = self._addressed(subj)
+        if person is not None and person in addressed:
+            # '"Thank you, dear Mihai, …," the Minister wrote': not Mihai
+            person = self.resolver.resolve_token(subj, exclude=addressed)
+        return person
+
+    def _addressed(self, subj: Token) -> frozenset[int]:
+        """People the quotation next to ``subj`` speaks to ("Thank you, dear X", "X, …")."""
+        sent = subj.sent
+        out = set()
+        for m in self.mentions.persons_in(sent.start_char, sent.end_char):
+            if self.parsed.in_quote(m.start) is None:
+                continue
+            before = self.parsed.text[max(sent.start_char, m.start - 20) : m.start]
+            if re.search(r"(?i)(?:\bdear|\bthank you,?|\bthanks,?)\s+$", before):
+                out.add(m.person)
+        return frozenset(out)
 
     def _standalone(self, q: QuoteSpan) -> bool:
         p_start, _ = self.parsed.paragraphs[q.paragraph]
