@@ -276,3 +276,17 @@ def test_a_look_back_at_an_earlier_meeting_leaves_the_day_of_the_story(
     got = meetings(run(extractor, text, today))
     assert (frozenset({"Liisa Virta", "Jan Ozols"}), today) in got
     assert (frozenset({"Liisa Virta", "Ilmars Kalnavs"}), dt.date(2025, 1, 15)) in got
+
+
+def test_the_day_of_a_relative_clause_on_the_subject_of_a_conjoined_verb(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Foreign Minister Liisa Virta visited Riga on Monday.\n\n"
+        "President Ilmars Kalnavs, who took office on 4 February, attended a reception hosted "
+        "by Estonian Ambassador Mart Kask and met the ambassador on the sidelines, his office "
+        "said."
+    )
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    assert got
+    assert all(day != dt.date(2025, 2, 4) for _, day in got)

@@ -712,7 +712,7 @@ class EventExtractor:
         # (nor by a day of a clause inside its own: "X, who arrived on Sunday, joined Y")
         relative = [
             subtree_range(d)
-            for d in head.subtree
+            for d in sent
             if d.dep_ == "relcl" and not any(t.i == tok.i for t in d.subtree)
         ]
         outside = [d for d in dates if _outside(d.start, relative)]
