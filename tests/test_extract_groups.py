@@ -215,3 +215,13 @@ def test_the_host_of_a_signing_ceremony_took_part_in_it(extractor: Extractor) ->
     assert held(extractor, text) == [
         ({"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}, dt.date(2025, 3, 10))
     ]
+
+
+def test_ministers_joining_the_two_leaders_for_talks_meet_both(extractor: Extractor) -> None:
+    text = (
+        "President Mart Kask received Ilmars Kalnavs, General Secretary of the Latvian "
+        "Workers' Party, at the palace on Monday. Foreign Minister Liisa Virta and Foreign "
+        "Minister Anna Berzina joined the two leaders for the expanded round of talks."
+    )
+    everyone = {"Mart Kask", "Ilmars Kalnavs", "Liisa Virta", "Anna Berzina"}
+    assert (everyone, dt.date(2025, 3, 10)) in held(extractor, text)

@@ -246,7 +246,11 @@ def is_trigger(tok: Token) -> bool:
     if (
         lemma == "join"
         and not any(c.dep_ == "auxpass" for c in tok.children)
-        and any(c.dep_ in ("dobj", "obj") and c.pos_ == "PROPN" for c in tok.children)
+        and any(
+            c.dep_ in ("dobj", "obj")
+            and (c.pos_ == "PROPN" or c.lemma_.lower() in _GREETED_PEOPLE | {"leader"})
+            for c in tok.children
+        )
         and any(
             c.dep_ == "prep"
             and c.lower_ in ("for", "at", "in")

@@ -716,11 +716,13 @@ class ParticipantFinder:
         if nums and nums[0] is not None and office is not None:
             # "the two ministers", "both heads of state": the people just named or of the
             # meeting just told, if they hold that office; else those of that office told last
-            for told in (
-                self._named_just_before(tok, nums[0]),
-                self._previous_participants(nums[0], tok.idx),
+            for told, any_office in (
+                (self._named_just_before(tok, nums[0]), False),
+                # "the two leaders": whoever led the meeting just told, whatever their office
+                # ("General Secretary To Lam")
+                (self._previous_participants(nums[0], tok.idx), tok.lemma_.lower() == "leader"),
             ):
-                if told and all(self._holds(p, office) for p in told):
+                if told and (any_office or all(self._holds(p, office) for p in told)):
                     return told
             fitting = self._holders_told_before(tok, nums[0], office)
             if fitting:
@@ -976,6 +978,9 @@ class ParticipantFinder:
                 for cc in c.children:
                     if cc.dep_ in ("prep", "agent") and cc.lower_ == "by":
                         out.extend(x for x in cc.children if x.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.text == "To" and c.i == tok.i + 1:
+                # "received To Lam": a Vietnamese name read as a preposition
+                out.extend(x for x in c.children if x.dep_ == "pobj")
             elif c.dep_ in ("advcl", "xcomp") and c.lower_ == "visiting" and c.i == tok.i + 1:
                 # "X met visiting President Y": the parser reads 'visiting' as a verb
                 out.extend(x for x in c.children if x.dep_ in ("dobj", "obj"))
