@@ -18,6 +18,7 @@ import os
 import resource
 import signal
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -219,6 +220,19 @@ class _Enough(Exception):
     """Raised from the output sink to stop pyoxigraph's serialiser past a cap."""
 
 
+@contextmanager
+def _stopped_at_cap(sink: _CappedSink) -> Iterator[None]:
+    """Let the serialiser stop at the sink's cap: pyoxigraph re-raises our ``_Enough`` as
+    an ``OSError`` from the write, which is the cap, not a failure."""
+    try:
+        yield
+    except _Enough:
+        pass
+    except OSError as exc:
+        if not isinstance(exc.__context__, _Enough) and sink.cut is None:
+            raise
+
+
 @dataclass(frozen=True)
 class _RowMarks:
     """Where rows start in pyoxigraph's own serialisation of a results format.
@@ -376,13 +390,8 @@ def _solutions(results: ox.QuerySolutions, job: QueryJob) -> tuple[QueryHead, by
     if marks is None:  # CSV: a quoted value may hold a raw line break
         return _solutions_in_python(results, job, fmt)
     sink = _CappedSink(marks, fmt, job.max_rows, job.max_bytes)
-    try:
+    with _stopped_at_cap(sink):
         results.serialize(cast(IO[bytes], sink), format=fmt.ox)  # it only needs write/flush
-    except _Enough:
-        pass
-    except OSError as exc:
-        if not isinstance(exc.__context__, _Enough) and sink.cut is None:
-            raise
     truncated = sink.cut is not None
     rows = sink.kept_rows if truncated else marks.rows(sink.count)
     head = QueryHead("solutions", fmt.content_type, rows, truncated, truncated_by=sink.cut_by)
@@ -422,16 +431,11 @@ def _graph(
     fmt = GraphFormat.lookup(job.graph_format)
     sink = _CappedSink(_NT_MARKS, fmt, job.max_rows, job.max_bytes)
     output = cast(IO[bytes], sink)  # it only needs write/flush
-    try:
+    with _stopped_at_cap(sink):
         if isinstance(results, ox.QueryTriples):
             results.serialize(output, format=ox.RdfFormat.N_TRIPLES)
         else:  # parsed from an external store's answer
             ox.serialize(results, output, format=ox.RdfFormat.N_TRIPLES)
-    except _Enough:
-        pass
-    except OSError as exc:
-        if not isinstance(exc.__context__, _Enough) and sink.cut is None:
-            raise
     truncated = sink.cut is not None
     rows = sink.kept_rows if truncated else sink.count
     body = sink.body()

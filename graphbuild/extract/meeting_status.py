@@ -100,6 +100,19 @@ def _done_together(verb: Token) -> bool:
     )
 
 
+def _quantified(objs: list[Token]) -> list[Token]:
+    """ "held a series of talks", "two days of talks": the quantity's meeting noun."""
+    return [
+        x
+        for o in objs
+        if o.lemma_.lower() in _QUANTITY_NOUNS
+        for p in o.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for x in p.children
+        if x.dep_ == "pobj"
+    ]
+
+
 def is_trigger(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if tok.pos_ not in ("VERB", "AUX"):
@@ -109,16 +122,7 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
-        # "held a series of talks", "a number of meetings": the quantity's meeting noun
-        objs += [
-            x
-            for o in objs
-            if o.lemma_.lower() in _QUANTITY_NOUNS
-            for p in o.children
-            if p.dep_ == "prep" and p.lower_ == "of"
-            for x in p.children
-            if x.dep_ == "pobj"
-        ]
+        objs += _quantified(objs)
         if lemma in ("attend", "chair", "co-chair"):
             # "attended the review of the third session of the Joint Commission"
             for o in list(objs):
@@ -157,15 +161,7 @@ def is_trigger(tok: Token) -> bool:
     if lemma in _ROUNDS_OFF and tok.tag_ == "VBD":
         # "X and Y ended two days of talks in Almaty with a tête-à-tête": they sat together
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
-        objs += [
-            x
-            for o in objs
-            if o.lemma_.lower() in _QUANTITY_NOUNS
-            for p in o.children
-            if p.dep_ == "prep" and p.lower_ == "of"
-            for x in p.children
-            if x.dep_ == "pobj"
-        ]
+        objs += _quantified(objs)
         if any(
             o.lemma_.lower() in lexicon.MEETING_NOUNS and not _refers_back(o) for o in objs
         ) and any(c.dep_ == "nsubj" for c in tok.children):
