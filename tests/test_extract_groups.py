@@ -225,3 +225,18 @@ def test_ministers_joining_the_two_leaders_for_talks_meet_both(extractor: Extrac
     )
     everyone = {"Mart Kask", "Ilmars Kalnavs", "Liisa Virta", "Anna Berzina"}
     assert (everyone, dt.date(2025, 3, 10)) in held(extractor, text)
+
+
+def test_the_month_of_a_thing_discussed_does_not_undate_a_plan(extractor: Extractor) -> None:
+    text = (
+        "Foreign Minister Liisa Virta is due to travel on to Riga on Friday, where she will "
+        "meet Prime Minister Ilmars Kalnavs on the recovery from January's floods."
+    )
+    ann = extractor.extract(ArticleInfo(id="t", text=text, published=dt.date(2025, 3, 12)))
+    label = {e.id: e.label for e in ann.entities}
+    got = [
+        ({label[p] for p in ev.participants}, ev.date)
+        for ev in ann.events
+        if ev.kind == "ScheduledMeeting"
+    ]
+    assert got == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 14))]

@@ -583,6 +583,9 @@ class EventExtractor:
                 ent.label_ == "DATE"
                 and clause[0] <= ent.start_char < clause[1]
                 and _outside(ent.start_char, skip or [])
+                # "the recovery from January's eruption": the time of a thing, not of the act
+                and not re.match(r"['’]s\b", self.parsed.text[ent.end_char : ent.end_char + 3])
+                and not ent.text.endswith(("'s", "’s"))
             ):
                 if not find_dates(ent.text):
                     return True
