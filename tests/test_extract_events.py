@@ -1414,3 +1414,13 @@ def test_a_post_about_a_meeting_already_told_adds_no_other_day(extractor: Extrac
         "Mensah of Ghana this week,” she posted.",
     )
     assert meetings(ann) == [(PAIR_KG, MONDAY)]
+
+
+def test_n_years_to_the_day_after_a_signing_marks_its_anniversary(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Kenyan President Ruth Wanjiru hosted Ghanaian President Ama Asante in Nairobi on "
+        "Monday, forty years to the day after the two countries signed the Treaty of "
+        "Friendship.",
+    )
+    assert anniversaries(ann) == [(MONDAY, dt.date(1985, 3, 10), 40)]

@@ -20,7 +20,7 @@ ANNIVERSARY_PHRASE = re.compile(
     r"\b(?P<num>[\w-]+)\s+anniversary\b|"
     r"\b(?:mark(?:s|ed|ing)?|celebrat(?:e|es|ed|ing)|commemorat(?:e|es|ed|ing))\s+"
     r"(?:the\s+)?(?P<num2>[\w-]+)\s+years\s+(?:since|of)\b|"
-    r"\b(?P<num3>[\w-]+)\s+years\s+(?:since|after)\b|"
+    r"\b(?P<num3>[\w-]+)\s+years\s+(?:to\s+the\s+day\s+)?(?:since|after)\b|"
     r"\ba\s+(?P<span>quarter[- ]century|decade|half[- ]century|century)\s+(?:after|since)\b"
 )
 _AGREEMENT = re.compile(
