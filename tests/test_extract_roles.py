@@ -1212,3 +1212,22 @@ def test_a_demonym_of_two_states_is_the_one_the_article_names(extractor: Extract
         "Monday. Marie Kabila, the Congolese foreign minister, signed it."
     )
     assert all(person != "Marie Kabila" for person, _ in roles(run(extractor, both)))
+
+
+def test_a_titled_person_on_one_side_of_a_meeting_shares_that_sides_state(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "On Sunday, Chilean Foreign Minister Tomas Rivera and Security Adviser Lucia Quispe "
+        "called on Peruvian President Ana Ruiz in Lima.",
+    )
+    assert ("Lucia Quispe", "Chile") in roles(ann)
+    assert rules(ann)["Lucia Quispe"] == "role.same-side"
+    # the other side of the same state: nothing tells which state the adviser serves
+    same = run(
+        extractor,
+        "On Sunday, Chilean Foreign Minister Tomas Rivera and Security Adviser Lucia Quispe "
+        "called on Chilean President Ana Ruiz in Santiago.",
+    )
+    assert rules(same).get("Lucia Quispe") != "role.same-side"

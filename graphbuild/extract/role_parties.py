@@ -616,6 +616,22 @@ def _article_party(
         ]
         if leaders and leaders[-1].person in party_of:
             return party_of[leaders[-1].person], m.end, "role.accompanying"
+    # "Jaishankar and National Security Adviser Doval called on the Sri Lankan leader": one
+    # side of a meeting, all of one state, facing people of other states
+    if not _BODY_OFFICE.search(fact.title):
+        for ev in getattr(events, "events", ()):
+            subjects, objects = ev.sides
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or person not in subjects:
+                continue
+            mates = {party_of[p].label: party_of[p] for p in subjects if p in party_of}
+            facing = [party_of.get(p) for p in objects]
+            if (
+                len(mates) == 1
+                and len(subjects) >= 2
+                and facing
+                and all(f is not None and f.label not in mates for f in facing)
+            ):
+                return next(iter(mates.values())), own[0].end, "role.same-side"
     # "A, B and C and several other Kuwaiti diplomats": the listed are of that state too
     for m in own:
         sent = parsed.sentences[parsed.sentence_index(m.start)]
