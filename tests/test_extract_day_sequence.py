@@ -290,3 +290,21 @@ def test_the_day_of_a_relative_clause_on_the_subject_of_a_conjoined_verb(
     got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
     assert got
     assert all(day != dt.date(2025, 2, 4) for _, day in got)
+
+
+def test_a_day_of_a_plan_does_not_date_what_happened_on_the_same_day(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "President Mart Kask today received at the Kadriorg Anna Berzina, Secretary General "
+        "of the Organization for Security and Co-operation in Europe.\n\n"
+        "The Secretary General is due to hold talks tomorrow with Foreign Minister Liisa "
+        "Virta.\n\n"
+        "On the same day, the President received Foreign Minister Ilmars Kalnavs of Latvia."
+    )
+    today = dt.date(2025, 3, 12)
+    got = meetings(run(extractor, text, today))
+    assert got == {
+        (frozenset({"Mart Kask", "Anna Berzina"}), today),
+        (frozenset({"Mart Kask", "Ilmars Kalnavs"}), today),
+    }

@@ -57,6 +57,13 @@ _HISTORY_CUES = re.compile(
     re.I,
 )
 
+# Continents and world regions: never the place a meeting is held in.
+_REGIONS = frozenset(
+    {"europe", "asia", "africa", "eurasia", "oceania", "the americas", "americas",
+     "latin america", "middle east", "the middle east", "the pacific", "the caribbean",
+     "central asia", "south asia", "southeast asia", "east asia", "the balkans", "the gulf"}
+)  # fmt: skip
+
 # A meeting told as a look back from the day of the story.
 _FLASHBACK = re.compile(
     r"\b(?:last|first|previously|earlier|had)\s+(?:\w+\s+)?(?:met|held|talked|spoke)\b|"
@@ -349,6 +356,7 @@ class EventExtractor:
     quotes: list[QuoteFact] = field(default_factory=list)
     _context: _Context | None = None
     _lone_host: tuple[int, int] | None = None  # (person, sentence) of a host with no guest
+    _past_day: dt.date | None = None  # the last day told that is not after the reference
     _people: ParticipantFinder = field(init=False)
 
     def __post_init__(self) -> None:
@@ -464,6 +472,11 @@ class EventExtractor:
                 )
             )
 
+    def _set_context(self, ctx: _Context) -> None:
+        self._context = ctx
+        if ctx.date is not None and (self.reference is None or ctx.date <= self.reference):
+            self._past_day = ctx.date
+
     def _gathering_told_again(self, sent: Span, si: int, first_new: int) -> None:
         """ "X hosted Y in Paris. The talks at the ministry brought together A and B": the
         talks are the meeting just told, and A and B took part in it."""
@@ -527,7 +540,7 @@ class EventExtractor:
                 ):
                     # "… hosted them on Thursday. They arrived on Wednesday evening.": an
                     # arrival told after the day's meeting is its background
-                    self._context = before
+                    self._set_context(before)
                 return True
         return False
 
@@ -605,6 +618,11 @@ class EventExtractor:
                     t.head.lemma_.lower() in _TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
                 )
                 if (t.lower_ == "in" or arrival) and t.dep_ == "prep":
+                    if any(
+                        g.start <= t.idx < g.end and g.entry.type == "Organization"
+                        for g in self.mentions.geo
+                    ):
+                        continue  # "the Organization for … Co-operation in Europe"
                     for p in t.children:
                         ref = self._place_at(p)
                         if ref is not None:
@@ -630,6 +648,8 @@ class EventExtractor:
                 ):
                     continue
                 text = re.sub(r"^the\s+", "", ent.text)
+                if text.casefold() in _REGIONS:
+                    continue  # "Co-operation in Europe": a region is no meeting's place
                 return PlaceRef(ent.end_char - len(text), ent.end_char, text, entry)
         return None
 
@@ -724,6 +744,11 @@ class EventExtractor:
         )
         date = None
         previous = self._context.date if self._context else None
+        if status == "held" and previous is not None and self.reference is not None:
+            if previous > self.reference:
+                # "… is due to hold talks tomorrow. On the same day, the President received
+                # X": what happened goes on from the last day told that has been
+                previous = self._past_day
         for d in chosen:
             date = resolve_relative_date(d, self.reference, tense, previous)
             if date is not None:
@@ -806,7 +831,7 @@ class EventExtractor:
         )
         if date is not None and not inherited and not flashback:
             # (not "the two last met on 15 September …": a look back leaves the day told)
-            self._context = _Context(si, date, place)
+            self._set_context(_Context(si, date, place))
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
         if len(participants) == 1 and not noun:
             # "X welcomed his Norwegian counterpart … Y, Norway's foreign minister, arrived"
@@ -1177,7 +1202,7 @@ class EventExtractor:
         for d in dates:
             r = resolve_relative_date(d, self.reference, tense, previous)
             if r is not None:
-                self._context = _Context(si, r, place)
+                self._set_context(_Context(si, r, place))
                 return
 
     # ---- anniversaries ------------------------------------------------------------------
@@ -1244,7 +1269,7 @@ class EventExtractor:
             if made and event.date is not None:
                 # "… marked the anniversary with a ceremony on Wednesday. On the sidelines of
                 # the ceremony, X received Y": the day goes on to what follows
-                self._context = _Context(si, event.date, None)
+                self._set_context(_Context(si, event.date, None))
             phrase = self.parsed.text[sent.start_char + m.end() : phrase_end]
             if base_dates and base_dates[0].start >= sent.end_char:
                 # the earlier event told in a later sentence: its agreement is named there

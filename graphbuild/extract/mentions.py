@@ -1455,6 +1455,12 @@ def find_persons(
         e = s + len(name)
         if len(name.split()) == 1 and text[max(0, s - 4) : s].lower() == "the ":
             continue
+        if len(name.split()) >= 3 and text[max(0, s - 4) : s] == "the ":
+            # "received at the Akorda Feridun X": the place's name ran into the person's
+            first = re.match(r"\S+\s+", name)
+            if first is not None:
+                s += first.end()
+                name = text[s:e]
         if not _looks_like_name(name):
             continue
         if len(name.split()) == 1 and _names_a_team(parsed.doc, s, e):

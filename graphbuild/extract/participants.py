@@ -998,6 +998,9 @@ class ParticipantFinder:
         ):
             return []
         found = []
+        if self.mentions.person_at(place.idx, place.idx + len(place)) is not None:
+            # "received at the Akorda Feridun X": the place and the name parsed as one
+            found.append(place)
         for t in place.subtree:
             if t.dep_ not in ("appos", "conj") or t.head.pos_ != "PROPN":
                 continue
