@@ -231,3 +231,13 @@ def test_a_dateline_opening_a_long_first_paragraph_is_the_day_of_writing(agency:
         "ministers will meet again in Riga on 25 May."
     )
     assert infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1)) == dt.date(2025, 5, 21)
+
+
+def test_a_dateline_year_is_not_pushed_past_a_year_named_for_a_plan() -> None:
+    text = (
+        "TALLINN, September 10. Estonia hosted the ministers on Tuesday, a year after the "
+        "crisis of September 2023.\n\nLatvia will hold the presidency in the first half of "
+        "2026. The next round is due on Wednesday."
+    )
+    found = infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1))
+    assert found == dt.date(2024, 9, 10)  # a Tuesday, one year from 2023

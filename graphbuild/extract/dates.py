@@ -490,9 +490,9 @@ def _dateline_day_near(text: str, near: dt.date) -> dt.date | None:
 
 def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.date | None:
     """ "BEIJING, April 18 (Agency) -- … on Tuesday …", with years elsewhere in the text: the
-    first year, not before the latest one the text names, in which the dateline's day falls
-    on a weekday the text names (a wire reports the dateline's day by its weekday). Without
-    a year in the text the day stays unresolved: several years fit a weekday."""
+    year nearest to one the text names in which the dateline's day falls on a weekday the
+    text names (a wire reports the dateline's day by its weekday). Without a year in the
+    text the day stays unresolved: several years fit a weekday."""
     dateline = _partial_dateline(text)
     if dateline is None:
         return None
@@ -501,8 +501,19 @@ def _dateline_with_year_from_text(text: str, mentions: list[DateMention]) -> dt.
     if not years or not weekdays:
         return None
     assert dateline.day is not None and dateline.month is not None
-    for year in range(max(years), max(years) + 8):
-        day = _safe_date(year, dateline.month, dateline.day)
-        if day is not None and day.weekday() in weekdays:
-            return day
-    return None
+    fitting = [
+        day
+        for year in range(min(years) - 1, max(years) + 8)
+        if (day := _safe_date(year, dateline.month, dateline.day)) is not None
+        and day.weekday() in weekdays
+    ]
+    if not fitting:
+        return None
+    # the year nearest to one the text names, so a year named for a plan ("the presidency in
+    # the first half of 2026") does not push the day past it; on a tie, the weekday the text
+    # names first (the lead's), then the later year
+    first = next(d.weekday for d in mentions if d.weekday is not None and d.day is None)
+    return min(
+        fitting,
+        key=lambda d: (min(abs(d.year - y) for y in years), d.weekday() != first, -d.year),
+    )
