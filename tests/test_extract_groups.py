@@ -240,3 +240,20 @@ def test_the_month_of_a_thing_discussed_does_not_undate_a_plan(extractor: Extrac
         if ev.kind == "ScheduledMeeting"
     ]
     assert got == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 14))]
+
+
+def test_the_visiting_minister_is_the_one_from_abroad_after_a_tete_a_tete(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "RIGA, 11 March 2025 - Latvian Foreign Minister Ilmars Kalnavs and his Estonian "
+        "counterpart Liisa Virta held a tête-à-tête in Riga on Monday.\n\n"
+        '"We agreed on the grid," Virta said.\n\n'
+        '"Our border is open," Kalnavs said. "It will stay open."\n\n'
+        '"We are not asking for gifts," the Latvian minister added.\n\n'
+        "The visiting minister was later received by Prime Minister Anna Berzina."
+    )
+    got = held(extractor, text)
+    monday = dt.date(2025, 3, 10)
+    assert ({"Ilmars Kalnavs", "Liisa Virta"}, monday) in got
+    assert ({"Liisa Virta", "Anna Berzina"}, monday) in got

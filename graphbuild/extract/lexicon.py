@@ -550,6 +550,8 @@ MEETING_NOUNS = frozenset(
         "round",
         "conversation",
         "tête-à-tête",
+        "tete-a-tete",
+        "tête",  # the tagger splits "tête-à-tête" at its hyphens
         "encounter",
         "audience",
         "bilateral",

@@ -580,6 +580,14 @@ class ParticipantFinder:
         named = self._named_in_apposition(tok)
         if named is not None:
             return [named]
+        if any(c.lower_ == "visiting" for c in tok.children) and any(
+            c.lower_ in ("the", "this") for c in tok.children
+        ):
+            # "the visiting minister": the guest, before any minister told of last, however
+            # far the quoted reactions have taken the story
+            guest = self._visitor(tok, window=3 * _VISITOR_WINDOW)
+            if guest is not None:
+                return [guest]
         r = self.resolver.resolve_token(tok)
         if r is None:
             r = self._title_reference(tok)
@@ -679,7 +687,7 @@ class ParticipantFinder:
             elif ev.sides[0] and ev.sides[1]:
                 guests = list(ev.sides[1])
             else:
-                guests = list(ev.participants)
+                guests = self._away_from_home(ev)
             guests = [p for p in guests if p not in here]
             if len(guests) == 1:
                 return guests[0]
@@ -688,6 +696,19 @@ class ParticipantFinder:
                 continue
             return None
         return None
+
+    def _away_from_home(self, ev: EventFact) -> list[int]:
+        """ "A and B held talks in Podgorica": with no host told, the guests are those who
+        act for another state than the one whose capital the meeting is in."""
+        people = list(ev.participants)
+        metonym = getattr(self.resolver.gaz, "metonym", None)
+        home = metonym(ev.place.text) if ev.place is not None and metonym is not None else None
+        if home is None or home.type != "Country":
+            return people
+        parties = self.resolver.parties
+        away = [p for p in people if parties.get(p) and home.label not in parties[p]]
+        at_home = [p for p in people if home.label in parties.get(p, [])]
+        return away if away and at_home else people
 
     def _named_at(self, t: Token) -> list[int]:
         m = self.mentions.person_at(t.idx, t.idx + len(t.text))
