@@ -213,7 +213,14 @@ def test_an_agency_dateline_with_its_year_after_a_slash() -> None:
 
 @pytest.mark.parametrize(
     "phrase",
-    ["At the end of the day", "by the close of the day", "That evening", "the same afternoon"],
+    [
+        "At the end of the day",
+        "by the close of the day",
+        "That evening",
+        "the same afternoon",
+        "The same day",
+        "That same day",
+    ],
 )
 def test_phrases_of_the_same_day_continue_the_day_before_them(phrase: str) -> None:
     (found,) = find_dates(f"{phrase}, the president received the guest.")

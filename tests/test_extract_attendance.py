@@ -90,3 +90,17 @@ def test_a_participle_lists_attendees_by_by(extractor: Extractor) -> None:
         "Ambassador to Estonia, Dr. Ilze Kalna."
     )
     assert PAIR | {"Jaan Tamm", "Ilze Kalna"} in participants(extractor, text)
+
+
+def test_an_attendee_told_after_quoted_reactions_joins_the_talks(extractor: Extractor) -> None:
+    text = (
+        "Foreign Minister Liisa Virta held talks with Foreign Minister Ilmars Kalnavs in Riga "
+        "on Monday.\n\n"
+        '"We agreed on the grid," Virta said. "It is a good day."\n\n'
+        '"Our border is open," Kalnavs said. "It will stay open. We are friends."\n\n'
+        '"We are not asking for gifts," he added. "We ask for partnership."\n\n'
+        '"Trade will double," Virta said. "Ports are ready."\n\n'
+        '"Rail will follow," Kalnavs said. "Tracks are laid. Trains are ordered."\n\n'
+        "Estonian Ambassador to Latvia Mart Kask also attended the talks."
+    )
+    assert participants(extractor, text) == [{"Liisa Virta", "Ilmars Kalnavs", "Mart Kask"}]

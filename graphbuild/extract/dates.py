@@ -125,7 +125,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<rel>today|tonight|this (?:morning|afternoon|evening)|yesterday|tomorrow|"
             r"(?:later|earlier)(?: on)? (?:in|on|during) the "
             r"(?:same )?(?:day|morning|afternoon|evening)|(?:later|earlier) (?:that|the same) "
-            r"(?:day|morning|afternoon|evening)|on the same day|"
+            r"(?:day|morning|afternoon|evening)|(?:on )?(?:that|the) same day|"
             r"(?:at|by|towards?) the (?:end|close) of the day|"
             r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
             re.I,

@@ -948,7 +948,10 @@ class EventExtractor:
             recent = [
                 ev
                 for ev in self.events
-                if ev.kind in ("Meeting", "ScheduledMeeting") and 0 < si - ev.sentence <= window
+                if ev.kind in ("Meeting", "ScheduledMeeting")
+                and ev.sentence < si
+                # quoted reactions between do not move the story on
+                and self._distance(ev.sentence, si) <= window
             ]
             if not recent:
                 return
