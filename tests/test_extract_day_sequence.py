@@ -308,3 +308,19 @@ def test_a_day_of_a_plan_does_not_date_what_happened_on_the_same_day(
         (frozenset({"Mart Kask", "Anna Berzina"}), today),
         (frozenset({"Mart Kask", "Ilmars Kalnavs"}), today),
     }
+
+
+def test_talks_and_a_larger_meeting_the_same_day_are_two_meetings(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "On the morning of 10 March 2025, Foreign Minister Liisa Virta held talks with "
+        "Latvian Foreign Minister Ilmars Kalnavs in Tallinn.\n\n"
+        "On the same day, President Mart Kask met with Prime Minister Anna Berzina of Latvia. "
+        "Virta and Kalnavs were present at the meeting."
+    )
+    day = dt.date(2025, 3, 10)
+    got = meetings(run(extractor, text, dt.date(2025, 3, 12)))
+    assert (frozenset({"Liisa Virta", "Ilmars Kalnavs"}), day) in got
+    everyone = frozenset({"Liisa Virta", "Ilmars Kalnavs", "Mart Kask", "Anna Berzina"})
+    assert (everyone, day) in got

@@ -139,7 +139,7 @@ _SEQUEL = re.compile(
     r"after that|in the (?:morning|afternoon|evening)|(?:end|close) of the day|"
     r"on the (?:margins?|sidelines?) of|"
     r"(?:following|after) (?:the|their|these|this) (?:\w+ )?(?:talks|meeting|discussions|session)|"
-    r"(?:that|the same) (?:morning|afternoon|evening|night))\b",
+    r"(?:that|the same) (?:morning|afternoon|evening|night)|(?:that|the) same day)\b",
     re.I,
 )
 
