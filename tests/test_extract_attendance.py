@@ -104,3 +104,12 @@ def test_an_attendee_told_after_quoted_reactions_joins_the_talks(extractor: Extr
         "Estonian Ambassador to Latvia Mart Kask also attended the talks."
     )
     assert participants(extractor, text) == [{"Liisa Virta", "Ilmars Kalnavs", "Mart Kask"}]
+
+
+def test_a_member_of_a_delegation_at_the_talks_took_part(extractor: Extractor) -> None:
+    text = (
+        "Prime Minister Liisa Virta held talks with President Ilmars Kalnavs in Tallinn on "
+        "Monday. Mart Kask, Minister of Foreign Affairs and Trade, was part of the Latvian "
+        "delegation at the talks."
+    )
+    assert participants(extractor, text) == [{"Liisa Virta", "Ilmars Kalnavs", "Mart Kask"}]

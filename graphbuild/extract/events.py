@@ -197,7 +197,10 @@ _ALONG_WITH = re.compile(r",\s*along with\s", re.I)
 _COMPANION_BEFORE = re.compile(
     r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
     r"\b(?:also )?(?:attended|joined|took part in) (?:the|this|that) (?:meeting|talks|audience|"
-    r"session|discussions?|lunch|dinner)\b|\bjoined (?:the two|them)\b",
+    r"session|discussions?|lunch|dinner)\b|\bjoined (?:the two|them)\b|"
+    # "X, Minister of …, was part of the Sri Lankan delegation at the talks"
+    r"\b(?:was|were) (?:also )?(?:part|members?) of the (?:[\w-]+ ){0,2}delegation (?:at|in|for|"
+    r"during) the (?:meeting|talks|discussions?)\b",
     re.I,
 )
 # A sentence that goes on about the meeting just reported.
