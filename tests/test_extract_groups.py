@@ -12,6 +12,7 @@ import pytest
 
 from graphbuild.annotations import Annotations, ArticleInfo
 from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.extract.document import ParsedArticle
 from graphbuild.link.gazetteer_files import load_gazetteer
 
 
@@ -257,3 +258,19 @@ def test_the_visiting_minister_is_the_one_from_abroad_after_a_tete_a_tete(
     monday = dt.date(2025, 3, 10)
     assert ({"Ilmars Kalnavs", "Liisa Virta"}, monday) in got
     assert ({"Liisa Virta", "Anna Berzina"}, monday) in got
+
+
+def test_a_session_of_talks_with_someone_names_them(extractor: Extractor) -> None:
+    text = (
+        "Foreign Minister Ilmars Kalnavs of Latvia arrived on Sunday. On Monday, Foreign "
+        "Minister Liisa Virta held a session of official talks with her Latvian counterpart "
+        "at the ministry in Tallinn."
+    )
+    assert held(extractor, text) == [({"Liisa Virta", "Ilmars Kalnavs"}, dt.date(2025, 3, 10))]
+
+
+def test_an_agency_dateline_with_a_triple_dash_stands_apart() -> None:
+    nlp = load_pipeline()
+    text = "Oslo, Jan 13 (NTB) --- His Majesty King Harald received the visiting minister."
+    parsed = ParsedArticle.from_doc(text, nlp(text))
+    assert any(s.text.startswith("His Majesty") for s in parsed.sentences)

@@ -383,7 +383,7 @@ def anniversary_anchor_years(text: str, number_of: dict[str, int]) -> list[int]:
 
 
 # What ends a dateline: an agency in brackets, then a dash or a colon.
-_DATELINE_END = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:--|[–—-]|:)\s")
+_DATELINE_END = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:-{1,3}|[–—]|:)\s")
 
 
 def infer_reference_date(

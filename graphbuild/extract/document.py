@@ -80,7 +80,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-_DASHES = frozenset({"--", "-", "–", "—"})
+_DASHES = frozenset({"---", "--", "-", "–", "—"})
 
 
 def _dateline_apart(doc: Doc, start: int) -> None:

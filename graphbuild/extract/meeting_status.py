@@ -100,7 +100,7 @@ def _done_together(verb: Token) -> bool:
     )
 
 
-def _quantified(objs: list[Token]) -> list[Token]:
+def quantified(objs: list[Token]) -> list[Token]:
     """ "held a series of talks", "two days of talks": the quantity's meeting noun."""
     return [
         x
@@ -122,7 +122,7 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
-        objs += _quantified(objs)
+        objs += quantified(objs)
         if lemma in ("attend", "chair", "co-chair"):
             # "attended the review of the third session of the Joint Commission"
             for o in list(objs):
@@ -161,7 +161,7 @@ def is_trigger(tok: Token) -> bool:
     if lemma in _ROUNDS_OFF and tok.tag_ == "VBD":
         # "X and Y ended two days of talks in Almaty with a tête-à-tête": they sat together
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
-        objs += _quantified(objs)
+        objs += quantified(objs)
         if any(
             o.lemma_.lower() in lexicon.MEETING_NOUNS and not _refers_back(o) for o in objs
         ) and any(c.dep_ == "nsubj" for c in tok.children):

@@ -21,6 +21,7 @@ from graphbuild.extract.meeting_status import (
     credential_recipients,
     misread_participle,
     presents_credentials,
+    quantified,
     verb_chain,
 )
 from graphbuild.extract.mentions import MentionIndex, fold
@@ -940,7 +941,8 @@ class ParticipantFinder:
                 or (c.dep_ == "oprd" and tok.lemma_.lower() == "call")
             ):
                 out.append(c)
-                for cc in c.children:
+                for cc in [*c.children, *(x for q in quantified([c]) for x in q.children)]:
+                    # ("held a session of talks with X": the talks' 'with')
                     if cc.dep_ == "prep" and cc.lower_ in ("with", "by"):
                         out.extend(cc.children)
                     if cc.dep_ == "acl":
