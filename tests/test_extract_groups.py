@@ -274,3 +274,18 @@ def test_an_agency_dateline_with_a_triple_dash_stands_apart() -> None:
     text = "Oslo, Jan 13 (NTB) --- His Majesty King Harald received the visiting minister."
     parsed = ParsedArticle.from_doc(text, nlp(text))
     assert any(s.text.startswith("His Majesty") for s in parsed.sentences)
+
+
+def test_the_three_ministers_are_the_ministers_of_the_meeting_not_an_official(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "On Monday, Foreign Minister Liisa Virta hosted Foreign Minister Ilmars Kalnavs and "
+        "Foreign Minister Anna Berzina in Tallinn. The Secretary-General of the Baltic "
+        "Council, Jan Ozols, also took part in the meeting.\n\n"
+        "During the meeting, the ministers held a video conference with Foreign Minister "
+        "Tomas Rivera of Chile.\n\n"
+        "Later the same day, the three ministers were received by President Mart Kask."
+    )
+    ministers = {"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}
+    assert (ministers | {"Mart Kask"}, dt.date(2025, 3, 10)) in held(extractor, text)

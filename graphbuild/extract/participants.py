@@ -746,6 +746,10 @@ class ParticipantFinder:
             ):
                 if told and (any_office or all(self._holds(p, office) for p in told)):
                     return told
+            # "the three ministers" after a meeting of three ministers and a secretary-general
+            of_office = self._office_holders_of_last_meeting(tok, office)
+            if len(of_office) == nums[0]:
+                return of_office
             fitting = self._holders_told_before(tok, nums[0], office)
             if fitting:
                 return fitting
@@ -802,6 +806,15 @@ class ParticipantFinder:
                         return holding
                 return told
         return None
+
+    def _office_holders_of_last_meeting(self, tok: Token, office: tuple[str, ...]) -> list[int]:
+        si = self.parsed.sentence_index(tok.idx)
+        for ev in reversed(self.events):
+            if si - ev.sentence > 20:
+                break
+            if ev.kind == "Meeting":
+                return [p for p in ev.participants if self._holds(p, office)]
+        return []
 
     def _holds(self, person: int, office: tuple[str, ...]) -> bool:
         titles = " ".join(fold(t) for t in self.resolver.titles.get(person, []))
