@@ -289,3 +289,17 @@ def test_the_three_ministers_are_the_ministers_of_the_meeting_not_an_official(
     )
     ministers = {"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}
     assert (ministers | {"Mart Kask"}, dt.date(2025, 3, 10)) in held(extractor, text)
+
+
+def test_the_two_prime_ministers_joined_for_discussions_after_years_of_closure(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Estonian Prime Minister Liisa Virta and Latvian Prime Minister Ilmars Kalnavs held "
+        "talks in Riga on Monday.\n\n"
+        "Virta, who arrived on Sunday with Foreign Minister Anna Berzina, was welcomed before "
+        "the talks. Berzina joined the two prime ministers at the table for discussions on "
+        "the recovery of tourism after more than two years of closed borders."
+    )
+    everyone = {"Liisa Virta", "Ilmars Kalnavs", "Anna Berzina"}
+    assert (everyone, dt.date(2025, 3, 10)) in held(extractor, text)

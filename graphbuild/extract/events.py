@@ -602,6 +602,11 @@ class EventExtractor:
                 # "the recovery from January's eruption": the time of a thing, not of the act
                 and not re.match(r"['’]s\b", self.parsed.text[ent.end_char : ent.end_char + 3])
                 and not ent.text.endswith(("'s", "’s"))
+                # "after two years of closed borders", "for three decades": a span of time
+                and not re.match(r"\s+of\b", self.parsed.text[ent.end_char : ent.end_char + 4])
+                and not re.search(
+                    r"\bfor\s+$", self.parsed.text[ent.start_char - 5 : ent.start_char]
+                )
             ):
                 if not find_dates(ent.text):
                     return True

@@ -47,6 +47,8 @@ def _group_office(tok: Token) -> tuple[str, ...] | None:
     if lemma == "head":
         of = " ".join(t.lower_ for t in tok.subtree if t.i > tok.i)
         return _HEADS_OF_STATE if re.match(r"of (?:state|government)", of) else None
+    if lemma == "minister" and any(c.lower_ == "prime" for c in tok.children):
+        return ("prime minister", "premier")
     if lemma == "minister" and any(c.lower_ == "foreign" for c in tok.children):
         return ("foreign minister", "minister of foreign", "minister for foreign",
                 "external affairs", "secretary of state", "foreign secretary")  # fmt: skip
