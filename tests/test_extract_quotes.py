@@ -266,3 +266,16 @@ def test_the_one_a_quotation_thanks_is_not_its_speaker(extractor: Extractor) -> 
     )
     got = quotes(extractor, text)
     assert [speaker for speaker, _ in got] == ["Liisa Virta"]
+
+
+def test_words_a_person_describes_something_as_or_is_cited_with_are_theirs(
+    extractor: Extractor,
+) -> None:
+    lead = "Foreign Minister Liisa Virta met Foreign Minister Ilmars Kalnavs on Monday. "
+    got = quotes(extractor, lead + 'Virta described the talks as "frank and very useful".')
+    assert got == [("Liisa Virta", "frank and very useful")]
+    got = quotes(extractor, lead + 'According to Kalnavs, the deal is "closer than ever".')
+    assert got == [("Ilmars Kalnavs", "closer than ever")]
+    # a scare-quoted name after 'known as' is nobody's words
+    got = quotes(extractor, lead + 'They discussed the corridor known as "Middle Route".')
+    assert got == []

@@ -229,7 +229,8 @@ class QuoteExtractor:
                     continue
                 # the cue must lead into the quote or follow it directly
                 if cue.end() <= q.mark_start:
-                    if not re.fullmatch(r"[^.;\n]*?,\s*", text[cue.end() : q.mark_start]):
+                    # ("According to X, the treaty is '…'": the words after the comma too)
+                    if not re.fullmatch(r"[^.;\n]*?,[^.;\n]*", text[cue.end() : q.mark_start]):
                         continue
                 elif not re.fullmatch(r"[\s,”\"'’]*", text[q.end : cue.start()]):
                     continue
@@ -263,7 +264,8 @@ class QuoteExtractor:
             head = tok.head
             if head.i == tok.i:
                 return False
-            if tok.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            if tok.dep_ == "prep" and head.pos_ in ("NOUN", "PROPN", "PRON") and tok.lower_ != "as":
+                # (not "described the talks as '…'": the predicate, hung on the object)
                 return False
             tok = head
         return False
