@@ -1231,3 +1231,18 @@ def test_a_titled_person_on_one_side_of_a_meeting_shares_that_sides_state(
         "called on Chilean President Ana Ruiz in Santiago.",
     )
     assert rules(same).get("Lucia Quispe") != "role.same-side"
+
+
+def test_the_host_of_a_planned_meeting_under_a_dateline_line_is_at_home(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "President receives visiting minister\n\n"
+        "Tallinn, 11 March 2025\n\n"
+        "Chilean Foreign Minister Tomas Rivera arrived in the capital today. Rivera is "
+        "expected to hold talks with Prime Minister Lucia Quispe on Friday."
+    )
+    assert ("Lucia Quispe", "Estonia") in roles(run(extractor, text))
+    # the plan placed in another capital: that state's
+    elsewhere = text.replace("on Friday.", "in Riga on Friday.")
+    assert ("Lucia Quispe", "Latvia") in roles(run(extractor, elsewhere))

@@ -390,10 +390,22 @@ _BODY_OFFICE = re.compile(
 )
 
 
+# A dateline on a line of its own: "Astana, 17 February 2025".
+_DATELINE_LINE = re.compile(
+    r"(?m)^[ \t]*(?P<city>[A-ZÀ-Þ][\w'’.-]*(?: [A-ZÀ-Þ][\w'’.-]*){0,2}),[ \t]+"
+    r"(?=[^\n]{0,30}\b(?:19|20)\d\d\b)[^\n]{0,40}$"
+)
+
+
 def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEntryLike | None:
     """The state whose capital the article is filed from ("NEW DELHI, Jan 9 -" -> India)."""
     start = parsed.dateline[0] if parsed.dateline is not None else 0
     filed = _FILED_FROM.match(parsed.text, start)
+    if filed is None:
+        # "Head of State receives …\n\nAstana, 17 February 2025\n\n…": a line of its own
+        # among the first three
+        head = "\n".join(parsed.text.lstrip().splitlines()[:5])
+        filed = _DATELINE_LINE.search(head)
     if filed is None:
         return None
     country = gaz.metonym(filed.group("city").strip())
@@ -666,7 +678,7 @@ def _article_party(
         # "the Community's Secretary-General": a body's official is at home nowhere
         return None
     for ev in getattr(events, "events", ()):
-        if ev.kind != "Meeting" or person not in ev.participants:
+        if ev.kind not in ("Meeting", "ScheduledMeeting") or person not in ev.participants:
             continue
         if ev.host != person and (ev.host is not None or len(ev.participants) < 2):
             # "X of Pakistan and Adviser Y held talks in Dhaka": with no host told, the one
