@@ -1246,3 +1246,13 @@ def test_the_host_of_a_planned_meeting_under_a_dateline_line_is_at_home(
     # the plan placed in another capital: that state's
     elsewhere = text.replace("on Friday.", "in Riga on Friday.")
     assert ("Lucia Quispe", "Latvia") in roles(run(extractor, elsewhere))
+
+
+def test_the_president_of_a_body_named_by_its_is_not_the_host_states(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "ABUJA, March 11 (Agency) - Chilean Foreign Minister Tomas Rivera is expected to visit "
+        "the Andean Commission in Abuja on Friday for talks with its President, Lucia Quispe."
+    )
+    assert ("Lucia Quispe", "Nigeria") not in roles(run(extractor, text))

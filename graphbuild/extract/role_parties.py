@@ -674,8 +674,11 @@ def _article_party(
         if welcomed is not None:
             return welcomed, m.end, "role.host-capital"
     capital = _dateline_capital(parsed, gaz)
-    if _BODY_OFFICE.search(fact.title):
-        # "the Community's Secretary-General": a body's official is at home nowhere
+    if _BODY_OFFICE.search(fact.title) or re.search(
+        r"\b(?:its|the \w+['’]s)\s+$", text[max(0, fact.start - 20) : fact.start]
+    ):
+        # "the Community's Secretary-General", "the ECOWAS Commission … its President": a
+        # body's official is at home nowhere
         return None
     for ev in getattr(events, "events", ()):
         if ev.kind not in ("Meeting", "ScheduledMeeting") or person not in ev.participants:
