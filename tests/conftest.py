@@ -2,7 +2,8 @@
 
 ``live_server`` is one server for the session (default limits); ``serve_store`` starts
 another one with different settings (short timeout, small row cap, …) for a single test.
-Nothing here needs the NLP pipeline: the graphs are written by hand (tests/server_samples.py).
+The store's graphs are written by hand (tests/server_samples.py); ``extractor`` is the one
+extractor every extraction test module reads with (tests/extract_samples.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from extract_samples import make_extractor
 from server_samples import LiveServer, fill_store, running_server
 
+from graphbuild.extract import Extractor
 from graphbuild.store.embedded import GraphStore
 
 # The office-holder index merges the user's update from Wikidata (setting gazetteer_update_dir);
@@ -55,3 +58,8 @@ def serve_store(sample_store_path: Path) -> Iterator[Callable[..., LiveServer]]:
             return stack.enter_context(running_server(sample_store_path, **overrides))
 
         yield start
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return make_extractor()

@@ -12,19 +12,13 @@ import datetime as dt
 import pytest
 
 from graphbuild.annotations import Annotations, ArticleInfo
-from graphbuild.extract import Extractor, load_pipeline
-from graphbuild.link.gazetteer_files import load_gazetteer
+from graphbuild.extract import Extractor
 
 LEAD = (
     "Estonian Foreign Minister Talvo Brennik held talks with Latvian Foreign Minister "
     "Aiga Rudzite in Riga on Tuesday. "
 )
 PAIR = {"Talvo Brennik", "Aiga Rudzite"}
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
 
 
 def participants(extractor: Extractor, text: str) -> list[set[str]]:

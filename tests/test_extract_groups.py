@@ -13,12 +13,6 @@ import pytest
 from graphbuild.annotations import Annotations, ArticleInfo
 from graphbuild.extract import Extractor, load_pipeline
 from graphbuild.extract.document import ParsedArticle
-from graphbuild.link.gazetteer_files import load_gazetteer
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
 
 
 def scheduled(extractor: Extractor, text: str) -> list[set[str]]:

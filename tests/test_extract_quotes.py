@@ -10,13 +10,7 @@ import datetime as dt
 import pytest
 
 from graphbuild.annotations import Annotations, ArticleInfo
-from graphbuild.extract import Extractor, load_pipeline
-from graphbuild.link.gazetteer_files import load_gazetteer
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
+from graphbuild.extract import Extractor
 
 
 def quotes(extractor: Extractor, text: str) -> list[tuple[str, str]]:

@@ -7,25 +7,11 @@ else is invented.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from extract_samples import run
 
-from graphbuild.annotations import Annotations, ArticleInfo
-from graphbuild.extract import Extractor, load_pipeline
-from graphbuild.link.gazetteer_files import load_gazetteer
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
-
-
-def run(extractor: Extractor, text: str, published: str | None = "2025-03-12") -> Annotations:
-    info = ArticleInfo(
-        id="t", text=text, published=dt.date.fromisoformat(published) if published else None
-    )
-    return extractor.extract(info)
+from graphbuild.annotations import Annotations
+from graphbuild.extract import Extractor
 
 
 def label(ann: Annotations, entity_id: str | None) -> str | None:

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from graphbuild.annotations import Annotations, ArticleInfo
-from graphbuild.extract import Extractor, load_pipeline
+from graphbuild.extract import Extractor
 from graphbuild.extract.stray_persons import without_stray_persons
 from graphbuild.link.gazetteer_files import load_gazetteer
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
 
 
 def run(extractor: Extractor, text: str) -> Annotations:
