@@ -6,22 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from extract_samples import run
 
-from graphbuild.annotations import Annotations, ArticleInfo
-from graphbuild.extract import Extractor, load_pipeline
-from graphbuild.link.gazetteer_files import load_gazetteer
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor(load_pipeline(), load_gazetteer(), today=dt.date(2026, 1, 1))
-
-
-def run(extractor: Extractor, text: str, published: str | None = "2025-03-12") -> Annotations:
-    info = ArticleInfo(
-        id="t", text=text, published=dt.date.fromisoformat(published) if published else None
-    )
-    return extractor.extract(info)
+from graphbuild.annotations import Annotations
+from graphbuild.extract import Extractor
 
 
 def label(ann: Annotations, entity_id: str) -> str:
@@ -105,8 +93,11 @@ FOUR = frozenset({"John Mwangi", "Kofi Mensah", "Ann Kerubo", "Yaw Boateng"})
         "Mensah on Monday. Trade Minister Ann Kerubo and Ambassador Yaw Boateng attended the "
         "talks.",
         "Kenyan Foreign Minister John Mwangi held talks with Ghanaian Foreign Minister Kofi "
-        "Mensah on Monday. The talks were held in an expanded format with the participation "
-        "of Trade Minister Ann Kerubo and Ambassador Yaw Boateng.",
+        "Mensah on Monday. A wider round followed with the participation of Trade Minister "
+        "Ann Kerubo and Ambassador Yaw Boateng.",
+        "Kenyan Foreign Minister John Mwangi held talks with Ghanaian Foreign Minister Kofi "
+        "Mensah on Monday. They went on in a larger setting with the participation of Trade "
+        "Minister Ann Kerubo and Ambassador Yaw Boateng.",
         "Kenyan Foreign Minister John Mwangi met Ghanaian Foreign Minister Kofi Mensah on "
         "Monday. The meeting was attended by Trade Minister Ann Kerubo and Ambassador Yaw "
         "Boateng.",
