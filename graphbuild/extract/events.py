@@ -573,7 +573,7 @@ class EventExtractor:
 
     def _name_goes_on(self, d: DateMention) -> bool:
         """ "Dr. Godwin Friday": a bare weekday that ends a person's name (the name's words
-        hang on it), unlike "Jaishankar Friday met Y", where the day modifies the verb."""
+        hang on it), unlike "X Friday met Y", where the day modifies the verb."""
         if d.weekday is None or d.day is not None or d.relative is not None:
             return False
         tok = self.parsed.token_at(d.start)

@@ -272,7 +272,7 @@ CLUB_WORDS = frozenset(
     }
 )
 
-# Post-nominal letters only one state's parliament gives ("Peter Burke T.D.": a member of the
+# Post-nominal letters only one state's parliament gives ("X T.D.": a member of the
 # Irish Dáil), as folded words: a titled person with them acts for that state.
 STATE_POST_NOMINALS = {"t.d.": "IE", "t.d": "IE", "td": "IE"}
 
@@ -284,7 +284,7 @@ STATE_HONORIFICS = {"shri": "IN", "shrimati": "IN", "smt": "IN", "smt.": "IN"}
 GIVEN_NAME_TITLES = frozenset({"amir", "emir", "sultan", "malik", "sheikh"})
 
 # Office titles as abbreviated in South Asian, Kenyan and wire copy: matched exactly as written
-# ("PM Modi", "EAM Jaishankar", "CS Mutua"), never in lower case.
+# ("PM X", "EAM X", "CS X"), never in lower case.
 TITLE_ABBREVIATIONS = (
     "PM", "FM", "EAM", "CS", "MoS", "NSA", "DPM", "HRVP", "PS", "FS", "SG", "UNSG", "Amb.",
 )  # fmt: skip

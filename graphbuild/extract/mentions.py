@@ -645,7 +645,7 @@ def _inside_longer_name(doc: Doc, i: int, j: int, gaz: GazetteerLike, prev_end: 
     the name, or "<Name> of (the) <name>" inside one named entity, makes it another thing.
     Offices and a state's own bodies are not such nouns ("Russian Foreign Minister",
     "President of Mexico", "Embassy of Japan"), nor another state's name ("US China talks"),
-    nor a person's name ("Ilham Aliyev of Azerbaijan"), nor a name after an office's "of"
+    nor a person's name ("X Y of Azerbaijan"), nor a name after an office's "of"
     ("Minister of Foreign Affairs of Ghana Kofi Mensah", where the parser may miss the person).
     """
     first, last = doc[i], doc[j - 1]
@@ -1330,7 +1330,7 @@ _MISTYPED_LABELS = frozenset({"ORG", "FAC", "GPE", "NORP", "PRODUCT", "WORK_OF_A
 
 
 def _known_holders_mistyped(parsed: ParsedArticle) -> list[tuple[int, int]]:
-    """Names the parser typed as a body or place ("Ethiopia's Abiy Ahmed" as an ORG) that the
+    """Names the parser typed as a body or place ("Ethiopia's X Y" as an ORG) that the
     sourced office-holder table has as a person's full name."""
     from graphbuild.link.office_holders import shipped_office_holders
 
@@ -1429,7 +1429,7 @@ def find_persons(
         if cut:
             e = s + cut.start()
         for w in list(re.finditer(r"\S+", text[s:e]))[1:]:
-            if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Jaishankar Friday met"
+            if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Kumar Friday met"
                 if w.group(0) in _MONTH_SURNAMES and not re.match(
                     r"[\s,]*\d", text[s + w.end() : s + w.end() + 4]
                 ):

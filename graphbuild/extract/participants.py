@@ -344,7 +344,7 @@ class ParticipantFinder:
         return people
 
     def named_after(self, tok: Token) -> list[int]:
-        """ "X welcomed his Norwegian counterpart to London. Espen Barth Eide, Norway's
+        """ "X welcomed his Norwegian counterpart to London. Y, Norway's
         foreign minister, arrived …": a guest described by office and state, named only in
         the next sentences (by a person first named there who holds that state's office)."""
         objs = [o for o in self._objects(tok) if o.lemma_.lower() in _TITLE_HEADS]
@@ -743,7 +743,7 @@ class ParticipantFinder:
             for told, any_office in (
                 (self._named_just_before(tok, nums[0]), False),
                 # "the two leaders": whoever led the meeting just told, whatever their office
-                # ("General Secretary To Lam")
+                # (a party's "General Secretary")
                 (self._previous_participants(nums[0], tok.idx), tok.lemma_.lower() == "leader"),
             ):
                 if told and (any_office or all(self._holds(p, office) for p in told)):
@@ -1017,7 +1017,7 @@ class ParticipantFinder:
                     if cc.dep_ in ("prep", "agent") and cc.lower_ == "by":
                         out.extend(x for x in cc.children if x.dep_ == "pobj")
             elif c.dep_ == "prep" and c.text == "To" and c.i == tok.i + 1:
-                # "received To Lam": a Vietnamese name read as a preposition
+                # "received To X": a name that starts with "To" read as a preposition
                 out.extend(x for x in c.children if x.dep_ == "pobj")
             elif c.dep_ in ("advcl", "xcomp") and c.lower_ == "visiting" and c.i == tok.i + 1:
                 # "X met visiting President Y": the parser reads 'visiting' as a verb

@@ -143,7 +143,7 @@ def table_party(
     """
     index = index or office_holders()
     forms = set(names)
-    # "Claudia Sheinbaum Pardo": the table may give one surname of two
+    # a name with two surnames: the table may give one of them
     forms |= {n.rsplit(" ", 1)[0] for n in names if len(n.split()) >= 3}
     for name in sorted(forms, key=lambda n: (-len(n), n)):
         if len(name.split()) < 2:
@@ -281,7 +281,7 @@ def confirm_untitled(
     gaz: GazetteerLike,
     reference: dt.date | None,
 ) -> list[RoleFact]:
-    """The roles, where a party next to an untitled name ("Ethiopia's Abiy Ahmed") stays only
+    """The roles, where a party next to an untitled name ("Ethiopia's X Y") stays only
     when the office-holder table has that person in an office of that party (nationality
     alone is not an office: "Norwegian author X" is not in the table as Norway's)."""
     out: list[RoleFact] = []
@@ -404,7 +404,7 @@ def _dateline_capital(parsed: ParsedArticle, gaz: GazetteerLike) -> GazetteerEnt
     if filed is None:
         # "Head of State receives …\n\nAstana, 17 February 2025\n\n…": a line of its own
         # among the first three
-        head = "\n".join(parsed.text.lstrip().splitlines()[:5])
+        head = "\n".join(parsed.text.lstrip()[:400].splitlines()[:5])
         filed = _DATELINE_LINE.search(head)
     if filed is None:
         return None
@@ -564,7 +564,7 @@ def _article_party(
     person = fact.person
     own = mentions.persons[person].mentions
     text = parsed.text
-    # "Peter Burke T.D.": letters only one state's parliament gives
+    # "X T.D.": letters only one state's parliament gives
     for m in own:
         letters = re.match(r"\s*,?\s*(T\.\s?D\.?|TD)(?![\w-])", text[m.end : m.end + 8])
         if letters is not None:
@@ -579,7 +579,7 @@ def _article_party(
         entry = party_entry(gaz, state) if state else None
         if entry is not None and fact.start <= m.start <= fact.end:
             return entry, m.end, "role.state-honorific"
-    # "Lavrov's spokesperson X", "X, Lavrov's spokesperson"
+    # "Y's spokesperson X", "X, Y's spokesperson"
     if fact.via is not None and fact.via != person and fact.via in party_of:
         return party_of[fact.via], fact.end, "role.possessive-office"
     # "X, Adviser to the Chancellor": the state of the one person holding that office
@@ -628,7 +628,7 @@ def _article_party(
         ]
         if leaders and leaders[-1].person in party_of:
             return party_of[leaders[-1].person], m.end, "role.accompanying"
-    # "Jaishankar and National Security Adviser Doval called on the Sri Lankan leader": one
+    # "X and National Security Adviser Y called on the Sri Lankan leader": one
     # side of a meeting, all of one state, facing people of other states
     if not _BODY_OFFICE.search(fact.title):
         for ev in getattr(events, "events", ()):

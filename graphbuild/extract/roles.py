@@ -229,7 +229,7 @@ def _title_after(  # type: ignore[no-untyped-def]
     pos = m.end + lead.end()
     owner = re.match(r"[^\s,]+(?:\s[A-Z][^\s,]*){0,3}?(?:'s|’s)\s+", text[pos : pos + 60])
     if owner and any(p.start == pos for p in mentions.person_mentions):
-        pos += owner.end()  # "X, Lavrov's spokesperson"
+        pos += owner.end()  # "X, Y's spokesperson"
     party = None
     for g in geo:
         if g.start == pos and g.entry.type in ("Country", "Organization"):
@@ -349,7 +349,7 @@ def _ministry_before(text: str, t: TitleMention) -> tuple[BodyEntry, int] | None
 
 
 def _possessor(text: str, pos: int, mentions: MentionIndex) -> int | None:
-    """The person whose office this is: "Lavrov's spokesperson" -> Lavrov."""
+    """The person whose office this is: "Y's spokesperson" -> Y."""
     for p in mentions.person_mentions:
         if p.end < pos and re.fullmatch(
             r"(?:'s|’s)\s+(?:(?:new|top|chief|senior)\s+)?", text[p.end : pos]
@@ -567,7 +567,7 @@ def extract_roles(
                 for t3, p3 in t2.also
             ]
             continue
-        # "Austrian Hofer" / "Uruguay's Paz" / "Abiy Ahmed of Ethiopia" without a title
+        # "Austrian X" / "Uruguay's X" / "X Y of Ethiopia" without a title
         g = _party_before(text, m.start, geo)
         leader = None
         if g is None:

@@ -1,11 +1,12 @@
 """Office holders: which Wikidata item a person named in an article is, decided offline.
 
 A name alone does not identify a person: two office holders can share it, and news spells
-names in many ways ("S. Jaishankar", "Sergei Lavrov", "H.E. Mr. ..."). The shipped table
-``data/gazetteer/office-holders.tsv`` (terms of office with QIDs and their sources, derived by
-``tools/derive_office_holders.py``) says who held which office of which state and when, so a
-name is linked only when exactly one person of that name fits the article's date, state or
-office. Spelling variants come from the hand-curated ``data/gazetteer/name-variants.tsv``.
+names in many ways (an initial for the given name, another transliteration, "H.E. Mr. ...").
+The shipped table ``data/gazetteer/office-holders.tsv`` (terms of office with QIDs and their
+sources, derived by ``tools/derive_office_holders.py``) says who held which office of which
+state and when, so a name is linked only when exactly one person of that name fits the
+article's date, state or office. Spelling variants come from the hand-curated
+``data/gazetteer/name-variants.tsv``.
 The index is parsed once into an immutable ``OfficeHolders`` and does no I/O afterwards.
 
 ``diplograph gazetteer update`` writes a newer table of the same format from the Wikidata Query
@@ -168,7 +169,7 @@ def name_key(text: str, variants: Mapping[str, str] | None = None) -> str:
     forms of address ("H.E.", "Dr.", "Shri", "Sheikh") and, after the first word, particles
     ("de", "al", "bin"), suffixes ("Jr.") and single-letter middle initials are dropped; words
     of ``variants`` (word key -> group key) become their group's key. The first word always
-    stays, so a leading initial ("S. Jaishankar" -> "s jaishankar") can still be matched.
+    stays, so a leading initial ("S. Kumar" -> "s kumar") can still be matched.
     """
     return _plain_key(text) if variants is None else _key(text, variants)
 
@@ -331,7 +332,7 @@ class OfficeHolders:
         label adds middle names or a second surname: "Xavier Espot" ~ "Xavier Espot Zamora"),
         or whose words it holds in order with the same first and last word (the article adds a
         patronymic); a first word that is one letter stands for a given name starting with it
-        ("S Jaishankar" ~ "Subrahmanyam Jaishankar"); a name of two words that matches no label
+        ("S Kumar" ~ "Sanjay Kumar"); a name of two words that matches no label
         also matches one with its words the other way round. A surname alone matches nothing
         here: see ``by_surname``.
         """

@@ -187,8 +187,8 @@ def decide_person(
     on = evidence.on
     if parties:
         # the state (or body) the article names decides; with the office, more sharply; a
-        # name of three words or more may end in a second surname the table leaves out
-        # ("Claudia Sheinbaum Pardo"), never in the given name, so it is tried without it
+        # name of three words or more may end in a second surname the table leaves out,
+        # never in the given name, so it is tried without it
         sharp = [(p, o) for p in parties for o in offices]
         plain: list[tuple[str | None, OfficeCategory | None]] = [(p, None) for p in parties]
         shorter = [n.rsplit(None, 1)[0] for n in full if len(index.key(n).split()) >= 3]

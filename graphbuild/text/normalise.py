@@ -17,7 +17,7 @@ What news text picks up on its way through CMSs, scrapers and feeds, and what be
   gets its space.
 
 What is left as written, and tested: abbreviations and initials (``U.S.``, ``e.g.``, ``a.m.``,
-``S.Jaishankar``, ``B.Battsetseg``, ``Mr.Smith``: an initial or a capitalised abbreviation
+``S.Kumar``, ``B.Bold``, ``Mr.Smith``: an initial or a capitalised abbreviation
 before the stop is not taken for a sentence end), numbers (``3.5``, ``No.1``, ``2.0.Beta``),
 domain names, URLs and e-mail addresses (``gov.uk``, ``www.Example.Com``), curly quotes,
 dashes and accents. A lower-case word glued to a capitalised one (``java.Lang``) is taken for
