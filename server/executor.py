@@ -28,13 +28,14 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from server.guard import Pattern
 from server.sandbox import Supervisor
 from server.worker import (
     _MARKS,
@@ -125,8 +126,39 @@ class InThread:
         self._merged_default = merged_default
         self.rows = rows
         self.max_bytes = max_bytes
+        self._empty = ox.Store()
         self.answered = 0
         """Queries answered here (for tests and operators)."""
+        self.answered_empty = 0
+        """Of those, queries with a required pattern that matches nothing (:meth:`unmatched`)."""
+
+    def unmatched(self, patterns: Iterable[Pattern]) -> bool:
+        """Whether one of the patterns (``server.guard.required_patterns``) matches no quad
+        of the store in any graph: then the query has no solution in any dataset, and its
+        answer is the same query's answer over an empty store (:meth:`answer_empty`). Looked
+        up in the store at each request, so an answer is never stale after an update."""
+        for subject, predicate, obj in patterns:
+            try:
+                found = self._store.quads_for_pattern(
+                    None if subject is None else ox.NamedNode(subject),
+                    None if predicate is None else ox.NamedNode(predicate),
+                    None if obj is None else ox.NamedNode(obj),
+                    None,
+                )
+            except ValueError:  # not an IRI the store can hold: no evidence either way
+                continue
+            if next(iter(found), None) is None:
+                return True
+        return False
+
+    def answer_empty(self, job: QueryJob) -> tuple[QueryHead, bytes]:
+        """The answer of a query none of whose solutions exist (:meth:`unmatched`): the same
+        query over an empty store gives the same head, variables, aggregates over no rows
+        (``COUNT`` 0) and bytes, in a few hundred microseconds."""
+        answer = evaluate(self._empty, job, False)
+        self.answered += 1
+        self.answered_empty += 1
+        return answer
 
     def answer(self, job: QueryJob) -> tuple[QueryHead, bytes] | None:
         """The answer, or ``None`` when it has more rows or bytes than are answered here."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -100,6 +100,11 @@ def tokens(query: str) -> Iterator[Token]:
             yield Token(kind, match.group())
 
 
+Pattern = tuple[str | None, str | None, str | None]
+"""A triple pattern's subject, predicate and object IRIs; ``None`` for a variable, a literal
+or anything else that is not one IRI (a wildcard when the pattern is looked up)."""
+
+
 @dataclass(frozen=True)
 class Inspection:
     form: str
@@ -113,6 +118,8 @@ class Inspection:
     """Deepest nesting of brackets (``{ ( [ <<``) and runs of ``!``."""
     one_scan: bool = False
     """The query is one index scan that streams (:func:`one_scan`)."""
+    required: tuple[Pattern, ...] = ()
+    """Triple patterns every solution must match (:func:`required_patterns`)."""
 
     @property
     def is_update(self) -> bool:
@@ -183,6 +190,7 @@ def inspect(query: str) -> Inspection:
         tuple(operations),
         nesting(toks),
         one_scan(toks[body:]) if form else False,
+        required_patterns(toks[body:], base, prefixes) if form and not services else (),
     )
 
 
@@ -245,6 +253,204 @@ def one_scan(toks: Sequence[Token]) -> bool:
     if head == "SELECT" and at(k, "LIMIT") and k + 1 < len(toks) and toks[k + 1].kind == "number":
         k += 2
     return k == len(toks)
+
+
+_GROUP_KEYWORDS = frozenset({"OPTIONAL", "MINUS", "UNION"})
+_PATH_TOKENS = frozenset("^/|()*+?!")
+_GIVE_UP = frozenset({"VALUES", "SERVICE", "SELECT"})
+"""Not read for required patterns: inline data and subqueries can make rows out of nothing,
+which an empty answer would have to reproduce, and a SERVICE is evaluated remotely."""
+
+
+class _Unread(Exception):
+    """The text holds something :func:`required_patterns` does not read: no patterns."""
+
+
+def required_patterns(
+    toks: Sequence[Token], base: str, prefixes: dict[str, str]
+) -> tuple[Pattern, ...]:
+    """The plain triple patterns of a ``SELECT``, ``ASK`` or ``CONSTRUCT`` query's outermost
+    group (not under ``OPTIONAL``, ``MINUS``, ``UNION``, ``GRAPH``, ``FILTER`` or a nested
+    group): every solution matches each of them, so when one matches no triple of the store
+    in any graph, the query has no solution (SPARQL 1.1, 18.2: a group is the join of its
+    parts). The server then answers from an empty store instead of running the query
+    (``server.executor.InThread``): an engine that plans without statistics may scan for
+    seconds before it reaches the pattern that matches nothing. Anything this reader does
+    not know gives no patterns, never a wrong one."""
+    if not toks or toks[0].kind != "word":
+        return ()
+    form = toks[0].text.upper()
+    if form not in ("SELECT", "ASK", "CONSTRUCT"):
+        return ()
+    if any(tok.kind == "word" and tok.text.upper() in _GIVE_UP for tok in toks[1:]):
+        return ()
+    toks = list(_split_trailing_dots(toks))
+    try:
+        start = _where_group(toks, form)
+        return tuple(dict.fromkeys(_group_patterns(toks, start, base, prefixes)))
+    except (_Unread, IndexError, Refused):
+        return ()
+
+
+def _split_trailing_dots(toks: Sequence[Token]) -> Iterator[Token]:
+    """``dg:Meeting.`` is ``dg:Meeting`` and ``.``: a local name cannot end with a dot."""
+    for tok in toks:
+        if tok.kind == "pname" and tok.text.endswith(".") and not tok.text.endswith("\\."):
+            name = tok.text.rstrip(".")
+            yield Token("pname", name)
+            for _ in range(len(tok.text) - len(name)):
+                yield Token("other", ".")
+        else:
+            yield tok
+
+
+def _where_group(toks: Sequence[Token], form: str) -> int:
+    """Where the query's pattern group opens (the index of its ``{``)."""
+    k = 1
+    if form == "CONSTRUCT":
+        if _is(toks[k], "{"):  # the template; WHERE must follow
+            k = _past_balanced(toks, k)
+        elif not _is(toks[k], "WHERE"):
+            raise _Unread
+    depth = 0
+    while not (depth == 0 and _is(toks[k], "{")):
+        if _is(toks[k], "("):
+            depth += 1
+        elif _is(toks[k], ")"):
+            depth -= 1
+        elif _is(toks[k], "{") or _is(toks[k], "}"):
+            raise _Unread
+        k += 1
+    return k
+
+
+def _group_patterns(
+    toks: Sequence[Token], start: int, base: str, prefixes: dict[str, str]
+) -> Iterator[Pattern]:
+    k = start + 1
+    while not _is(toks[k], "}"):
+        tok = toks[k]
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if _is(tok, "{"):
+            k = _past_balanced(toks, k)
+        elif word in _GROUP_KEYWORDS:
+            k = _past_balanced(toks, k + 1) if _is(toks[k + 1], "{") else k + 1
+        elif word == "GRAPH":
+            k = _past_balanced(toks, k + 2)
+        elif word == "BIND":
+            k = _past_balanced(toks, k + 1)
+        elif word == "FILTER":
+            k = _past_filter(toks, k + 1)
+        elif _is(tok, "."):
+            k += 1
+        elif tok.kind in ("var", "iri", "pname"):
+            k = yield from _triples(toks, k, base, prefixes)
+        else:
+            raise _Unread
+    return
+
+
+def _triples(
+    toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str]
+) -> Generator[Pattern, None, int]:
+    """The patterns of one subject's predicate-object list; returns where it ends."""
+    subject = _iri(toks[k], base, prefixes)
+    k += 1
+    while True:
+        pred = toks[k]
+        simple = pred.kind in ("var", "iri", "pname") or (pred.kind == "word" and pred.text == "a")
+        if simple and not (toks[k + 1].kind == "other" and toks[k + 1].text in _PATH_TOKENS):
+            predicate = RDF_TYPE if pred.kind == "word" else _iri(pred, base, prefixes)
+            k += 1
+        else:  # a property path: read past it, no pattern
+            simple = False
+            predicate = None
+            while (
+                toks[k].kind in ("iri", "pname")
+                or (toks[k].kind == "other" and toks[k].text in _PATH_TOKENS)
+                or (toks[k].kind == "word" and toks[k].text == "a")
+            ):
+                k += 1
+        while True:
+            obj, k = _object(toks, k, base, prefixes)
+            if simple:
+                yield (subject, predicate, obj)
+            if _is(toks[k], ","):
+                k += 1
+                continue
+            break
+        if _is(toks[k], ";"):
+            while _is(toks[k], ";"):
+                k += 1
+            if _is(toks[k], ".") or _is(toks[k], "}"):
+                return k
+            continue
+        return k
+
+
+def _object(
+    toks: Sequence[Token], k: int, base: str, prefixes: dict[str, str]
+) -> tuple[str | None, int]:
+    tok = toks[k]
+    if tok.kind in ("var", "iri", "pname"):
+        return _iri(tok, base, prefixes), k + 1
+    if tok.kind == "number" or (tok.kind == "word" and tok.text in ("true", "false")):
+        return None, k + 1
+    if tok.kind == "string":
+        k += 1
+        if _is(toks[k], "@"):
+            k += 2
+            while _is(toks[k], "-"):
+                k += 2
+        elif _is(toks[k], "^") and _is(toks[k + 1], "^"):
+            k += 3
+        return None, k
+    raise _Unread  # blank nodes, collections, quoted triples
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _iri(tok: Token, base: str, prefixes: dict[str, str]) -> str | None:
+    if tok.kind == "var":
+        return None
+    return _resolve([tok], 0, base, prefixes, "a pattern")
+
+
+def _past_filter(toks: Sequence[Token], k: int) -> int:
+    """Past a FILTER's constraint: a bracketed expression, a call, or [NOT] EXISTS {…}."""
+    if _is(toks[k], "("):
+        return _past_balanced(toks, k)
+    if _is(toks[k], "NOT"):
+        k += 1
+    if _is(toks[k], "EXISTS"):
+        return _past_balanced(toks, k + 1)
+    if toks[k].kind in ("word", "pname", "iri") and _is(toks[k + 1], "("):
+        return _past_balanced(toks, k + 1)
+    raise _Unread
+
+
+def _past_balanced(toks: Sequence[Token], k: int) -> int:
+    """Past the bracket that opens at ``k`` and everything up to the one that closes it."""
+    if not (toks[k].kind == "other" and toks[k].text in _OPENERS):
+        raise _Unread
+    depth = 0
+    while True:
+        tok = toks[k]
+        if tok.kind == "other" and tok.text in _OPENERS:
+            depth += 1
+        elif tok.kind == "other" and tok.text in _CLOSERS:
+            depth -= 1
+            if depth == 0:
+                return k + 1
+        k += 1
+
+
+def _is(tok: Token, text: str) -> bool:
+    """A punctuation mark or keyword (keywords in any case)."""
+    if tok.kind == "other":
+        return tok.text == text
+    return tok.kind == "word" and tok.text.upper() == text
 
 
 def _keyword_in(tok: Token, keyword: str) -> int | None:

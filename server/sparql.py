@@ -281,13 +281,12 @@ def run_query(
         max_bytes=int(settings.max_result_bytes),
     )
     in_thread = state.in_thread
-    if (
-        in_thread is not None
-        and inspection.one_scan
-        and not (protocol.default_graphs or protocol.named_graphs)
+    one_scan = inspection.one_scan and not (protocol.default_graphs or protocol.named_graphs)
+    if in_thread is not None and (
+        one_scan or (inspection.required and in_thread.unmatched(inspection.required))
     ):
         try:
-            here = in_thread.answer(job)
+            here = in_thread.answer(job) if one_scan else in_thread.answer_empty(job)
         except QueryFailed as exc:
             release()
             raise _failure(exc, False, settings) from None
