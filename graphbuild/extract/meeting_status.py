@@ -100,6 +100,39 @@ def _done_together(verb: Token) -> bool:
     )
 
 
+def _discussed_face_to_face(tok: Token) -> bool:
+    """ "X discussed bilateral ties with his counterpart Y", "the two ministers will discuss
+    trade on Monday": agencies report talks by their subject. Only with a person after
+    "with" (not "discussed it with reporters") or a subject that counts the people ("the
+    two ministers", "both leaders"); a call says so ("by phone"), which rules it out."""
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+    for child in [*tok.children, *(c for o in objects for c in o.children)]:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and (
+                    obj.ent_type_ == "PERSON"
+                    or obj.lemma_.lower() in ("counterpart", "colleague")
+                    or (obj.pos_ == "PROPN" and not obj.ent_type_)
+                ):
+                    return True
+        if (
+            child.dep_ == "nsubj"
+            and child.tag_ in ("NNS", "NNPS")
+            and any(c.lower_ in ("two", "both", "three") for c in child.children)
+            and child.lemma_.lower() not in ("side", "country", "party", "nation")
+            # only with a day of its own ("On Monday, the two ministers will discuss …"):
+            # else it tells what the talks just reported were about, not another meeting
+            and tok.dep_ != "relcl"
+            and any(t.ent_type_ == "DATE" for t in tok.subtree if t.i not in child_span(child))
+        ):
+            return True
+    return False
+
+
+def child_span(tok: Token) -> range:
+    return range(tok.left_edge.i, tok.right_edge.i + 1)
+
+
 def quantified(objs: list[Token]) -> list[Token]:
     """ "held a series of talks", "two days of talks": the quantity's meeting noun."""
     return [
@@ -185,6 +218,8 @@ def is_trigger(tok: Token) -> bool:
         )
     ):
         # "X exchanged views with Y" (a call says so: "by phone", which rules it out)
+        return True
+    if lemma == "discuss" and _discussed_face_to_face(tok):
         return True
     if lemma in _JOINT_ACTS and tok.tag_ == "VBD" and _done_together(tok):
         # "X and Y jointly inaugurated the building", "X together with Y launched …"

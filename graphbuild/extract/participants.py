@@ -41,9 +41,20 @@ _GROUP_OFFICES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _noun_lemma(tok: Token) -> str:
+    """The tagger leaves a capitalised plural as it is ("the two Foreign Ministers")."""
+    lemma = tok.lemma_.lower()
+    if tok.tag_ == "NNPS" and lemma == tok.lower_:
+        if lemma.endswith("ies"):
+            return lemma[:-3] + "y"
+        if lemma.endswith("s") and not lemma.endswith("ss"):
+            return lemma[:-1]
+    return lemma
+
+
 def _group_office(tok: Token) -> tuple[str, ...] | None:
     """The title words a plural role noun stands for; None for a noun no office names."""
-    lemma = tok.lemma_.lower()
+    lemma = _noun_lemma(tok)
     if lemma == "head":
         of = " ".join(t.lower_ for t in tok.subtree if t.i > tok.i)
         return _HEADS_OF_STATE if re.match(r"of (?:state|government)", of) else None
@@ -733,6 +744,8 @@ class ParticipantFinder:
         ):
             nums.append(lexicon.NUMBER_WORDS[tok.lower_])
         plural = tok.tag_ in ("NNS", "NNPS") or bool(nums)
+        # "the two Foreign Ministers" (not "the MSG Leaders", a body's meeting)
+        lemma = _noun_lemma(tok) if nums else tok.lemma_.lower()
         if not plural:
             return None
         preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
@@ -744,7 +757,7 @@ class ParticipantFinder:
                 (self._named_just_before(tok, nums[0]), False),
                 # "the two leaders": whoever led the meeting just told, whatever their office
                 # (a party's "General Secretary")
-                (self._previous_participants(nums[0], tok.idx), tok.lemma_.lower() == "leader"),
+                (self._previous_participants(nums[0], tok.idx), lemma == "leader"),
             ):
                 if told and (any_office or all(self._holds(p, office) for p in told)):
                     return told
@@ -755,7 +768,7 @@ class ParticipantFinder:
             fitting = self._holders_told_before(tok, nums[0], office)
             if fitting:
                 return fitting
-        if preps and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
+        if preps and lemma not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
             # "on the margins of the NATO meeting" names no people
             return None
         if preps:
@@ -772,7 +785,7 @@ class ParticipantFinder:
                     if len(holders) == 1:
                         found.append(holders[0])
                     elif len(holders) > 1:
-                        key = tok.lemma_.lower()
+                        key = lemma
                         fitting = [
                             p
                             for p in holders
@@ -791,17 +804,17 @@ class ParticipantFinder:
             return None
         if nums and nums[0] is not None:
             bare = tok.lower_ in lexicon.NUMBER_WORDS
-            if not bare and tok.lemma_.lower() not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
+            if not bare and lemma not in _GROUP_NOUNS | lexicon.ROLE_NOUNS:
                 return None  # "the two countries" are no people
             named = self._named_just_before(tok, nums[0])
             if named:
                 return named
             return self._previous_participants(nums[0], tok.idx)
         # "the leaders", "the ministers": the people of the meeting just reported
-        if tok.lemma_.lower() in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
+        if lemma in _GROUP_NOUNS and any(c.lower_ == "the" for c in tok.children):
             if self.events and self.parsed.sentence_index(tok.idx) - self.events[-1].sentence <= 2:
                 told = self._previous_participants(None)
-                if office is not None and tok.lemma_.lower() != "leader":
+                if office is not None and lemma != "leader":
                     # "met President X. … the Secretaries joined Y": those of that office
                     holding = [p for p in told if self._holds(p, office)]
                     if len(holding) >= 2:

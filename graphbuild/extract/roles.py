@@ -617,9 +617,12 @@ _COUNTERPART = re.compile(
     rf"\b(?:(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
     # "Peruvian counterpart X": without "his", only after a demonym that starts the phrase
     rf"|(?P<bare>{_DEM})\s+(?=counterparts?\s+[A-Z]))"
-    # "her counterpart from Chile, X" / "his counterpart of Argentina, X"
-    r"counterparts?(?:\s+(?:from|of)\s+(?:the\s+)?(?P<after>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}))?"
-    r"\b,?\s*"
+    # "her counterpart from Chile, X" / "his counterpart of the Republic of Korea (ROK), X";
+    # "his Uruguayan colleague X" (a colleague only with the state named)
+    r"(?P<noun>counterpart|colleague)s?(?:\s+(?:from|of)\s+(?:the\s+)?"
+    r"(?P<after>[A-Z][\w'’.-]*(?:\s+(?:(?:of|and|the)\s+){0,2}[A-Z][\w'’.-]*){0,5})"
+    r"(?:\s+\([A-Z][A-Za-z .]{1,12}\))?)?"
+    r"(?:\b|(?<=\))),?\s*"
 )
 
 
@@ -643,6 +646,8 @@ def _counterparts(
         )
         if group == "bare" and len(dem_geo) != 1:
             continue
+        if cm.group("noun") == "colleague" and not dem_geo:
+            continue  # "his colleague X" may be a colleague at home
         names = [m for m in mentions.person_mentions if cm.end() <= m.start < cm.end() + 160]
         # the names that follow directly, in a list
         listed: list[PersonMention] = []

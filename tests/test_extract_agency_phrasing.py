@@ -1,0 +1,125 @@
+"""Phrasings of agency and ministry copy found on real news that the rules missed: talks told
+by what was discussed, a counted subject with a day of its own, a colleague from a named
+state, a counterpart of a state with a long name, and a quote's bare description."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from extract_samples import run
+
+from graphbuild.annotations import Annotations
+from graphbuild.extract import Extractor
+
+
+def events(ann: Annotations, kind: str) -> set[tuple[frozenset[str], dt.date | None]]:
+    return {
+        (frozenset(ann.entity(p).label for p in e.participants), e.date)
+        for e in ann.events
+        if e.kind == kind
+    }
+
+
+def roles(ann: Annotations) -> dict[str, str]:
+    return {ann.entity(r.holder).label: ann.entity(r.party).label for r in ann.roles}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foreign Minister Ana Perez discussed trade with Foreign Minister Bo Lindqvist on "
+        "Tuesday in Lima.",
+        "Visiting Foreign Minister Ana Perez discussed bilateral ties with her counterpart, "
+        "Bo Lindqvist, on Tuesday.",
+    ],
+)
+def test_talks_told_by_what_was_discussed_with_a_person(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert events(ann, "Meeting") == {
+        (frozenset({"Ana Perez", "Bo Lindqvist"}), dt.date(2025, 3, 11))
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foreign Minister Ana Perez discussed the budget with reporters on Tuesday.",
+        "Foreign Minister Ana Perez discussed trade with Foreign Minister Bo Lindqvist by "
+        "phone on Tuesday.",
+        "Ana Perez hosted Bo Lindqvist for a dinner in Lima on Tuesday, at which the two "
+        "ministers discussed the region. Prime Minister Carl Moreau and President Dana Voss "
+        "were not there.",
+    ],
+)
+def test_discussing_is_not_always_another_meeting(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    pairs = {people for people, _ in events(ann, "Meeting")}
+    assert frozenset({"Carl Moreau", "Dana Voss"}) not in pairs
+    assert all(len(p) == 2 and "Ana Perez" in p and "Bo Lindqvist" in p for p in pairs)
+    if "reporters" in text or "phone" in text:
+        assert pairs == set()
+
+
+def test_a_counted_subject_with_a_day_of_its_own_dates_the_plan(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ana Perez of Peru will hold meetings with Chilean Foreign Minister "
+        "Bo Lindqvist in Santiago. On Monday, the two Foreign Ministers will discuss trade.",
+    )
+    assert (frozenset({"Ana Perez", "Bo Lindqvist"}), dt.date(2025, 3, 17)) in events(
+        ann, "ScheduledMeeting"
+    )
+
+
+def test_a_capitalised_body_of_leaders_is_no_group_of_people(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Prime Minister Ana Perez held talks with Prime Minister Bo Lindqvist on Tuesday. "
+        "Peru will host the Andean Leaders in Lima later this year.",
+    )
+    assert events(ann, "ScheduledMeeting") == set()
+
+
+def test_a_colleague_from_a_named_state_acts_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Ana Perez of Peru will host her Bolivian colleague Bo Lindqvist on Friday.",
+    )
+    assert roles(ann)["Bo Lindqvist"] == "Bolivia"
+
+
+def test_a_colleague_without_a_state_gets_none_from_the_phrase(extractor: Extractor) -> None:
+    ann = run(extractor, "Foreign Minister Ana Perez met her colleague Carl Moreau on Friday.")
+    assert "Carl Moreau" not in roles(ann)
+
+
+def test_a_counterpart_of_a_state_with_a_long_name_and_its_acronym(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ana Perez of Peru held talks with her counterpart of the Lao "
+        "People's Democratic Republic (Lao PDR), Bo Lindqvist, on Monday.",
+    )
+    assert roles(ann).get("Bo Lindqvist") == "Laos"
+
+
+def test_a_bare_description_names_the_speaker_told_of_last(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ana Perez held talks with her Chilean counterpart, Foreign Minister "
+        "Bo Lindqvist, on Monday.\n\nThe talks went well, Perez said at a briefing after her "
+        'meeting with Bo Lindqvist.\n\n"We agreed on a plan for the border," the minister said.',
+    )
+    speakers = {q.text: ann.entity(q.speaker).label for q in ann.quotations if q.speaker}
+    assert speakers == {"We agreed on a plan for the border,": "Ana Perez"}
+
+
+def test_a_description_with_a_state_keeps_its_own_person(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ana Perez of Peru held talks with Chilean Foreign Minister Bo "
+        'Lindqvist on Monday.\n\n"Peru is a partner," Perez said.\n\nThe Chilean minister '
+        'said his country saw Peru "as a partner for many years to come".',
+    )
+    speakers = {ann.entity(q.speaker).label for q in ann.quotations if "many years" in q.text}
+    assert speakers == {"Bo Lindqvist"}
