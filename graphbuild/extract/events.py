@@ -33,9 +33,17 @@ from graphbuild.extract.dates import (
     resolve_relative_date,
 )
 from graphbuild.extract.document import ParsedArticle, subtree_range
+from graphbuild.extract.event_dating import (
+    CONTEXT_WINDOW,
+    REFERS_TO_MEETING,
+    TRAVEL_VERBS,
+    DayContext,
+    EventDating,
+    outside_of,
+    sub_clauses,
+)
 from graphbuild.extract.event_facts import AnniversaryFact, DroppedEvent, EventFact, PlaceRef
 from graphbuild.extract.meeting_status import (
-    REPORTING_VERBS,
     is_noun_trigger,
     is_trigger,
     meeting_status,
@@ -71,18 +79,6 @@ _FLASHBACK = re.compile(
     re.I,
 )
 
-_TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
-# ", Minister of …" after a name: the office its holder is introduced with.
-_TITLE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?:Deputy|Vice|Acting|Chief)\s+)?([A-Z][a-z]+)\b")
-_OFFICES_AFTER_NAME = lexicon.ROLE_NOUNS | {
-    "speaker",
-    "governor",
-    "ambassador",
-    "senator",
-    "director",
-    "attorney",
-    "mayor",
-}
 # A plan that goes back to the visit or meeting just announced: "The meeting will be …",
 # "During the visit, he will …".
 _PLAN_REFERS_BACK = re.compile(
@@ -108,24 +104,7 @@ _GREETING_POST = re.compile(
     r"to\s+(?:have\s+)?(?:meet(?:\s+with)?|met(?:\s+with)?|see|seen|call(?:ed)?[\s-]+on|receive|"
     r"received|welcome|welcomed|host|hosted|sit\s+down\s+with)|Met(?:\s+with)?|Called\s+on)\s"
 )
-# "on the first day (of the visit)", "on the second": a day counted within a visit.
-_NTH_DAY = re.compile(
-    r"\b[Oo]n\s+(?:the\s+)?(?P<nth>first|second|third|fourth|fifth)(?P<day>\s+day\b)?"
-)
-# "18–19 August", "from 3 to 5 May", "March 14-16": the days a visit spans.
-_DAY_RANGE = re.compile(
-    r"\b(?P<a>\d{1,2})\s*(?:–|-|to|and)\s*(?P<b>\d{1,2})\s+(?:January|February|March|April|"
-    r"May|June|July|August|September|October|November|December)\b|"
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+(?P<c>\d{1,2})\s*(?:–|-|to|and)\s*(?P<d>\d{1,2})\b"
-)
-# Verbs of arriving whose day dates the receptions told after them.
-_ARRIVAL_VERBS = frozenset({"arrive", "land"})
-# Verbs of a visit told as a noun: "paid / made / began a visit".
-_VISIT_VERBS = frozenset({"pay", "make", "undertake", "begin", "start", "conduct"})
 
-# How many sentences a date given to one meeting carries to an undated one that follows.
-_CONTEXT_WINDOW = 4
 # "On the margins of the meeting, X met Y": a meeting on the day of the one just told.
 _ON_ITS_MARGINS = re.compile(
     r"\b(?:on|at) the (?:margins?|sidelines?|side-lines?) of (?:the|this|that) "
@@ -157,9 +136,6 @@ def _safe_day(year: int, month: int, day: int) -> dt.date | None:
     except ValueError:
         return None
 
-
-_VISIT_NOUNS = frozenset({"visit", "trip", "tour"})
-_TRAVEL_VERBS = frozenset({"arrive", "visit", "travel", "fly", "land"})
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
@@ -203,12 +179,6 @@ _COMPANION_BEFORE = re.compile(
     r"during) the (?:meeting|talks|discussions?)\b",
     re.I,
 )
-# A sentence that goes on about the meeting just reported.
-_REFERS_TO_MEETING = re.compile(
-    r"\s*(?:The|This|That|Their|These)\s+(?:\w+\s+){0,2}?(?:meeting|meetings|talks|audience|"
-    r"visit|session|discussions?|encounter|consultations|reception|courtesy call|lunch|"
-    r"luncheon|dinner|breakfast|ceremony)\b",
-)
 # An attendance list that can only go back to the meeting just reported: "Also in attendance
 # were …", "… were also present at the meeting".
 _ATTENDANCE_BACK = re.compile(
@@ -216,20 +186,6 @@ _ATTENDANCE_BACK = re.compile(
     r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
 )
 
-
-# "a bilateral meeting between Indonesia and Australia": a meeting of two states.
-_BETWEEN_PARTIES = re.compile(
-    r"\b(?:meeting|talks|consultations|summit)\s+between\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
-    r"\s+and\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
-)
-
-# "prior to the forum on", "ahead of next week's summit in Bali on": the day of what a
-# meeting comes before.
-_BEFORE_EVENT = re.compile(
-    r"\b(?:[Pp]rior to|[Aa]head of|[Bb]efore)\s+(?:the\s+|a\s+|its\s+|their\s+)?"
-    r"(?:[\w'’-]+\s+){0,5}?(?:forum|summit|conference|meeting|session|visit|trip|"
-    r"ceremony|election|talks|process|assembly|congress)\b[^,.;]{0,40}?\bon\s+$"
-)
 
 # What dates the earlier event of an anniversary in a following sentence.
 # Words before an anniversary phrase that make the day the anniversary itself: "<date>
@@ -288,22 +244,6 @@ def _own_clause_text(head: Token, tok: Token) -> str:
     return " ".join(t.text for t in head.subtree if t.i not in skip)
 
 
-def _sub_clauses(head: Token, tok: Token) -> list[tuple[int, int]]:
-    """Character ranges of the clauses inside ``head``'s that do not hold the trigger: a
-    relative, adverbial or reported clause has its own time ("X, who took office on 2 May,
-    met Y"; "X said the summits in May were a success, in his meeting with Y")."""
-    out = []
-    for d in head.subtree:
-        if d.i != head.i and d.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis"):
-            if not any(t.i == tok.i for t in d.subtree):
-                out.append(subtree_range(d))
-    return out
-
-
-def _outside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return not any(s <= pos < e for s, e in ranges)
-
-
 def _past_vague(
     parsed: ParsedArticle, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]
 ) -> bool:
@@ -311,7 +251,7 @@ def _past_vague(
         if (
             ent.label_ == "DATE"
             and clause[0] <= ent.start_char < clause[1]
-            and _outside(ent.start_char, skip)
+            and outside_of(ent.start_char, skip)
         ):
             if _PAST_VAGUE.search(ent.text) and not find_dates(ent.text):
                 return True
@@ -338,14 +278,7 @@ def _time_of_its_own(head: Token) -> bool:
 
 
 @dataclass
-class _Context:
-    sentence: int
-    date: dt.date | None
-    place: PlaceRef | None
-
-
-@dataclass
-class EventExtractor:
+class EventExtractor(EventDating):
     parsed: ParsedArticle
     mentions: MentionIndex
     gaz: GazetteerLike
@@ -357,7 +290,7 @@ class EventExtractor:
     dropped: list[DroppedEvent] = field(default_factory=list)
     # the article's quotations with their speakers, for a speaker's own post about a meeting
     quotes: list[QuoteFact] = field(default_factory=list)
-    _context: _Context | None = None
+    _context: DayContext | None = None
     _lone_host: tuple[int, int] | None = None  # (person, sentence) of a host with no guest
     _past_day: dt.date | None = None  # the last day told that is not after the reference
     _people: ParticipantFinder = field(init=False)
@@ -394,36 +327,6 @@ class EventExtractor:
         self._date_from_occasion()
         self._merge()
 
-    def _day_of_visit(
-        self, sent: Span, clause: tuple[int, int], tok: Token, si: int
-    ) -> dt.date | None:
-        """ "a two-day visit on 18–19 August … talks with X on the first day and with Y on
-        the second": the n-th day of the dated visit just told."""
-        text = self.parsed.text[sent.start_char : sent.end_char]
-        rel = tok.idx - sent.start_char
-        days = [m for m in _NTH_DAY.finditer(text) if m.group("day") or "day" in text[: m.start()]]
-        after = [m for m in days if m.start() > rel]
-        before = [m for m in days if m.start() < rel]
-        found = after[0] if after else (before[-1] if before else None)
-        if found is None:
-            return None
-        ctx = self._context
-        if ctx is None or ctx.date is None or self._distance(ctx.sentence, si) > _CONTEXT_WINDOW:
-            return None
-        span = _DAY_RANGE.search(self.parsed.sentences[ctx.sentence].text)
-        if span is None:
-            return None
-        first, last = (
-            int(span.group("a") or span.group("c")),
-            int(span.group("b") or span.group("d")),
-        )
-        if ctx.date.day not in (first, last) or not first < last:
-            return None
-        n = lexicon.ORDINAL_WORDS.get(found.group("nth").lower(), 0)
-        if not 1 <= n <= last - first + 1:
-            return None
-        return ctx.date.replace(day=first + n - 1)
-
     def _greeting_post(self, si: int, sent: Span) -> None:
         """ "'Good to meet FM X of Nepal on the sidelines of …,' he tweeted": a speaker's own
         post that opens by greeting the people met reports a meeting with them."""
@@ -455,7 +358,7 @@ class EventExtractor:
             if re.search(r"\btoday\b", self.parsed.text[m.start() : end], re.I):
                 date, inherited = self.reference, False
             elif self._context is not None and self._distance(self._context.sentence, si) <= (
-                _CONTEXT_WINDOW
+                CONTEXT_WINDOW
             ):
                 date = self._context.date
             self.events.append(
@@ -474,11 +377,6 @@ class EventExtractor:
                     sides=([q.speaker], met),
                 )
             )
-
-    def _set_context(self, ctx: _Context) -> None:
-        self._context = ctx
-        if ctx.date is not None and (self.reference is None or ctx.date <= self.reference):
-            self._past_day = ctx.date
 
     def _gathering_told_again(self, sent: Span, si: int, first_new: int) -> None:
         """ "X hosted Y in Paris. The talks at the ministry brought together A and B": the
@@ -505,112 +403,9 @@ class EventExtractor:
         target.participants.extend(p for p in ev.participants if p not in target.participants)
         del self.events[first_new:]
 
-    def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> bool:
-        """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
-        an arrival dates the receptions told after it. True when the sentence told one."""
-        for tok in sent:
-            if tok.lemma_.lower() in _ARRIVAL_VERBS and tok.tag_ == "VBD":
-                verb = tok
-            elif (
-                tok.lemma_.lower() == "visit"
-                and tok.pos_ == "NOUN"
-                and tok.dep_ in ("dobj", "obj")
-                and tok.head.lemma_.lower() in _VISIT_VERBS
-                and tok.head.tag_ == "VBD"
-            ):
-                # "X paid a three-day visit to Kenya from 9 to 11 March"
-                verb = tok.head
-            else:
-                continue
-            clause = subtree_range(verb)
-            skip = _sub_clauses(verb, verb)
-            dates = [
-                d
-                for d in self._dates(sent, anniv_spans)
-                if clause[0] <= d.start < clause[1]
-                and _outside(d.start, skip)
-                and not self._since(d.start)
-            ]
-            if dates:
-                before = self._context
-                self._remember(si, dates, None, "past")
-                now = self._context.date if self._context is not None else None
-                if (
-                    before is not None
-                    and before.date is not None
-                    and now is not None
-                    and (now < before.date)
-                ):
-                    # "… hosted them on Thursday. They arrived on Wednesday evening.": an
-                    # arrival told after the day's meeting is its background
-                    self._set_context(before)
-                return True
-        return False
-
     def _sentence_in_quote(self, sent: Span) -> bool:
         q = self.parsed.in_quote(sent.start_char)
         return q is not None and q.end >= sent.end_char - 2
-
-    # ---- dates and places ---------------------------------------------------------------
-    def _dates(
-        self, sent: Span, anniv_spans: list[tuple[int, int]], quote: object | None = None
-    ) -> list[DateMention]:
-        """The sentence's dates outside quotations (inside ``quote`` only, when given)."""
-        out = []
-        for d in find_dates(sent.text, sent.start_char):
-            q = self.parsed.in_quote(d.start)
-            if q != quote:
-                continue
-            if any(s <= d.start < e for s, e in anniv_spans):
-                continue
-            dl = self.parsed.dateline
-            if dl is not None and dl[0] <= d.start < dl[1]:
-                continue
-            if self._name_goes_on(d):
-                continue
-            out.append(d)
-        return out
-
-    def _name_goes_on(self, d: DateMention) -> bool:
-        """ "Dr. Godwin Friday": a bare weekday that ends a person's name (the name's words
-        hang on it), unlike "X Friday met Y", where the day modifies the verb."""
-        if d.weekday is None or d.day is not None or d.relative is not None:
-            return False
-        tok = self.parsed.token_at(d.start)
-        if tok is None or tok.i == 0:
-            return False
-        prev = tok.doc[tok.i - 1]
-        if not any(
-            m.end == prev.idx + len(prev.text)
-            for m in self.mentions.persons_in(max(0, d.start - 60), d.start)
-        ):
-            return False
-        if prev.dep_ == "compound" and prev.head.i == tok.i:
-            return True
-        # "Dr. Amos Friday, Minister of Health": the office follows the full name
-        title = _TITLE_AFTER.match(self.parsed.text, d.end)
-        return title is not None and title.group(1).lower() in _OFFICES_AFTER_NAME
-
-    def _vague_time(
-        self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
-    ) -> bool:
-        for ent in self.parsed.ents_in(sent):
-            if (
-                ent.label_ == "DATE"
-                and clause[0] <= ent.start_char < clause[1]
-                and _outside(ent.start_char, skip or [])
-                # "the recovery from January's eruption": the time of a thing, not of the act
-                and not re.match(r"['’]s\b", self.parsed.text[ent.end_char : ent.end_char + 3])
-                and not ent.text.endswith(("'s", "’s"))
-                # "after two years of closed borders", "for three decades": a span of time
-                and not re.match(r"\s+of\b", self.parsed.text[ent.end_char : ent.end_char + 4])
-                and not re.search(
-                    r"\bfor\s+$", self.parsed.text[ent.start_char - 5 : ent.start_char]
-                )
-            ):
-                if not find_dates(ent.text):
-                    return True
-        return False
 
     def _place(self, tok: Token, sent: Span, clause: tuple[int, int]) -> PlaceRef | None:
         # "Copenhagen, where he will meet": the antecedent of a where-clause
@@ -623,7 +418,7 @@ class EventExtractor:
         for s, e in (clause, (sent.start_char, sent.end_char)):
             for t in self.parsed.doc.char_span(s, e, alignment_mode="expand") or []:
                 arrival = t.lower_ == "to" and (
-                    t.head.lemma_.lower() in _TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
+                    t.head.lemma_.lower() in TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
                 )
                 if (t.lower_ == "in" or arrival) and t.dep_ == "prep":
                     if any(
@@ -691,7 +486,7 @@ class EventExtractor:
         clause = subtree_range(head)
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans, quote)
-        skip = _sub_clauses(head, tok)
+        skip = sub_clauses(head, tok)
         # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's;
         # "X met Y, the ministry said on Tuesday": the report's day, not the meeting's
         dates = [
@@ -700,12 +495,12 @@ class EventExtractor:
             if not self._before_something(d.start, tok) and not self._report_day(d.start, head)
         ]
         in_clause = [
-            d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
+            d for d in dates if clause[0] <= d.start < clause[1] and outside_of(d.start, skip)
         ]
         # "according to the ministry on Thursday, X met Y on Wednesday": the report's day
         reported = [subtree_range(t) for t in sent if t.lower_ == "according"]
         if reported:
-            own_days = [d for d in in_clause if _outside(d.start, reported)]
+            own_days = [d for d in in_clause if outside_of(d.start, reported)]
             in_clause = own_days or in_clause
         if status is None:
             # a day told of a visit or a talk that is not itself a meeting dates what follows
@@ -715,7 +510,7 @@ class EventExtractor:
                 d
                 for d in dates
                 if clause[0] <= d.start < clause[1]
-                and _outside(d.start, skip)
+                and outside_of(d.start, skip)
                 and not self._since(d.start)
             ]
             if own_dates and (self._context is None or self._context.sentence != si):
@@ -746,7 +541,7 @@ class EventExtractor:
             for d in sent
             if d.dep_ == "relcl" and not any(t.i == tok.i for t in d.subtree)
         ]
-        outside = [d for d in dates if _outside(d.start, relative)]
+        outside = [d for d in dates if outside_of(d.start, relative)]
         chosen = sorted(
             in_clause or ([] if own_vague else outside), key=lambda d: abs(d.start - tok.idx)
         )
@@ -783,7 +578,7 @@ class EventExtractor:
             if (
                 ctx is not None
                 and not vague
-                and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later or margins)
+                and (self._distance(ctx.sentence, si) <= CONTEXT_WINDOW or later or margins)
                 and not _SEVERAL_DAYS.search(self.parsed.sentences[ctx.sentence].text)
                 and not _time_of_its_own(head)
             ):
@@ -839,7 +634,7 @@ class EventExtractor:
         )
         if date is not None and not inherited and not flashback:
             # (not "the two last met on 15 September …": a look back leaves the day told)
-            self._set_context(_Context(si, date, place))
+            self._set_context(DayContext(si, date, place))
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
         if len(participants) == 1 and not noun:
             # "X welcomed his Norwegian counterpart … Y, Norway's foreign minister, arrived"
@@ -948,7 +743,7 @@ class EventExtractor:
             # "The meeting was attended by …" names what it goes back to, further back
             window = (
                 8
-                if _REFERS_TO_MEETING.match(sent.text)
+                if REFERS_TO_MEETING.match(sent.text)
                 or _ATTENDANCE_BACK.search(sent.text)
                 or _COMPANION_BEFORE.search(sent.text)
                 else 2
@@ -1021,54 +816,6 @@ class EventExtractor:
         if added and not new:
             target.end = max(target.end, sent.end_char)
 
-    def _date_from_next_sentence(self) -> None:
-        """ "X met Y in Hanoi. The talks, held on Monday, …": a date the next sentence gives
-        to the meeting it refers back to."""
-        for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
-                continue
-            if ev.sentence + 1 >= len(self.parsed.sentences):
-                continue
-            nxt = self.parsed.sentences[ev.sentence + 1]
-            if any(e.sentence == ev.sentence + 1 for e in self.events):
-                continue
-            dates = []
-            if _REFERS_TO_MEETING.match(nxt.text):
-                dates = self._dates(nxt, anniversary_spans(nxt))
-            elif self._between_their_parties(ev, nxt):
-                # "X is to meet Y. 'There will be a bilateral meeting between A and B on 21
-                # March,' the spokesman said": a meeting of their two states, dated
-                dates = [d for d in find_dates(nxt.text, nxt.start_char) if d.day is not None]
-            tense: Tense = "future" if ev.kind == "ScheduledMeeting" else "past"
-            for d in dates:
-                date = resolve_relative_date(d, self.reference, tense)
-                if date is not None:
-                    if (
-                        ev.kind == "Meeting"
-                        and self.reference is not None
-                        and date > self.reference + dt.timedelta(days=1)
-                    ):
-                        break
-                    ev.date = date
-                    break
-
-    def _between_their_parties(self, ev: EventFact, sent: Span) -> bool:
-        m = _BETWEEN_PARTIES.search(sent.text)
-        if m is None:
-            return False
-        named = {
-            g.entry.label
-            for g in self.mentions.geo_in(sent.start_char + m.start(1), sent.start_char + m.end(1))
-            if g.entry.type == "Country"
-        }
-        theirs = [set(self.resolver.parties.get(p, [])) for p in ev.participants]
-        return (
-            len(named) == 2
-            and len(theirs) == 2
-            and all(t & named for t in theirs)
-            and theirs[0] & named != theirs[1] & named
-        )
-
     def _date_from_occasion(self) -> None:
         """ "1 March is the 100th anniversary of … To mark this occasion, X will be joined by
         Y …": an undated meeting done to mark an anniversary just told takes its day."""
@@ -1088,133 +835,9 @@ class EventExtractor:
                     ev.date = marked.date
                     break
 
-    def _distance(self, earlier: int, later: int) -> int:
-        """Sentences from ``earlier`` to ``later`` that tell the story: a quoted post or
-        statement between them does not move the narrative on."""
-        return sum(
-            1 for s in self.parsed.sentences[earlier + 1 : later + 1] if not self._mostly_quoted(s)
-        )
-
-    def _mostly_quoted(self, sent: Span) -> bool:
-        quoted = 0
-        for t in sent:
-            if self.parsed.in_quote(t.idx) is not None:
-                quoted += len(t.text)
-        return quoted * 2 > len(sent.text.strip())
-
-    def _before_something(self, pos: int, trigger: Token) -> bool:
-        """Whether the date at ``pos`` dates what a meeting comes before ("prior to / ahead
-        of / before the summit on Friday")."""
-        start = max(0, pos - 80)
-        cue = _BEFORE_EVENT.search(self.parsed.text[start:pos])
-        if cue is not None and not start + cue.start() <= trigger.idx < pos:
-            return True
-        tok = self.parsed.token_at(pos)
-        for _ in range(12):
-            if tok is None or tok.i == trigger.i:
-                return False
-            if tok.lower_ in ("prior", "ahead", "before") and tok.dep_ in ("advmod", "prep"):
-                return True
-            if tok.head.i == tok.i:
-                return False
-            tok = tok.head
-        return False
-
-    def _report_day(self, pos: int, head: Token) -> bool:
-        """Whether the date at ``pos`` is the day of a report whose content is the meeting
-        ("X met Y, the ministry said on Tuesday", "the ministry said Tuesday that X had met
-        Y"), not of the meeting itself."""
-        tok = self.parsed.token_at(pos)
-        verb = None
-        for _ in range(6):
-            if tok is None or tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.pos_ in ("VERB", "AUX"):
-                verb = tok
-                break
-        if verb is None or verb.lemma_.lower() not in REPORTING_VERBS:
-            return False
-        chain = verb_chain(head)
-        if any(t.i == verb.i for t in chain):
-            return False
-        top = chain[-1]
-        if verb.dep_ in ("parataxis", "ccomp") and verb.head.i == top.i:
-            return True  # "X met Y, the ministry said on Tuesday" read the other way round
-        t = top
-        for _ in range(8):
-            if t.head.i == t.i:
-                return False
-            if t.head.i == verb.i:
-                return t.dep_ in ("ccomp", "parataxis")
-            if t.dep_ not in ("ccomp", "conj", "xcomp", "advcl"):
-                return False
-            t = t.head
-        return False
-
-    def _day_of_a_visit(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
-        """ "A and B agreed on Tuesday to …, as X paid her first visit to Z. X was hosted by
-        Y": the one day of a sentence that tells of a visit dates the meetings after it."""
-        if self._context is not None and self._context.sentence == si:
-            return
-        told = any(
-            (t.pos_ == "NOUN" and t.lemma_.lower() in _VISIT_NOUNS)
-            or (t.pos_ == "VERB" and t.lemma_.lower() in _TRAVEL_VERBS)
-            for t in sent
-            if self.parsed.in_quote(t.idx) is None
-        )
-        if not told:
-            return
-        days = [
-            d
-            for d in self._dates(sent, anniv_spans)
-            if not self._since(d.start) and not self._of_a_report(d.start)
-        ]
-        if len(days) == 1:
-            self._remember(si, days, None, "past")
-
-    def _of_a_report(self, pos: int) -> bool:
-        """Whether the date at ``pos`` hangs on a verb of saying ("officials said on Tuesday")."""
-        tok = self.parsed.token_at(pos)
-        for _ in range(6):
-            if tok is None:
-                return False
-            if tok.pos_ in ("VERB", "AUX"):
-                return tok.lemma_.lower() in REPORTING_VERBS
-            if tok.head.i == tok.i:
-                return False
-            tok = tok.head
-        return False
-
-    def _since(self, pos: int) -> bool:
-        """Whether the date at ``pos`` is the start of a span ("since 23 May", "since the
-        government took office on 23 May"), not a day something happened on."""
-        tok = self.parsed.token_at(pos)
-        for _ in range(12):
-            if tok is None:
-                return False
-            if tok.lower_ == "since" or any(
-                c.dep_ == "mark" and c.lower_ == "since" for c in tok.children
-            ):
-                return True
-            if tok.head.i == tok.i:
-                return False
-            tok = tok.head
-        return False
-
     def _drop(self, kind: str, reason: str, tok: Token, sent: Span, detail: str = "") -> None:
         detail = detail or f"{tok.text!r}"
         self.dropped.append(DroppedEvent(kind, reason, detail, sent.start_char, sent.end_char))
-
-    def _remember(
-        self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
-    ) -> None:
-        previous = self._context.date if self._context else None
-        for d in dates:
-            r = resolve_relative_date(d, self.reference, tense, previous)
-            if r is not None:
-                self._set_context(_Context(si, r, place))
-                return
 
     # ---- anniversaries ------------------------------------------------------------------
 
@@ -1280,7 +903,7 @@ class EventExtractor:
             if made and event.date is not None:
                 # "… marked the anniversary with a ceremony on Wednesday. On the sidelines of
                 # the ceremony, X received Y": the day goes on to what follows
-                self._set_context(_Context(si, event.date, None))
+                self._set_context(DayContext(si, event.date, None))
             phrase = self.parsed.text[sent.start_char + m.end() : phrase_end]
             if base_dates and base_dates[0].start >= sent.end_char:
                 # the earlier event told in a later sentence: its agreement is named there
