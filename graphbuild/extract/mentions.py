@@ -1680,15 +1680,3 @@ def add_surname_mentions(
     mentions.sort(key=lambda m: m.start)
     for p in persons:
         p.mentions.sort(key=lambda x: x.start)
-
-
-def index_mentions(parsed: ParsedArticle, gaz: GazetteerLike) -> MentionIndex:
-    geo = find_geo(parsed, gaz)
-    person_mentions, titles = find_persons(parsed, gaz, geo)
-    # a geo match inside a name ("Jordan" in a surname) is not a place
-    persons = cluster_persons(person_mentions, gaz)
-    add_surname_mentions(parsed, persons, person_mentions)
-    geo = [
-        g for g in geo if not any(m.start <= g.start and g.end <= m.end for m in person_mentions)
-    ]
-    return MentionIndex(geo, titles, persons, person_mentions)
