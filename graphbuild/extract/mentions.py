@@ -47,13 +47,6 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
 
 
-def name_tokens(name: str) -> tuple[str, ...]:
-    """A name's folded words; an ʻokina written before a word is not part of it, and an
-    initial glued to the name ("T.Badral", "Kh.Battulga") is a word of its own."""
-    words = re.sub(r"(?<=\.)(?=[A-Z][a-z])", " ", name).split()
-    return tuple(fold(t).lstrip("'‘ʻ") for t in words if t.strip(".,'‘ʻ"))
-
-
 _OFFICIAL_FORM = re.compile(
     r"^(?:the\s+)?(?:(?:Federative|Islamic|Democratic|People's|Socialist|United|Federal|Arab|"
     r"Bolivarian|Plurinational|Cooperative|Co-operative|Hashemite|Oriental|Independent|"
@@ -248,7 +241,7 @@ class Person:
         return min(m.start for m in self.mentions)
 
 
-_NAME_PARTICLES = {
+NAME_PARTICLES = {
     "bin",
     "bint",
     "ibn",
@@ -277,7 +270,7 @@ _NAME_PARTICLES = {
 # Months that are also surnames ("Theresa May"): a name's later word unless a day follows.
 _MONTH_SURNAMES = frozenset({"May", "June", "April", "August"})
 _NAME_SUFFIXES = {"jr.", "jr", "sr.", "sr", "ii", "iii"}
-_NOT_NAME = re.compile(
+NOT_NAME = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December|The|A|An|On|In|At|"
     r"During|After|Before|His|Her|Their|Our|Its|We|They|He|She|It|This|That|These|Those)$"
@@ -459,7 +452,7 @@ _FACILITY_FIRST_WORDS = frozenset(
         "quinta",
     }
 )
-_TITLE_WORDS = (
+TITLE_WORDS = (
     {fold(w) for head in lexicon.OFFICE_HEADS for w in head.split()}
     | {fold(w) for p in lexicon.PORTFOLIOS for w in p.split()}
     | {fold(w) for plural in lexicon.PLURAL_HEADS for w in plural.split()}
@@ -589,7 +582,7 @@ _OFFICIAL_FIRST_WORDS = frozenset(
 # Words next to a state's name that keep it the state: offices and portfolios ("Russian Foreign
 # Minister", "President of Mexico"), and the state's own bodies ("Embassy of Japan").
 _STATE_WORDS = (
-    _TITLE_WORDS
+    TITLE_WORDS
     | {fold(w) for w in lexicon.TITLE_PREFIXES}
     | {w.rstrip(".") for w in lexicon.HONORIFICS}
     | {fold(a).rstrip(".") for a in lexicon.TITLE_ABBREVIATIONS}  # "British FS", "Indian EAM"
@@ -1123,7 +1116,7 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
         while words and (
             fold(words[0].group(0)).rstrip(",") in lexicon.HONORIFICS
             or fold(words[0].group(0)).rstrip(",") in lexicon.NAME_STYLES
-            or fold(words[0].group(0)) in _TITLE_WORDS
+            or fold(words[0].group(0)) in TITLE_WORDS
             or words[0].group(0).rstrip(",") in lexicon.TITLE_ABBREVIATIONS
         ):
             if _given_name_not_title(text, start + words[0].start(), len(words)):
@@ -1167,7 +1160,7 @@ def _looks_like_name(text: str) -> bool:
         return False
     if all(fold(w) in _TITLE_ONLY_WORDS for w in re.split(r"[\s-]+", text) if w):
         return False
-    if _NOT_NAME.match(words[0]) and not (
+    if NOT_NAME.match(words[0]) and not (
         words[0] == "A" and len(words) > 2 and re.fullmatch(r"[A-Z]\.?", words[1])
     ):
         return False
@@ -1181,7 +1174,7 @@ def _looks_like_name(text: str) -> bool:
     caps = [w for w in words if w[:1].isupper()]
     return bool(caps) and all(
         w[:1].isupper()
-        or fold(w) in _NAME_PARTICLES
+        or fold(w) in NAME_PARTICLES
         or fold(w) in _NAME_SUFFIXES
         or re.match(r"(?:al|el|ad|ul|bin|ben)-[A-Z]", w)
         for w in words
@@ -1288,7 +1281,7 @@ _INNER_HONORIFIC = re.compile(
 
 def _office_words_only(name: str) -> bool:
     """Whether a would-be name is made of office and ministry words ("Diaspora Affairs")."""
-    office_words = lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS | _TITLE_WORDS
+    office_words = lexicon.PORTFOLIO_WORDS | lexicon.BODY_WORDS | TITLE_WORDS
     words = [fold(w).strip(".,'’") for w in name.split()]
     return all(w in office_words or w in _TITLE_CONNECTORS for w in words)
 
@@ -1340,7 +1333,7 @@ def _known_holders_mistyped(parsed: ParsedArticle) -> list[tuple[int, int]]:
         if ent.label_ not in _MISTYPED_LABELS or not 2 <= len(ent) <= 5:
             continue
         words = ent.text.split()
-        if not all(w[:1].isupper() or fold(w) in _NAME_PARTICLES for w in words):
+        if not all(w[:1].isupper() or fold(w) in NAME_PARTICLES for w in words):
             continue
         if fold(words[-1]) in _FACILITY_WORDS or "\n" in ent.text:
             continue
@@ -1429,7 +1422,7 @@ def find_persons(
         if cut:
             e = s + cut.start()
         for w in list(re.finditer(r"\S+", text[s:e]))[1:]:
-            if _NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Kumar Friday met"
+            if NOT_NAME.match(w.group(0).rstrip(".,")):  # "S Kumar Friday met"
                 if w.group(0) in _MONTH_SURNAMES and not re.match(
                     r"[\s,]*\d", text[s + w.end() : s + w.end() + 4]
                 ):
@@ -1492,8 +1485,8 @@ def find_persons(
 
 _HONORIFIC_ANCHOR = re.compile(rf"(?<![\w'’.-]){NAME_HONORIFIC}(?![\w-])\.?(?= +[A-Z'‘ʻ])")
 _NOT_IN_NAME = (
-    _TITLE_WORDS | lexicon.BODY_WORDS | lexicon.PORTFOLIO_WORDS | _FACILITY_WORDS
-) - _NAME_PARTICLES
+    TITLE_WORDS | lexicon.BODY_WORDS | lexicon.PORTFOLIO_WORDS | _FACILITY_WORDS
+) - NAME_PARTICLES
 
 
 def _names_after_honorifics(text: str) -> list[tuple[int, int]]:
@@ -1516,167 +1509,3 @@ def _names_after_honorifics(text: str) -> list[tuple[int, int]]:
             continue
         out.append(cleaned)
     return out
-
-
-# "son/daughter of": the name after it is the father's ("Salman" of "Mohammed bin Salman"),
-# never a short form of this person's own name
-_FILIATION = frozenset({"bin", "ibn", "bint", "binti"})
-
-
-def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(
-        full[i : i + n] == part and not (i > 0 and full[i - 1] in _FILIATION)
-        for i in range(len(full) - n + 1)
-    )
-
-
-_PATRONYMIC_GENITIVE = ("giin", "iin", "ijn", "yn", "in", "n")
-
-
-def _romanised(word: str) -> str:
-    """A Mongolian word with its common romanisations made one ("Gombozhavin" and
-    "Gombojavyn", "Batmunkh" and "Batmönkh")."""
-    word = word.replace("zh", "j").replace("kh", "h").replace("ts", "c")
-    return re.sub(r"(?:iin|ijn|yn|iyn)$", "in", word)
-
-
-def _patronymic_variant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Two writings of one Mongolian name: the father's name in the genitive first or after
-    the given name ("Batmunkhin Battsetseg" / "Battsetseg Batmunkh"), or spelt two ways
-    ("Gombozhavin Zandanshatar" / "Gombojavyn Zandanshatar")."""
-    if len(a) != 2 or len(b) != 2 or a == b:
-        return False
-    for x, y in ((a, b), (b, a)):
-        # genitive patronymic first, given name second; then given name, bare patronymic
-        if x[1] == y[0] and len(y[1]) >= 4 and any(x[0] == y[1] + g for g in _PATRONYMIC_GENITIVE):
-            return True
-    return (
-        a[1] == b[1]
-        and a[0] != b[0]
-        and len(a[0]) >= 6
-        and a[0].endswith(("in", "yn", "jn"))
-        and _romanised(a[0]) == _romanised(b[0])
-    )
-
-
-def cluster_persons(mentions: list[PersonMention], gaz: GazetteerLike) -> list[Person]:
-    """Attach every short form to the fullest name it is part of (nearest such name)."""
-    persons: list[Person] = []
-    multi = sorted(
-        (m for m in mentions if len(name_tokens(m.text)) >= 2),
-        key=lambda m: -len(name_tokens(m.text)),
-    )
-    for m in multi:
-        key = name_tokens(m.text)
-        home = next((p for p in persons if _contains(p.key, key)), None)
-        if home is None:
-            home = next((p for p in persons if _patronymic_variant(p.key, key)), None)
-        if home is None:
-            home = Person(len(persons), m.text, key)
-            persons.append(home)
-        m.person = home.index
-        home.mentions.append(m)
-    for m in mentions:
-        if m.person >= 0:
-            continue
-        key = name_tokens(m.text)
-        options = [p for p in persons if _contains(p.key, key)]
-        if options:
-            before = [p for p in options if p.first <= m.start]
-            pick = (
-                max(before, key=lambda p: max(x.start for x in p.mentions if x.start <= m.start))
-                if before
-                else min(options, key=lambda p: p.first)
-            )
-        else:
-            entry = gaz.lookup(m.text)
-            known = entry.label if entry is not None and entry.type == "Person" else None
-            key2 = name_tokens(known) if known else key
-            found = next((p for p in persons if p.key == key2), None)
-            if found is None:
-                found = Person(len(persons), known or m.text, key2)
-                persons.append(found)
-            pick = found
-        m.person = pick.index
-        pick.mentions.append(m)
-    for p in persons:
-        p.mentions.sort(key=lambda x: x.start)
-    return persons
-
-
-def add_surname_mentions(
-    parsed: ParsedArticle, persons: list[Person], mentions: list[PersonMention]
-) -> None:
-    """Short forms of named people that NER missed or mistyped ("Hofer" tagged as a place).
-
-    Any contiguous part of a full name ("Paz" of "Diego Paz Ortega", "Lena" of "Lena
-    Hofer", "Ortega Ruiz") that belongs to exactly one person in the article refers to them.
-    """
-    owners: dict[tuple[str, ...], set[int]] = {}
-    for p in persons:
-        if len(p.key) < 2:
-            continue
-        n = len(p.key)
-        for size in range(1, n):
-            for i in range(n - size + 1):
-                part = p.key[i : i + size]
-                if i > 0 and p.key[i - 1] in _FILIATION:
-                    continue
-                if all(
-                    w in _NAME_PARTICLES
-                    or len(w) < 3
-                    or w in lexicon.HONORIFICS
-                    or w in _TITLE_WORDS
-                    for w in part
-                ):
-                    continue
-                owners.setdefault(part, set()).add(p.index)
-    unique = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
-    if not unique:
-        mentions.sort(key=lambda m: m.start)
-        return
-    # a chunk's key starts with its first word's fold: skip words no short form starts with
-    firsts = {k[0] for k in unique}
-    taken = [(m.start, m.end) for m in mentions]
-    words = [
-        (m.start(), m.end()) for m in re.finditer(r"[^\s,.;:!?()\"“”]+(?:'s|’s)?", parsed.text)
-    ]
-    i = 0
-    while i < len(words):
-        word = parsed.text[words[i][0] : words[i][1]]
-        if fold(word) not in firsts and fold(word.removesuffix("'s").removesuffix("’s")) not in (
-            firsts
-        ):
-            i += 1
-            continue
-        matched = False
-        for size in (3, 2, 1):
-            if i + size > len(words):
-                continue
-            s, e = words[i][0], words[i + size - 1][1]
-            chunk = parsed.text[s:e]
-            if chunk.endswith(("'s", "’s")):
-                chunk = chunk[:-2]
-                e -= 2
-            if "\n" in chunk or not (
-                chunk[:1].isupper() or re.match(r"(?:al|el|ad|ul)-[A-Z]", chunk)
-            ):
-                continue
-            key = name_tokens(chunk)
-            if key not in unique or any(ts < e and s < te for ts, te in taken):
-                continue
-            if _NOT_NAME.match(chunk):
-                continue
-            m = PersonMention(s, e, chunk, unique[key])
-            mentions.append(m)
-            persons[unique[key]].mentions.append(m)
-            taken.append((s, e))
-            i += size
-            matched = True
-            break
-        if not matched:
-            i += 1
-    mentions.sort(key=lambda m: m.start)
-    for p in persons:
-        p.mentions.sort(key=lambda x: x.start)
