@@ -11,15 +11,8 @@ import re
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
-from graphbuild.extract.mentions import (
-    NAME_PARTICLES,
-    NOT_NAME,
-    TITLE_WORDS,
-    GazetteerLike,
-    Person,
-    PersonMention,
-    fold,
-)
+from graphbuild.extract.mentions import TITLE_WORDS, GazetteerLike, Person, PersonMention, fold
+from graphbuild.extract.person_mentions import NAME_PARTICLES, NOT_NAME
 
 
 def name_tokens(name: str) -> tuple[str, ...]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
-    NAME_HONORIFIC,
     PLURAL_TITLE_RE,
     BodyEntry,
     GazetteerEntryLike,
@@ -26,6 +25,7 @@ from graphbuild.extract.mentions import (
     TitleMention,
     body_party,
 )
+from graphbuild.extract.person_mentions import NAME_HONORIFIC
 
 _BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
 _GAP_HONORIFICS = re.compile(rf"^[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s,]*)*$")
