@@ -25,7 +25,8 @@ from graphbuild.extract.coref import Resolver
 from graphbuild.extract.dates import infer_reference_date
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.events import EventExtractor
-from graphbuild.extract.mentions import GazetteerLike, MentionIndex, find_geo
+from graphbuild.extract.geo_mentions import find_geo
+from graphbuild.extract.mentions import GazetteerLike, MentionIndex
 from graphbuild.extract.person_clusters import add_surname_mentions, cluster_persons
 from graphbuild.extract.person_mentions import find_persons
 from graphbuild.extract.quotes import QuoteExtractor

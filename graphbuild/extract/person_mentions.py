@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
+from graphbuild.extract.geo_mentions import names_a_team
 from graphbuild.extract.mentions import (
     PLURAL_TITLE_RE,
     TITLE_CONNECTORS,
@@ -28,7 +29,6 @@ from graphbuild.extract.mentions import (
     find_titles,
     fold,
     given_name_not_title,
-    names_a_team,
 )
 
 NAME_PARTICLES = {
