@@ -11,8 +11,9 @@ import re
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
-from graphbuild.extract.mentions import TITLE_WORDS, GazetteerLike, Person, PersonMention, fold
+from graphbuild.extract.mentions import GazetteerLike, Person, PersonMention, fold
 from graphbuild.extract.person_mentions import NAME_PARTICLES, NOT_NAME
+from graphbuild.extract.title_mentions import TITLE_WORDS
 
 
 def name_tokens(name: str) -> tuple[str, ...]:

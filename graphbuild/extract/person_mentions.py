@@ -17,17 +17,19 @@ from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.geo_mentions import names_a_team
 from graphbuild.extract.mentions import (
-    PLURAL_TITLE_RE,
-    TITLE_CONNECTORS,
-    TITLE_RE,
-    TITLE_WORDS,
     GazetteerLike,
     GeoMention,
     PersonMention,
     TitleMention,
     acronym_bodies,
-    find_titles,
     fold,
+)
+from graphbuild.extract.title_mentions import (
+    PLURAL_TITLE_RE,
+    TITLE_CONNECTORS,
+    TITLE_RE,
+    TITLE_WORDS,
+    find_titles,
     given_name_not_title,
 )
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
-    PLURAL_TITLE_RE,
     BodyEntry,
     GazetteerEntryLike,
     GazetteerLike,
@@ -26,6 +25,7 @@ from graphbuild.extract.mentions import (
     body_party,
 )
 from graphbuild.extract.person_mentions import NAME_HONORIFIC
+from graphbuild.extract.title_mentions import PLURAL_TITLE_RE
 
 _BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
 _GAP_HONORIFICS = re.compile(rf"^[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s,]*)*$")
