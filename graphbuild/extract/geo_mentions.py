@@ -13,7 +13,8 @@ from spacy.tokens import Doc, Token
 
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
-from graphbuild.extract.mentions import GazetteerLike, GeoMention, fold, resolve_party_phrase
+from graphbuild.extract.mentions import GazetteerLike, GeoMention, fold
+from graphbuild.extract.party_phrases import resolve_party_phrase
 from graphbuild.extract.title_mentions import TITLE_WORDS
 
 # First words of official long forms that resolve_party_phrase understands.

@@ -16,14 +16,8 @@ from spacy.tokens import Doc
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.geo_mentions import names_a_team
-from graphbuild.extract.mentions import (
-    GazetteerLike,
-    GeoMention,
-    PersonMention,
-    TitleMention,
-    acronym_bodies,
-    fold,
-)
+from graphbuild.extract.mentions import GazetteerLike, GeoMention, PersonMention, TitleMention, fold
+from graphbuild.extract.party_phrases import acronym_bodies
 from graphbuild.extract.title_mentions import (
     PLURAL_TITLE_RE,
     TITLE_CONNECTORS,

@@ -15,15 +15,14 @@ from dataclasses import dataclass, replace
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
-    BodyEntry,
     GazetteerEntryLike,
     GazetteerLike,
     GeoMention,
     MentionIndex,
     PersonMention,
     TitleMention,
-    body_party,
 )
+from graphbuild.extract.party_phrases import BodyEntry, body_party
 from graphbuild.extract.person_mentions import NAME_HONORIFIC
 from graphbuild.extract.title_mentions import PLURAL_TITLE_RE
 

@@ -12,17 +12,19 @@ import re
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
-    BODY_RUN,
-    MISSION_OF,
-    BodyEntry,
     GazetteerEntryLike,
     GazetteerLike,
     GeoMention,
     TitleMention,
+    fold,
+)
+from graphbuild.extract.party_phrases import (
+    BODY_RUN,
+    MISSION_OF,
+    BodyEntry,
     acronym_bodies,
     body_party,
     defined_body,
-    fold,
     resolve_party_phrase,
     side_party,
 )
