@@ -14,7 +14,7 @@ from spacy.tokens import Span
 
 from graphbuild.extract.document import subtree_range
 from graphbuild.extract.event_dating import REFERS_TO_MEETING, EventDating
-from graphbuild.extract.participants import is_name
+from graphbuild.extract.participant_references import is_name
 
 # Cues after which the people named also took part in the meeting just reported.
 _COMPANION_AFTER = re.compile(

@@ -51,7 +51,8 @@ from graphbuild.extract.meeting_status import (
     verb_chain,
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
-from graphbuild.extract.participants import ParticipantFinder, is_name
+from graphbuild.extract.participant_references import is_name
+from graphbuild.extract.participants import ParticipantFinder
 from graphbuild.extract.quotes import QuoteFact
 
 # "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
