@@ -659,7 +659,7 @@ def test_a_long_title_whose_holder_is_named_after_a_comma(extractor: Extractor) 
 
 
 def test_a_bare_title_is_no_participant() -> None:
-    from graphbuild.extract.participants import is_name
+    from graphbuild.extract.participant_references import is_name
 
     assert not is_name("Arabian King")
     assert not is_name("Excellency")

@@ -281,7 +281,8 @@ def test_a_name_span_begun_inside_a_two_word_demonym_starts_after_it(
     extractor: Extractor,
 ) -> None:
     # the parser may tag "Arabian King X" as a name inside "Saudi Arabian King X"
-    from graphbuild.extract.mentions import GeoMention, _after_leading_party
+    from graphbuild.extract.mentions import GeoMention
+    from graphbuild.extract.person_mentions import _after_leading_party
 
     text = "He met Saudi Arabian King Fahad bin Nasser at the palace."
     saudi = extractor.gazetteer.demonym("Saudi Arabian")

@@ -2,7 +2,7 @@
 
 The phrase gives the number of years; the earlier event is an agreement named after it
 (a signing) or a dated event, and the date it marks is the year the phrase counts back to.
-These are the text rules; :class:`graphbuild.extract.events.EventExtractor` ties each
+These are the text rules; :mod:`graphbuild.extract.event_anniversaries` ties each
 anniversary to the event that marks it.
 """
 

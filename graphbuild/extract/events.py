@@ -2,30 +2,27 @@
 
 A meeting is read off the dependency parse: a meeting verb whose subject and objects are
 people (:mod:`graphbuild.extract.participants`), held or scheduled by the verb's tense and
-modality (:mod:`graphbuild.extract.meeting_status`). This module dates and places it: a
-meeting needs a calendar date, resolved from the sentence or the one before; undatable ones
-are dropped. It also ties anniversaries (:mod:`graphbuild.extract.anniversaries`) to the
-event that marks them and merges the reports of one event.
+modality (:mod:`graphbuild.extract.meeting_status`). This module finds the meeting frames
+sentence by sentence and places them; a meeting needs a calendar date, resolved from the
+sentence or the one before (:mod:`graphbuild.extract.event_dating`); undatable ones are
+dropped. :class:`EventExtractor` also takes in the people a report adds
+(:mod:`graphbuild.extract.event_companions`), ties anniversaries to the event that marks
+them (:mod:`graphbuild.extract.event_anniversaries`) and merges the reports of one event
+(:mod:`graphbuild.extract.event_merging`); those rules share its state, so they are mixed in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from graphbuild.extract import lexicon
-from graphbuild.extract.anniversaries import (
-    ANNIVERSARY_PHRASE,
-    agreement_in,
-    anniversary_number,
-    anniversary_spans,
-)
+from graphbuild.extract.anniversaries import anniversary_spans
 from graphbuild.extract.coref import Resolver
 from graphbuild.extract.dates import (
-    BASE_CUE,
     DateMention,
     Tense,
     day_shift,
@@ -33,9 +30,19 @@ from graphbuild.extract.dates import (
     resolve_relative_date,
 )
 from graphbuild.extract.document import ParsedArticle, subtree_range
+from graphbuild.extract.event_anniversaries import EventAnniversaries
+from graphbuild.extract.event_companions import EventCompanions
+from graphbuild.extract.event_dating import (
+    CONTEXT_WINDOW,
+    TRAVEL_VERBS,
+    DayContext,
+    EventDating,
+    outside_of,
+    sub_clauses,
+)
 from graphbuild.extract.event_facts import AnniversaryFact, DroppedEvent, EventFact, PlaceRef
+from graphbuild.extract.event_merging import EventMerging
 from graphbuild.extract.meeting_status import (
-    REPORTING_VERBS,
     is_noun_trigger,
     is_trigger,
     meeting_status,
@@ -44,7 +51,8 @@ from graphbuild.extract.meeting_status import (
     verb_chain,
 )
 from graphbuild.extract.mentions import GazetteerLike, MentionIndex
-from graphbuild.extract.participants import ParticipantFinder, is_name
+from graphbuild.extract.participant_references import is_name
+from graphbuild.extract.participants import ParticipantFinder
 from graphbuild.extract.quotes import QuoteFact
 
 # "11:40 -", "11.40 GMT:": a live-blog entry's time stamp at the start of a paragraph.
@@ -71,28 +79,11 @@ _FLASHBACK = re.compile(
     re.I,
 )
 
-_TRAVEL_VERBS = frozenset({"travel", "arrive", "fly", "come", "go", "return"})
-# ", Minister of …" after a name: the office its holder is introduced with.
-_TITLE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?:Deputy|Vice|Acting|Chief)\s+)?([A-Z][a-z]+)\b")
-_OFFICES_AFTER_NAME = lexicon.ROLE_NOUNS | {
-    "speaker",
-    "governor",
-    "ambassador",
-    "senator",
-    "director",
-    "attorney",
-    "mayor",
-}
 # A plan that goes back to the visit or meeting just announced: "The meeting will be …",
 # "During the visit, he will …".
 _PLAN_REFERS_BACK = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:\w+\s+)?(?:meeting|talks|visit|session|trip|"
     r"negotiations?|consultations)\b"
-)
-# The people of the meeting just told, as the subject of a sentence that marks an anniversary.
-_SIDES_SUBJECT = re.compile(
-    r"(?:^|,\s*)(?:[Tt]hey|[Tt]he two (?:sides|ministers|leaders|parties)|[Bb]oth sides)\s+"
-    r"(?:also\s+)?(?:highlighted|marked|celebrated|commemorated|hailed)\b"
 )
 # A visit of several days: which of them a meeting falls on is not told.
 _SEVERAL_DAYS = re.compile(
@@ -108,24 +99,7 @@ _GREETING_POST = re.compile(
     r"to\s+(?:have\s+)?(?:meet(?:\s+with)?|met(?:\s+with)?|see|seen|call(?:ed)?[\s-]+on|receive|"
     r"received|welcome|welcomed|host|hosted|sit\s+down\s+with)|Met(?:\s+with)?|Called\s+on)\s"
 )
-# "on the first day (of the visit)", "on the second": a day counted within a visit.
-_NTH_DAY = re.compile(
-    r"\b[Oo]n\s+(?:the\s+)?(?P<nth>first|second|third|fourth|fifth)(?P<day>\s+day\b)?"
-)
-# "18–19 August", "from 3 to 5 May", "March 14-16": the days a visit spans.
-_DAY_RANGE = re.compile(
-    r"\b(?P<a>\d{1,2})\s*(?:–|-|to|and)\s*(?P<b>\d{1,2})\s+(?:January|February|March|April|"
-    r"May|June|July|August|September|October|November|December)\b|"
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+(?P<c>\d{1,2})\s*(?:–|-|to|and)\s*(?P<d>\d{1,2})\b"
-)
-# Verbs of arriving whose day dates the receptions told after them.
-_ARRIVAL_VERBS = frozenset({"arrive", "land"})
-# Verbs of a visit told as a noun: "paid / made / began a visit".
-_VISIT_VERBS = frozenset({"pay", "make", "undertake", "begin", "start", "conduct"})
 
-# How many sentences a date given to one meeting carries to an undated one that follows.
-_CONTEXT_WINDOW = 4
 # "On the margins of the meeting, X met Y": a meeting on the day of the one just told.
 _ON_ITS_MARGINS = re.compile(
     r"\b(?:on|at) the (?:margins?|sidelines?|side-lines?) of (?:the|this|that) "
@@ -143,23 +117,6 @@ _SEQUEL = re.compile(
     re.I,
 )
 
-# Celebrations that mark an anniversary on its day ("Receptions marked 60 years since …").
-_CELEBRATION = re.compile(
-    r"\b(?:receptions?|ceremon(?:y|ies)|celebrations?|festivities|commemorations?|events?|"
-    r"gala|concerts?)\b[^.;]{0,80}\b(?:mark|celebrat|commemorat)\w*\s",
-    re.I,
-)
-
-
-def _safe_day(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-_VISIT_NOUNS = frozenset({"visit", "trip", "tour"})
-_TRAVEL_VERBS = frozenset({"arrive", "visit", "travel", "fly", "land"})
 
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
 
@@ -176,88 +133,7 @@ _PAST_VAGUE = re.compile(
 # Verbs whose subject hosts a gathering a later sentence may name the people of.
 _HOSTING = frozenset({"host", "chair", "convene", "co-host", "co-chair", "hold"})
 
-# Cues after which the people named also took part in the meeting just reported.
-_COMPANION_AFTER = re.compile(
-    r"\b(?:in the presence of|with the participation of|"
-    r"(?:was|were) (?:also )?attended (?:from the [\w\s'’-]{1,40}? side )?by|"
-    r", (?:also )?attended by|"
-    r"(?:accompanied|joined|flanked|assisted) (?:(?:at|in|during) the \w+ )?by|"
-    r"also (?:present|attending|in attendance|taking part)(?: (?:at|in) the (?:meeting|talks|"
-    r"audience|session|discussions?))? (?:was|were)|"
-    r"(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
-    r"also attending (?:the \w+ )?(?:was|were)|"
-    r"delegation\b[^.;]{0,120}?\b(?:included|comprised|consisted of)|"
-    r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
-    re.I,
-)
 _CREDENTIAL_LETTER = re.compile(r"\bletters? of (?:credence|introduction)\b", re.I)
-# "X, along with A and B, met Y": A and B took part with X.
-_ALONG_WITH = re.compile(r",\s*along with\s", re.I)
-# Cues before which the people named also took part: "W and Z were also present".
-_COMPANION_BEFORE = re.compile(
-    r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
-    r"\b(?:also )?(?:attended|joined|took part in) (?:the|this|that) (?:meeting|talks|audience|"
-    r"session|discussions?|lunch|dinner)\b|\bjoined (?:the two|them)\b|"
-    # "X, Minister of …, was part of the Sri Lankan delegation at the talks"
-    r"\b(?:was|were) (?:also )?(?:part|members?) of the (?:[\w-]+ ){0,2}delegation (?:at|in|for|"
-    r"during) the (?:meeting|talks|discussions?)\b",
-    re.I,
-)
-# A sentence that goes on about the meeting just reported.
-_REFERS_TO_MEETING = re.compile(
-    r"\s*(?:The|This|That|Their|These)\s+(?:\w+\s+){0,2}?(?:meeting|meetings|talks|audience|"
-    r"visit|session|discussions?|encounter|consultations|reception|courtesy call|lunch|"
-    r"luncheon|dinner|breakfast|ceremony)\b",
-)
-# An attendance list that can only go back to the meeting just reported: "Also in attendance
-# were …", "… were also present at the meeting".
-_ATTENDANCE_BACK = re.compile(
-    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) (?:also )?(?:present|in "
-    r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
-)
-
-
-# "a bilateral meeting between Indonesia and Australia": a meeting of two states.
-_BETWEEN_PARTIES = re.compile(
-    r"\b(?:meeting|talks|consultations|summit)\s+between\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
-    r"\s+and\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)"
-)
-
-# "prior to the forum on", "ahead of next week's summit in Bali on": the day of what a
-# meeting comes before.
-_BEFORE_EVENT = re.compile(
-    r"\b(?:[Pp]rior to|[Aa]head of|[Bb]efore)\s+(?:the\s+|a\s+|its\s+|their\s+)?"
-    r"(?:[\w'’-]+\s+){0,5}?(?:forum|summit|conference|meeting|session|visit|trip|"
-    r"ceremony|election|talks|process|assembly|congress)\b[^,.;]{0,40}?\bon\s+$"
-)
-
-# What dates the earlier event of an anniversary in a following sentence.
-# Words before an anniversary phrase that make the day the anniversary itself: "<date>
-# corresponds to / marks / is the Nth anniversary", "on the Nth anniversary", "<date>, the Nth
-# anniversary".
-_EXACT_DAY = re.compile(
-    r"(?:\b(?:corresponds?|corresponding|coincides?|coinciding) (?:to|with)|\bmarks|\bmarked|"
-    r"\b(?:is|was|will be|falls on|fell on)|,\s+on|,)\s+(?:the\s+|its\s+|their\s+)?$"
-)
-
-
-def _exact_day(before: str) -> bool:
-    """Whether the words before an anniversary phrase make a day they name the anniversary
-    itself: a date right before "corresponds to / marks / is / , on / ," the phrase."""
-    cue = _EXACT_DAY.search(before)
-    if cue is None:
-        return False
-    near = before[max(0, cue.start() - 40) : cue.start()]
-    dates = find_dates(near)
-    return bool(dates) and dates[-1].end >= len(near) - 2
-
-
-# A sentence that does something "to mark this occasion" goes back to the anniversary before.
-_TO_MARK_OCCASION = re.compile(
-    r"\b(?:to|in order to)\s+(?:mark|celebrate|commemorate|honou?r)\s+(?:this|the|that)\s+"
-    r"(?:\w+\s+)?(?:occas+ion|anniversary|day|milestone|event)\b",
-    re.I,
-)
 
 
 def _visit_plan(noun: Token, verb: Token) -> bool:
@@ -288,22 +164,6 @@ def _own_clause_text(head: Token, tok: Token) -> str:
     return " ".join(t.text for t in head.subtree if t.i not in skip)
 
 
-def _sub_clauses(head: Token, tok: Token) -> list[tuple[int, int]]:
-    """Character ranges of the clauses inside ``head``'s that do not hold the trigger: a
-    relative, adverbial or reported clause has its own time ("X, who took office on 2 May,
-    met Y"; "X said the summits in May were a success, in his meeting with Y")."""
-    out = []
-    for d in head.subtree:
-        if d.i != head.i and d.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis"):
-            if not any(t.i == tok.i for t in d.subtree):
-                out.append(subtree_range(d))
-    return out
-
-
-def _outside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return not any(s <= pos < e for s, e in ranges)
-
-
 def _past_vague(
     parsed: ParsedArticle, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]]
 ) -> bool:
@@ -311,7 +171,7 @@ def _past_vague(
         if (
             ent.label_ == "DATE"
             and clause[0] <= ent.start_char < clause[1]
-            and _outside(ent.start_char, skip)
+            and outside_of(ent.start_char, skip)
         ):
             if _PAST_VAGUE.search(ent.text) and not find_dates(ent.text):
                 return True
@@ -338,14 +198,7 @@ def _time_of_its_own(head: Token) -> bool:
 
 
 @dataclass
-class _Context:
-    sentence: int
-    date: dt.date | None
-    place: PlaceRef | None
-
-
-@dataclass
-class EventExtractor:
+class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDating):
     parsed: ParsedArticle
     mentions: MentionIndex
     gaz: GazetteerLike
@@ -357,7 +210,7 @@ class EventExtractor:
     dropped: list[DroppedEvent] = field(default_factory=list)
     # the article's quotations with their speakers, for a speaker's own post about a meeting
     quotes: list[QuoteFact] = field(default_factory=list)
-    _context: _Context | None = None
+    _context: DayContext | None = None
     _lone_host: tuple[int, int] | None = None  # (person, sentence) of a host with no guest
     _past_day: dt.date | None = None  # the last day told that is not after the reference
     _people: ParticipantFinder = field(init=False)
@@ -394,36 +247,6 @@ class EventExtractor:
         self._date_from_occasion()
         self._merge()
 
-    def _day_of_visit(
-        self, sent: Span, clause: tuple[int, int], tok: Token, si: int
-    ) -> dt.date | None:
-        """ "a two-day visit on 18–19 August … talks with X on the first day and with Y on
-        the second": the n-th day of the dated visit just told."""
-        text = self.parsed.text[sent.start_char : sent.end_char]
-        rel = tok.idx - sent.start_char
-        days = [m for m in _NTH_DAY.finditer(text) if m.group("day") or "day" in text[: m.start()]]
-        after = [m for m in days if m.start() > rel]
-        before = [m for m in days if m.start() < rel]
-        found = after[0] if after else (before[-1] if before else None)
-        if found is None:
-            return None
-        ctx = self._context
-        if ctx is None or ctx.date is None or self._distance(ctx.sentence, si) > _CONTEXT_WINDOW:
-            return None
-        span = _DAY_RANGE.search(self.parsed.sentences[ctx.sentence].text)
-        if span is None:
-            return None
-        first, last = (
-            int(span.group("a") or span.group("c")),
-            int(span.group("b") or span.group("d")),
-        )
-        if ctx.date.day not in (first, last) or not first < last:
-            return None
-        n = lexicon.ORDINAL_WORDS.get(found.group("nth").lower(), 0)
-        if not 1 <= n <= last - first + 1:
-            return None
-        return ctx.date.replace(day=first + n - 1)
-
     def _greeting_post(self, si: int, sent: Span) -> None:
         """ "'Good to meet FM X of Nepal on the sidelines of …,' he tweeted": a speaker's own
         post that opens by greeting the people met reports a meeting with them."""
@@ -455,7 +278,7 @@ class EventExtractor:
             if re.search(r"\btoday\b", self.parsed.text[m.start() : end], re.I):
                 date, inherited = self.reference, False
             elif self._context is not None and self._distance(self._context.sentence, si) <= (
-                _CONTEXT_WINDOW
+                CONTEXT_WINDOW
             ):
                 date = self._context.date
             self.events.append(
@@ -475,142 +298,9 @@ class EventExtractor:
                 )
             )
 
-    def _set_context(self, ctx: _Context) -> None:
-        self._context = ctx
-        if ctx.date is not None and (self.reference is None or ctx.date <= self.reference):
-            self._past_day = ctx.date
-
-    def _gathering_told_again(self, sent: Span, si: int, first_new: int) -> None:
-        """ "X hosted Y in Paris. The talks at the ministry brought together A and B": the
-        talks are the meeting just told, and A and B took part in it."""
-        new = self.events[first_new:]
-        if len(new) != 1 or not new[0].rule.endswith(".bring"):
-            return
-        ev = new[0]
-        verb = self.parsed.token_at(ev.trigger)
-        subjects = [c for c in verb.children if c.dep_ == "nsubj"] if verb is not None else []
-        if not any(any(d.lower_ in ("the", "this", "these") for d in c.children) for c in subjects):
-            return
-        told = [
-            e for e in self.events[:first_new] if e.kind == "Meeting" and 0 < si - e.sentence <= 2
-        ]
-        if not told and self._lone_host is not None and 0 < si - self._lone_host[1] <= 1:
-            # "X hosted a meeting in Lima. The talks brought together A and B": X hosted them
-            if self._lone_host[0] not in ev.participants:
-                ev.participants.insert(0, self._lone_host[0])
-            return
-        if not told or (ev.date is not None and told[-1].date not in (None, ev.date)):
-            return
-        target = told[-1]
-        target.participants.extend(p for p in ev.participants if p not in target.participants)
-        del self.events[first_new:]
-
-    def _arrival_day(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> bool:
-        """ "X arrived in Nairobi on Monday. At the airport he was greeted by Y": the day of
-        an arrival dates the receptions told after it. True when the sentence told one."""
-        for tok in sent:
-            if tok.lemma_.lower() in _ARRIVAL_VERBS and tok.tag_ == "VBD":
-                verb = tok
-            elif (
-                tok.lemma_.lower() == "visit"
-                and tok.pos_ == "NOUN"
-                and tok.dep_ in ("dobj", "obj")
-                and tok.head.lemma_.lower() in _VISIT_VERBS
-                and tok.head.tag_ == "VBD"
-            ):
-                # "X paid a three-day visit to Kenya from 9 to 11 March"
-                verb = tok.head
-            else:
-                continue
-            clause = subtree_range(verb)
-            skip = _sub_clauses(verb, verb)
-            dates = [
-                d
-                for d in self._dates(sent, anniv_spans)
-                if clause[0] <= d.start < clause[1]
-                and _outside(d.start, skip)
-                and not self._since(d.start)
-            ]
-            if dates:
-                before = self._context
-                self._remember(si, dates, None, "past")
-                now = self._context.date if self._context is not None else None
-                if (
-                    before is not None
-                    and before.date is not None
-                    and now is not None
-                    and (now < before.date)
-                ):
-                    # "… hosted them on Thursday. They arrived on Wednesday evening.": an
-                    # arrival told after the day's meeting is its background
-                    self._set_context(before)
-                return True
-        return False
-
     def _sentence_in_quote(self, sent: Span) -> bool:
         q = self.parsed.in_quote(sent.start_char)
         return q is not None and q.end >= sent.end_char - 2
-
-    # ---- dates and places ---------------------------------------------------------------
-    def _dates(
-        self, sent: Span, anniv_spans: list[tuple[int, int]], quote: object | None = None
-    ) -> list[DateMention]:
-        """The sentence's dates outside quotations (inside ``quote`` only, when given)."""
-        out = []
-        for d in find_dates(sent.text, sent.start_char):
-            q = self.parsed.in_quote(d.start)
-            if q != quote:
-                continue
-            if any(s <= d.start < e for s, e in anniv_spans):
-                continue
-            dl = self.parsed.dateline
-            if dl is not None and dl[0] <= d.start < dl[1]:
-                continue
-            if self._name_goes_on(d):
-                continue
-            out.append(d)
-        return out
-
-    def _name_goes_on(self, d: DateMention) -> bool:
-        """ "Dr. Godwin Friday": a bare weekday that ends a person's name (the name's words
-        hang on it), unlike "X Friday met Y", where the day modifies the verb."""
-        if d.weekday is None or d.day is not None or d.relative is not None:
-            return False
-        tok = self.parsed.token_at(d.start)
-        if tok is None or tok.i == 0:
-            return False
-        prev = tok.doc[tok.i - 1]
-        if not any(
-            m.end == prev.idx + len(prev.text)
-            for m in self.mentions.persons_in(max(0, d.start - 60), d.start)
-        ):
-            return False
-        if prev.dep_ == "compound" and prev.head.i == tok.i:
-            return True
-        # "Dr. Amos Friday, Minister of Health": the office follows the full name
-        title = _TITLE_AFTER.match(self.parsed.text, d.end)
-        return title is not None and title.group(1).lower() in _OFFICES_AFTER_NAME
-
-    def _vague_time(
-        self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
-    ) -> bool:
-        for ent in self.parsed.ents_in(sent):
-            if (
-                ent.label_ == "DATE"
-                and clause[0] <= ent.start_char < clause[1]
-                and _outside(ent.start_char, skip or [])
-                # "the recovery from January's eruption": the time of a thing, not of the act
-                and not re.match(r"['’]s\b", self.parsed.text[ent.end_char : ent.end_char + 3])
-                and not ent.text.endswith(("'s", "’s"))
-                # "after two years of closed borders", "for three decades": a span of time
-                and not re.match(r"\s+of\b", self.parsed.text[ent.end_char : ent.end_char + 4])
-                and not re.search(
-                    r"\bfor\s+$", self.parsed.text[ent.start_char - 5 : ent.start_char]
-                )
-            ):
-                if not find_dates(ent.text):
-                    return True
-        return False
 
     def _place(self, tok: Token, sent: Span, clause: tuple[int, int]) -> PlaceRef | None:
         # "Copenhagen, where he will meet": the antecedent of a where-clause
@@ -623,7 +313,7 @@ class EventExtractor:
         for s, e in (clause, (sent.start_char, sent.end_char)):
             for t in self.parsed.doc.char_span(s, e, alignment_mode="expand") or []:
                 arrival = t.lower_ == "to" and (
-                    t.head.lemma_.lower() in _TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
+                    t.head.lemma_.lower() in TRAVEL_VERBS or t.head.lemma_.lower() == "visit"
                 )
                 if (t.lower_ == "in" or arrival) and t.dep_ == "prep":
                     if any(
@@ -691,7 +381,7 @@ class EventExtractor:
         clause = subtree_range(head)
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans, quote)
-        skip = _sub_clauses(head, tok)
+        skip = sub_clauses(head, tok)
         # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's;
         # "X met Y, the ministry said on Tuesday": the report's day, not the meeting's
         dates = [
@@ -700,12 +390,12 @@ class EventExtractor:
             if not self._before_something(d.start, tok) and not self._report_day(d.start, head)
         ]
         in_clause = [
-            d for d in dates if clause[0] <= d.start < clause[1] and _outside(d.start, skip)
+            d for d in dates if clause[0] <= d.start < clause[1] and outside_of(d.start, skip)
         ]
         # "according to the ministry on Thursday, X met Y on Wednesday": the report's day
         reported = [subtree_range(t) for t in sent if t.lower_ == "according"]
         if reported:
-            own_days = [d for d in in_clause if _outside(d.start, reported)]
+            own_days = [d for d in in_clause if outside_of(d.start, reported)]
             in_clause = own_days or in_clause
         if status is None:
             # a day told of a visit or a talk that is not itself a meeting dates what follows
@@ -715,7 +405,7 @@ class EventExtractor:
                 d
                 for d in dates
                 if clause[0] <= d.start < clause[1]
-                and _outside(d.start, skip)
+                and outside_of(d.start, skip)
                 and not self._since(d.start)
             ]
             if own_dates and (self._context is None or self._context.sentence != si):
@@ -746,7 +436,7 @@ class EventExtractor:
             for d in sent
             if d.dep_ == "relcl" and not any(t.i == tok.i for t in d.subtree)
         ]
-        outside = [d for d in dates if _outside(d.start, relative)]
+        outside = [d for d in dates if outside_of(d.start, relative)]
         chosen = sorted(
             in_clause or ([] if own_vague else outside), key=lambda d: abs(d.start - tok.idx)
         )
@@ -783,7 +473,7 @@ class EventExtractor:
             if (
                 ctx is not None
                 and not vague
-                and (self._distance(ctx.sentence, si) <= _CONTEXT_WINDOW or later or margins)
+                and (self._distance(ctx.sentence, si) <= CONTEXT_WINDOW or later or margins)
                 and not _SEVERAL_DAYS.search(self.parsed.sentences[ctx.sentence].text)
                 and not _time_of_its_own(head)
             ):
@@ -839,7 +529,7 @@ class EventExtractor:
         )
         if date is not None and not inherited and not flashback:
             # (not "the two last met on 15 September …": a look back leaves the day told)
-            self._set_context(_Context(si, date, place))
+            self._set_context(DayContext(si, date, place))
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
         if len(participants) == 1 and not noun:
             # "X welcomed his Norwegian counterpart … Y, Norway's foreign minister, arrived"
@@ -937,602 +627,6 @@ class EventExtractor:
             return None
         return [[subjects[0], o] for o in order], days
 
-    # ---- who else took part ----------------------------------------------------------------
-    def _companions(self, sent: Span, si: int, first_new: int) -> None:
-        """People a meeting's report adds: "accompanied by W", "in the presence of W", "Also
-        present were W and Z", "The meeting was attended by W", "W attended the talks"."""
-        new = [ev for ev in self.events[first_new:] if ev.kind in ("Meeting", "ScheduledMeeting")]
-        if new:
-            target = new[0]
-        else:
-            # "The meeting was attended by …" names what it goes back to, further back
-            window = (
-                8
-                if _REFERS_TO_MEETING.match(sent.text)
-                or _ATTENDANCE_BACK.search(sent.text)
-                or _COMPANION_BEFORE.search(sent.text)
-                else 2
-            )
-            recent = [
-                ev
-                for ev in self.events
-                if ev.kind in ("Meeting", "ScheduledMeeting")
-                and ev.sentence < si
-                # quoted reactions between do not move the story on
-                and self._distance(ev.sentence, si) <= window
-            ]
-            if not recent:
-                return
-            target = recent[-1]
-        text = self.parsed.text[sent.start_char : sent.end_char]
-        spans: list[tuple[int, int]] = []
-        for m in _ALONG_WITH.finditer(text):
-            _CREDENTIAL_LETTER = re.compile(r"\bletters? of (?:credence|introduction)\b", re.I)
-            # "X, along with A and B, met Y"; a sentence on: "X, along with A and B, went to
-            # Y's house" when X is one of the meeting's people
-            start = sent.start_char + m.end()
-            before = self.mentions.persons_in(max(sent.start_char, start - 60), start)
-            if not new and not any(pm.person in target.participants for pm in before[-1:]):
-                continue
-            last = self.parsed.token_at(start - 2)
-            if last is not None and last.lower_ == "with":
-                spans.append((start, subtree_range(last)[1]))
-        for m in _COMPANION_AFTER.finditer(text):
-            start = sent.start_char + m.end()
-            if new:
-                # inside the meeting's own sentence: only the phrase the cue heads
-                last = self.parsed.token_at(start - 2)
-                if last is None:
-                    continue
-                head = last if last.dep_ in ("prep", "agent") else last.head
-                # "attended by A and by B": the second 'by' is the first one's conjunct
-                end = max(
-                    subtree_range(head)[1],
-                    subtree_range(last)[1],
-                    *(subtree_range(c)[1] for c in last.conjuncts),
-                )
-                cue_verb = last.head
-                if cue_verb.dep_ in ("advcl", "acl") and cue_verb.lemma_.lower() in (
-                    "attend",
-                    "accompany",
-                    "join",
-                    "flank",
-                    "assist",
-                ):
-                    # ", attended by A and by B": the whole participle clause
-                    end = max(end, subtree_range(cue_verb)[1])
-            else:
-                end = sent.end_char
-            spans.append((start, end))
-        if not new:
-            for m in _COMPANION_BEFORE.finditer(text):
-                spans.append((sent.start_char, sent.start_char + m.start()))
-        added = False
-        for s, e in spans:
-            # an attendance list counts also when a quoted statement gives it
-            for pm in self.mentions.persons_in(s, e):
-                if self.parsed.text[pm.end : pm.end + 2] in ("'s", "’s"):
-                    continue
-                if not is_name(self.mentions.persons[pm.person].name):
-                    continue
-                if pm.person not in target.participants:
-                    target.participants.append(pm.person)
-                    added = True
-        if added and not new:
-            target.end = max(target.end, sent.end_char)
-
-    def _date_from_next_sentence(self) -> None:
-        """ "X met Y in Hanoi. The talks, held on Monday, …": a date the next sentence gives
-        to the meeting it refers back to."""
-        for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
-                continue
-            if ev.sentence + 1 >= len(self.parsed.sentences):
-                continue
-            nxt = self.parsed.sentences[ev.sentence + 1]
-            if any(e.sentence == ev.sentence + 1 for e in self.events):
-                continue
-            dates = []
-            if _REFERS_TO_MEETING.match(nxt.text):
-                dates = self._dates(nxt, anniversary_spans(nxt))
-            elif self._between_their_parties(ev, nxt):
-                # "X is to meet Y. 'There will be a bilateral meeting between A and B on 21
-                # March,' the spokesman said": a meeting of their two states, dated
-                dates = [d for d in find_dates(nxt.text, nxt.start_char) if d.day is not None]
-            tense: Tense = "future" if ev.kind == "ScheduledMeeting" else "past"
-            for d in dates:
-                date = resolve_relative_date(d, self.reference, tense)
-                if date is not None:
-                    if (
-                        ev.kind == "Meeting"
-                        and self.reference is not None
-                        and date > self.reference + dt.timedelta(days=1)
-                    ):
-                        break
-                    ev.date = date
-                    break
-
-    def _between_their_parties(self, ev: EventFact, sent: Span) -> bool:
-        m = _BETWEEN_PARTIES.search(sent.text)
-        if m is None:
-            return False
-        named = {
-            g.entry.label
-            for g in self.mentions.geo_in(sent.start_char + m.start(1), sent.start_char + m.end(1))
-            if g.entry.type == "Country"
-        }
-        theirs = [set(self.resolver.parties.get(p, [])) for p in ev.participants]
-        return (
-            len(named) == 2
-            and len(theirs) == 2
-            and all(t & named for t in theirs)
-            and theirs[0] & named != theirs[1] & named
-        )
-
-    def _date_from_occasion(self) -> None:
-        """ "1 March is the 100th anniversary of … To mark this occasion, X will be joined by
-        Y …": an undated meeting done to mark an anniversary just told takes its day."""
-        for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
-                continue
-            sent = self.parsed.sentences[ev.sentence]
-            if not _TO_MARK_OCCASION.search(sent.text):
-                continue
-            for a in self.anniversaries:
-                marked = self.events[a.event]
-                if (
-                    marked.date is not None
-                    and marked.kind == "Event"
-                    and 0 < ev.sentence - marked.sentence <= 2
-                ):
-                    ev.date = marked.date
-                    break
-
-    def _distance(self, earlier: int, later: int) -> int:
-        """Sentences from ``earlier`` to ``later`` that tell the story: a quoted post or
-        statement between them does not move the narrative on."""
-        return sum(
-            1 for s in self.parsed.sentences[earlier + 1 : later + 1] if not self._mostly_quoted(s)
-        )
-
-    def _mostly_quoted(self, sent: Span) -> bool:
-        quoted = 0
-        for t in sent:
-            if self.parsed.in_quote(t.idx) is not None:
-                quoted += len(t.text)
-        return quoted * 2 > len(sent.text.strip())
-
-    def _before_something(self, pos: int, trigger: Token) -> bool:
-        """Whether the date at ``pos`` dates what a meeting comes before ("prior to / ahead
-        of / before the summit on Friday")."""
-        start = max(0, pos - 80)
-        cue = _BEFORE_EVENT.search(self.parsed.text[start:pos])
-        if cue is not None and not start + cue.start() <= trigger.idx < pos:
-            return True
-        tok = self.parsed.token_at(pos)
-        for _ in range(12):
-            if tok is None or tok.i == trigger.i:
-                return False
-            if tok.lower_ in ("prior", "ahead", "before") and tok.dep_ in ("advmod", "prep"):
-                return True
-            if tok.head.i == tok.i:
-                return False
-            tok = tok.head
-        return False
-
-    def _report_day(self, pos: int, head: Token) -> bool:
-        """Whether the date at ``pos`` is the day of a report whose content is the meeting
-        ("X met Y, the ministry said on Tuesday", "the ministry said Tuesday that X had met
-        Y"), not of the meeting itself."""
-        tok = self.parsed.token_at(pos)
-        verb = None
-        for _ in range(6):
-            if tok is None or tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.pos_ in ("VERB", "AUX"):
-                verb = tok
-                break
-        if verb is None or verb.lemma_.lower() not in REPORTING_VERBS:
-            return False
-        chain = verb_chain(head)
-        if any(t.i == verb.i for t in chain):
-            return False
-        top = chain[-1]
-        if verb.dep_ in ("parataxis", "ccomp") and verb.head.i == top.i:
-            return True  # "X met Y, the ministry said on Tuesday" read the other way round
-        t = top
-        for _ in range(8):
-            if t.head.i == t.i:
-                return False
-            if t.head.i == verb.i:
-                return t.dep_ in ("ccomp", "parataxis")
-            if t.dep_ not in ("ccomp", "conj", "xcomp", "advcl"):
-                return False
-            t = t.head
-        return False
-
-    def _day_of_a_visit(self, sent: Span, si: int, anniv_spans: list[tuple[int, int]]) -> None:
-        """ "A and B agreed on Tuesday to …, as X paid her first visit to Z. X was hosted by
-        Y": the one day of a sentence that tells of a visit dates the meetings after it."""
-        if self._context is not None and self._context.sentence == si:
-            return
-        told = any(
-            (t.pos_ == "NOUN" and t.lemma_.lower() in _VISIT_NOUNS)
-            or (t.pos_ == "VERB" and t.lemma_.lower() in _TRAVEL_VERBS)
-            for t in sent
-            if self.parsed.in_quote(t.idx) is None
-        )
-        if not told:
-            return
-        days = [
-            d
-            for d in self._dates(sent, anniv_spans)
-            if not self._since(d.start) and not self._of_a_report(d.start)
-        ]
-        if len(days) == 1:
-            self._remember(si, days, None, "past")
-
-    def _of_a_report(self, pos: int) -> bool:
-        """Whether the date at ``pos`` hangs on a verb of saying ("officials said on Tuesday")."""
-        tok = self.parsed.token_at(pos)
-        for _ in range(6):
-            if tok is None:
-                return False
-            if tok.pos_ in ("VERB", "AUX"):
-                return tok.lemma_.lower() in REPORTING_VERBS
-            if tok.head.i == tok.i:
-                return False
-            tok = tok.head
-        return False
-
-    def _since(self, pos: int) -> bool:
-        """Whether the date at ``pos`` is the start of a span ("since 23 May", "since the
-        government took office on 23 May"), not a day something happened on."""
-        tok = self.parsed.token_at(pos)
-        for _ in range(12):
-            if tok is None:
-                return False
-            if tok.lower_ == "since" or any(
-                c.dep_ == "mark" and c.lower_ == "since" for c in tok.children
-            ):
-                return True
-            if tok.head.i == tok.i:
-                return False
-            tok = tok.head
-        return False
-
     def _drop(self, kind: str, reason: str, tok: Token, sent: Span, detail: str = "") -> None:
         detail = detail or f"{tok.text!r}"
         self.dropped.append(DroppedEvent(kind, reason, detail, sent.start_char, sent.end_char))
-
-    def _remember(
-        self, si: int, dates: list[DateMention], place: PlaceRef | None, tense: Tense
-    ) -> None:
-        previous = self._context.date if self._context else None
-        for d in dates:
-            r = resolve_relative_date(d, self.reference, tense, previous)
-            if r is not None:
-                self._set_context(_Context(si, r, place))
-                return
-
-    # ---- anniversaries ------------------------------------------------------------------
-
-    def _anniversaries_in(self, sent: Span, si: int, first_new_event: int) -> None:
-        text = sent.text
-        for m in ANNIVERSARY_PHRASE.finditer(text):
-            if self.parsed.in_quote(sent.start_char + m.start()):
-                continue
-            number = anniversary_number(m.group("num") or m.group("num2") or m.group("num3"))
-            if m.group("span"):
-                number = lexicon.SPAN_WORDS.get(
-                    m.group("span").replace(" ", "-"), lexicon.SPAN_WORDS.get(m.group("span"))
-                )
-            if not number:
-                continue
-            after = text[m.end() :]
-            base_dates = [
-                d for d in find_dates(after, sent.start_char + m.end()) if d.year is not None
-            ]
-            if not base_dates:
-                # "… the 70th anniversary of diplomatic relations. They were established on
-                # 15 May 1955.": the earlier event dated one or two sentences on
-                base_dates = self._base_date_after(si)
-            # the event that marks it
-            n_events = len(self.events)
-            event_index = self._marking_event(sent, si, first_new_event, m.start())
-            if event_index is None and base_dates:
-                event_index = self._celebration_on_the_day(
-                    sent, si, m.start(), base_dates[0], number
-                )
-            if event_index is None:
-                continue
-            event = self.events[event_index]
-            made = event_index >= n_events  # a dated event made for this phrase alone
-            of_date = None
-            phrase_end = sent.end_char
-            if base_dates:
-                base = base_dates[0]
-                of_date = dt.date(base.year, base.month, base.day)  # type: ignore[arg-type]
-                if (
-                    event.date is not None
-                    and event.date.year - of_date.year != number
-                    and not m.group("span")
-                ):
-                    of_date = None
-                elif base.start < sent.end_char:
-                    phrase_end = base.start
-            if (
-                of_date is None
-                and event.date is not None
-                and ("to the day" in text or _exact_day(text[: m.start()]))
-            ):
-                # "1 March corresponds to the 100th anniversary of …", "met on Monday, the
-                # 60th anniversary of …": the day itself is the anniversary
-                try:
-                    of_date = event.date.replace(year=event.date.year - number)
-                except ValueError:
-                    of_date = None
-            if of_date is None:
-                if made:
-                    del self.events[event_index:]
-                continue
-            if made and event.date is not None:
-                # "… marked the anniversary with a ceremony on Wednesday. On the sidelines of
-                # the ceremony, X received Y": the day goes on to what follows
-                self._set_context(_Context(si, event.date, None))
-            phrase = self.parsed.text[sent.start_char + m.end() : phrase_end]
-            if base_dates and base_dates[0].start >= sent.end_char:
-                # the earlier event told in a later sentence: its agreement is named there
-                base_sent = self.parsed.sentences[self.parsed.sentence_index(base_dates[0].start)]
-                later = self.parsed.text[base_sent.start_char : base_dates[0].start]
-                if agreement_in(phrase, sent.start_char + m.end()) is None and agreement_in(
-                    later, base_sent.start_char
-                ):
-                    phrase, phrase_start = later, base_sent.start_char
-                    phrase_end = base_dates[0].start
-                else:
-                    phrase_start = sent.start_char + m.end()
-            else:
-                phrase_start = sent.start_char + m.end()
-            agreement = agreement_in(phrase, phrase_start)
-            signatories = []
-            if agreement is not None:
-                a_end = agreement[1]
-                tail = self.parsed.text[agreement[0] : min(phrase_end, a_end + 80)]
-                btw = re.search(r"\bbetween\b(.+)", tail)
-                if btw:
-                    bs = agreement[0] + btw.start(1)
-                    be = agreement[0] + btw.end(1)
-                    for g in self.mentions.geo_in(bs, be):
-                        if g.entry.type == "Country" and g.entry.label not in signatories:
-                            signatories.append(g.entry.label)
-            kind = "Signing" if agreement is not None else "Event"
-            label = None
-            if agreement is None:
-                lab = re.sub(r"^\s*(?:of|since|after)\s+(?:the\s+)?", "", phrase).strip(" ,")
-                label = lab[:120] or None
-            base_event = EventFact(
-                kind,
-                [],
-                of_date,
-                None,
-                sent.start_char,
-                sent.end_char,
-                "anniversary.base",
-                0.8,
-                si,
-                label=label,
-                agreement=agreement,
-                signatories=signatories,
-            )
-            self.events.append(base_event)
-            self.anniversaries.append(
-                AnniversaryFact(
-                    event_index,
-                    len(self.events) - 1,
-                    number,
-                    sent.start_char + m.start(),
-                    sent.end_char,
-                    "anniversary.phrase",
-                )
-            )
-
-    def _base_date_after(self, si: int) -> list[DateMention]:
-        for sent in self.parsed.sentences[si + 1 : si + 5]:
-            text = sent.text
-            cue = BASE_CUE.search(text)
-            if cue is None:
-                continue
-            dates = [
-                d
-                for d in find_dates(text[cue.end() :], sent.start_char + cue.end())
-                if d.year is not None and d.day is not None
-            ]
-            if dates:
-                return dates[:1]
-        return []
-
-    def _celebration_on_the_day(
-        self, sent: Span, si: int, pos: int, base: DateMention, number: int
-    ) -> int | None:
-        """ "Receptions in A and B marked 60 years since the treaty was signed on 22 June
-        1965": a celebration on the anniversary's own day, when that day is near the
-        reference date (the story is about it, not a history of it)."""
-        if not _CELEBRATION.search(sent.text[: pos + 16]) or self.reference is None:
-            return None
-        if base.year is None or base.month is None or base.day is None:
-            return None
-        day = _safe_day(base.year + number, base.month, base.day)
-        if day is None or abs((day - self.reference).days) > 14:
-            return None
-        self.events.append(
-            EventFact(
-                "Event", [], day, None, sent.start_char, sent.end_char, "anniversary.day", 0.6, si
-            )
-        )
-        return len(self.events) - 1
-
-    def _marking_event(self, sent: Span, si: int, first_new: int, pos: int) -> int | None:
-        new = [
-            i
-            for i in range(first_new, len(self.events))
-            if self.events[i].kind in ("Meeting", "ScheduledMeeting")
-        ]
-        if new:
-            return new[0]
-        subj = sent.text[:pos].lower()
-        refers_back = re.search(
-            r"\b(?:the|this|that)\s+(?:meeting|visit|talks|summit|trip|gathering|ceremony|event|"
-            r"session|exchange|discussions?|audience|conversation|encounter)\b",
-            subj,
-        ) or (
-            # "They highlighted the 63rd anniversary of …" right after the meeting: its people
-            _SIDES_SUBJECT.search(subj)
-            and any(ev.kind == "Meeting" and 0 < si - ev.sentence <= 1 for ev in self.events[-3:])
-        )
-        if refers_back:
-            for i in range(len(self.events) - 1, -1, -1):
-                ev = self.events[i]
-                if ev.kind in ("Meeting", "ScheduledMeeting") and si - ev.sentence <= 4:
-                    return i
-        # a dated event without named participants ("the ministers met … on the anniversary")
-        dates = [
-            d
-            for d in self._dates(sent, anniversary_spans(sent))
-            if d.start < sent.start_char + pos or True
-        ]
-        for d in dates:
-            tense: Tense = (
-                "future"
-                if re.search(
-                    r"\bwill\b|\bdue to\b|\bscheduled\b|\bagreed to\b|\bto be held\b|"
-                    r"\bplan(?:s|ned)? to\b",
-                    sent.text,
-                )
-                else "past"
-            )
-            date = resolve_relative_date(
-                d, self.reference, tense, self._context.date if self._context else None
-            )
-            if date is not None:
-                self.events.append(
-                    EventFact(
-                        "Event",
-                        [],
-                        date,
-                        None,
-                        sent.start_char,
-                        sent.end_char,
-                        "anniversary.event",
-                        0.7,
-                        si,
-                    )
-                )
-                return len(self.events) - 1
-        return None
-
-    # ---- merging ------------------------------------------------------------------------
-    def _split_summaries(self) -> None:
-        """ "X held talks with A, B and C" followed by "X later met B" and "X also received
-        C": the lead sums up separate meetings, one per guest."""
-        out: list[EventFact] = []
-        moved: dict[int, int] = {}
-        for ev in self.events:
-            subjects, objects = ev.sides
-            if (
-                ev.kind in ("Meeting", "ScheduledMeeting")
-                and len(subjects) == 1
-                and len(objects) >= 2
-                and subjects[0] not in objects
-            ):
-                host = subjects[0]
-                told_apart = {
-                    o
-                    for o in objects
-                    for other in self.events
-                    if other is not ev
-                    and other.kind == ev.kind
-                    and other.sentence > ev.sentence
-                    and other.sequel
-                    and set(other.participants) == {host, o}
-                    and (other.date is None or ev.date is None or other.date == ev.date)
-                }
-                if len(told_apart) >= 2:
-                    moved[id(ev)] = len(out)
-                    for o in objects:
-                        out.append(replace(ev, participants=[host, o], sides=([], [])))
-                    continue
-            moved[id(ev)] = len(out)
-            out.append(ev)
-        if len(out) != len(self.events):
-            # anniversaries index events: keep them pointing at the same facts
-            old = list(self.events)
-            self.events = out
-            for a in self.anniversaries:
-                a.event = moved[id(old[a.event])]
-                a.of = moved[id(old[a.of])]
-
-    def _merge(self) -> None:
-        """One event per (kind, participants, date): several sentences can report it; an
-        undated report of the people of a dated meeting is that meeting."""
-        for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
-                continue
-            for other in self.events:
-                if (
-                    other is not ev
-                    and other.kind == ev.kind
-                    and other.date is not None
-                    and set(ev.participants) <= set(other.participants)
-                ):
-                    ev.date = other.date
-                    ev.participants = list(other.participants)
-                    break
-        self._split_summaries()
-        keep: list[EventFact] = []
-        remap: dict[int, int] = {}
-        for i, ev in enumerate(self.events):
-            key = (ev.kind, frozenset(ev.participants), ev.date)
-            found = None
-            if ev.participants:
-                for j, k in enumerate(keep):
-                    if (k.kind, frozenset(k.participants), k.date) == key:
-                        found = j
-                        break
-            if found is None:
-                remap[i] = len(keep)
-                keep.append(ev)
-            else:
-                remap[i] = found
-                if keep[found].place is None:
-                    keep[found].place = ev.place
-        # a meeting whose participants are a strict subset of a same-day meeting is the same,
-        # unless it is told as a further step of the day ("later", "then", "also")
-        final: list[EventFact] = []
-        remap2: dict[int, int] = {}
-        for j, ev in enumerate(keep):
-            sup = None
-            if ev.kind in ("Meeting", "ScheduledMeeting"):
-                for k2, other in enumerate(keep):
-                    if (
-                        other is not ev
-                        and other.kind == ev.kind
-                        and other.date == ev.date
-                        and set(ev.participants) < set(other.participants)
-                        and (not (ev.sequel or other.sequel) or other.sentence == ev.sentence)
-                    ):
-                        sup = k2
-                        break
-            if sup is None:
-                remap2[j] = len(final)
-                final.append(ev)
-            else:
-                remap2[j] = -1 - sup
-        for j, v in list(remap2.items()):
-            if v < 0:
-                remap2[j] = remap2[-1 - v] if remap2[-1 - v] >= 0 else 0
-        self.events = final
-        for a in self.anniversaries:
-            a.event = remap2[remap[a.event]]
-            a.of = remap2[remap[a.of]]

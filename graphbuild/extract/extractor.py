@@ -25,11 +25,10 @@ from graphbuild.extract.coref import Resolver
 from graphbuild.extract.dates import infer_reference_date
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.events import EventExtractor
-from graphbuild.extract.mentions import (
-    GazetteerLike,
-    MentionIndex,
-    index_mentions,
-)
+from graphbuild.extract.geo_mentions import find_geo
+from graphbuild.extract.mentions import GazetteerLike, MentionIndex
+from graphbuild.extract.person_clusters import add_surname_mentions, cluster_persons
+from graphbuild.extract.person_mentions import find_persons
 from graphbuild.extract.quotes import QuoteExtractor
 from graphbuild.extract.role_parties import (
     confirm_untitled,
@@ -108,6 +107,20 @@ def extract_from_doc(
         article, parsed, mentions, roles, events, quotes, reference, EXTRACTOR, unresolved
     )
     return without_stray_persons(ann, gaz)
+
+
+def index_mentions(parsed: ParsedArticle, gaz: GazetteerLike) -> MentionIndex:
+    """The article's mentions, which every rule after reads: gazetteer names first, then
+    person names with the titles around them, then who each name refers to."""
+    geo = find_geo(parsed, gaz)
+    person_mentions, titles = find_persons(parsed, gaz, geo)
+    # a geo match inside a name ("Jordan" in a surname) is not a place
+    persons = cluster_persons(person_mentions, gaz)
+    add_surname_mentions(parsed, persons, person_mentions)
+    geo = [
+        g for g in geo if not any(m.start <= g.start and g.end <= m.end for m in person_mentions)
+    ]
+    return MentionIndex(geo, titles, persons, person_mentions)
 
 
 def _whose_office(parsed: ParsedArticle, resolver: Resolver, roles: list[RoleFact]) -> None:

@@ -15,17 +15,16 @@ from dataclasses import dataclass, replace
 from graphbuild.extract import lexicon
 from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.mentions import (
-    NAME_HONORIFIC,
-    PLURAL_TITLE_RE,
-    BodyEntry,
     GazetteerEntryLike,
     GazetteerLike,
     GeoMention,
     MentionIndex,
     PersonMention,
     TitleMention,
-    body_party,
 )
+from graphbuild.extract.party_phrases import BodyEntry, body_party
+from graphbuild.extract.person_mentions import NAME_HONORIFIC
+from graphbuild.extract.title_mentions import PLURAL_TITLE_RE
 
 _BARE_HONORIFIC = re.compile(rf"{NAME_HONORIFIC}\.?")
 _GAP_HONORIFICS = re.compile(rf"^[\s,]*(?:(?:{NAME_HONORIFIC}|His|Her|the)\.?[\s,]*)*$")

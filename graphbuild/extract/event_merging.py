@@ -1,0 +1,125 @@
+"""One event per meeting, however many sentences report it.
+
+Run once the whole article has been read: an undated report of a dated meeting's people is
+that meeting, a lead that sums up meetings told one by one later is split into them, and
+a same-day meeting of a subset of another's people is the same one unless it is told as a
+further step of the day. Anniversaries point at events by index, so they are renumbered too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from graphbuild.extract.event_facts import AnniversaryFact, EventFact
+
+
+class EventMerging:
+    """The merging of :class:`graphbuild.extract.events.EventExtractor`, which it is mixed
+    into; the attributes are the extractor's fields, named here for the type checker."""
+
+    events: list[EventFact]
+    anniversaries: list[AnniversaryFact]
+
+    def _split_summaries(self) -> None:
+        """ "X held talks with A, B and C" followed by "X later met B" and "X also received
+        C": the lead sums up separate meetings, one per guest."""
+        out: list[EventFact] = []
+        moved: dict[int, int] = {}
+        for ev in self.events:
+            subjects, objects = ev.sides
+            if (
+                ev.kind in ("Meeting", "ScheduledMeeting")
+                and len(subjects) == 1
+                and len(objects) >= 2
+                and subjects[0] not in objects
+            ):
+                host = subjects[0]
+                told_apart = {
+                    o
+                    for o in objects
+                    for other in self.events
+                    if other is not ev
+                    and other.kind == ev.kind
+                    and other.sentence > ev.sentence
+                    and other.sequel
+                    and set(other.participants) == {host, o}
+                    and (other.date is None or ev.date is None or other.date == ev.date)
+                }
+                if len(told_apart) >= 2:
+                    moved[id(ev)] = len(out)
+                    for o in objects:
+                        out.append(replace(ev, participants=[host, o], sides=([], [])))
+                    continue
+            moved[id(ev)] = len(out)
+            out.append(ev)
+        if len(out) != len(self.events):
+            # anniversaries index events: keep them pointing at the same facts
+            old = list(self.events)
+            self.events = out
+            for a in self.anniversaries:
+                a.event = moved[id(old[a.event])]
+                a.of = moved[id(old[a.of])]
+
+    def _merge(self) -> None:
+        """One event per (kind, participants, date): several sentences can report it; an
+        undated report of the people of a dated meeting is that meeting."""
+        for ev in self.events:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
+                continue
+            for other in self.events:
+                if (
+                    other is not ev
+                    and other.kind == ev.kind
+                    and other.date is not None
+                    and set(ev.participants) <= set(other.participants)
+                ):
+                    ev.date = other.date
+                    ev.participants = list(other.participants)
+                    break
+        self._split_summaries()
+        keep: list[EventFact] = []
+        remap: dict[int, int] = {}
+        for i, ev in enumerate(self.events):
+            key = (ev.kind, frozenset(ev.participants), ev.date)
+            found = None
+            if ev.participants:
+                for j, k in enumerate(keep):
+                    if (k.kind, frozenset(k.participants), k.date) == key:
+                        found = j
+                        break
+            if found is None:
+                remap[i] = len(keep)
+                keep.append(ev)
+            else:
+                remap[i] = found
+                if keep[found].place is None:
+                    keep[found].place = ev.place
+        # a meeting whose participants are a strict subset of a same-day meeting is the same,
+        # unless it is told as a further step of the day ("later", "then", "also")
+        final: list[EventFact] = []
+        remap2: dict[int, int] = {}
+        for j, ev in enumerate(keep):
+            sup = None
+            if ev.kind in ("Meeting", "ScheduledMeeting"):
+                for k2, other in enumerate(keep):
+                    if (
+                        other is not ev
+                        and other.kind == ev.kind
+                        and other.date == ev.date
+                        and set(ev.participants) < set(other.participants)
+                        and (not (ev.sequel or other.sequel) or other.sentence == ev.sentence)
+                    ):
+                        sup = k2
+                        break
+            if sup is None:
+                remap2[j] = len(final)
+                final.append(ev)
+            else:
+                remap2[j] = -1 - sup
+        for j, v in list(remap2.items()):
+            if v < 0:
+                remap2[j] = remap2[-1 - v] if remap2[-1 - v] >= 0 else 0
+        self.events = final
+        for a in self.anniversaries:
+            a.event = remap2[remap[a.event]]
+            a.of = remap2[remap[a.of]]
