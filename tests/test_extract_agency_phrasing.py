@@ -123,3 +123,61 @@ def test_a_description_with_a_state_keeps_its_own_person(extractor: Extractor) -
     )
     speakers = {ann.entity(q.speaker).label for q in ann.quotations if "many years" in q.text}
     assert speakers == {"Bo Lindqvist"}
+
+
+def test_a_plan_of_several_meetings_told_apart_with_their_days(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ana Perez of Peru will hold meetings with Chilean President Carl "
+        "Moreau and Chilean Foreign Minister Bo Lindqvist in Santiago. On Monday, the two "
+        "Foreign Ministers will discuss trade. Later on Monday, Perez will be received by "
+        "Moreau.",
+    )
+    monday = dt.date(2025, 3, 17)
+    assert events(ann, "ScheduledMeeting") == {
+        (frozenset({"Ana Perez", "Bo Lindqvist"}), monday),
+        (frozenset({"Ana Perez", "Carl Moreau"}), monday),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Ana Perez will meet Prime Minister Bo Lindqvist in April.",
+        "The two ministers agreed that a meeting will be held between President Ana Perez "
+        "and Prime Minister Bo Lindqvist next month.",
+    ],
+)
+def test_a_plan_with_a_month_but_no_day_is_no_scheduled_meeting(
+    extractor: Extractor, text: str
+) -> None:
+    assert events(run(extractor, text), "ScheduledMeeting") == set()
+
+
+def test_a_verb_joined_to_one_with_a_month_shares_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Bo Lindqvist will meet Foreign Minister Ana Perez on Wednesday. "
+        "As foreign minister, Lindqvist first visited Lima in March last year and met "
+        "President Carl Moreau.",
+    )
+    assert events(ann, "Meeting") == set()
+    ann = run(extractor, "Bo Lindqvist visited Lima on Tuesday and met President Carl Moreau.")
+    assert events(ann, "Meeting") == {
+        (frozenset({"Bo Lindqvist", "Carl Moreau"}), dt.date(2025, 3, 11))
+    }
+
+
+@pytest.mark.parametrize(
+    ("demonym", "state"),
+    [("Bissau-Guinean", "Guinea-Bissau"), ("Papua New Guinean", "Papua New Guinea")],
+)
+def test_demonyms_of_several_tokens(extractor: Extractor, demonym: str, state: str) -> None:
+    ann = run(extractor, f"Foreign Minister Ana Perez met the {demonym} minister Bo Lindqvist.")
+    assert roles(ann)["Bo Lindqvist"] == state
+
+
+def test_a_one_word_name_after_sheikh_is_also_known_with_it(extractor: Extractor) -> None:
+    ann = run(extractor, "Prime Minister Sheikh Lindqvist met Foreign Minister Ana Perez.")
+    person = next(e for e in ann.entities if e.label == "Lindqvist")
+    assert "Sheikh Lindqvist" in person.aliases

@@ -538,7 +538,10 @@ def test_a_plan_for_a_month_takes_no_day_from_another_clause(extractor: Extracto
         "Mensah and Russian President Ivan Petrov in April, to build on the accords reached "
         "today.",
     )
-    assert meetings(ann, "ScheduledMeeting") == [(PAIR, None)]
+    # a month is no day: not a scheduled meeting (as a past meeting in April is no meeting),
+    # and said so among what was seen and dropped
+    assert meetings(ann, "ScheduledMeeting") == []
+    assert [(d.kind, d.reason) for d in ann.dropped] == [("ScheduledMeeting", "no-date")]
 
 
 def test_a_time_inside_a_reported_clause_does_not_undate_the_meeting(

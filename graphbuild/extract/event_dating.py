@@ -236,6 +236,22 @@ class EventDating:
         title = _TITLE_AFTER.match(self.parsed.text, d.end)
         return title is not None and title.group(1).lower() in _OFFICES_AFTER_NAME
 
+    def _conjunct_vague_time(self, sent: Span, head: Token) -> bool:
+        """ "X first visited Dhaka in March and met Y": a verb joined to another shares the
+        time told on that one (not a time inside its own part or a clause of its own)."""
+        if head.dep_ != "conj" or head.head.pos_ not in ("VERB", "AUX"):
+            return False
+        first = head.head
+        own = range(head.left_edge.i, head.right_edge.i + 1)
+        for child in first.children:
+            if child.i in own or child.dep_ not in ("prep", "npadvmod", "advmod"):
+                continue
+            if self._vague_time(
+                sent, (child.left_edge.idx, child.right_edge.idx + len(child.right_edge))
+            ):
+                return True
+        return False
+
     def _vague_time(
         self, sent: Span, clause: tuple[int, int], skip: list[tuple[int, int]] | None = None
     ) -> bool:

@@ -34,21 +34,25 @@ class EventMerging:
                 and subjects[0] not in objects
             ):
                 host = subjects[0]
+                # "will hold meetings with A and B. On Monday, X and A will … Later on
+                # Monday, B will receive X": an undated plan told apart with days
+                plan = ev.kind == "ScheduledMeeting" and ev.date is None
                 told_apart = {
-                    o
+                    o: other.date
                     for o in objects
                     for other in self.events
                     if other is not ev
                     and other.kind == ev.kind
                     and other.sentence > ev.sentence
-                    and other.sequel
+                    and (other.sequel or (plan and other.date is not None))
                     and set(other.participants) == {host, o}
                     and (other.date is None or ev.date is None or other.date == ev.date)
                 }
                 if len(told_apart) >= 2:
                     moved[id(ev)] = len(out)
                     for o in objects:
-                        out.append(replace(ev, participants=[host, o], sides=([], [])))
+                        date = told_apart.get(o) if plan else ev.date
+                        out.append(replace(ev, participants=[host, o], sides=([], []), date=date))
                     continue
             moved[id(ev)] = len(out)
             out.append(ev)

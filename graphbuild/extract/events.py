@@ -427,7 +427,9 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
         finally:
             self._people.quoted = False
         tense: Tense = "future" if status == "scheduled" else "past"
-        own_vague = self._vague_time(sent, clause, skip)
+        # "visited Dhaka in March and met Y": the time of the verb it is joined to is its own
+        shared_vague = self._conjunct_vague_time(sent, head)
+        own_vague = self._vague_time(sent, clause, skip) or shared_vague
         # a clause with a time of its own that is not a day ("in April", "next month") is
         # not dated by the other clauses' days
         # (nor by a day of a clause inside its own: "X, who arrived on Sunday, joined Y")
@@ -460,7 +462,7 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
         if date is None and not in_clause and status == "held":
             date = self._day_of_visit(sent, clause, tok, si)
             inherited = date is not None
-        vague = self._vague_time(sent, clause, skip)
+        vague = self._vague_time(sent, clause, skip) or shared_vague
         if date is None and not outside and status == "held" and not perfect:
             later = re.search(
                 r"\blater\b|\bafterwards\b|\bthen\b|\balso\b|"
@@ -541,7 +543,15 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
                     # "X hosted a meeting of … on Monday": who the next sentence may add to
                     self._lone_host = (participants[0], si)
             return
-        if date is None and status == "held" and _past_vague(self.parsed, sent, clause, skip):
+        if date is None and status == "scheduled" and vague:
+            # "will meet Y in April", "next month": a time the text gives, but not a day
+            self._drop(kind, "no-date", tok, sent, "a time, but no day")
+            return
+        if (
+            date is None
+            and status == "held"
+            and (shared_vague or _past_vague(self.parsed, sent, clause, skip))
+        ):
             # "met in Beijing last year", "in October": a time the text gives, but not a day
             self._drop(kind, "no-date", tok, sent, "a time, but no day")
             return

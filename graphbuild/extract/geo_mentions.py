@@ -209,7 +209,7 @@ def find_geo(parsed: ParsedArticle, gaz: GazetteerLike) -> list[GeoMention]:
                 continue
             entry = gaz.lookup(text)
             kind = "name"
-            if entry is None and size <= 2:
+            if entry is None and len(text.split()) <= 3:  # "Bissau-Guinean", "Papua New Guinean"
                 entry = gaz.demonym(text)
                 kind = "demonym"
             if entry is None:
