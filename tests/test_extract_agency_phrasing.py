@@ -181,3 +181,23 @@ def test_a_one_word_name_after_sheikh_is_also_known_with_it(extractor: Extractor
     ann = run(extractor, "Prime Minister Sheikh Lindqvist met Foreign Minister Ana Perez.")
     person = next(e for e in ann.entities if e.label == "Lindqvist")
     assert "Sheikh Lindqvist" in person.aliases
+
+
+def test_a_meeting_without_a_day_is_dated_where_the_story_comes_back_to_it(
+    extractor: Extractor,
+) -> None:
+    text = (
+        "Prime Minister Ana Perez held a bilateral meeting with Prime Minister Bo Lindqvist on "
+        "the margins of the regional summit in Suva.\n\nThe meeting reviewed trade.\n\n"
+        "Fisheries were also among the issues discussed at the meeting {day}."
+    )
+    ann = run(extractor, text.format(day="today"))
+    assert events(ann, "Meeting") == {
+        (frozenset({"Ana Perez", "Bo Lindqvist"}), dt.date(2025, 3, 12))
+    }
+    ann = run(extractor, text.format(day="on Monday"))
+    assert events(ann, "Meeting") == {
+        (frozenset({"Ana Perez", "Bo Lindqvist"}), dt.date(2025, 3, 10))
+    }
+    ann = run(extractor, text.format(day="last year"))
+    assert events(ann, "Meeting") == {(frozenset({"Ana Perez", "Bo Lindqvist"}), None)}

@@ -8,9 +8,20 @@ further step of the day. Anniversaries point at events by index, so they are ren
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import replace
 
+from graphbuild.extract.dates import find_dates, resolve_relative_date
+from graphbuild.extract.document import ParsedArticle
 from graphbuild.extract.event_facts import AnniversaryFact, EventFact
+
+_LATER_REFERENCE_SENTENCES = 8
+_LATER_DAY = re.compile(
+    r"\b(?:at|during|in)\s+(?:the|this|their)\s+(?:meeting|talks)\s+"
+    r"(?P<day>today|yesterday|on\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b",
+    re.IGNORECASE,
+)
 
 
 class EventMerging:
@@ -19,6 +30,8 @@ class EventMerging:
 
     events: list[EventFact]
     anniversaries: list[AnniversaryFact]
+    parsed: ParsedArticle
+    reference: dt.date | None
 
     def _split_summaries(self) -> None:
         """ "X held talks with A, B and C" followed by "X later met B" and "X also received
@@ -64,9 +77,31 @@ class EventMerging:
                 a.event = moved[id(old[a.event])]
                 a.of = moved[id(old[a.of])]
 
+    def _dated_by_a_later_reference(self) -> None:
+        """ "X held a meeting with Y on the margins of the forum. … The issues discussed at
+        the meeting today": a meeting told without a day, dated where the story comes back
+        to it, unless another meeting was told in between (then "the meeting" is that one)."""
+        told = sorted({e.sentence for e in self.events})
+        for ev in self.events:
+            if ev.kind != "Meeting" or ev.date is not None or self.reference is None:
+                continue
+            nxt = next((si for si in told if si > ev.sentence), len(self.parsed.sentences))
+            last = min(
+                nxt, ev.sentence + _LATER_REFERENCE_SENTENCES + 1, len(self.parsed.sentences)
+            )
+            for si in range(ev.sentence + 1, last):
+                found = _LATER_DAY.search(self.parsed.sentences[si].text)
+                if found is None:
+                    continue
+                days = find_dates(found.group("day"))
+                if days:
+                    ev.date = resolve_relative_date(days[0], self.reference, "past")
+                break
+
     def _merge(self) -> None:
         """One event per (kind, participants, date): several sentences can report it; an
         undated report of the people of a dated meeting is that meeting."""
+        self._dated_by_a_later_reference()
         for ev in self.events:
             if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
                 continue
