@@ -201,3 +201,28 @@ def test_a_meeting_without_a_day_is_dated_where_the_story_comes_back_to_it(
     }
     ann = run(extractor, text.format(day="last year"))
     assert events(ann, "Meeting") == {(frozenset({"Ana Perez", "Bo Lindqvist"}), None)}
+
+
+def test_a_meeting_named_like_a_body_is_held(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos of Peru met Foreign Minister Jan Kowalski of Chile in "
+        "Lima today. The two Foreign Ministers will also hold the 3rd Strategic Dialogue and "
+        "Cooperation Mechanism (SDCM) Meeting on July 9, 2025 in Lima.",
+    )
+    assert events(ann, "ScheduledMeeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 7, 9))
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "state"),
+    [
+        ("United States Senator", "United States"),
+        ("US senator", "United States"),
+        ("Nigerian Senate President", "Nigeria"),
+    ],
+)
+def test_legislators_offices_of_a_state(extractor: Extractor, title: str, state: str) -> None:
+    ann = run(extractor, f"President Maria Santos hosted {title} Jan Kowalski on Monday.")
+    assert roles(ann)["Jan Kowalski"] == state

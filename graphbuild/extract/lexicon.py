@@ -175,6 +175,8 @@ OFFICE_HEADS = (
     "Spokesman",
     "Spokeswoman",
     "Speaker",
+    "Senator",  # "US Senator X": a state's office (a legislator's, not a form of address)
+    "Senate President",
     "Governor",
     "Mayor",
     "Managing Director",

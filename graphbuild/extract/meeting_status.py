@@ -155,6 +155,8 @@ def is_trigger(tok: Token) -> bool:
     if lemma in lexicon.LIGHT_VERBS:
         objs = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
         objs += [c for o in objs for c in o.conjuncts]
+        # "hold the Dialogue and Cooperation Mechanism (HDCM) Meeting": the name's last word
+        objs += [c for o in objs for c in o.children if c.dep_ == "appos"]
         objs += quantified(objs)
         if lemma in ("attend", "chair", "co-chair"):
             # "attended the review of the third session of the Joint Commission"
