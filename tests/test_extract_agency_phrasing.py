@@ -226,3 +226,25 @@ def test_a_meeting_named_like_a_body_is_held(extractor: Extractor) -> None:
 def test_legislators_offices_of_a_state(extractor: Extractor, title: str, state: str) -> None:
     ann = run(extractor, f"President Maria Santos hosted {title} Jan Kowalski on Monday.")
     assert roles(ann)["Jan Kowalski"] == state
+
+
+@pytest.mark.parametrize(
+    "apposition",
+    [
+        "member of the State Council, Minister of Foreign Affairs of Chile",
+        "Member of the Political Bureau of the Central Committee and Foreign Minister of Chile",
+    ],
+)
+def test_a_membership_before_the_office_in_apposition(
+    extractor: Extractor, apposition: str
+) -> None:
+    ann = run(extractor, f"President Maria Santos received Jan Kowalski, {apposition}, on Monday.")
+    assert roles(ann)["Jan Kowalski"] == "Chile"
+
+
+def test_a_plural_title_before_names_with_their_states_in_brackets(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Also present will be Foreign Ministers Maria Santos (Peru) and Jan Kowalski (Chile).",
+    )
+    assert roles(ann) == {"Maria Santos": "Peru", "Jan Kowalski": "Chile"}

@@ -220,6 +220,10 @@ def _title_after(  # type: ignore[no-untyped-def]
     lead = re.match(
         r",\s+(?:who\s+(?:is|serves\s+as|became|has\s+been|was\s+(?:appointed|named)(?:\s+as)?)"
         r"\s+(?:(?:now|also|currently)\s+)?(?:as\s+)?)?"
+        # "X, member of the State Council, Minister of …", "X, Member of the Political
+        # Bureau of the … Committee and Foreign Minister": a membership before the office
+        r"(?:(?:a\s+)?[Mm]ember\s+of\s+(?:the\s+)?[A-Z][\w'’.-]*"
+        r"(?:\s+(?:of\s+the\s+|of\s+|the\s+)?[A-Z][\w'’.-]*){0,8}(?:,\s+|\s+and\s+))?"
         r"(?:the\s+|an?\s+|its\s+|his\s+|her\s+)?",
         tail,
     )
@@ -458,13 +462,17 @@ def _office_before(
 
 
 def _party_after(text: str, m: PersonMention, geo: list[GeoMention]) -> GeoMention | None:
-    """ "X of Nepal", "X of the United Kingdom": a state or body named right after the name."""
-    lead = re.match(r"\s+of\s+(?:the\s+)?", text[m.end : m.end + 12])
+    """ "X of Nepal", "X of the United Kingdom", "X (Nepal)": a state or body named right
+    after the name."""
+    lead = re.match(r"\s+of\s+(?:the\s+)?|\s*\((?=[^()]+\))", text[m.end : m.end + 12])
     if lead is None:
         return None
     pos = m.end + lead.end()
+    bracketed = lead.group().strip().startswith("(")
     for g in geo:
         if g.start == pos and g.kind == "name" and g.entry.type in ("Country", "Organization"):
+            if bracketed and text[g.end : g.end + 1] != ")":
+                return None  # "X (Nepal's envoy)": not the state alone
             if re.match(r"(?:'s|’s)", text[g.end : g.end + 2]):
                 return None  # "X of Nepal's …" is another phrase
             return g
@@ -767,7 +775,9 @@ def _plural_titles(
                 continue
             gap = text[pos : m.start]
             if listed and not re.fullmatch(
-                r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’ -]*?)?\s*(?:,|and|,\s*and)\s*", gap
+                r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’ -]*?|\s*\([A-Z][\w'’ -]*\))?"
+                r"\s*(?:,|and|,\s*and)\s*",
+                gap,
             ):
                 break
             if not listed and gap.strip():
