@@ -248,3 +248,23 @@ def test_a_plural_title_before_names_with_their_states_in_brackets(extractor: Ex
         "Also present will be Foreign Ministers Maria Santos (Peru) and Jan Kowalski (Chile).",
     )
     assert roles(ann) == {"Maria Santos": "Peru", "Jan Kowalski": "Chile"}
+
+
+def test_a_king_named_by_one_name_takes_the_state_he_reigns_over(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The envoy conveyed the greetings of King Salman to the Foreign Minister Maria Santos.",
+        published="2024-06-03",
+    )
+    assert roles(ann).get("Salman") == "Saudi Arabia"
+    ann = run(extractor, "The envoy conveyed the greetings of King Maria.", published="2024-06-03")
+    assert "Maria" not in roles(ann)
+
+
+def test_a_name_borne_with_sheikh_finds_its_state_in_the_table(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The envoy met prime minister Sheikh Hasina on Tuesday.",
+        published="2020-08-18",
+    )
+    assert roles(ann).get("Hasina") == "Bangladesh"

@@ -333,3 +333,31 @@ def test_a_monarch_known_by_one_name_is_not_the_head_of_government_of_that_surna
         text, [person(text, "Ibrahim"), country("Malaysia")], [role("Prime Minister")], on=on
     )
     assert only_person(link(head, gaz, people)).qid == pm
+
+
+def test_a_monarch_named_by_one_name_is_the_regnal_name_not_a_prince_after_his_father(
+    gaz: Gazetteer, people: People
+) -> None:
+    # the table names the king by his regnal name and also has a head-of-state row for a
+    # prince whose name ends in the king's ("bin Salman")
+    text = "Saudi King Salman received the envoy."
+    on = dt.date(2024, 6, 3)
+    ann = article(text, [person(text, "Salman"), country("Saudi Arabia")], [role("King")], on=on)
+    linked = only_person(link(ann, gaz, people))
+    assert linked.qid == qid_of("Salman of Saudi Arabia", office="head of state")
+    assert linked.link_source is not None and "regnal name" in linked.link_source
+
+
+def test_a_one_word_name_borne_with_sheikh_is_linked_by_the_whole_form(
+    gaz: Gazetteer, people: People
+) -> None:
+    text = "Bangladeshi Prime Minister Sheikh Hasina received the envoy."
+    on = dt.date(2020, 8, 18)
+    hasina = person(text, "Hasina", aliases=["Sheikh Hasina"])
+    ann = article(text, [hasina, country("Bangladesh")], [role("Prime Minister")], on=on)
+    linked = only_person(link(ann, gaz, people))
+    assert linked.qid == qid_of("Sheikh Hasina", iso2="BD")
+    alone = article(
+        text, [person(text, "Hasina"), country("Bangladesh")], [role("Prime Minister")], on=on
+    )
+    assert only_person(link(alone, gaz, people)).qid is None  # one written word: no name

@@ -7,7 +7,6 @@ article names it (``Entity.mentions``: names, short forms, demonyms, metonyms, r
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from graphbuild.annotations import (
     Anniversary,
@@ -26,9 +25,8 @@ from graphbuild.extract.events import EventExtractor
 from graphbuild.extract.mentions import (
     GazetteerEntryLike,
     MentionIndex,
-    Person,
 )
-from graphbuild.extract.role_parties import TitledPerson
+from graphbuild.extract.role_parties import TitledPerson, titled_forms
 from graphbuild.extract.roles import RoleFact
 
 
@@ -60,7 +58,7 @@ def assemble(
         pid = f"p{p.index + 1}"
         person_ids[p.index] = pid
         aliases = sorted(
-            {m.text for m in p.mentions if m.text != p.name} | _titled_forms(parsed, p)
+            {m.text for m in p.mentions if m.text != p.name} | titled_forms(parsed.text, p)
         )
         add(
             Entity(
@@ -236,19 +234,3 @@ def assemble(
         quotations=out_quotes,
         dropped=dropped,
     )
-
-
-_NAME_TITLE = re.compile(r"\b(?:Sheikh|Sheikha|Shaikh|Sultan)\s+$")
-
-
-def _titled_forms(parsed: ParsedArticle, person: Person) -> set[str]:
-    """ "Sheikh Hasina": a one-word name after a title some people bear as part of their
-    name is also known by both words, as the office-holder table and readers write it."""
-    if " " in person.name:
-        return set()
-    out = set()
-    for m in person.mentions:
-        title = _NAME_TITLE.search(parsed.text[max(0, m.start - 10) : m.start])
-        if title is not None:
-            out.add(f"{title.group().strip()} {m.text}")
-    return out

@@ -26,6 +26,7 @@ from graphbuild.extract.mentions import (
     GazetteerEntryLike,
     GazetteerLike,
     MentionIndex,
+    Person,
     fold,
 )
 from graphbuild.extract.roles import RoleFact
@@ -173,7 +174,42 @@ def table_party(
         entry = party_entry(gaz, parties.pop())
         if entry is not None:
             return entry, terms[-1]
-    return None
+    return _reigning(names, title, on, gaz, index, want)
+
+
+_MONARCH_TITLE = re.compile(r"(?i)^(?:the\s+)?(?:king|queen|emir|amir|sultan)$")
+
+
+def _reigning(
+    names: Iterable[str],
+    title: str,
+    on: dt.date | None,
+    gaz: GazetteerLike,
+    index: OfficeHolders,
+    want: GazetteerEntryLike | None,
+) -> tuple[GazetteerEntryLike, Term] | None:
+    """ "King Salman": a monarch is named by one name, which the table gives as a regnal name
+    ("Salman of Saudi Arabia"); the one head of state of that name reigning on the day."""
+    if on is None or not _MONARCH_TITLE.match(title.strip()):
+        return None
+    found: dict[str, Term] = {}
+    for name in names:
+        if len(name.split()) != 1:
+            continue
+        people = index.by_surname(name)
+        # the regnal name itself, not a prince named after his father ("bin Salman")
+        regnal = [p for p in people if fold(p.label).startswith(f"{fold(name)} of ")]
+        for person in regnal:  # (a surname's "King X" may be anyone's: "José X Neves")
+            for t in index.terms_of(person.qid):
+                if t.office == "head of state" and t.covers(on):
+                    found[person.qid] = t
+    if len(found) != 1:
+        return None
+    ((_qid, term),) = found.items()
+    entry = party_entry(gaz, term.party)
+    if entry is None or (want is not None and entry.label != want.label):
+        return None
+    return entry, term
 
 
 def _party_label(gaz: GazetteerLike, party: str) -> str | None:
@@ -249,7 +285,7 @@ def table_roles(
     mentioned = {g.entry.label for g in mentions.geo}
     for person, facts in titled_without_party(mentions, roles, text).items():
         p = mentions.persons[person]
-        names = [p.name, *(m.text for m in p.mentions)]
+        names = [p.name, *(m.text for m in p.mentions), *titled_forms(text, p)]
         found_role = None
         for fact in facts:
             found = table_party(names, fact.title, reference, gaz, any_office=fact.any_office)
@@ -730,3 +766,19 @@ def untitled_holder(
         if hit is not None and hit[0].label == party.label:
             found.append((person, hit[1]))
     return found[0] if len(found) == 1 else None
+
+
+_NAME_TITLE = re.compile(r"\b(?:Sheikh|Sheikha|Shaikh|Sultan)\s+$")
+
+
+def titled_forms(text: str, person: Person) -> set[str]:
+    """ "Sheikh Hasina": a one-word name after a title some people bear as part of their
+    name is also known by both words, as the office-holder table and readers write it."""
+    if " " in person.name:
+        return set()
+    out = set()
+    for m in person.mentions:
+        title = _NAME_TITLE.search(text[max(0, m.start - 10) : m.start])
+        if title is not None:
+            out.add(f"{title.group().strip()} {m.text}")
+    return out

@@ -401,7 +401,12 @@ class OfficeHolders:
         _check_office(office)
         if iso2 is None and office is None:
             return None
-        found = {p.qid: "surname" for p in self.by_surname(surname)}
+        people = self.by_surname(surname)
+        # "King Salman": a regnal name ("Salman of Saudi Arabia") is that one name, not the
+        # father's name in a prince's ("Mohammed bin Salman")
+        key = self.key(surname)
+        regnal = [p for p in people if self.key(p.label).startswith(f"{key} of ")]
+        found = {p.qid: "regnal name" if regnal else "surname" for p in regnal or people}
         return self._decide(found, on=on, iso2=iso2, office=office)
 
     def _decide(
@@ -650,6 +655,10 @@ class _Builder:
                     _add(later, word, qid)
                 for word in words[1:][-2:]:  # the last word, and the one before for longer names
                     _add(surnames, word, qid)
+                if "of" in words[1:3]:
+                    # a monarch's regnal name ("Salman of Saudi Arabia", "Abdullah II of
+                    # Jordan"): the name before "of" is what "King Salman" gives
+                    _add(surnames, words[0], qid)
         by_state: dict[str, list[Term]] = defaultdict(list)
         terms: dict[str, tuple[Term, ...]] = {}
         for qid, rows in self.terms.items():

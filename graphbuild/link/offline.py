@@ -112,7 +112,10 @@ def _link_people(
             # (not one that only a shorter form names: that may be a namesake's father)
             entry = gazetteer.lookup(before.label)
             known = entry.names if entry is not None and entry.type == "Person" else ()
-            names = [before.label, *known]
+            # "Sheikh Hasina": a one-word name the article also gives with the title borne
+            # as part of it
+            borne = [a for a in before.aliases if a.endswith(f" {before.label}")]
+            names = [before.label, *known, *borne]
             decided = decide_person(entity, names, evidence, people.index)
             if decided is not None:
                 entity.qid, entity.link_source = decided.qid, link_source(decided)

@@ -169,6 +169,10 @@ def _past_offices(ann: Annotations) -> dict[str, tuple[OfficeCategory, ...]]:
     return {k: tuple(v) for k, v in found.items() if v}
 
 
+_BORNE_TITLE = re.compile(r"(?:Sheikh|Sheikha|Shaikh|Sultan)\s+\S+$")
+"""A one-word name with a title some bear as part of it: the whole form is a full name."""
+
+
 def decide_person(
     entity: Entity, names: Sequence[str], evidence: ArticleEvidence, index: OfficeHolders
 ) -> PersonLink | None:
@@ -180,7 +184,7 @@ def decide_person(
     father's name to his son ("Khaled bin Mohamed bin Zayed" and "Mohamed bin Zayed").
     """
     names = list(dict.fromkeys(n for n in names if n.strip()))
-    full = [n for n in names if len(index.key(n).split()) >= 2]
+    full = [n for n in names if len(index.key(n).split()) >= 2 or _BORNE_TITLE.match(n)]
     surnames = [n for n in names if len(index.key(n).split()) == 1] if not full else []
     parties = sorted(evidence.parties.get(entity.id, ()))
     offices = evidence.offices.get(entity.id, ())
