@@ -268,3 +268,20 @@ def test_a_name_borne_with_sheikh_finds_its_state_in_the_table(extractor: Extrac
         published="2020-08-18",
     )
     assert roles(ann).get("Hasina") == "Bangladesh"
+
+
+def test_a_further_plan_of_the_same_people_without_a_day_is_part_of_theirs(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Ana Perez of Peru will hold meetings with Chilean President Carl "
+        "Moreau and Chilean Foreign Minister Jan Kowalski in Santiago. On Monday, the two "
+        "Foreign Ministers will discuss trade. Perez and Kowalski will also sign a memorandum "
+        "on consular cooperation. Later on Monday, Perez will be received by Moreau.",
+    )
+    monday = dt.date(2025, 3, 17)
+    assert events(ann, "ScheduledMeeting") == {
+        (frozenset({"Ana Perez", "Jan Kowalski"}), monday),
+        (frozenset({"Ana Perez", "Carl Moreau"}), monday),
+    }

@@ -50,17 +50,19 @@ class EventMerging:
                 # "will hold meetings with A and B. On Monday, X and A will … Later on
                 # Monday, B will receive X": an undated plan told apart with days
                 plan = ev.kind == "ScheduledMeeting" and ev.date is None
-                told_apart = {
-                    o: other.date
-                    for o in objects
-                    for other in self.events
-                    if other is not ev
-                    and other.kind == ev.kind
-                    and other.sentence > ev.sentence
-                    and (other.sequel or (plan and other.date is not None))
-                    and set(other.participants) == {host, o}
-                    and (other.date is None or ev.date is None or other.date == ev.date)
-                }
+                told_apart: dict[int, dt.date | None] = {}
+                for o in objects:
+                    for other in self.events:
+                        if (
+                            other is not ev
+                            and other.kind == ev.kind
+                            and other.sentence > ev.sentence
+                            and (other.sequel or (plan and other.date is not None))
+                            and set(other.participants) == {host, o}
+                            and (other.date is None or ev.date is None or other.date == ev.date)
+                            and told_apart.get(o) is None  # a day told wins over none
+                        ):
+                            told_apart[o] = other.date
                 if len(told_apart) >= 2:
                     moved[id(ev)] = len(out)
                     for o in objects:
@@ -103,14 +105,22 @@ class EventMerging:
         undated report of the people of a dated meeting is that meeting."""
         self._dated_by_a_later_reference()
         for ev in self.events:
-            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None or ev.sequel:
+            if ev.kind not in ("Meeting", "ScheduledMeeting") or ev.date is not None:
+                continue
+            # "X and Y will also sign …": a further plan of the same people without a day of
+            # its own is part of theirs (a further meeting held is told apart: "also met")
+            if ev.sequel and ev.kind != "ScheduledMeeting":
                 continue
             for other in self.events:
                 if (
                     other is not ev
                     and other.kind == ev.kind
                     and other.date is not None
-                    and set(ev.participants) <= set(other.participants)
+                    and (
+                        set(ev.participants) == set(other.participants)
+                        if ev.sequel
+                        else set(ev.participants) <= set(other.participants)
+                    )
                 ):
                     ev.date = other.date
                     ev.participants = list(other.participants)
