@@ -285,3 +285,26 @@ def test_a_further_plan_of_the_same_people_without_a_day_is_part_of_theirs(
         (frozenset({"Ana Perez", "Jan Kowalski"}), monday),
         (frozenset({"Ana Perez", "Carl Moreau"}), monday),
     }
+
+
+@pytest.mark.parametrize(
+    "attendance",
+    [
+        "Also present at the gathering will be Foreign Ministers Felipe Sola and Jan Kowalski.",
+        "Foreign Ministers Felipe Sola and Jan Kowalski will also attend the meeting.",
+    ],
+)
+def test_a_plan_s_attendees_join_the_plan_not_a_meeting_looked_back_on(
+    extractor: Extractor, attendance: str
+) -> None:
+    ann = run(
+        extractor,
+        "President Maria Santos of Peru will host her Chilean colleague Carl Moreau on Friday. "
+        "Santos and Moreau had met in Arica on November 19, 2024, and Friday's encounter is "
+        f"a follow-up. {attendance}",
+    )
+    people = frozenset({"Maria Santos", "Carl Moreau"})
+    assert events(ann, "ScheduledMeeting") == {
+        (people | {"Felipe Sola", "Jan Kowalski"}, dt.date(2025, 3, 14))
+    }
+    assert events(ann, "Meeting") == {(people, dt.date(2024, 11, 19))}

@@ -23,9 +23,9 @@ _COMPANION_AFTER = re.compile(
     r", (?:also )?attended by|"
     r"(?:accompanied|joined|flanked|assisted) (?:(?:at|in|during) the \w+ )?by|"
     r"also (?:present|attending|in attendance|taking part)(?: (?:at|in) the (?:meeting|talks|"
-    r"audience|session|discussions?))? (?:was|were)|"
-    r"(?:present|in attendance) (?:at the \w+ )?(?:was|were)|"
-    r"also attending (?:the \w+ )?(?:was|were)|"
+    r"audience|session|discussions?|gathering))? (?:was|were|will be)|"
+    r"(?:present|in attendance) (?:at the \w+ )?(?:was|were|will be)|"
+    r"also attending (?:the \w+ )?(?:was|were|will be)|"
     r"delegation\b[^.;]{0,120}?\b(?:included|comprised|consisted of)|"
     r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
     re.I,
@@ -34,9 +34,12 @@ _COMPANION_AFTER = re.compile(
 _ALONG_WITH = re.compile(r",\s*along with\s", re.I)
 # Cues before which the people named also took part: "W and Z were also present".
 _COMPANION_BEFORE = re.compile(
-    r"\b(?:was|were) (?:also )?(?:present|in attendance)\b|"
+    r"\b(?:was|were|will (?:also )?be) (?:also )?(?:present|in attendance)\b|"
     r"\b(?:also )?(?:attended|joined|took part in) (?:the|this|that) (?:meeting|talks|audience|"
     r"session|discussions?|lunch|dinner)\b|\bjoined (?:the two|them)\b|"
+    # a plan's attendees: "A and B will also attend the meeting"
+    r"\bwill (?:also )?(?:attend|join|take part in) (?:the|this|that) (?:meeting|talks|audience|"
+    r"session|discussions?|lunch|dinner)\b|"
     # "X, Minister of …, was part of the Sri Lankan delegation at the talks"
     r"\b(?:was|were) (?:also )?(?:part|members?) of the (?:[\w-]+ ){0,2}delegation (?:at|in|for|"
     r"during) the (?:meeting|talks|discussions?)\b",
@@ -47,6 +50,13 @@ _COMPANION_BEFORE = re.compile(
 _ATTENDANCE_BACK = re.compile(
     r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) (?:also )?(?:present|in "
     r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
+)
+
+
+_PLANNED_ATTENDANCE = re.compile(
+    r"\bwill (?:also )?(?:be (?:also )?(?:present|in attendance)|attend|join|take part)\b|"
+    r"\b(?:present|in attendance|attending)\b[^.;]{0,40}\bwill be\b",
+    re.I,
 )
 
 
@@ -97,10 +107,13 @@ class EventCompanions(EventDating):
                 or _COMPANION_BEFORE.search(sent.text)
                 else 2
             )
+            # "Also present will be W": a plan's attendees, not those of a meeting looked back on
+            planned = _PLANNED_ATTENDANCE.search(sent.text) is not None
             recent = [
                 ev
                 for ev in self.events
-                if ev.kind in ("Meeting", "ScheduledMeeting")
+                if ev.kind
+                in (("ScheduledMeeting",) if planned else ("Meeting", "ScheduledMeeting"))
                 and ev.sentence < si
                 # quoted reactions between do not move the story on
                 and self._distance(ev.sentence, si) <= window
