@@ -308,3 +308,42 @@ def test_a_plan_s_attendees_join_the_plan_not_a_meeting_looked_back_on(
         (people | {"Felipe Sola", "Jan Kowalski"}, dt.date(2025, 3, 14))
     }
     assert events(ann, "Meeting") == {(people, dt.date(2024, 11, 19))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Foreign Minister Maria Santos of Peru and Foreign Minister Jan Kowalski of Chile are "
+        "holding a bilateral meeting in Lima.",
+        "Foreign Minister Maria Santos of Peru is holding talks with her Chilean counterpart "
+        "Jan Kowalski in Lima today.",
+    ],
+)
+def test_a_meeting_going_on_as_the_story_is_written_is_held_that_day(
+    extractor: Extractor, text: str
+) -> None:
+    ann = run(extractor, text)
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 12))
+    }
+
+
+def test_a_progressive_with_a_day_ahead_is_not_told_as_held(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos of Peru is meeting her Chilean counterpart Jan Kowalski "
+        "on Friday.",
+    )
+    assert events(ann, "Meeting") == set()
+
+
+def test_the_external_affairs_minister_is_the_one_told_of(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "External Affairs Minister Maria Santos on Friday held talks with her French "
+        "counterpart Jan Kowalski. The external affairs minister also met Prime Minister "
+        "Carl Moreau.",
+    )
+    assert (frozenset({"Maria Santos", "Carl Moreau"}), dt.date(2025, 3, 7)) in events(
+        ann, "Meeting"
+    )

@@ -26,7 +26,9 @@ _ROLE_NOUN = (
 _DEFINITE = re.compile(
     rf"\b(?:(?:HE|HH|H\.E\.|H\.H\.)\s+)?(?:the|The)\s+(?P<mods>(?:[A-Z][\w'-]*\s+){{0,4}}?)"
     rf"(?P<noun>(?:(?:[A-Z][\w-]*|foreign|prime|defence|defense|trade|finance|economy|"
-    rf"interior|health|energy|justice|education|environment|agriculture|home)\s+)?"
+    rf"interior|health|energy|justice|education|environment|agriculture|home|"
+    # "the external affairs minister", "the foreign affairs secretary"
+    rf"(?:external|foreign|home|internal) affairs)\s+)?"
     rf"{_ROLE_NOUN})\b"
 )
 

@@ -46,6 +46,7 @@ from graphbuild.extract.meeting_status import (
     is_noun_trigger,
     is_trigger,
     meeting_status,
+    news_progressive,
     noun_status,
     on_agenda,
     verb_chain,
@@ -144,12 +145,13 @@ def _visit_plan(noun: Token, verb: Token) -> bool:
 
 
 def _present_perfect(verb: Token) -> bool:
-    """ "has met", not "had met": only the present perfect is news of the day."""
+    """ "has met", not "had met": only the present perfect (or a meeting going on as the
+    story is written, "are holding talks") is news of the day."""
     return any(
         k.lemma_ == "have" and k.dep_ == "aux" and k.tag_ in ("VBZ", "VBP")
         for t in verb_chain(verb)
         for k in t.children
-    )
+    ) or news_progressive(verb_chain(verb)[-1])
 
 
 def _own_clause_text(head: Token, tok: Token) -> str:

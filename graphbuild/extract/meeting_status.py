@@ -780,7 +780,28 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
         return "held", perfect
     if misread_participle(top):
         return "held", perfect
+    if news_progressive(top):
+        # "X and Y are holding talks in Minsk": going on as the story is written, so news
+        # of the day like a present perfect
+        return "held", True
     return None, False
+
+
+_NOW_WORDS = frozenset({"today", "now", "morning", "afternoon", "evening", "this", "currently"})
+
+
+def news_progressive(verb: Token) -> bool:
+    """ "are holding a meeting", "is meeting X": a present progressive with no time but now
+    (with one, "is meeting X on Friday" is as likely a plan, and is left alone)."""
+    if verb.tag_ != "VBG" or verb.dep_ not in ("ROOT", "conj", "ccomp"):
+        return False
+    if not any(
+        k.dep_ == "aux" and k.lemma_ == "be" and k.tag_ in ("VBZ", "VBP") for k in verb.children
+    ):
+        return False
+    if not any(k.dep_ in ("nsubj", "nsubjpass") for k in verb.children):
+        return False
+    return all(t.lower_ in _NOW_WORDS for t in verb.subtree if t.ent_type_ in ("DATE", "TIME"))
 
 
 def misread_participle(verb: Token) -> bool:
