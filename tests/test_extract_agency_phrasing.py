@@ -347,3 +347,14 @@ def test_the_external_affairs_minister_is_the_one_told_of(extractor: Extractor) 
     assert (frozenset({"Maria Santos", "Carl Moreau"}), dt.date(2025, 3, 7)) in events(
         ann, "Meeting"
     )
+
+
+def test_a_span_on_the_joined_verb_is_no_month_to_share(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Maria Santos arrived in Lima on Friday morning for a one-day official visit "
+        "and was met on arrival by Foreign Minister Jan Kowalski.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 7))
+    }

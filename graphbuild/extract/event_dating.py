@@ -107,6 +107,13 @@ class DayContext:
     place: PlaceRef | None
 
 
+_MONTH_OR_YEAR = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|(?:19|20)\d\d|(?:last|this|next) (?:month|year))\b",
+    re.I,
+)
+
+
 class EventDating:
     """The dating rules of :class:`graphbuild.extract.events.EventExtractor`, which they are
     mixed into: they read the article and the events found so far, and move the story's day.
@@ -246,10 +253,16 @@ class EventDating:
         for child in first.children:
             if child.i in own or child.dep_ not in ("prep", "npadvmod", "advmod"):
                 continue
-            if self._vague_time(
-                sent, (child.left_edge.idx, child.right_edge.idx + len(child.right_edge))
-            ):
-                return True
+            s, e = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+            for ent in self.parsed.ents_in(sent):
+                # a month or a year, not a span ("for the one-day visit") or a day
+                if (
+                    ent.label_ == "DATE"
+                    and s <= ent.start_char < e
+                    and _MONTH_OR_YEAR.search(ent.text)
+                    and not find_dates(ent.text)
+                ):
+                    return True
         return False
 
     def _vague_time(
