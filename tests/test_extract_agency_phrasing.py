@@ -358,3 +358,42 @@ def test_a_span_on_the_joined_verb_is_no_month_to_share(extractor: Extractor) ->
     assert events(ann, "Meeting") == {
         (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 7))
     }
+
+
+def test_talked_with_a_person_is_a_meeting_unless_by_phone(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos on Monday met Foreign Minister Jan Kowalski in Lima. "
+        "Santos later talked with Prime Minister Carl Moreau about trade.",
+    )
+    monday = dt.date(2025, 3, 10)
+    assert (frozenset({"Maria Santos", "Carl Moreau"}), monday) in events(ann, "Meeting")
+    ann = run(extractor, "President Maria Santos talked with Prime Minister Carl Moreau by phone.")
+    assert events(ann, "Meeting") == set()
+
+
+def test_a_visit_begun_with_a_meeting_dates_it_on_the_visit_s_first_day(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos is paying an official visit to Chile on Tuesday and "
+        "Wednesday.\n\nSantos said the two countries were close partners.\n\nSantos began her "
+        "two-day visit with a meeting with Foreign Minister Jan Kowalski.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 11))
+    }
+
+
+def test_a_known_name_run_into_a_state_s_name_is_a_person(extractor: Extractor) -> None:
+    # the parser reads "the Russian Federation Sergey Lavrov" as one body; the office-holder
+    # table knows the whole name at its end
+    ann = run(
+        extractor,
+        "On 13 March 2025 in Samarkand, Foreign Minister Maria Santos held separate meetings "
+        "with the Foreign Ministers of the Islamic Republic of Iran Abbas Araghchi, the "
+        "Russian Federation Sergey Lavrov, and the Republic of India.",
+    )
+    people = {frozenset(p) for p, _ in events(ann, "Meeting")}
+    assert frozenset({"Maria Santos", "Sergey Lavrov"}) in people

@@ -157,6 +157,25 @@ class EventDating:
             return None
         return ctx.date.replace(day=first + n - 1)
 
+    def _first_day_of_visit(self, si: int) -> dt.date | None:
+        """The earliest day told in the last sentences that speak of a visit (or the day
+        of the meeting just told)."""
+        for back in range(si - 1, max(-1, si - 5), -1):
+            sent = self.parsed.sentences[back]
+            if not re.search(r"\b(?:visit|tour|trip|stay)\b", sent.text, re.I):
+                continue
+            days = [
+                resolve_relative_date(d, self.reference, "past")
+                for d in find_dates(sent.text, sent.start_char)
+            ]
+            found = [d for d in days if d is not None]
+            if found:
+                return min(found)
+        ctx = self._context
+        if ctx is not None and ctx.date is not None and self._distance(ctx.sentence, si) <= 2:
+            return ctx.date
+        return None
+
     def _set_context(self, ctx: DayContext) -> None:
         self._context = ctx
         if ctx.date is not None and (self.reference is None or ctx.date <= self.reference):

@@ -144,6 +144,10 @@ def _visit_plan(noun: Token, verb: Token) -> bool:
     )
 
 
+_FIRST_DAY_VERBS = frozenset({"begin", "start", "open"})
+_VISIT_WORD = re.compile(r"\b(?:visit|tour|trip|stay)\b", re.I)
+
+
 def _present_perfect(verb: Token) -> bool:
     """ "has met", not "had met": only the present perfect (or a meeting going on as the
     story is written, "are holding talks") is news of the day."""
@@ -465,6 +469,18 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
             date = self._day_of_visit(sent, clause, tok, si)
             inherited = date is not None
         vague = self._vague_time(sent, clause, skip) or shared_vague
+        if (
+            date is None
+            and not in_clause
+            and status == "held"
+            and noun
+            and head.lemma_.lower() in _FIRST_DAY_VERBS
+            and _VISIT_WORD.search(clause_text)
+        ):
+            # "X is paying a visit to Y on Tuesday and Wednesday. X began his visit with a
+            # meeting with Z": the first day told of the visit
+            date = self._first_day_of_visit(si)
+            inherited = date is not None
         if date is None and not outside and status == "held" and not perfect:
             later = re.search(
                 r"\blater\b|\bafterwards\b|\bthen\b|\balso\b|"

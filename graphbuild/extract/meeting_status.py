@@ -100,6 +100,17 @@ def _done_together(verb: Token) -> bool:
     )
 
 
+def _talked_with_a_person(tok: Token) -> bool:
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ == "with"
+        and any(
+            o.dep_ == "pobj" and (o.ent_type_ == "PERSON" or o.pos_ == "PROPN") for o in c.children
+        )
+        for c in tok.children
+    )
+
+
 def _discussed_face_to_face(tok: Token) -> bool:
     """ "X discussed bilateral ties with his counterpart Y", "the two ministers will discuss
     trade on Monday": agencies report talks by their subject. Only with a person after
@@ -222,6 +233,9 @@ def is_trigger(tok: Token) -> bool:
         # "X exchanged views with Y" (a call says so: "by phone", which rules it out)
         return True
     if lemma == "discuss" and _discussed_face_to_face(tok):
+        return True
+    if lemma == "talk" and tok.tag_ == "VBD" and _talked_with_a_person(tok):
+        # "X later talked with Y about …" (a call says so: "by phone", which rules it out)
         return True
     if lemma in _JOINT_ACTS and tok.tag_ == "VBD" and _done_together(tok):
         # "X and Y jointly inaugurated the building", "X together with Y launched …"
@@ -359,6 +373,7 @@ _TRAVEL_FOR = frozenset(
     }
 )
 # Prepositions that place a main clause relative to a meeting ("after talks with X, he said").
+_BOOKENDS = frozenset({"begin", "start", "open", "end", "conclude", "close", "wrap"})
 _NOUN_TIME_PREPS = frozenset({"before", "after", "during", "at", "following", "in", "to"})
 
 
@@ -518,8 +533,11 @@ def noun_status(tok: Token) -> tuple[str | None, bool, Token | None]:
             # "X is/was expected in Y on 28 March for talks with Z": an arrival announced
             return "scheduled", False, verb
         # "after talks with X, he said"; "is due to travel to Y on Monday for talks with X"
-        ok = top.lower_ in _NOUN_TIME_PREPS or (
-            top.lower_ == "for" and verb.lemma_.lower() in _TRAVEL_FOR
+        ok = (
+            top.lower_ in _NOUN_TIME_PREPS
+            or (top.lower_ == "for" and verb.lemma_.lower() in _TRAVEL_FOR)
+            # "began his visit with a meeting with X", "ended the tour with talks with Y"
+            or (top.lower_ == "with" and verb.lemma_.lower() in _BOOKENDS)
         )
     elif top.dep_ in ("dobj", "obj"):
         if on_agenda(verb):

@@ -475,17 +475,35 @@ def _known_holders_mistyped(parsed: ParsedArticle) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     index = None
     for ent in parsed.doc.ents:
-        if ent.label_ not in _MISTYPED_LABELS or not 2 <= len(ent) <= 5:
+        if ent.label_ not in _MISTYPED_LABELS and ent.label_ not in _RUN_ON_LABELS:
             continue
+        if "\n" in ent.text or fold(ent[-1].text) in _FACILITY_WORDS:
+            continue
+        whole = ent.label_ in _MISTYPED_LABELS and 2 <= len(ent) <= 5
         words = ent.text.split()
-        if not all(w[:1].isupper() or fold(w) in NAME_PARTICLES for w in words):
-            continue
-        if fold(words[-1]) in _FACILITY_WORDS or "\n" in ent.text:
-            continue
-        index = index or shipped_office_holders()
-        if index.matches(ent.text):
-            out.append((ent.start_char, ent.end_char))
+        if whole and all(w[:1].isupper() or fold(w) in NAME_PARTICLES for w in words):
+            index = index or shipped_office_holders()
+            if index.matches(ent.text):
+                out.append((ent.start_char, ent.end_char))
+                continue
+        # "the Russian Federation Sergey Lavrov", "the Foreign Ministers of Belarus - Sergey
+        # Aleinik": a state's name run into the person's; the table's whole name at the end
+        for size in (4, 3, 2):
+            if len(ent) <= size:
+                continue
+            tail = ent[-size:]
+            if not all(t.text[:1].isupper() or fold(t.text) in NAME_PARTICLES for t in tail):
+                continue
+            index = index or shipped_office_holders()
+            if "full name" in index.matches(tail.text).values():
+                out.append((tail.start_char, tail.end_char))
+                break
     return out
+
+
+# Entity types the parser gives a list of offices and names run together ("the Foreign
+# Ministers of the Republic of Belarus - X": LAW)
+_RUN_ON_LABELS = frozenset({"LAW", "EVENT"})
 
 
 def find_persons(
