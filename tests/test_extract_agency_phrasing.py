@@ -397,3 +397,50 @@ def test_a_known_name_run_into_a_state_s_name_is_a_person(extractor: Extractor) 
     )
     people = {frozenset(p) for p, _ in events(ann, "Meeting")}
     assert frozenset({"Maria Santos", "Sergey Lavrov"}) in people
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "President Maria Santos and her Chilean counterpart Jan Kowalski held a tete-a-tete on "
+        "Monday in Lima.",
+        "President Maria Santos and Chilean President Jan Kowalski conferred in Lima on Monday.",
+    ],
+)
+def test_more_ways_two_leaders_sat_together(extractor: Extractor, text: str) -> None:
+    ann = run(extractor, text)
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 10))
+    }
+
+
+def test_conferring_an_award_is_no_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Maria Santos and Prime Minister Jan Kowalski conferred an award on the poet.",
+    )
+    assert events(ann, "Meeting") == set()
+
+
+def test_a_plan_told_by_what_the_host_said_ahead_of_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        'Defence Minister Maria Santos is set to host counterpart Jan Kowalski. "We can do '
+        'more together," Santos said ahead of hosting Kowalski in Cusco on Thursday.',
+    )
+    assert events(ann, "ScheduledMeeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 13))
+    }
+
+
+def test_a_counterpart_after_a_verb_of_meeting_and_a_state_by_its_acronym(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Defence Minister Maria Santos of Peru will host counterpart Jan Kowalski on Friday. "
+        "Deputy Minister Carl Moreau met the PNG defence minister at the naval base on Monday.",
+    )
+    assert (frozenset({"Carl Moreau", "Jan Kowalski"}), dt.date(2025, 3, 10)) in events(
+        ann, "Meeting"
+    )

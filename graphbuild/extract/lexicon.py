@@ -554,6 +554,7 @@ MEETING_NOUNS = frozenset(
         "tête-à-tête",
         "tete-a-tete",
         "tête",  # the tagger splits "tête-à-tête" at its hyphens
+        "tete",
         "encounter",
         "audience",
         "bilateral",

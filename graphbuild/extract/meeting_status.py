@@ -214,8 +214,20 @@ def is_trigger(tok: Token) -> bool:
             return True
     if lemma in CREDENTIAL_VERBS and presents_credentials(tok):
         return True
-    if lemma == "confer" and any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children):
-        # "X conferred with Y" (not "conferred an award on Y")
+    if lemma == "confer" and (
+        any(c.dep_ == "prep" and c.lower_ == "with" for c in tok.children)
+        or (
+            not any(c.dep_ in ("dobj", "obj") for c in tok.children)
+            and (
+                sum(c.dep_ == "nsubj" for c in tok.children) > 1
+                or any(
+                    c.dep_ == "nsubj" and any(x.dep_ == "conj" for x in c.children)
+                    for c in tok.children
+                )
+            )
+        )
+    ):
+        # "X conferred with Y", "X and Y conferred in Helsinki" (not "conferred an award")
         return True
     views = [
         c
@@ -762,6 +774,15 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
         # journey's purpose shares its plan (a past journey's purpose is not asserted)
         if _planned(head.head):
             future = True
+    last = chain[-1]
+    if (
+        last.tag_ == "VBG"
+        and last.dep_ == "pcomp"
+        and last.head.lower_ == "of"
+        and last.head.head.lower_ == "ahead"
+    ):
+        # "he said ahead of hosting X in Geelong on Thursday": what is still to come
+        future = True
     if future:
         return "scheduled", False
     top = chain[-1]

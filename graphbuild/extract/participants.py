@@ -241,6 +241,18 @@ class ParticipantFinder(ParticipantReferences):
         ):
             # "X will travel to Moscow to meet Y": the journey's subject
             return self._subjects(top.head)
+        if (
+            top.dep_ == "pcomp"
+            and top.tag_ == "VBG"
+            and top.head.dep_ == "prep"
+            and top.head.head.pos_ in ("VERB", "AUX", "ADV")
+        ):
+            # "X said ahead of hosting Y", "X spoke before meeting Y": the clause's subject
+            verb = top.head.head
+            while verb.pos_ == "ADV" and verb.head is not verb:
+                verb = verb.head
+            if verb.pos_ in ("VERB", "AUX"):
+                return self._subjects(verb)
         if (top.dep_ == "relcl" and top.head.pos_ in ("PROPN", "NOUN")) or misread_participle(top):
             # "X, Minister of …, on Monday received Y" read as a relative clause of X
             return [top.head]

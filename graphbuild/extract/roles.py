@@ -623,7 +623,10 @@ _DEM = r"[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2}"
 _COUNTERPART = re.compile(
     rf"\b(?:(?:his|her|their|its)\s+(?:(?P<dems>{_DEM}(?:(?:,\s+|,?\s+and\s+){_DEM})*)\s+)?"
     # "Peruvian counterpart X": without "his", only after a demonym that starts the phrase
-    rf"|(?P<bare>{_DEM})\s+(?=counterparts?\s+[A-Z]))"
+    rf"|(?P<bare>{_DEM})\s+(?=counterparts?\s+[A-Z])"
+    # "set to host counterpart X": no possessive after a verb of meeting
+    r"|(?:host|hosts|hosted|hosting|meet|meets|met|meeting|welcome|welcomes|welcomed|"
+    r"receive|receives|received|receiving)\s+(?=counterparts?\s+[A-Z]))"
     # "her counterpart from Chile, X" / "his counterpart of the Republic of Korea (ROK), X";
     # "his Uruguayan colleague X" (a colleague only with the state named)
     r"(?P<noun>counterpart|colleague)s?(?:\s+(?:from|of)\s+(?:the\s+)?"
