@@ -444,3 +444,43 @@ def test_a_counterpart_after_a_verb_of_meeting_and_a_state_by_its_acronym(
     assert (frozenset({"Carl Moreau", "Jan Kowalski"}), dt.date(2025, 3, 10)) in events(
         ann, "Meeting"
     )
+
+
+@pytest.mark.parametrize("dash", ["–", "—", "-"])
+def test_a_place_dateline_with_a_dash_is_not_the_sentence_s_head(
+    extractor: Extractor, dash: str
+) -> None:
+    ann = run(
+        extractor,
+        f"LIMA {dash} Foreign Minister Maria Santos on Monday called on President Jan Kowalski "
+        "and discussed trade.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 10))
+    }
+
+
+def test_a_hyphenated_name_at_a_paragraph_s_start_is_no_dateline(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Jan Kowalski received Maria Santos-Vega on Monday.\n\n"
+        "Santos-Vega also met Carl Moreau in Lima on Tuesday.",
+    )
+    labels = {e.label for e in ann.entities if e.type == "Person"}
+    assert "Santos-" not in labels and "Santos" not in labels
+    assert (frozenset({"Maria Santos-Vega", "Carl Moreau"}), dt.date(2025, 3, 11)) in events(
+        ann, "Meeting"
+    )
+
+
+def test_retired_is_no_name(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Secretary Maria Santos met her counterpart Admiral (Retd.) Prof. Jan Kowalski "
+        "in Lima on Monday.",
+    )
+    labels = {e.label for e in ann.entities if e.type == "Person"}
+    assert "Retd" not in labels
+    assert (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 10)) in events(
+        ann, "Meeting"
+    )

@@ -361,3 +361,20 @@ def test_a_one_word_name_borne_with_sheikh_is_linked_by_the_whole_form(
         text, [person(text, "Hasina"), country("Bangladesh")], [role("Prime Minister")], on=on
     )
     assert only_person(link(alone, gaz, people)).qid is None  # one written word: no name
+
+
+def test_the_article_s_own_spelling_stays_an_alias_when_the_gazetteer_renames(
+    gaz: Gazetteer, people: People
+) -> None:
+    text = "Iranian Foreign Minister Hossein Amir Abdollahian arrived in the capital."
+    on = dt.date(2023, 4, 13)
+    ann = article(
+        text,
+        [person(text, "Hossein Amir Abdollahian"), country("Iran")],
+        [role("Foreign Minister")],
+        on=on,
+    )
+    linked = only_person(link(ann, gaz, people))
+    assert linked.qid is not None
+    assert linked.label != "Hossein Amir Abdollahian"
+    assert "Hossein Amir Abdollahian" in linked.aliases

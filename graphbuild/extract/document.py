@@ -40,6 +40,7 @@ _ADDRESS_ABBREVIATIONS = frozenset(
         "h.m.",
         "h.r.h.",
         "prof.",
+        "retd.",
         "gen.",
         "amb.",
         "hon.",
@@ -71,8 +72,13 @@ def paragraph_boundaries(doc: Doc) -> Doc:
         if "\n" in prev.text or prev.whitespace_.count("\n") or "\n" in prev.text_with_ws[-1:]:
             token.is_sent_start = True
             starts.append(token.i)
-        elif (prev.text in ":" and token.text in OPEN_QUOTES) or (
-            prev.lower_ in _ADDRESS_ABBREVIATIONS
+        elif (
+            (prev.text in ":" and token.text in OPEN_QUOTES)
+            or prev.lower_ in _ADDRESS_ABBREVIATIONS
+            # "Admiral (Retd.) Prof. X"
+            or (
+                prev.text == ")" and prev.i > 0 and doc[prev.i - 1].lower_ in _ADDRESS_ABBREVIATIONS
+            )
         ):
             token.is_sent_start = False
     for start in starts:
@@ -87,7 +93,23 @@ def _dateline_apart(doc: Doc, start: int) -> None:
     """ "Muscat, 21 May 2025 (ODA) -- His Majesty received …": the lead starts after the
     dateline's dash, so the place is not parsed as the sentence's head."""
     window = doc[start : start + 16]
-    if len(window) < 3 or not window[0].text[:1].isupper() or window[1].text != ",":
+    if len(window) < 3 or not window[0].text[:1].isupper():
+        return
+    for size in (1, 2, 3):
+        # "COLOMBO – Foreign Secretary X …", "Nairobi - President Y …": a place alone
+        if (
+            size + 1 < len(window)
+            and window[size].text in _DASHES
+            # a spaced dash ("Amir-Abdollahian also met" is a name)
+            and window[size - 1].whitespace_
+            and window[size].whitespace_
+            and all(t.is_alpha and t.text[:1].isupper() for t in window[:size])
+            and window[size + 1].text[:1].isupper()
+            and "\n" not in window[: size + 1].text
+        ):
+            window[size + 1].is_sent_start = True
+            return
+    if window[1].text != ",":
         return
     for token in window[2:]:
         if "\n" in token.text_with_ws:

@@ -62,6 +62,8 @@ HONORIFICS = frozenset(
         "cardinal",
         "archbishop",
         "comrade",
+        "retd",  # "Admiral (Retd.) X": retired
+        "retd.",
         "senator",
         "minister",
         "president",

@@ -54,7 +54,12 @@ def link_entity(entity: Entity, gazetteer: Gazetteer, curated: bool = False) -> 
     if entry is None:
         return entity.model_copy(deep=True)
     label = entity.label if curated else entry.label
-    aliases = _merge_names([entity.label, *entity.aliases, *entry.names], label)
+    # every spelling the article uses stays as written, even one that folds to the label
+    # ("Amir Abdollahian" beside "Amir-Abdollahian"); the gazetteer's own names once each
+    own = [n for n in dict.fromkeys([entity.label, *entity.aliases]) if n and n != label]
+    aliases = own + [
+        n for n in _merge_names(entry.names, label) if fold(n) not in {fold(o) for o in own}
+    ]
     qid, link_source = entity.qid, entity.link_source
     if qid is None and entry.qid is not None and entry.source:
         qid, link_source = entry.qid, entry.source
