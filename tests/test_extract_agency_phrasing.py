@@ -484,3 +484,36 @@ def test_retired_is_no_name(extractor: Extractor) -> None:
     assert (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 10)) in events(
         ann, "Meeting"
     )
+
+
+def test_counterparts_met_on_the_sidelines_and_named_later_are_met_one_by_one(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos on Monday met her Chilean and Bolivian counterparts on "
+        "the sidelines of the regional summit.\n\nSantos and Chilean Foreign Minister Jan "
+        "Kowalski praised the new border crossing.\n\nThe ministers discussed trade.\n\n"
+        "Bolivian Foreign Minister Carl Moreau said his country wanted more ports.",
+    )
+    monday = dt.date(2025, 3, 10)
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), monday),
+        (frozenset({"Maria Santos", "Carl Moreau"}), monday),
+    }
+
+
+def test_in_a_meeting_with_y_both_men_are_y_and_the_story_s_protagonist(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos on Monday met Chilean Foreign Minister Jan Kowalski in "
+        "Lima. Santos and Kowalski praised the new border crossing. In a meeting with "
+        "Bolivian Foreign Minister Carl Moreau, both ministers reviewed the summit's agenda.",
+    )
+    monday = dt.date(2025, 3, 10)
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), monday),
+        (frozenset({"Maria Santos", "Carl Moreau"}), monday),
+    }

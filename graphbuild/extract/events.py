@@ -551,9 +551,13 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
             # (not "the two last met on 15 September …": a look back leaves the day told)
             self._set_context(DayContext(si, date, place))
         kind = "Meeting" if status == "held" else "ScheduledMeeting"
+        named_apart: list[int] = []
         if len(participants) == 1 and not noun:
             # "X welcomed his Norwegian counterpart … Y, Norway's foreign minister, arrived"
-            participants += [p for p in self._people.named_after(tok) if p not in participants]
+            named_later = [p for p in self._people.named_after(tok) if p not in participants]
+            if self._people.separately:
+                named_apart = named_later  # "met his Saudi and Omani counterparts": one each
+            participants += named_later
         if len(participants) < 2:
             if participants:
                 self._drop(kind, "too-few-participants", tok, sent)
@@ -584,7 +588,9 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
         rule = f"event.{status}.{tok.lemma_.lower()}"
         host = self._people.host(tok)
         groups = [participants]
-        if _SEPARATE.search(clause_text):
+        if named_apart:
+            groups = [[participants[0], p] for p in named_apart]
+        elif _SEPARATE.search(clause_text):
             subjects, objects = self._people.sides
             if len(subjects) == 1 and len(objects) >= 2:
                 # "held separate meetings with A and B", "received A and B separately"

@@ -8,6 +8,7 @@ A and B", "the leaders") are resolved through coreference and the meeting just r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -31,6 +32,9 @@ from graphbuild.extract.participant_references import TITLE_HEADS, ParticipantRe
 AGENDA_NOUNS = frozenset({"agenda", "programme", "program", "schedule", "itinerary"})
 
 
+_APART = re.compile(r"\b(?:sidelines?|margins?|fringes?|separate(?:ly)?|bilateral)\b", re.I)
+
+
 @dataclass
 class ParticipantFinder(ParticipantReferences):
     """The people of a meeting verb; ``events`` are the events found so far, in text order."""
@@ -43,6 +47,8 @@ class ParticipantFinder(ParticipantReferences):
     sides: tuple[list[int], list[int]] = field(default_factory=lambda: ([], []))
     # reading a quotation: only the people it names, by name
     quoted: bool = False
+    # the last ``named_after`` found counterparts of several states, each named apart
+    separately: bool = False
 
     def participants(self, tok: Token) -> list[int]:
         people: list[int] = []
@@ -114,6 +120,16 @@ class ParticipantFinder(ParticipantReferences):
         for p in self._semicolon_list(sides):
             if p not in side_people and p not in owner_people:
                 side_people.append(p)
+        counted = bool(owners) and (
+            owners[0].lower_ == "both"
+            or any(c.lower_ in ("both", "two") for c in owners[0].children)
+        )
+        if side_people and counted and len(side_people) == 1:
+            # "In a meeting with Y, both men reviewed …": Y and the person the story is
+            # about, not the two people of the meeting told before
+            r = self._protagonist(noun.idx, side_people)
+            if r is not None:
+                owner_people = [r]
         if not owner_people and side_people and owners and owners[0].lower_ == "they":
             # "In a meeting with Y, they agreed …": Y and the person the story is about
             r = self.resolver.subject_before(noun.idx)
@@ -125,10 +141,27 @@ class ParticipantFinder(ParticipantReferences):
         self.sides = (list(dict.fromkeys(owner_people)), list(dict.fromkeys(side_people)))
         return people
 
+    def _protagonist(self, pos: int, others: list[int]) -> int | None:
+        """The person the story is about: in most of the meetings told so far, else the
+        subject told last."""
+        counts: dict[int, int] = {}
+        for ev in self.events:
+            for p in ev.participants:
+                if p not in others:
+                    counts[p] = counts.get(p, 0) + 1
+        if counts:
+            best = max(counts.values())
+            top = [p for p, n in counts.items() if n == best]
+            if len(top) == 1:
+                return top[0]
+        r = self.resolver.subject_before(pos)
+        return r if r is not None and r not in others else None
+
     def named_after(self, tok: Token) -> list[int]:
         """ "X welcomed his Norwegian counterpart to London. Y, Norway's
         foreign minister, arrived …": a guest described by office and state, named only in
         the next sentences (by a person first named there who holds that state's office)."""
+        self.separately = False
         objs = [o for o in self._objects(tok) if o.lemma_.lower() in TITLE_HEADS]
         if len(objs) != 1 or self._persons_in(objs[0]):
             return []
@@ -147,19 +180,29 @@ class ParticipantFinder(ParticipantReferences):
             return []
         si = self.parsed.sentence_index(tok.idx)
         seen = {m.person for m in self.mentions.person_mentions if m.start < tok.idx}
+        plural = obj.tag_ in ("NNS", "NNPS")
         found: list[int] = []
-        for sent in self.parsed.sentences[si + 1 : si + 3]:
+        # "met his Saudi, Omani and Iraqi counterparts …": each may be named sentences later,
+        # one paragraph at a time; one counterpart is named in the next sentences
+        reach = 8 if plural and len(parties) >= 2 else 2
+        for sent in self.parsed.sentences[si + 1 : si + 1 + reach]:
             for m in self.mentions.persons_in(sent.start_char, sent.end_char):
                 if m.person in seen or m.person in found or self.parsed.in_quote(m.start):
                     continue
                 if not is_name(self.mentions.persons[m.person].name):
                     continue
-                if parties & set(self.resolver.parties.get(m.person, [])):
+                own = set(self.resolver.parties.get(m.person, []))
+                told = {p for f in found for p in self.resolver.parties.get(f, [])}
+                if parties & own and not (own & told):
                     found.append(m.person)
-            if found:
+            if found and reach == 2:
                 break  # the nearest sentence that names them
-        plural = obj.tag_ in ("NNS", "NNPS")
         covered = {p for f in found for p in self.resolver.parties.get(f, [])} & parties
+        if plural and len(parties) >= 2 and found and _APART.search(tok.sent.text):
+            # "met his Saudi and Omani counterparts on the sidelines of …": one meeting with
+            # each (a "trilateral meeting" with them stays one)
+            self.separately = True
+            return found
         if (plural and covered == parties) or (not plural and len(found) == 1):
             return found
         return []
