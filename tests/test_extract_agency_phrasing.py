@@ -517,3 +517,18 @@ def test_in_a_meeting_with_y_both_men_are_y_and_the_story_s_protagonist(
         (frozenset({"Maria Santos", "Jan Kowalski"}), monday),
         (frozenset({"Maria Santos", "Carl Moreau"}), monday),
     }
+
+
+def test_attending_the_meeting_were_adds_the_list(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Minister Maria Santos received her Chilean counterpart Jan Kowalski in Lima "
+        "today.\n\nAttending the meeting were Carl Moreau, Minister of State, and Ana Ruiz, "
+        "Chilean Ambassador to Peru.",
+    )
+    assert events(ann, "Meeting") == {
+        (
+            frozenset({"Maria Santos", "Jan Kowalski", "Carl Moreau", "Ana Ruiz"}),
+            dt.date(2025, 3, 12),
+        )
+    }

@@ -25,7 +25,7 @@ _COMPANION_AFTER = re.compile(
     r"also (?:present|attending|in attendance|taking part)(?: (?:at|in) the (?:meeting|talks|"
     r"audience|session|discussions?|gathering))? (?:was|were|will be)|"
     r"(?:present|in attendance) (?:at the \w+ )?(?:was|were|will be)|"
-    r"also attending (?:the \w+ )?(?:was|were|will be)|"
+    r"(?:also )?attending (?:the \w+ )?(?:was|were|will be)|"
     r"delegation\b[^.;]{0,120}?\b(?:included|comprised|consisted of)|"
     r"(?:meeting|talks|audience|session) (?:also )?(?:included|involved|brought together))\s",
     re.I,
@@ -48,7 +48,7 @@ _COMPANION_BEFORE = re.compile(
 # An attendance list that can only go back to the meeting just reported: "Also in attendance
 # were …", "… were also present at the meeting".
 _ATTENDANCE_BACK = re.compile(
-    r"^\s*Also (?:present|attending|in attendance)\b|\b(?:was|were) (?:also )?(?:present|in "
+    r"^\s*(?:Also )?(?:present|attending|in attendance)\b|\b(?:was|were) (?:also )?(?:present|in "
     r"attendance) (?:at|in|during) (?:the|this) (?:meeting|talks|audience|session|discussions?)\b",
 )
 
