@@ -532,3 +532,16 @@ def test_attending_the_meeting_were_adds_the_list(extractor: Extractor) -> None:
             dt.date(2025, 3, 12),
         )
     }
+
+
+def test_unmarked_attendees_are_the_host_s_beside_a_guest_marked_by_state(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "LIMA, March 12 (wire) -- Peruvian Foreign Minister Maria Santos received her Chilean "
+        "counterpart Jan Kowalski in Lima today.\n\nAttending the meeting were Carl Moreau, "
+        "Minister of State, and Ana Ruiz, Chilean Ambassador to Peru.",
+    )
+    assert roles(ann).get("Carl Moreau") == "Peru"
+    assert roles(ann).get("Ana Ruiz") == "Chile"

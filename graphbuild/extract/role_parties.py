@@ -459,7 +459,8 @@ _LIST_OPENS = re.compile(
 )
 _ATTENDANCE = re.compile(
     r"\b(?:was|were)\s+attended\s+by\b|\b[Aa]lso\s+(?:present|in\s+attendance)\b|"
-    r"\bin\s+the\s+presence\s+of\b|\bwere\s+(?:also\s+)?present\b"
+    r"\bin\s+the\s+presence\s+of\b|\bwere\s+(?:also\s+)?present\b|"
+    r"\b[Aa]ttending\s+(?:the\s+\w+\s+)?(?:was|were)\b"
 )
 
 
@@ -492,13 +493,40 @@ def _host_side_attendee(
         if state.type != "Country":
             continue
         named = mentions.persons_in(sent.start_char, sent.end_char)
-        if any(p.person in party_of and party_of[p.person].label != state.label for p in named):
+        # "…, and Y, Saudi Ambassador to the UAE": a guest marked by a state in their own
+        # item of the list leaves the unmarked items to the host
+        items = _list_items(parsed.text, named, sent.end_char)
+        marked = {
+            p.person
+            for p, (s, e) in zip(named, items, strict=True)
+            if any(s <= g.start < e for g in mentions.geo_in(s, e))
+        }
+        if m.person in marked:
             continue
+        if any(
+            p.person in party_of
+            and party_of[p.person].label != state.label
+            and p.person not in marked
+            for p in named
+        ):
+            continue
+        in_items = [(s, e) for p, (s, e) in zip(named, items, strict=True) if p.person in marked]
         geo = mentions.geo_in(sent.start_char, sent.end_char)
-        if any(g.entry.type == "Country" and g.entry.label != state.label for g in geo):
+        if any(
+            g.entry.type == "Country"
+            and g.entry.label != state.label
+            and not any(s <= g.start < e for s, e in in_items)
+            for g in geo
+        ):
             continue  # "… and the Greek delegation": both sides listed
         return state, m.end, "role.host-side-attendee"
     return None
+
+
+def _list_items(text: str, named: list, end: int) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+    """Each listed person's item: from the name to the next name (or the sentence's end)."""
+    starts = [p.start for p in named]
+    return [(p.start, starts[i + 1] if i + 1 < len(starts) else end) for i, p in enumerate(named)]
 
 
 def _semicolon_list_party(
