@@ -545,3 +545,25 @@ def test_unmarked_attendees_are_the_host_s_beside_a_guest_marked_by_state(
     )
     assert roles(ann).get("Carl Moreau") == "Peru"
     assert roles(ann).get("Ana Ruiz") == "Chile"
+
+
+def test_lunch_with_a_person_is_a_meeting(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Ministers Maria Santos of Peru and Jan Kowalski of Chile met in Lima on "
+        "Monday. After meeting with Kowalski, Santos had lunch with Vice President Carl Moreau.",
+    )
+    monday = dt.date(2025, 3, 10)
+    assert (frozenset({"Maria Santos", "Carl Moreau"}), monday) in events(ann, "Meeting")
+    assert events(run(extractor, "President Maria Santos had lunch on Monday."), "Meeting") == set()
+
+
+def test_taking_part_in_the_exchange_told_joins_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Maria Santos received Prime Minister Jan Kowalski in Lima on Friday. "
+        "Ministers Pedro Gomez and Lucia Fernandez took part in the first part of the exchange "
+        "before withdrawing.",
+    )
+    people = frozenset({"Maria Santos", "Jan Kowalski", "Pedro Gomez", "Lucia Fernandez"})
+    assert events(ann, "Meeting") == {(people, dt.date(2025, 3, 7))}

@@ -44,6 +44,28 @@ _QUANTITY_NOUNS = frozenset(
 )
 
 
+def _takes_part_in_the_one_told(tok: Token) -> bool:
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "in"):
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            if noun.lemma_.lower() == "part":
+                inner = [
+                    x
+                    for p in noun.children
+                    if p.dep_ == "prep" and p.lower_ == "of"
+                    for x in p.children
+                    if x.dep_ == "pobj"
+                ]
+                noun = inner[0] if inner else noun
+            told = noun.lemma_.lower() in lexicon.MEETING_NOUNS | {"exchange", "audience"}
+            definite = any(c.lower_ in ("the", "this", "that") for c in noun.children)
+            own_side = any(
+                c.dep_ == "prep" and c.lower_ in ("with", "between") for c in noun.children
+            )
+            if told and definite and not own_side:
+                return True
+    return False
+
+
 def _refers_back(noun: Token) -> bool:
     """ "the talks", "this meeting" without its own other side."""
     definite = any(c.lower_ in ("the", "this", "that") for c in noun.children)
@@ -98,6 +120,14 @@ def _done_together(verb: Token) -> bool:
         for s in subjects
         for w in s.children
     )
+
+
+_MEALS = frozenset({"lunch", "dinner", "breakfast", "luncheon", "tea", "coffee"})
+
+
+def _shared_meal(tok: Token) -> bool:
+    meals = [c for c in tok.children if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _MEALS]
+    return any(c.dep_ == "prep" and c.lower_ == "with" for t in (tok, *meals) for c in t.children)
 
 
 def _talked_with_a_person(tok: Token) -> bool:
@@ -246,6 +276,9 @@ def is_trigger(tok: Token) -> bool:
         return True
     if lemma == "discuss" and _discussed_face_to_face(tok):
         return True
+    if lemma == "have" and tok.tag_ == "VBD" and _shared_meal(tok):
+        # "X had lunch with Y": they sat at one table
+        return True
     if lemma == "talk" and tok.tag_ == "VBD" and _talked_with_a_person(tok):
         # "X later talked with Y about …" (a call says so: "by phone", which rules it out)
         return True
@@ -258,7 +291,9 @@ def is_trigger(tok: Token) -> bool:
         return True
     if lemma == "take":
         if any(c.lower_ == "part" for c in tok.children):
-            return True
+            # "W and Z took part in the (first part of the) exchange": companions of the
+            # meeting just told, not a meeting of their own
+            return not _takes_part_in_the_one_told(tok)
         # "talks between X and Y took place"
         if any(c.lower_ == "place" and c.dep_ == "dobj" for c in tok.children) and any(
             c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lexicon.MEETING_NOUNS
