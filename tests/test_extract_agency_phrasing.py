@@ -567,3 +567,21 @@ def test_taking_part_in_the_exchange_told_joins_it(extractor: Extractor) -> None
     )
     people = frozenset({"Maria Santos", "Jan Kowalski", "Pedro Gomez", "Lucia Fernandez"})
     assert events(ann, "Meeting") == {(people, dt.date(2025, 3, 7))}
+
+
+def test_the_pm_as_subject_goes_on_with_the_subject_told_last(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "The visit of Prime Minister Maria Santos to Chile, which took place between March 8 "
+        "and 11, wraps up today. During her visit, Prime Minister Santos has held talks with "
+        "Prime Minister Jan Kowalski. Moreover, the PM "
+        "held meetings with Trade Minister Pedro Gomez and Defence Minister Lucia Fernandez.",
+    )
+    pairs = {people for people, _ in events(ann, "Meeting")}
+    assert pairs == {
+        frozenset({"Maria Santos", "Jan Kowalski"}),
+        frozenset({"Maria Santos", "Pedro Gomez"}),
+        frozenset({"Maria Santos", "Lucia Fernandez"}),
+    }
+    # some day of a visit of several: no day of its own, not the day of writing
+    assert {date for _, date in events(ann, "Meeting")} == {None}

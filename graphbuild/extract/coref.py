@@ -169,7 +169,21 @@ class Resolver:
                 # "the head of state noted": the head of state or government told of last
                 return self._last_holder(tok.idx, _GENERIC_CATEGORIES["leader"])
         phrase = self.parsed.text[span_start:span_end]
-        return self.resolve_definite(phrase, tok.idx, exclude)
+        found = self.resolve_definite(phrase, tok.idx, exclude)
+        if (
+            found is not None
+            and tok.dep_ in ("nsubj", "nsubjpass")
+            and re.fullmatch(r"(?i)the\s+\w+", phrase)
+        ):
+            # "the PM held meetings with …" after "the visit of Prime Minister X … Prime
+            # Minister Y": a bare description as subject goes on with the subject told last
+            # when it fits them, not with the last name it fits
+            subject = self.subject_before(tok.idx)
+            if subject is not None and subject != found and subject not in exclude:
+                others = frozenset(self.persons_before(tok.idx)) - {subject}
+                if self.resolve_definite(phrase, tok.idx, others | exclude) == subject:
+                    return subject
+        return found
 
     def _foreign_minister_of(self, phrase: str, pos: int) -> int | None:
         party = None

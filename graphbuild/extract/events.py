@@ -62,7 +62,9 @@ _LIVE_STAMP = re.compile(r"\s*\d{1,2}[:.]\d{2}\b")
 # A present perfect that reports history rather than today's news.
 _HISTORY_CUES = re.compile(
     r"\b(?:before|already|previously|ever|never|twice|times|often|repeatedly|since|"
-    r"recently|regularly|frequently|in the past|so far|yet)\b",
+    r"recently|regularly|frequently|in the past|so far|yet|"
+    # "During his visit, X has paid a courtesy call on Y": some day of a visit of several
+    r"during (?:his|her|their|the) (?:[\w-]+ )?(?:visit|trip|tour|stay))\b",
     re.I,
 )
 
@@ -119,7 +121,12 @@ _SEQUEL = re.compile(
 )
 
 
-_SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b", re.I)
+_SEPARATE = re.compile(
+    r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b|"
+    # "held meetings with A, B and C": a meeting each, as "held talks with" a group is not
+    r"\b(?:held|had|holds|has held|have held) (?:\w+ ){0,2}meetings with\b",
+    re.I,
+)
 
 # A past time that is not a day: a month or year, "last year", "earlier this week", "ago".
 _PAST_VAGUE = re.compile(
