@@ -585,3 +585,17 @@ def test_the_pm_as_subject_goes_on_with_the_subject_told_last(extractor: Extract
     }
     # some day of a visit of several: no day of its own, not the day of writing
     assert {date for _, date in events(ann, "Meeting")} == {None}
+
+
+def test_who_sent_the_envoy_is_not_at_the_audience(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Maria Santos received on Friday the Chilean Minister of Economy and Special "
+        "Envoy of President Jan Kowalski.\n\nPresident Maria Santos received in audience on "
+        "Friday at the palace, Pedro Gomez, Minister of Planning, but also special envoy of "
+        "President Jan Kowalski, carrying a personal message.\n\nPeruvian Minister of Economy "
+        "Lucia Fernandez also attended the hearing alongside President Santos.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Pedro Gomez", "Lucia Fernandez"}), dt.date(2025, 3, 7))
+    }

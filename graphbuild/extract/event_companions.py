@@ -37,7 +37,7 @@ _COMPANION_BEFORE = re.compile(
     r"\b(?:was|were|will (?:also )?be) (?:also )?(?:present|in attendance)\b|"
     r"\b(?:also )?(?:attended|joined|took part in) (?:the (?:first|second|last|opening) part "
     r"of )?(?:the|this|that) (?:meeting|talks|audience|"
-    r"session|discussions?|exchanges?|lunch|dinner)\b|\bjoined (?:the two|them)\b|"
+    r"session|discussions?|exchanges?|hearing|lunch|dinner)\b|\bjoined (?:the two|them)\b|"
     # a plan's attendees: "A and B will also attend the meeting"
     r"\bwill (?:also )?(?:attend|join|take part in) (?:the|this|that) (?:meeting|talks|audience|"
     r"session|discussions?|lunch|dinner)\b|"

@@ -239,6 +239,12 @@ _CALLER_VERBS = frozenset({"call", "visit", "pay"})
 _GROUP_OF_PEOPLE = frozenset({"delegation", "team", "mission", "group"})
 
 
+_SENDER_BEFORE = re.compile(
+    r"\b(?:[Ee]nvoy|[Ee]missary|[Mm]essenger|[Mm]essage|[Ll]etter|[Gg]reetings)\s+"
+    r"(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$"
+)
+
+
 def _leader_of_group(clause: Token) -> bool:
     """ "a delegation led by X", "a team headed by X": X takes part for the group."""
     return (
@@ -270,6 +276,7 @@ class ParticipantReferences:
                         continue
                     excluded.append(subtree_range(d))
         out: list[int] = []
+        sent_by: list[int] = []  # who sent the envoy or the message: not there
         for m in self.mentions.persons_in(start, end):
             if any(s <= m.start < e for s, e in excluded):
                 continue
@@ -282,9 +289,12 @@ class ParticipantReferences:
                 continue  # "Lok Sabha Speaker X": a name cut short before the body it names
             if self.parsed.in_quote(m.start) and not self.quoted:
                 continue
+            if _SENDER_BEFORE.search(self.parsed.text[max(0, m.start - 60) : m.start]):
+                sent_by.append(m.person)  # "received the Special Envoy of President X"
+                continue
             if m.person not in out:
                 out.append(m.person)
-        if self.quoted:
+        if self.quoted or (sent_by and not out):
             return out
         for p in self._holder_after_post(tok):
             if p not in out:
