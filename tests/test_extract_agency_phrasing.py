@@ -599,3 +599,15 @@ def test_who_sent_the_envoy_is_not_at_the_audience(extractor: Extractor) -> None
     assert events(ann, "Meeting") == {
         (frozenset({"Maria Santos", "Pedro Gomez", "Lucia Fernandez"}), dt.date(2025, 3, 7))
     }
+
+
+def test_a_place_dateline_with_a_comma_and_a_dash(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Santa Cruz, — Minister of Foreign Affairs, Maria Santos, held talks on Monday with the "
+        "Minister of Foreign Affairs and International Cooperation of Chile, Ambassador Jan "
+        "Kowalski.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 10))
+    }

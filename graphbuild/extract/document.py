@@ -96,18 +96,20 @@ def _dateline_apart(doc: Doc, start: int) -> None:
     if len(window) < 3 or not window[0].text[:1].isupper():
         return
     for size in (1, 2, 3):
-        # "COLOMBO – Foreign Secretary X …", "Nairobi - President Y …": a place alone
+        # "COLOMBO – Foreign Secretary X …", "Nairobi - President Y …", "Addis Ababa, — Z
+        # …": a place alone
+        dash = size + 1 if size + 1 < len(window) and window[size].text == "," else size
         if (
-            size + 1 < len(window)
-            and window[size].text in _DASHES
+            dash + 1 < len(window)
+            and window[dash].text in _DASHES
             # a spaced dash ("Amir-Abdollahian also met" is a name)
-            and window[size - 1].whitespace_
-            and window[size].whitespace_
+            and window[dash - 1].whitespace_
+            and window[dash].whitespace_
             and all(t.is_alpha and t.text[:1].isupper() for t in window[:size])
-            and window[size + 1].text[:1].isupper()
-            and "\n" not in window[: size + 1].text
+            and window[dash + 1].text[:1].isupper()
+            and "\n" not in window[: dash + 1].text
         ):
-            window[size + 1].is_sent_start = True
+            window[dash + 1].is_sent_start = True
             return
     if window[1].text != ",":
         return

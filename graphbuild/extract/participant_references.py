@@ -239,6 +239,10 @@ _CALLER_VERBS = frozenset({"call", "visit", "pay"})
 _GROUP_OF_PEOPLE = frozenset({"delegation", "team", "mission", "group"})
 
 
+_COMMA_THEN_ADDRESS = re.compile(
+    r",\s*(?:(?:Ambassador|Amb\.|Dr\.?|H\.\s?E\.?|Prof\.?|Mr\.?|Mrs\.?|Ms\.?|Hon\.?|"
+    r"Eng\.?|Sheikh|Sheikha)\s+)*$"
+)
 _SENDER_BEFORE = re.compile(
     r"\b(?:[Ee]nvoy|[Ee]missary|[Mm]essenger|[Mm]essage|[Ll]etter|[Gg]reetings)\s+"
     r"(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$"
@@ -391,8 +395,9 @@ class ParticipantReferences:
                 return None
             m = self.mentions.person_at(t.idx, t.idx + len(t.text))
             if m is not None:
-                before = self.parsed.text[max(0, m.start - 2) : m.start]
-                if "," not in before or self.parsed.in_quote(m.start):
+                before = self.parsed.text[max(0, m.start - 40) : m.start]
+                # ", X" or ", Ambassador X" / ", H.E. Dr. X": a form of address between
+                if not _COMMA_THEN_ADDRESS.search(before) or self.parsed.in_quote(m.start):
                     return None
                 return m.person
         return None
