@@ -611,3 +611,18 @@ def test_a_place_dateline_with_a_comma_and_a_dash(extractor: Extractor) -> None:
     assert events(ann, "Meeting") == {
         (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 10))
     }
+
+
+def test_a_participle_takes_the_time_of_its_verb_and_a_given_name_like_else(
+    extractor: Extractor,
+) -> None:
+    ann = run(
+        extractor,
+        "The Ministry of Foreign Affairs marked a century of relations with Norway and Sweden "
+        "Friday, hosting ambassadors of the two countries.\n\nForeign minister Maria Santos "
+        "welcomed Norwegian ambassador Else Berit Eikeland and Swedish ambassador Jan Kowalski "
+        "on the centenary.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Else Berit Eikeland", "Jan Kowalski"}), dt.date(2025, 3, 7))
+    }

@@ -832,6 +832,16 @@ def meeting_status(tok: Token) -> tuple[str | None, bool]:
         # "the visit focused on trade, with X meeting Y": an absolute clause takes the time
         # of the clause it hangs on
         return meeting_status(top.head.head)
+    if (
+        top.tag_ == "VBG"
+        and top.dep_ == "advcl"
+        and top.head.i != top.i
+        and top.head.pos_ in ("VERB", "AUX")
+        and not any(k.dep_ in ("aux", "mark", "nsubj") for k in top.children)
+    ):
+        # "The ministry marked the centenary on Friday, hosting the three ambassadors": a
+        # participle takes the time of the verb it hangs on
+        return meeting_status(top.head)
     tags = {t.tag_ for t in chain}
     if "VBD" in tags or (
         tok.tag_ == "VBN"

@@ -241,6 +241,22 @@ _NAME_TRAILERS = frozenset({"t.d.", "t.d", "td", "mp", "m.p.", "kc", "qc", "mla"
 _STYLE_PHRASE = re.compile(rf"{lexicon.NAME_STYLE_PHRASES}(?:\s+|$)")
 
 
+_FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "and", "or", "of", "on", "in", "at", "by", "for", "with", "to", "from",
+     "his", "her", "their", "its", "this", "that", "as", "but", "also", "mr", "mrs", "ms"}
+)  # fmt: skip
+
+
+def _given_name_like_a_stop_word(text: str, pos: int, words: list[re.Match[str]]) -> bool:
+    word = words[0].group(0)
+    if not word[:1].isupper() or word.lower().rstrip(".") in _FUNCTION_WORDS or len(words) < 3:
+        return False
+    if not all(w.group(0)[:1].isupper() for w in words[1:3]):
+        return False
+    before = text[max(0, pos - 3) : pos]
+    return bool(re.search(r"[a-z,]\s+$", before))  # mid-sentence, after a word or comma
+
+
 def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim honorifics, titles, post-nominals and possessives off a candidate name span."""
     span = text[start:end]
@@ -252,6 +268,9 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
             words
             and words[0].group(0).lower() in STOP_WORDS
             and words[0].group(0) not in ("Jr.",)
+            # "ambassador Else Berit Eikeland": a capitalised word mid-sentence before two
+            # more capitalised ones is a given name, not "else"
+            and not _given_name_like_a_stop_word(text, start + words[0].start(), words)
             # "A K Abdul Momen": an initial, not the article
             and not (
                 words[0].group(0) == "A"
