@@ -626,3 +626,15 @@ def test_a_participle_takes_the_time_of_its_verb_and_a_given_name_like_else(
     assert events(ann, "Meeting") == {
         (frozenset({"Maria Santos", "Else Berit Eikeland", "Jan Kowalski"}), dt.date(2025, 3, 7))
     }
+
+
+def test_giving_a_person_an_official_welcome_is_meeting_them(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "President Maria Santos gave President Pedro Gomez an official welcome at the palace on "
+        "Friday.",
+    )
+    pair = frozenset({"Maria Santos", "Pedro Gomez"})
+    assert events(ann, "Meeting") == {(pair, dt.date(2025, 3, 7))}
+    ann = run(extractor, "The crowd gave President Pedro Gomez a warm welcome.")
+    assert events(ann, "Meeting") == set()

@@ -276,6 +276,16 @@ def is_trigger(tok: Token) -> bool:
         return True
     if lemma == "discuss" and _discussed_face_to_face(tok):
         return True
+    if (
+        lemma in ("give", "accord", "extend")
+        and any(
+            c.dep_ in ("dobj", "obj") and c.lemma_.lower() in ("welcome", "reception", "audience")
+            for c in tok.children
+        )
+        and any(c.dep_ == "dative" for c in tok.children)
+    ):
+        # "X gave Y an official welcome at the palace", "accorded Y a warm reception"
+        return True
     if lemma == "have" and tok.tag_ == "VBD" and _shared_meal(tok):
         # "X had lunch with Y": they sat at one table
         return True
