@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 from flask import Flask
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
@@ -94,3 +95,11 @@ def running_server(
         close_app(app)
         if store is not None:
             store.close()
+
+
+def post_update(url: str, update: str, token: str | None) -> requests.Response:
+    """A SPARQL Update sent the protocol's direct way, with the bearer token if any."""
+    headers = {"Content-Type": "application/sparql-update"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return requests.post(url, data=update.encode(), headers=headers, timeout=60)

@@ -12,7 +12,7 @@ import pytest
 import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from server_samples import DG, RES, LiveServer, fill_store, running_server
+from server_samples import DG, RES, LiveServer, fill_store, post_update, running_server
 
 from graphbuild.store.embedded import GraphStore
 from server.guard import RDF_TYPE, inspect
@@ -212,15 +212,6 @@ def test_an_update_that_adds_the_missing_triple_is_seen_at_once(tmp_path: Path) 
         assert in_thread is not None
         assert ask(live, query, "application/sparql-results+json").json()["boolean"] is False
         assert in_thread.answered_empty == 1
-        done = requests.post(
-            live.sparql,
-            data=insert.encode(),
-            headers={
-                "Content-Type": "application/sparql-update",
-                "Authorization": f"Bearer {token}",
-            },
-            timeout=60,
-        )
-        assert done.status_code == 204
+        assert post_update(live.sparql, insert, token).status_code == 204
         assert ask(live, query, "application/sparql-results+json").json()["boolean"] is True
         assert in_thread.answered_empty == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from server_samples import DG, RES, fill_store, running_server
+from server_samples import DG, RES, fill_store, post_update, running_server
 
 from graphbuild.store.embedded import GraphStore
 from server.sparql import with_default_graph_resync
@@ -28,13 +28,6 @@ def store_path(tmp_path: Path) -> Path:
     with GraphStore.open(path) as store:
         fill_store(store)
     return path
-
-
-def post_update(url: str, update: str, token: str | None) -> requests.Response:
-    headers = {"Content-Type": "application/sparql-update"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    return requests.post(url, data=update.encode(), headers=headers, timeout=60)
 
 
 def asks(url: str) -> bool:
