@@ -248,3 +248,26 @@ def test_a_dateline_year_is_not_pushed_past_a_year_named_for_a_plan() -> None:
     )
     found = infer_reference_date(text, None, NUMBERS, dt.date(2100, 1, 1))
     assert found == dt.date(2024, 9, 10)  # a Tuesday, one year from 2023
+
+
+@pytest.mark.parametrize(
+    ("reference", "tense", "expected"),
+    [
+        (dt.date(2024, 10, 7), "past", dt.date(2024, 10, 4)),
+        (dt.date(2024, 10, 2), "past", dt.date(2024, 9, 4)),
+        (dt.date(2024, 10, 2), "future", dt.date(2024, 10, 4)),
+        (dt.date(2024, 12, 20), "future", dt.date(2025, 1, 4)),
+        (dt.date(2024, 10, 7), "unknown", dt.date(2024, 10, 4)),
+    ],
+)
+def test_a_day_of_the_month_alone_is_of_the_nearest_month_the_tense_allows(
+    reference: dt.date, tense: str, expected: dt.date
+) -> None:
+    (mention,) = find_dates("they met on the 4th")
+    assert (mention.day, mention.month) == (4, None)
+    assert resolve_relative_date(mention, reference, tense) == expected  # type: ignore[arg-type]
+
+
+def test_a_day_of_the_month_before_its_month_is_the_whole_date() -> None:
+    (mention,) = find_dates("on the 4th of July")
+    assert (mention.day, mention.month) == (4, 7)

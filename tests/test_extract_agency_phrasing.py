@@ -638,3 +638,27 @@ def test_giving_a_person_an_official_welcome_is_meeting_them(extractor: Extracto
     assert events(ann, "Meeting") == {(pair, dt.date(2025, 3, 7))}
     ann = run(extractor, "The crowd gave President Pedro Gomez a warm welcome.")
     assert events(ann, "Meeting") == set()
+
+
+def test_bilateral_talks_with_a_list_are_one_meeting_each(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Prime Minister Maria Santos took part in bilateral talks in Suva on Monday with Prime "
+        "Minister Jan Kowalski and President Pedro Gomez.",
+    )
+    monday = dt.date(2025, 3, 10)
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), monday),
+        (frozenset({"Maria Santos", "Pedro Gomez"}), monday),
+    }
+
+
+@pytest.mark.parametrize("day", ["on the 4th", "on 4th", "on 4 th"])
+def test_a_day_of_the_month_alone(extractor: Extractor, day: str) -> None:
+    ann = run(
+        extractor,
+        f"Foreign Minister Maria Santos met her counterpart Jan Kowalski in Lima {day}.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 4))
+    }

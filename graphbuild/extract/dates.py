@@ -119,6 +119,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "slash",
         re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d{2})(?![\d/])"),
     ),
+    # "met on the 4th", "on 4 th": a day of the month the story is in
+    (
+        "day",
+        re.compile(r"\bon\s+(?:the\s+)?(?P<d>[1-9]|[12]\d|3[01])\s?(?:st|nd|rd|th)\b(?!\s+of\b)"),
+    ),
     (
         "rel",
         re.compile(
@@ -268,7 +273,27 @@ def resolve_relative_date(
         return _resolve_day_month(mention, reference, tense)
     if mention.weekday is not None:
         return _resolve_weekday(mention.weekday, reference, tense, mention.relative)
+    if mention.day is not None:
+        return _resolve_day_of_month(mention.day, reference, tense)
     return None
+
+
+def _resolve_day_of_month(day: int, reference: dt.date, tense: Tense) -> dt.date | None:
+    """ "on the 4th": that day of the reference's month, or of the month before (past) or
+    after (future) when the reference has passed it or not yet reached it."""
+    months = [(reference.year, reference.month + k) for k in (-1, 0, 1)]
+    options = [
+        d
+        for y, m in months
+        if (d := _safe_date(y + (m - 1) // 12, (m - 1) % 12 + 1, day)) is not None
+    ]
+    if tense == "past":
+        past = [d for d in options if d <= reference]
+        return max(past) if past else None
+    if tense == "future":
+        future = [d for d in options if d >= reference]
+        return min(future) if future else None
+    return min(options, key=lambda d: abs((d - reference).days)) if options else None
 
 
 def _checked(mention: DateMention, year: int, month: int, day: int) -> dt.date | None:

@@ -124,7 +124,9 @@ _SEQUEL = re.compile(
 _SEPARATE = re.compile(
     r"\bseparate(?:ly)?\b|\bindividually\b|\bone after the other\b|"
     # "held meetings with A, B and C": a meeting each, as "held talks with" a group is not
-    r"\b(?:held|had|holds|has held|have held) (?:\w+ ){0,2}meetings with\b",
+    r"\b(?:held|had|holds|has held|have held) (?:\w+ ){0,2}meetings with\b|"
+    # "took part in bilateral talks with A, B and C": two sides each time
+    r"\bbilateral (?:talks|meetings|discussions)\b[^.;]{0,60}?\bwith\b",
     re.I,
 )
 
