@@ -14,7 +14,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,6 +132,30 @@ def test_a_worker_process_that_dies_costs_only_its_article(
     by_id = {r.article_id: r for r in results}
     assert by_id["deadly"].error is not None and "died" in by_id["deadly"].error
     assert all(by_id[a].error is None and by_id[a].triples for a in ids if a != "deadly")
+
+
+def test_a_pool_found_broken_when_more_work_is_handed_out_loses_no_article(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker may die between two answers: the next hand-out then finds the pool broken
+    (``submit`` raises, not the future). That batch is built again like those in flight."""
+    calls = {"n": 0}
+    real_submit = local.ProcessPoolExecutor.submit
+
+    def breaking_submit(self: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise BrokenProcessPool("a worker died since the last answer")
+        return real_submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(local.ProcessPoolExecutor, "submit", breaking_submit)
+    ids = [f"a{i}" for i in range(6)]
+    results = list(
+        local.run_articles([article(a, good_text(i)) for i, a in enumerate(ids)], Settings(), 2)
+    )
+    assert calls["n"] > 3  # the lost batch was handed out again
+    assert [r.article_id for r in results] == ids
+    assert all(r.error is None and r.triples for r in results)
 
 
 def test_a_build_with_a_too_long_article_first_stores_every_good_one(tmp_path: Path) -> None:

@@ -176,7 +176,15 @@ class _Workers:
                 following = next(work, None)
                 if following is None:
                     return
-                pending.append((following, self.pool.submit(_work, following)))
+                future: Future[list[WorkResult]]
+                try:
+                    future = self.pool.submit(_work, following)
+                except BrokenProcessPool as exc:
+                    # a worker died since the last answer: this batch is lost with the pool
+                    # too, and is built again like the ones in flight (below)
+                    future = Future()
+                    future.set_exception(exc)
+                pending.append((following, future))
 
         top_up()
         while pending:
