@@ -662,3 +662,14 @@ def test_a_day_of_the_month_alone(extractor: Extractor, day: str) -> None:
     assert events(ann, "Meeting") == {
         (frozenset({"Maria Santos", "Jan Kowalski"}), dt.date(2025, 3, 4))
     }
+
+
+def test_discussed_with_a_name_the_parser_hung_on_the_topic(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Education Minister Dr Pedro Gomez had discussed on Monday with Ambassador Maria Santos "
+        "cooperation to send students abroad.",
+    )
+    assert events(ann, "Meeting") == {
+        (frozenset({"Pedro Gomez", "Maria Santos"}), dt.date(2025, 3, 10))
+    }

@@ -154,6 +154,12 @@ def _discussed_face_to_face(tok: Token) -> bool:
                     obj.ent_type_ == "PERSON"
                     or obj.lemma_.lower() in ("counterpart", "colleague")
                     or (obj.pos_ == "PROPN" and not obj.ent_type_)
+                    # "discussed with Ambassador X cooperation on …": the name read as the
+                    # topic's compound
+                    or any(
+                        t.ent_type_ == "PERSON" and t.dep_ == "compound" and t.head.i == obj.i
+                        for t in obj.children
+                    )
                 ):
                     return True
         if (
