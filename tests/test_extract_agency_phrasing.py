@@ -673,3 +673,13 @@ def test_discussed_with_a_name_the_parser_hung_on_the_topic(extractor: Extractor
     assert events(ann, "Meeting") == {
         (frozenset({"Pedro Gomez", "Maria Santos"}), dt.date(2025, 3, 10))
     }
+
+
+def test_the_host_of_a_visit_to_a_state_acts_for_it(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Peruvian Foreign Minister Maria Santos is paying an official visit to Chile on Tuesday "
+        "and Wednesday.\n\nSantos began her visit with a meeting with Foreign Minister Jan "
+        "Kowalski.",
+    )
+    assert roles(ann) == {"Maria Santos": "Peru", "Jan Kowalski": "Chile"}

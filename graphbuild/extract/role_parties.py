@@ -754,12 +754,39 @@ def _article_party(
         country = gaz.metonym(ev.place.text) if ev.place is not None else None
         if country is None and (ev.place is None or gaz.lookup(ev.place.text) is None):
             country = capital  # no place, or a venue the gazetteer does not know
+        if country is None and ev.place is None:
+            # "X is paying an official visit to Montenegro … a meeting with Foreign Minister
+            # Y": the state the visit is to
+            country = _visited_state(parsed, mentions, ev.sentence)
         if country is None or country.type != "Country":
             continue
         others = [party_of.get(p) for p in ev.participants if p != person]
         if others and all(o is not None and o.label != country.label for o in others):
             return country, own[0].end, "role.host-capital"
     return None
+
+
+_VISIT_TO = re.compile(
+    r"\b(?:visit|visits|visited|visiting|trip|tour|arrived|arrives|arrival)\s+"
+    r"(?:\w+\s+){0,2}?(?:to|in)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _visited_state(
+    parsed: ParsedArticle, mentions: MentionIndex, si: int
+) -> GazetteerEntryLike | None:
+    """The one state a visit told in this sentence or the three before goes to."""
+    first = parsed.sentences[max(0, si - 3)].start_char
+    last = parsed.sentences[si].end_char
+    found = {
+        g.entry.label: g.entry
+        for g in mentions.geo_in(first, last)
+        if g.entry.type == "Country"
+        and g.kind == "name"
+        and _VISIT_TO.search(parsed.text[max(first, g.start - 40) : g.start])
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def untitled_holder(
