@@ -683,3 +683,16 @@ def test_the_host_of_a_visit_to_a_state_acts_for_it(extractor: Extractor) -> Non
         "Kowalski.",
     )
     assert roles(ann) == {"Maria Santos": "Peru", "Jan Kowalski": "Chile"}
+
+
+def test_a_plan_joined_to_what_was_done_keeps_its_own_day(extractor: Extractor) -> None:
+    ann = run(
+        extractor,
+        "Foreign Ministers Maria Santos of Peru and Jan Kowalski of Chile met in Lima on Monday "
+        "for talks on trade.\n\nThe two ministers reviewed the bilateral agenda.\n\nKowalski said "
+        "the border crossing was discussed.\n\nSantos said the ports were discussed too.\n\n"
+        "After meeting with Santos, Kowalski had lunch with Vice President Pedro Gomez and plans "
+        "to meet business leaders in Cusco on Tuesday and Wednesday.",
+    )
+    monday = dt.date(2025, 3, 10)
+    assert (frozenset({"Jan Kowalski", "Pedro Gomez"}), monday) in events(ann, "Meeting")

@@ -154,6 +154,7 @@ def _visit_plan(noun: Token, verb: Token) -> bool:
 
 
 _FIRST_DAY_VERBS = frozenset({"begin", "start", "open"})
+_PLAN_LEMMAS = frozenset({"plan", "intend", "expect", "aim", "hope", "want"})
 _VISIT_WORD = re.compile(r"\b(?:visit|tour|trip|stay)\b", re.I)
 
 
@@ -397,6 +398,21 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
         clause_text = self.parsed.text[clause[0] : clause[1]]
         dates = self._dates(sent, anniv_spans, quote)
         skip = sub_clauses(head, tok)
+        # "X had lunch with Y and plans to meet Z in São Paulo on Tuesday": the plan joined
+        # to what was done has its own day
+        plan_joined = [
+            subtree_range(c)
+            for c in head.children
+            if c.dep_ == "conj"
+            and head.tag_ == "VBD"
+            and c.pos_ in ("VERB", "AUX")
+            and (
+                c.lemma_.lower() in _PLAN_LEMMAS
+                or any(k.dep_ == "aux" and k.lower_ in ("will", "shall") for k in c.children)
+            )
+            and not any(t.i == tok.i for t in c.subtree)
+        ]
+        skip = skip + plan_joined
         # "prior to the forum on 22 March, X is to meet Y": the forum's day, not the meeting's;
         # "X met Y, the ministry said on Tuesday": the report's day, not the meeting's
         dates = [
@@ -453,7 +469,7 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
             for d in sent
             if d.dep_ == "relcl" and not any(t.i == tok.i for t in d.subtree)
         ]
-        outside = [d for d in dates if outside_of(d.start, relative)]
+        outside = [d for d in dates if outside_of(d.start, relative + plan_joined)]
         chosen = sorted(
             in_clause or ([] if own_vague else outside), key=lambda d: abs(d.start - tok.idx)
         )
@@ -493,6 +509,8 @@ class EventExtractor(EventAnniversaries, EventCompanions, EventMerging, EventDat
         if date is None and not outside and status == "held" and not perfect:
             later = re.search(
                 r"\blater\b|\bafterwards\b|\bthen\b|\balso\b|"
+                # "After meeting with X, Y had lunch with Z": the same day's next step
+                r"^\W*after (?:the |his |her |their |a )?(?:meeting|talks)\b|"
                 r"^\W*in the (?:morning|afternoon|evening)\b",
                 self.parsed.text[sent.start_char : sent.end_char],
                 re.I,
