@@ -102,7 +102,7 @@ def _dateline_apart(doc: Doc, start: int) -> None:
         if (
             dash + 1 < len(window)
             and window[dash].text in _DASHES
-            # a spaced dash ("Amir-Abdollahian also met" is a name)
+            # a spaced dash ("Abu-Bakr also met" is a name)
             and window[dash - 1].whitespace_
             and window[dash].whitespace_
             and all(t.is_alpha and t.text[:1].isupper() for t in window[:size])

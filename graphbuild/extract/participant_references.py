@@ -91,7 +91,7 @@ _APPOSED_NAME = re.compile(
 )
 
 # Words a person's name does not end with: an office or a rank ("Arabian King" cut off
-# before "Salman bin Abdulaziz").
+# before "X bin Y").
 _NOT_LAST_NAME_WORDS = frozenset(
     {
         "king",

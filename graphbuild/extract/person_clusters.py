@@ -23,7 +23,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(fold(t).lstrip("'‘ʻ") for t in words if t.strip(".,'‘ʻ"))
 
 
-# "son/daughter of": the name after it is the father's ("Salman" of "Mohammed bin Salman"),
+# "son/daughter of": the name after it is the father's ("Y" of "X bin Y"),
 # never a short form of this person's own name
 _FILIATION = frozenset({"bin", "ibn", "bint", "binti"})
 

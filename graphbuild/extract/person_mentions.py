@@ -268,7 +268,7 @@ def _clean_person_span(text: str, start: int, end: int) -> tuple[int, int] | Non
             words
             and words[0].group(0).lower() in STOP_WORDS
             and words[0].group(0) not in ("Jr.",)
-            # "ambassador Else Berit Eikeland": a capitalised word mid-sentence before two
+            # "ambassador Else Y Z": a capitalised word mid-sentence before two
             # more capitalised ones is a given name, not "else"
             and not _given_name_like_a_stop_word(text, start + words[0].start(), words)
             # "A K Abdul Momen": an initial, not the article
@@ -413,7 +413,7 @@ def _after_leading_party(text: str, start: int, end: int, geo: list[GeoMention])
             and g.entry.type == "Country"
             and re.fullmatch(r"\s+", text[g.end : g.end + 1])
         ):
-            # "Saudi Arabian King Salman": the parser's span began inside the demonym
+            # "Saudi Arabian King X": the parser's span began inside the demonym
             return g.end + 1, end
         if g.start != start or g.end >= end or g.entry.type not in ("Country", "Organization"):
             continue
@@ -505,8 +505,8 @@ def _known_holders_mistyped(parsed: ParsedArticle) -> list[tuple[int, int]]:
             if index.matches(ent.text):
                 out.append((ent.start_char, ent.end_char))
                 continue
-        # "the Russian Federation Sergey Lavrov", "the Foreign Ministers of Belarus - Sergey
-        # Aleinik": a state's name run into the person's; the table's whole name at the end
+        # "the Russian Federation X Y", "the Foreign Ministers of Belarus - X Y": a state's
+        # name run into the person's; the table's whole name at the end
         for size in (4, 3, 2):
             if len(ent) <= size:
                 continue

@@ -188,8 +188,8 @@ def _reigning(
     index: OfficeHolders,
     want: GazetteerEntryLike | None,
 ) -> tuple[GazetteerEntryLike, Term] | None:
-    """ "King Salman": a monarch is named by one name, which the table gives as a regnal name
-    ("Salman of Saudi Arabia"); the one head of state of that name reigning on the day."""
+    """ "King X": a monarch is named by one name, which the table gives as a regnal name
+    ("X of <State>"); the one head of state of that name reigning on the day."""
     if on is None or not _MONARCH_TITLE.match(title.strip()):
         return None
     found: dict[str, Term] = {}
@@ -197,7 +197,7 @@ def _reigning(
         if len(name.split()) != 1:
             continue
         people = index.by_surname(name)
-        # the regnal name itself, not a prince named after his father ("bin Salman")
+        # the regnal name itself, not a prince named after his father ("Y bin X")
         regnal = [p for p in people if fold(p.label).startswith(f"{fold(name)} of ")]
         for person in regnal:  # (a surname's "King X" may be anyone's: "José X Neves")
             for t in index.terms_of(person.qid):
@@ -827,7 +827,7 @@ _NAME_TITLE = re.compile(r"\b(?:Sheikh|Sheikha|Shaikh|Sultan)\s+$")
 
 
 def titled_forms(text: str, person: Person) -> set[str]:
-    """ "Sheikh Hasina": a one-word name after a title some people bear as part of their
+    """ "Sheikh X": a one-word name after a title some people bear as part of their
     name is also known by both words, as the office-holder table and readers write it."""
     if " " in person.name:
         return set()

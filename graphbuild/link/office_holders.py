@@ -80,7 +80,7 @@ _HONORIFICS: tuple[tuple[str, ...], ...] = tuple(
 )  # fmt: skip
 _HONORIFIC_STARTS = frozenset(h[0] for h in _HONORIFICS)
 # Particles inside names that articles keep or drop at will ("Fernández de Kirchner",
-# "al-Sisi" / "el-Sisi", "bin Salman"); dropped after the first word only.
+# "al-X" / "el-X", "bin X"); dropped after the first word only.
 _PARTICLES = frozenset(
     {"al", "el", "bin", "ibn", "bint", "de", "del", "dos", "das", "van", "von", "der", "den"}
 )
@@ -402,8 +402,8 @@ class OfficeHolders:
         if iso2 is None and office is None:
             return None
         people = self.by_surname(surname)
-        # "King Salman": a regnal name ("Salman of Saudi Arabia") is that one name, not the
-        # father's name in a prince's ("Mohammed bin Salman")
+        # "King X": a regnal name ("X of <State>") is that one name, not the father's name
+        # in a prince's ("Y bin X")
         key = self.key(surname)
         regnal = [p for p in people if self.key(p.label).startswith(f"{key} of ")]
         found = {p.qid: "regnal name" if regnal else "surname" for p in regnal or people}
@@ -656,8 +656,8 @@ class _Builder:
                 for word in words[1:][-2:]:  # the last word, and the one before for longer names
                     _add(surnames, word, qid)
                 if "of" in words[1:3]:
-                    # a monarch's regnal name ("Salman of Saudi Arabia", "Abdullah II of
-                    # Jordan"): the name before "of" is what "King Salman" gives
+                    # a monarch's regnal name ("X of <State>", "X II of <State>"): the
+                    # name before "of" is what "King X" gives
                     _add(surnames, words[0], qid)
         by_state: dict[str, list[Term]] = defaultdict(list)
         terms: dict[str, tuple[Term, ...]] = {}

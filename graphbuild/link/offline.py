@@ -55,7 +55,7 @@ def link_entity(entity: Entity, gazetteer: Gazetteer, curated: bool = False) -> 
         return entity.model_copy(deep=True)
     label = entity.label if curated else entry.label
     # every spelling the article uses stays as written, even one that folds to the label
-    # ("Amir Abdollahian" beside "Amir-Abdollahian"); the gazetteer's own names once each
+    # ("Abu Bakr" beside "Abu-Bakr"); the gazetteer's own names once each
     own = [n for n in dict.fromkeys([entity.label, *entity.aliases]) if n and n != label]
     aliases = own + [
         n for n in _merge_names(entry.names, label) if fold(n) not in {fold(o) for o in own}
@@ -117,7 +117,7 @@ def _link_people(
             # (not one that only a shorter form names: that may be a namesake's father)
             entry = gazetteer.lookup(before.label)
             known = entry.names if entry is not None and entry.type == "Person" else ()
-            # "Sheikh Hasina": a one-word name the article also gives with the title borne
+            # "Sheikh X": a one-word name the article also gives with the title borne
             # as part of it
             borne = [a for a in before.aliases if a.endswith(f" {before.label}")]
             names = [before.label, *known, *borne]
