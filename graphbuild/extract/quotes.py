@@ -282,16 +282,6 @@ class QuoteExtractor:
         if subj.lower_ in ("former", "latter"):
             return self.resolver.former_latter(subj.idx, subj.lower_)
         person = self.resolver.resolve_token(subj)
-        if person is not None and subj.lower_ not in lexicon.PRONOUNS_PERSON:
-            # '"…," the minister noted' after "X said … after meeting Y": a description
-            # names the speaker told of last if it fits them, not the last name it fits
-            phrase = self.parsed.text[subj.left_edge.idx : subj.idx + len(subj)]
-            bare = re.fullmatch(r"(?i)the\s+\w+", phrase) is not None  # no "Angolan" to go by
-            speaker = self.resolver.subject_before(subj.idx) if bare else None
-            if speaker is not None and speaker != person:
-                others = frozenset(self.resolver.persons_before(subj.idx)) - {speaker}
-                if self.resolver.resolve_definite(phrase, subj.idx, others) == speaker:
-                    person = speaker
         addressed = self._addressed(subj)
         if person is not None and person in addressed:
             # '"Thank you, dear Mihai, …," the Minister wrote': not Mihai
