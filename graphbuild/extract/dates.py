@@ -287,6 +287,12 @@ def _resolve_day_of_month(day: int, reference: dt.date, tense: Tense) -> dt.date
         for y, m in months
         if (d := _safe_date(y + (m - 1) // 12, (m - 1) % 12 + 1, day)) is not None
     ]
+    return _nearest(options, reference, tense)
+
+
+def _nearest(options: list[dt.date], reference: dt.date, tense: Tense) -> dt.date | None:
+    """The latest option not after the reference (past), the earliest not before it
+    (future), else the closest; None when the tense allows none."""
     if tense == "past":
         past = [d for d in options if d <= reference]
         return max(past) if past else None
@@ -324,13 +330,8 @@ def _resolve_day_month(mention: DateMention, reference: dt.date, tense: Tense) -
         for y in (reference.year - 1, reference.year, reference.year + 1)
         if (d := _safe_date(y, mention.month, mention.day)) is not None
     ]
-    if tense == "past":
-        past = [d for d in options if d <= reference]
-        return max(past) if past else this_year
-    if tense == "future":
-        future = [d for d in options if d >= reference]
-        return min(future) if future else this_year
-    return min(options, key=lambda d: abs((d - reference).days))
+    found = _nearest(options, reference, tense)
+    return found if found is not None else this_year
 
 
 def _resolve_weekday(
